@@ -1,0 +1,820 @@
+//! Indicators of compromise: their kinds, and how a raw value from an
+//! advisory is refanged, classified and normalised.
+//!
+//! Every reader in [`crate::load`] hands raw values to [`parse_value`] (or
+//! [`parse_typed`] when the format says what the value is), so the rules
+//! for what counts as an address, a domain or a hash live here alone.
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
+
+use ipnet::IpNet;
+
+/// The kinds of indicator a sweep can match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// An IPv4 address, optionally with a port.
+    Ipv4,
+    /// An IPv6 address, optionally with a port.
+    Ipv6,
+    /// An IPv4 or IPv6 network range.
+    Cidr,
+    /// A domain name; it also matches every subdomain.
+    Domain,
+    /// A URL; scheme and host compare case-insensitively, the rest exactly.
+    Url,
+    /// An e-mail address.
+    Email,
+    /// An MD5 hash (32 hex digits).
+    Md5,
+    /// A SHA-1 hash (40 hex digits).
+    Sha1,
+    /// A SHA-256 hash (64 hex digits).
+    Sha256,
+    /// A SHA-512 hash (128 hex digits).
+    Sha512,
+    /// A file name or path, matched as whole path components.
+    Filename,
+    /// Any other literal, matched exactly.
+    String,
+}
+
+impl Kind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [Kind; 12] = [
+        Kind::Ipv4,
+        Kind::Ipv6,
+        Kind::Cidr,
+        Kind::Domain,
+        Kind::Url,
+        Kind::Email,
+        Kind::Md5,
+        Kind::Sha1,
+        Kind::Sha256,
+        Kind::Sha512,
+        Kind::Filename,
+        Kind::String,
+    ];
+
+    /// Returns the name used in hit records and summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Ipv4 => "ipv4",
+            Kind::Ipv6 => "ipv6",
+            Kind::Cidr => "cidr",
+            Kind::Domain => "domain",
+            Kind::Url => "url",
+            Kind::Email => "email",
+            Kind::Md5 => "md5",
+            Kind::Sha1 => "sha1",
+            Kind::Sha256 => "sha256",
+            Kind::Sha512 => "sha512",
+            Kind::Filename => "filename",
+            Kind::String => "string",
+        }
+    }
+
+    /// Returns the hash kind for a hex digest of `len` digits.
+    pub fn hash_for_len(len: usize) -> Option<Kind> {
+        match len {
+            32 => Some(Kind::Md5),
+            40 => Some(Kind::Sha1),
+            64 => Some(Kind::Sha256),
+            128 => Some(Kind::Sha512),
+            _ => None,
+        }
+    }
+
+    /// Whether this kind is a hex digest.
+    pub fn is_hash(self) -> bool {
+        matches!(self, Kind::Md5 | Kind::Sha1 | Kind::Sha256 | Kind::Sha512)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown indicator kind {s:?}"))
+    }
+}
+
+/// A classified, normalised indicator value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// An IPv4 address and the port an advisory gave with it, if any.
+    Ipv4(Ipv4Addr, Option<u16>),
+    /// An IPv6 address and the port an advisory gave with it, if any.
+    Ipv6(Ipv6Addr, Option<u16>),
+    /// A network range with its host bits cleared.
+    Cidr(IpNet),
+    /// A lower-case domain name without a trailing dot.
+    Domain(String),
+    /// A URL, split so that the matcher can compare its parts.
+    Url(UrlValue),
+    /// A lower-case e-mail address.
+    Email(String),
+    /// A lower-case hex digest; the kind follows from its length.
+    Hash(String),
+    /// A file name or path, as given (compared case-insensitively).
+    Filename(String),
+    /// A literal string, as given.
+    String(String),
+}
+
+/// The parts of a URL indicator.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UrlValue {
+    /// Lower-case scheme (`http`), or `None` when the advisory gave none.
+    pub scheme: Option<String>,
+    /// Lower-case host: a domain, an IPv4 address or `[v6]`.
+    pub host: String,
+    /// The port written after the host, if any.
+    pub port: Option<u16>,
+    /// Everything after the host and port (`/a?x=1`), case kept; may be
+    /// empty.
+    pub rest: String,
+}
+
+impl Value {
+    /// Returns the kind of this value.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Value::Ipv4(..) => Kind::Ipv4,
+            Value::Ipv6(..) => Kind::Ipv6,
+            Value::Cidr(_) => Kind::Cidr,
+            Value::Domain(_) => Kind::Domain,
+            Value::Url(_) => Kind::Url,
+            Value::Email(_) => Kind::Email,
+            Value::Hash(h) => Kind::hash_for_len(h.len())
+                .expect("hash values have a digest length"),
+            Value::Filename(_) => Kind::Filename,
+            Value::String(_) => Kind::String,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Ipv4(a, None) => write!(f, "{a}"),
+            Value::Ipv4(a, Some(p)) => write!(f, "{a}:{p}"),
+            Value::Ipv6(a, None) => write!(f, "{a}"),
+            Value::Ipv6(a, Some(p)) => write!(f, "[{a}]:{p}"),
+            Value::Cidr(n) => write!(f, "{n}"),
+            Value::Url(u) => {
+                if let Some(s) = &u.scheme {
+                    write!(f, "{s}://")?;
+                }
+                f.write_str(&u.host)?;
+                if let Some(p) = u.port {
+                    write!(f, ":{p}")?;
+                }
+                f.write_str(&u.rest)
+            }
+            Value::Domain(s)
+            | Value::Email(s)
+            | Value::Hash(s)
+            | Value::Filename(s)
+            | Value::String(s) => f.write_str(s),
+        }
+    }
+}
+
+/// What a loaded value turned into, with any warning about how it was
+/// changed on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    /// The normalised value.
+    pub value: Value,
+    /// A note for the user, e.g. that host bits of a range were cleared.
+    pub warning: Option<String>,
+}
+
+impl Parsed {
+    fn plain(value: Value) -> Parsed {
+        Parsed { value, warning: None }
+    }
+}
+
+/// Why a raw value could not become an indicator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected(pub String);
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Options that change what the classifier accepts.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ParseOptions {
+    /// Accept ranges broader than /8 (IPv4) or /16 (IPv6), and /0.
+    pub allow_broad_ranges: bool,
+}
+
+/// The shortest IPv4 prefix accepted without `allow_broad_ranges`.
+pub const MIN_V4_PREFIX: u8 = 8;
+/// The shortest IPv6 prefix accepted without `allow_broad_ranges`.
+pub const MIN_V6_PREFIX: u8 = 16;
+
+/// Undoes the usual ways advisories defang values: `hxxp`, `[.]`,
+/// `(.)`, `[dot]`, `[:]`, `[@]`, `[at]` and similar.
+pub fn refang(raw: &str) -> String {
+    const PAIRS: &[(&str, &str)] = &[
+        ("[.]", "."),
+        ("(.)", "."),
+        ("{.}", "."),
+        ("[dot]", "."),
+        ("(dot)", "."),
+        ("{dot}", "."),
+        ("[:]", ":"),
+        ("[://]", "://"),
+        ("[/]", "/"),
+        ("[@]", "@"),
+        ("(@)", "@"),
+        ("{@}", "@"),
+        ("[at]", "@"),
+        ("(at)", "@"),
+        ("{at}", "@"),
+        ("\\.", "."),
+    ];
+    let mut out = raw.trim().to_string();
+    if out.contains(['[', '(', '{', '\\']) {
+        for (from, to) in PAIRS {
+            out = replace_ignore_case(&out, from, to);
+        }
+    }
+    let lower = out.to_ascii_lowercase();
+    for (from, to) in [
+        ("hxxps", "https"),
+        ("hxxp", "http"),
+        ("hxtps", "https"),
+        ("hxtp", "http"),
+        ("hzzp", "http"),
+        ("fxp", "ftp"),
+    ] {
+        if lower.starts_with(from) {
+            let rest = &out[from.len()..];
+            if rest.starts_with("://") || rest.starts_with(":\\\\") {
+                out = format!("{to}{}", rest.replacen(":\\\\", "://", 1));
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn replace_ignore_case(haystack: &str, needle: &str, with: &str) -> String {
+    let lower = haystack.to_ascii_lowercase();
+    if !lower.contains(needle) {
+        return haystack.to_string();
+    }
+    let mut out = String::with_capacity(haystack.len());
+    let mut last = 0;
+    for (i, _) in lower.match_indices(needle) {
+        out.push_str(&haystack[last..i]);
+        out.push_str(with);
+        last = i + needle.len();
+    }
+    out.push_str(&haystack[last..]);
+    out
+}
+
+/// Refangs, classifies and normalises a value whose kind is not known.
+///
+/// # Errors
+///
+/// Returns why the value is not an indicator (with what was expected).
+pub fn parse_value(raw: &str, opts: ParseOptions) -> Result<Parsed, Rejected> {
+    let v = refang(raw);
+    let v =
+        v.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+    if v.is_empty() {
+        return Err(Rejected("empty value".into()));
+    }
+    if let Some(k) = Kind::hash_for_len(v.len()) {
+        if v.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let _ = k;
+            return Ok(Parsed::plain(Value::Hash(v.to_ascii_lowercase())));
+        }
+    }
+    if let Some(p) = parse_address(v, opts)? {
+        return Ok(p);
+    }
+    if v.contains("://") {
+        return parse_url(v).map(Parsed::plain);
+    }
+    if let Some(at) = v.rfind('@') {
+        return parse_email(v, at).map(Parsed::plain);
+    }
+    if let Some(slash) = v.find('/') {
+        if is_host(&v[..slash]) {
+            return parse_url(v).map(Parsed::plain);
+        }
+    }
+    if looks_like_filename(v) {
+        return Ok(Parsed::plain(Value::Filename(v.to_string())));
+    }
+    if let Some(d) = normalise_domain(v) {
+        return Ok(Parsed::plain(Value::Domain(d)));
+    }
+    Err(Rejected(format!(
+        "{v:?} is not an indicator: expected an IP address, CIDR range, \
+         domain, URL, e-mail address, MD5/SHA-1/SHA-256/SHA-512 hash or \
+         file name"
+    )))
+}
+
+/// Refangs and normalises a value whose kind the format states.
+///
+/// A value that does not fit the stated kind is rejected, except that an
+/// address stated as a CIDR (or a CIDR stated as an address) is accepted
+/// as what it is.
+///
+/// # Errors
+///
+/// Returns why the value does not fit `kind`.
+pub fn parse_typed(
+    raw: &str,
+    kind: Kind,
+    opts: ParseOptions,
+) -> Result<Parsed, Rejected> {
+    let v = refang(raw);
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(Rejected("empty value".into()));
+    }
+    match kind {
+        Kind::Filename => Ok(Parsed::plain(Value::Filename(v.to_string()))),
+        Kind::String => Ok(Parsed::plain(Value::String(v.to_string()))),
+        Kind::Md5 | Kind::Sha1 | Kind::Sha256 | Kind::Sha512 => {
+            let ok = v.bytes().all(|b| b.is_ascii_hexdigit())
+                && Kind::hash_for_len(v.len()) == Some(kind);
+            if ok {
+                Ok(Parsed::plain(Value::Hash(v.to_ascii_lowercase())))
+            } else {
+                Err(Rejected(format!(
+                    "{v:?} is not a {kind} hash: expected {} hex digits",
+                    match kind {
+                        Kind::Md5 => 32,
+                        Kind::Sha1 => 40,
+                        Kind::Sha256 => 64,
+                        _ => 128,
+                    }
+                )))
+            }
+        }
+        _ => {
+            let p = parse_value(v, opts)?;
+            let got = p.value.kind();
+            let fits = got == kind
+                || matches!(
+                    (kind, got),
+                    (
+                        Kind::Ipv4 | Kind::Ipv6 | Kind::Cidr,
+                        Kind::Ipv4 | Kind::Ipv6 | Kind::Cidr
+                    )
+                )
+                || (kind == Kind::Domain && got == Kind::Filename)
+                || (kind == Kind::Url && got == Kind::Domain);
+            if !fits {
+                return Err(Rejected(format!(
+                    "{v:?} is not a {kind}: it reads as {got}"
+                )));
+            }
+            Ok(match (kind, p.value) {
+                (Kind::Domain, Value::Filename(f)) => {
+                    match normalise_domain(&f) {
+                        Some(d) => Parsed::plain(Value::Domain(d)),
+                        None => {
+                            return Err(Rejected(format!(
+                                "{v:?} is not a domain"
+                            )));
+                        }
+                    }
+                }
+                (Kind::Url, Value::Domain(d)) => {
+                    Parsed::plain(Value::Url(UrlValue {
+                        scheme: None,
+                        host: d,
+                        port: None,
+                        rest: "".into(),
+                    }))
+                }
+                (_, value) => Parsed { value, warning: p.warning },
+            })
+        }
+    }
+}
+
+/// Parses IPv4/IPv6 addresses, with or without port, and CIDR ranges.
+/// Returns `Ok(None)` when the value is not address-shaped at all.
+fn parse_address(
+    v: &str,
+    opts: ParseOptions,
+) -> Result<Option<Parsed>, Rejected> {
+    if let Some((addr, len)) = v.split_once('/') {
+        let looks = addr.parse::<Ipv4Addr>().is_ok()
+            || addr.parse::<Ipv6Addr>().is_ok();
+        if !looks {
+            return Ok(None);
+        }
+        let Ok(len) = len.parse::<u8>() else {
+            return Err(Rejected(format!(
+                "{v:?} is not a CIDR range: expected a prefix length after '/'"
+            )));
+        };
+        return parse_cidr(addr, len, opts).map(Some);
+    }
+    if let Some(a) = parse_ipv4_loose(v) {
+        return Ok(Some(Parsed::plain(Value::Ipv4(a, None))));
+    }
+    if let Some((host, port)) = v.rsplit_once(':') {
+        if let (Some(a), Ok(p)) = (parse_ipv4_loose(host), port.parse::<u16>())
+        {
+            return Ok(Some(Parsed::plain(Value::Ipv4(a, Some(p)))));
+        }
+        if let Some(h) =
+            host.strip_prefix('[').and_then(|h| h.strip_suffix(']'))
+        {
+            if let (Ok(a), Ok(p)) =
+                (h.parse::<Ipv6Addr>(), port.parse::<u16>())
+            {
+                return Ok(Some(Parsed::plain(v6_value(a, Some(p)))));
+            }
+        }
+    }
+    let bare = v.trim_start_matches('[').trim_end_matches(']');
+    let bare = bare.split('%').next().unwrap_or(bare);
+    if let Ok(a) = bare.parse::<Ipv6Addr>() {
+        return Ok(Some(Parsed::plain(v6_value(a, None))));
+    }
+    Ok(None)
+}
+
+/// Turns IPv4-mapped IPv6 addresses into IPv4 values.
+fn v6_value(a: Ipv6Addr, port: Option<u16>) -> Value {
+    match a.to_ipv4_mapped() {
+        Some(v4) => Value::Ipv4(v4, port),
+        None => Value::Ipv6(a, port),
+    }
+}
+
+/// Parses dotted-decimal IPv4, allowing leading zeros (`010.001.2.3`).
+pub fn parse_ipv4_loose(s: &str) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in &mut octets {
+        let p = parts.next()?;
+        if p.is_empty()
+            || p.len() > 3
+            || !p.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        *o = p.parse::<u16>().ok().filter(|n| *n <= 255)? as u8;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Ipv4Addr::from(octets))
+}
+
+fn parse_cidr(
+    addr: &str,
+    len: u8,
+    opts: ParseOptions,
+) -> Result<Parsed, Rejected> {
+    let ip: std::net::IpAddr = match parse_ipv4_loose(addr) {
+        Some(a) => a.into(),
+        None => addr
+            .parse::<Ipv6Addr>()
+            .map_err(|_| Rejected(format!("{addr:?} is not an IP address")))?
+            .into(),
+    };
+    let net = IpNet::new(ip, len).map_err(|_| {
+        Rejected(format!(
+            "/{len} is not a valid prefix length for {ip}: expected at most {}",
+            if ip.is_ipv4() { 32 } else { 128 }
+        ))
+    })?;
+    let (min, family) = if ip.is_ipv4() {
+        (MIN_V4_PREFIX, "IPv4")
+    } else {
+        (MIN_V6_PREFIX, "IPv6")
+    };
+    if !opts.allow_broad_ranges && len < min {
+        return Err(Rejected(format!(
+            "{net} is too broad to sweep for (an {family} range must be /{min} \
+             or narrower); pass --allow-broad-ranges to load it anyway"
+        )));
+    }
+    let trunc = net.trunc();
+    let warning = (trunc != net)
+        .then(|| format!("{net} has host bits set; loaded as {trunc}"));
+    let value = match trunc {
+        IpNet::V4(n) if n.prefix_len() == 32 => Value::Ipv4(n.addr(), None),
+        IpNet::V6(n) if n.prefix_len() == 128 => v6_value(n.addr(), None),
+        n => Value::Cidr(n),
+    };
+    Ok(Parsed { value, warning })
+}
+
+fn parse_url(v: &str) -> Result<Value, Rejected> {
+    let bad = |why: &str| Rejected(format!("{v:?} is not a URL: {why}"));
+    let (scheme, rest) = match v.find("://") {
+        Some(i) => {
+            let s = &v[..i];
+            let ok = !s.is_empty()
+                && s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+            if !ok {
+                return Err(bad(
+                    "expected a scheme such as http:// before the host",
+                ));
+            }
+            (Some(s.to_ascii_lowercase()), &v[i + 3..])
+        }
+        None => (None, v),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let hostport = match authority.rfind('@') {
+        Some(i) => &authority[i + 1..],
+        None => authority,
+    };
+    let (host, port) = split_host_port(hostport)
+        .ok_or_else(|| bad("bad port after the host"))?;
+    let host = if let Some(h6) =
+        host.strip_prefix('[').and_then(|h| h.strip_suffix(']'))
+    {
+        let a: Ipv6Addr = h6.parse().map_err(|_| bad("bad IPv6 host"))?;
+        format!("[{a}]")
+    } else if let Some(a) = parse_ipv4_loose(host) {
+        a.to_string()
+    } else {
+        normalise_domain(host)
+            .ok_or_else(|| bad("expected a host name or address"))?
+    };
+    Ok(Value::Url(UrlValue { scheme, host, port, rest: tail.to_string() }))
+}
+
+fn split_host_port(s: &str) -> Option<(&str, Option<u16>)> {
+    if s.starts_with('[') {
+        let close = s.find(']')?;
+        let after = &s[close + 1..];
+        return match after.strip_prefix(':') {
+            Some(p) => Some((&s[..=close], Some(p.parse().ok()?))),
+            None if after.is_empty() => Some((s, None)),
+            None => None,
+        };
+    }
+    match s.rsplit_once(':') {
+        Some((h, p)) => Some((h, Some(p.parse().ok()?))),
+        None => Some((s, None)),
+    }
+}
+
+fn parse_email(v: &str, at: usize) -> Result<Value, Rejected> {
+    let (local, domain) = (&v[..at], &v[at + 1..]);
+    let local_ok = !local.is_empty()
+        && local.bytes().all(|b| is_local_part_byte(b) || b >= 0x80);
+    let domain = normalise_domain(domain);
+    match (local_ok, domain) {
+        (true, Some(d)) => {
+            Ok(Value::Email(format!("{}@{d}", local.to_lowercase())))
+        }
+        _ => Err(Rejected(format!(
+            "{v:?} is not an e-mail address: expected local@domain.tld"
+        ))),
+    }
+}
+
+/// Whether `b` may appear in the local part of an e-mail address (the
+/// characters that matter for telling where an address starts).
+pub fn is_local_part_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b)
+}
+
+/// Whether `s` is a host: a domain name or an IP address.
+fn is_host(s: &str) -> bool {
+    let h = split_host_port(s).map(|(h, _)| h).unwrap_or(s);
+    parse_ipv4_loose(h).is_some()
+        || normalise_domain(h).is_some()
+        || h.strip_prefix('[')
+            .and_then(|x| x.strip_suffix(']'))
+            .is_some_and(|x| x.parse::<Ipv6Addr>().is_ok())
+}
+
+/// Returns the lower-case form of a syntactically valid domain name with
+/// at least two labels, or `None`.
+///
+/// Labels hold letters, digits, `-` and `_` (service labels such as
+/// `_dmarc`), or any non-ASCII character (internationalised names); the
+/// last label is not all digits.
+pub fn normalise_domain(s: &str) -> Option<String> {
+    let s = s.strip_suffix('.').unwrap_or(s);
+    if s.len() > 253 || !s.contains('.') {
+        return None;
+    }
+    let lower = s.to_lowercase();
+    let mut labels = lower.split('.').peekable();
+    while let Some(label) = labels.next() {
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && label
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            && !label.starts_with('-')
+            && !label.ends_with('-');
+        if !ok {
+            return None;
+        }
+        if labels.peek().is_none() && label.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+    }
+    Some(lower)
+}
+
+/// File extensions that make a dotted name a file name rather than a
+/// domain. Extensions that are also common top-level domains (`zip`,
+/// `mov`, `sh`, `py`, `pl`, `so`) are left out on purpose: such a name
+/// loads as a domain unless the format says it is a file.
+const FILE_EXTENSIONS: &[&str] = &[
+    "exe", "dll", "sys", "drv", "ocx", "cpl", "scr", "com_", "ps1", "psm1",
+    "psd1", "bat", "cmd", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta",
+    "lnk", "msi", "msp", "msc", "jar", "class", "elf", "dylib", "ko", "doc",
+    "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlsb", "ppt",
+    "pptx", "pptm", "rtf", "pdf", "iso", "img", "vhd", "vhdx", "dat", "tmp",
+    "bin", "txt", "log", "ini", "cfg", "conf", "php", "jsp", "jspx", "asp",
+    "aspx", "ashx", "asmx", "apk", "dex", "rar", "7z", "gz", "tgz", "bz2",
+    "xz", "tar", "cab", "chm", "pif", "reg", "inf", "job", "dmp", "py_",
+    "pyc", "rb", "lua", "aspx_", "war", "sct", "xsl", "lib", "one", "svg",
+];
+
+fn looks_like_filename(v: &str) -> bool {
+    if v.contains(['\\', '/']) {
+        // A path: `C:\Windows\evil.exe` or `/tmp/.x/evil`.
+        let first = v.as_bytes()[0];
+        return first == b'/'
+            || first == b'\\'
+            || first == b'%'
+            || (v.len() > 2 && &v.as_bytes()[1..3] == b":\\");
+    }
+    match v.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => {
+            let ext = ext.to_ascii_lowercase();
+            FILE_EXTENSIONS.contains(&ext.as_str())
+                && !v.contains(char::is_whitespace)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Value {
+        parse_value(s, ParseOptions::default()).unwrap().value
+    }
+
+    fn shown(s: &str) -> String {
+        p(s).to_string()
+    }
+
+    #[test]
+    fn refangs_common_forms() {
+        assert_eq!(
+            shown("hxxps://evil[.]example/a"),
+            "https://evil.example/a"
+        );
+        assert_eq!(shown("203.0.113[.]5"), "203.0.113.5");
+        assert_eq!(shown("evil(.)example"), "evil.example");
+        assert_eq!(shown("evil[dot]example"), "evil.example");
+        assert_eq!(shown("a[@]evil[.]example"), "a@evil.example");
+        assert_eq!(shown("a[at]evil.example"), "a@evil.example");
+        assert_eq!(shown("hXXp[:]//1.2.3[.]4/x"), "http://1.2.3.4/x");
+    }
+
+    #[test]
+    fn classifies_addresses() {
+        assert_eq!(p("192.0.2.1").kind(), Kind::Ipv4);
+        assert_eq!(shown("010.0.2.1"), "10.0.2.1");
+        assert_eq!(shown("203.0.113.80:8080"), "203.0.113.80:8080");
+        assert_eq!(shown("2001:0DB8:0:0:0:0:0:1"), "2001:db8::1");
+        assert_eq!(shown("[2001:db8::1]:443"), "[2001:db8::1]:443");
+        assert_eq!(shown("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(shown("192.0.2.0/24"), "192.0.2.0/24");
+        assert_eq!(shown("192.0.2.9/32"), "192.0.2.9");
+        assert!(parse_value("256.1.1.1", ParseOptions::default()).is_err());
+    }
+
+    #[test]
+    fn cidr_host_bits_are_cleared_with_a_warning() {
+        let got =
+            parse_value("198.51.100.77/24", ParseOptions::default()).unwrap();
+        assert_eq!(got.value.to_string(), "198.51.100.0/24");
+        assert!(got.warning.unwrap().contains("host bits"));
+    }
+
+    #[test]
+    fn broad_ranges_are_refused_unless_allowed() {
+        let err =
+            parse_value("0.0.0.0/0", ParseOptions::default()).unwrap_err();
+        assert!(err.0.contains("too broad"), "{err}");
+        assert!(parse_value("10.0.0.0/7", ParseOptions::default()).is_err());
+        assert!(parse_value("10.0.0.0/8", ParseOptions::default()).is_ok());
+        let opts = ParseOptions { allow_broad_ranges: true };
+        assert_eq!(
+            parse_value("0.0.0.0/0", opts).unwrap().value.to_string(),
+            "0.0.0.0/0"
+        );
+        assert!(parse_value("2001::/15", ParseOptions::default()).is_err());
+    }
+
+    #[test]
+    fn classifies_names() {
+        assert_eq!(p("EVIL.Example.").to_string(), "evil.example");
+        assert_eq!(p("evil.example").kind(), Kind::Domain);
+        assert_eq!(p("evil.exe").kind(), Kind::Filename);
+        assert_eq!(p("update.zip").kind(), Kind::Domain);
+        assert_eq!(p("C:\\Users\\x\\evil.exe").kind(), Kind::Filename);
+        assert_eq!(p("A@Evil.Example").to_string(), "a@evil.example");
+        assert_eq!(p("evil.example/gate.php").kind(), Kind::Url);
+        assert!(
+            parse_value("not an indicator", ParseOptions::default()).is_err()
+        );
+        assert!(parse_value("localhost", ParseOptions::default()).is_err());
+        assert!(parse_value("1.2.3", ParseOptions::default()).is_err());
+    }
+
+    #[test]
+    fn classifies_hashes_by_length() {
+        assert_eq!(p(&"A".repeat(32)).kind(), Kind::Md5);
+        assert_eq!(p(&"b".repeat(40)).kind(), Kind::Sha1);
+        assert_eq!(p(&"C".repeat(64)).to_string(), "c".repeat(64));
+        assert_eq!(p(&"d".repeat(128)).kind(), Kind::Sha512);
+        assert!(
+            parse_value(&"g".repeat(32), ParseOptions::default()).is_err()
+        );
+    }
+
+    #[test]
+    fn splits_urls() {
+        let Value::Url(u) = p("HTTP://Evil.Example:8080/A?b=C") else {
+            panic!()
+        };
+        assert_eq!(u.scheme.as_deref(), Some("http"));
+        assert_eq!(u.host, "evil.example");
+        assert_eq!(u.port, Some(8080));
+        assert_eq!(u.rest, "/A?b=C");
+        let Value::Url(u) = p("http://user@evil.example") else { panic!() };
+        assert_eq!(u.rest, "");
+        assert!(
+            parse_value("1http://x.example/", ParseOptions::default())
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn typed_values_must_fit_their_kind() {
+        let o = ParseOptions::default();
+        assert_eq!(
+            parse_typed("cmd1", Kind::Filename, o).unwrap().value.kind(),
+            Kind::Filename
+        );
+        assert!(parse_typed("abc", Kind::Md5, o).is_err());
+        assert!(parse_typed("evil.example", Kind::Ipv4, o).is_err());
+        assert_eq!(
+            parse_typed("10.0.0.0/24", Kind::Ipv4, o).unwrap().value.kind(),
+            Kind::Cidr
+        );
+        assert_eq!(
+            parse_typed("evil.exe", Kind::Domain, o).unwrap().value.kind(),
+            Kind::Domain
+        );
+        assert_eq!(
+            parse_typed("evil.example/a", Kind::Url, o)
+                .unwrap()
+                .value
+                .to_string(),
+            "evil.example/a"
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! iocsweep: sweeps logs for the indicators of compromise that security
+//! advisories publish.
+//!
+//! The pipeline: [`load`] reads indicator files into an
+//! [`set::IndicatorSet`]; [`matcher`] compiles the set and finds
+//! indicators in a byte slice; [`sweep`] walks inputs, splits them into
+//! line-aligned chunks and runs the matcher over them in parallel;
+//! [`report`] writes hit records and the summary.
+
+#![deny(missing_docs)]
+
+pub mod indicator;
+pub mod load;
+pub mod set;

@@ -1,0 +1,395 @@
+//! Loading indicator files: format detection and the readers for each
+//! format.
+//!
+//! [`load_paths`] walks files and folders, detects each file's format from
+//! its content (never its name) and hands the text to that format's
+//! reader. Readers report every value through a [`Reader`], which
+//! classifies it, records its source and collects problems, so a bad
+//! entry costs one problem line and the rest of the file still loads.
+
+mod csv;
+mod stix2;
+mod text;
+mod zeek;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::indicator::{self, Kind, ParseOptions};
+use crate::set::{IndicatorSet, Locator, SetBuilder, Source};
+
+/// The indicator file formats the loader reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One value a line, with comments.
+    Text,
+    /// A table with a header row (comma, semicolon, tab or pipe).
+    Csv,
+    /// A STIX 2.0 or 2.1 JSON bundle.
+    Stix2,
+    /// A Zeek intel framework file.
+    ZeekIntel,
+}
+
+impl Format {
+    /// Returns the name shown in summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Csv => "csv",
+            Format::Stix2 => "stix2",
+            Format::ZeekIntel => "zeek-intel",
+        }
+    }
+}
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The value loaded, but not quite as written, or something was
+    /// skipped that the user should know about.
+    Warning,
+    /// A value or a whole file could not be loaded.
+    Error,
+}
+
+/// Something a user should hear about an indicator file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file.
+    pub file: Arc<str>,
+    /// The line or object, when the problem is about one entry.
+    pub at: Option<Locator>,
+    /// How bad it is.
+    pub severity: Severity,
+    /// What is wrong and what was expected, lower-case, no final period.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Some(Locator::Line(n)) => write!(f, "{}:{n}: ", self.file)?,
+            Some(Locator::Id(id)) => write!(f, "{}: {id}: ", self.file)?,
+            None => write!(f, "{}: ", self.file)?,
+        }
+        if self.severity == Severity::Warning {
+            f.write_str("warning: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// What became of one indicator file.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    /// The file.
+    pub file: Arc<str>,
+    /// The format detected, if the file could be read at all.
+    pub format: Option<Format>,
+    /// How many values it yielded, repeats included.
+    pub values: usize,
+}
+
+/// Options for loading.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// Options for classifying values.
+    pub parse: ParseOptions,
+}
+
+/// The result of loading indicator files.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The deduplicated indicators.
+    pub set: IndicatorSet,
+    /// Every problem, in file then position order.
+    pub problems: Vec<Problem>,
+    /// One report per file read.
+    pub files: Vec<FileReport>,
+}
+
+impl Loaded {
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+/// Collects indicator files and builds one set from them.
+#[derive(Debug, Default)]
+pub struct Loader {
+    opts: LoadOptions,
+    builder: SetBuilder,
+    problems: Vec<Problem>,
+    files: Vec<FileReport>,
+}
+
+impl Loader {
+    /// Creates a loader.
+    pub fn new(opts: LoadOptions) -> Loader {
+        Loader { opts, ..Loader::default() }
+    }
+
+    /// Loads a file, or every file under a folder (sorted, recursively,
+    /// hidden files included).
+    pub fn add_path(&mut self, path: &Path) {
+        let name: Arc<str> = path.display().to_string().into();
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                return self.file_error(name, format!("cannot read: {e}"));
+            }
+        };
+        if !meta.is_dir() {
+            return match std::fs::read(path) {
+                Ok(bytes) => self.add_bytes(name, &bytes),
+                Err(e) => self.file_error(name, format!("cannot read: {e}")),
+            };
+        }
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => {
+                return self
+                    .file_error(name, format!("cannot read folder: {e}"));
+            }
+        };
+        entries.sort();
+        for entry in entries {
+            let is_doc = entry
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+            if !is_doc {
+                self.add_path(&entry);
+            }
+        }
+    }
+
+    /// Loads one file's bytes, detecting its format from the content.
+    pub fn add_bytes(&mut self, name: Arc<str>, bytes: &[u8]) {
+        let text = match decode(bytes) {
+            Ok(t) => t,
+            Err(why) => return self.file_error(name, why),
+        };
+        let format = detect(&text.text);
+        let mut reader = Reader {
+            file: name.clone(),
+            opts: self.opts,
+            builder: &mut self.builder,
+            problems: &mut self.problems,
+            values: 0,
+        };
+        if text.lossy {
+            reader.warn(None, "invalid UTF-8 replaced with U+FFFD".into());
+        }
+        match format {
+            Format::Text => text::read(&mut reader, &text.text),
+            Format::Csv => csv::read(&mut reader, &text.text),
+            Format::Stix2 => stix2::read(&mut reader, &text.text),
+            Format::ZeekIntel => zeek::read(&mut reader, &text.text),
+        }
+        let values = reader.values;
+        if values == 0 {
+            self.problems.push(Problem {
+                file: name.clone(),
+                at: None,
+                severity: Severity::Error,
+                message: format!(
+                    "no usable indicator in this file (read as {})",
+                    format.name()
+                ),
+            });
+        }
+        self.files.push(FileReport {
+            file: name,
+            format: Some(format),
+            values,
+        });
+    }
+
+    fn file_error(&mut self, file: Arc<str>, message: String) {
+        self.problems.push(Problem {
+            file: file.clone(),
+            at: None,
+            severity: Severity::Error,
+            message,
+        });
+        self.files.push(FileReport { file, format: None, values: 0 });
+    }
+
+    /// Builds the set and returns it with every problem found.
+    pub fn finish(self) -> Loaded {
+        Loaded {
+            set: self.builder.build(),
+            problems: self.problems,
+            files: self.files,
+        }
+    }
+}
+
+/// Loads every path into one set.
+pub fn load_paths(paths: &[PathBuf], opts: LoadOptions) -> Loaded {
+    let mut loader = Loader::new(opts);
+    for p in paths {
+        loader.add_path(p);
+    }
+    loader.finish()
+}
+
+/// The context a format reader reports values and problems through.
+pub struct Reader<'a> {
+    file: Arc<str>,
+    opts: LoadOptions,
+    builder: &'a mut SetBuilder,
+    problems: &'a mut Vec<Problem>,
+    values: usize,
+}
+
+impl Reader<'_> {
+    /// Classifies a raw value of unknown kind and adds it. Returns whether
+    /// it became an indicator; if not, an error naming `at` was recorded.
+    pub fn value(&mut self, raw: &str, at: Locator) -> bool {
+        let parsed = indicator::parse_value(raw, self.opts.parse);
+        self.take(parsed, at, false)
+    }
+
+    /// Adds a raw value whose kind the format states. `compound` marks a
+    /// value that was one part of an `AND` pattern.
+    pub fn typed(
+        &mut self,
+        raw: &str,
+        kind: Kind,
+        at: Locator,
+        compound: bool,
+    ) -> bool {
+        let parsed = indicator::parse_typed(raw, kind, self.opts.parse);
+        self.take(parsed, at, compound)
+    }
+
+    /// Like [`Reader::value`], but a value that is not an indicator is
+    /// ignored silently: for cells or tokens that may hold anything.
+    pub fn try_value(&mut self, raw: &str, at: Locator) -> bool {
+        match indicator::parse_value(raw, self.opts.parse) {
+            Ok(_) => self.value(raw, at),
+            Err(_) => false,
+        }
+    }
+
+    fn take(
+        &mut self,
+        parsed: Result<indicator::Parsed, indicator::Rejected>,
+        at: Locator,
+        compound: bool,
+    ) -> bool {
+        match parsed {
+            Ok(p) => {
+                if let Some(w) = p.warning {
+                    self.warn(Some(at.clone()), w);
+                }
+                let source = Source { file: self.file.clone(), at, compound };
+                self.builder.push(p.value, source);
+                self.values += 1;
+                true
+            }
+            Err(why) => {
+                self.error(Some(at), why.0);
+                false
+            }
+        }
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, at: Option<Locator>, message: String) {
+        self.problem(at, Severity::Warning, message);
+    }
+
+    /// Records an error.
+    pub fn error(&mut self, at: Option<Locator>, message: String) {
+        self.problem(at, Severity::Error, message);
+    }
+
+    fn problem(
+        &mut self,
+        at: Option<Locator>,
+        severity: Severity,
+        message: String,
+    ) {
+        self.problems.push(Problem {
+            file: self.file.clone(),
+            at,
+            severity,
+            message,
+        });
+    }
+
+    /// Returns the file being read.
+    pub fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+}
+
+/// Text decoded from an indicator file.
+struct Decoded {
+    text: String,
+    lossy: bool,
+}
+
+/// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM.
+fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        return Ok(utf8(rest));
+    }
+    let utf16 = |rest: &[u8], le: bool| {
+        let units = rest.chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        let text: String = char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        let lossy =
+            text.contains(char::REPLACEMENT_CHARACTER) || rest.len() % 2 == 1;
+        Decoded { text, lossy }
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        return Ok(utf16(rest, true));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        return Ok(utf16(rest, false));
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let nuls = head.iter().filter(|b| **b == 0).count();
+    if nuls > head.len() / 8 && nuls > 0 {
+        return Err("binary file (NUL bytes), not an indicator file".into());
+    }
+    Ok(utf8(bytes))
+}
+
+fn utf8(bytes: &[u8]) -> Decoded {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Decoded { text: s.to_string(), lossy: false },
+        Err(_) => Decoded {
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            lossy: true,
+        },
+    }
+}
+
+/// Detects a file's format from its text.
+pub fn detect(text: &str) -> Format {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') && stix2::looks_like(trimmed) {
+        return Format::Stix2;
+    }
+    if zeek::looks_like(text) {
+        return Format::ZeekIntel;
+    }
+    if csv::looks_like(text) {
+        return Format::Csv;
+    }
+    Format::Text
+}

@@ -1,0 +1,172 @@
+//! The indicator set: every distinct indicator once, with every place it
+//! was loaded from.
+//!
+//! Readers push values with their source into a [`SetBuilder`]; building
+//! sorts and merges duplicates, so indicator ids are stable for a given
+//! set of files whatever order they were read in.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::indicator::{Kind, Value};
+
+/// Where in an indicator file a value came from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Locator {
+    /// A 1-based line number.
+    Line(u64),
+    /// An object id, such as a STIX `indicator--…` id.
+    Id(String),
+}
+
+/// One place an indicator was loaded from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Source {
+    /// The indicator file, as named on the command line or in the walk.
+    pub file: Arc<str>,
+    /// The line or object inside it.
+    pub at: Locator,
+    /// Whether the value was one part of a compound (`AND`) pattern, which
+    /// the sweep matches part by part.
+    pub compound: bool,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Locator::Line(n) => write!(f, "{}:{n}", self.file)?,
+            Locator::Id(id) => write!(f, "{}#{id}", self.file)?,
+        }
+        if self.compound {
+            f.write_str(" (part of an AND pattern)")?;
+        }
+        Ok(())
+    }
+}
+
+/// One distinct indicator and everywhere it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Indicator {
+    /// The normalised value.
+    pub value: Value,
+    /// Every source, in file then position order, without repeats.
+    pub sources: Vec<Source>,
+}
+
+impl Indicator {
+    /// Returns the kind of the indicator.
+    pub fn kind(&self) -> Kind {
+        self.value.kind()
+    }
+}
+
+/// Collects values from readers; [`SetBuilder::build`] deduplicates them.
+#[derive(Debug, Default)]
+pub struct SetBuilder {
+    entries: Vec<(Value, Source)>,
+}
+
+impl SetBuilder {
+    /// Creates an empty builder.
+    pub fn new() -> SetBuilder {
+        SetBuilder::default()
+    }
+
+    /// Adds one value with the place it came from.
+    pub fn push(&mut self, value: Value, source: Source) {
+        self.entries.push((value, source));
+    }
+
+    /// Returns how many values were pushed, repeats included.
+    pub fn pushed(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Builds the set: sorted by kind then value, duplicates merged.
+    pub fn build(mut self) -> IndicatorSet {
+        self.entries.sort_unstable_by(|a, b| {
+            (a.0.kind(), &a.0, &a.1).cmp(&(b.0.kind(), &b.0, &b.1))
+        });
+        let mut indicators: Vec<Indicator> = Vec::new();
+        for (value, source) in self.entries {
+            match indicators.last_mut() {
+                Some(last) if last.value == value => {
+                    if last.sources.last() != Some(&source) {
+                        last.sources.push(source);
+                    }
+                }
+                _ => {
+                    indicators.push(Indicator { value, sources: vec![source] })
+                }
+            }
+        }
+        IndicatorSet { indicators }
+    }
+}
+
+/// A deduplicated set of indicators; an indicator's id is its index.
+#[derive(Clone, Debug, Default)]
+pub struct IndicatorSet {
+    indicators: Vec<Indicator>,
+}
+
+impl IndicatorSet {
+    /// Returns the number of distinct indicators.
+    pub fn len(&self) -> usize {
+        self.indicators.len()
+    }
+
+    /// Whether the set holds no indicator.
+    pub fn is_empty(&self) -> bool {
+        self.indicators.is_empty()
+    }
+
+    /// Returns the indicator with id `id`.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `id` is not an id of this set.
+    pub fn get(&self, id: u32) -> &Indicator {
+        &self.indicators[id as usize]
+    }
+
+    /// Returns the indicators in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Indicator)> {
+        self.indicators.iter().enumerate().map(|(i, ind)| (i as u32, ind))
+    }
+
+    /// Returns the number of indicators of each kind, for every kind that
+    /// has at least one.
+    pub fn counts(&self) -> BTreeMap<Kind, usize> {
+        let mut out = BTreeMap::new();
+        for ind in &self.indicators {
+            *out.entry(ind.kind()).or_insert(0) += 1;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(file: &str, line: u64) -> Source {
+        Source { file: file.into(), at: Locator::Line(line), compound: false }
+    }
+
+    #[test]
+    fn duplicates_merge_and_keep_every_source() {
+        let mut b = SetBuilder::new();
+        b.push(Value::Domain("b.example".into()), src("x", 1));
+        b.push(Value::Domain("a.example".into()), src("y", 3));
+        b.push(Value::Domain("b.example".into()), src("y", 2));
+        b.push(Value::Domain("b.example".into()), src("y", 2));
+        let set = b.build();
+        assert_eq!(set.len(), 2);
+        assert_eq!(set.get(0).value, Value::Domain("a.example".into()));
+        let b = set.get(1);
+        assert_eq!(b.sources, vec![src("x", 1), src("y", 2)]);
+        assert_eq!(b.sources[1].to_string(), "y:2");
+    }
+}
