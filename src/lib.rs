@@ -9,6 +9,10 @@
 
 #![deny(missing_docs)]
 
+pub mod bundled;
 pub mod indicator;
 pub mod load;
+pub mod matcher;
+pub mod report;
 pub mod set;
+pub mod sweep;

@@ -1,1 +1,216 @@
-fn main() {}
+//! The `iocsweep` binary: parses arguments, loads indicators, runs the
+//! sweep and maps the outcome to the exit status (0 no hits, 1 hits, 2
+//! something could not be read or loaded).
+
+mod cli;
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+
+use iocsweep::load::{LoadOptions, Loaded, Loader};
+use iocsweep::matcher::Matcher;
+use iocsweep::report::{self, Format, Reporter, Summary, sanitize};
+use iocsweep::sweep::{self, Sweeper, input};
+use iocsweep::{bundled, indicator::ParseOptions};
+
+use cli::{Cli, ColorArg, Command, FormatArg, SweepArgs};
+
+/// How many indicator-file problems are listed before the rest are only
+/// counted.
+const PROBLEMS_SHOWN: usize = 20;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Sweep(args) => sweep(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("iocsweep: {}", sanitize::escape(&e.to_string()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints a message on standard error with the tool's prefix.
+fn say(quiet: bool, msg: &str) {
+    if !quiet {
+        eprintln!("iocsweep: {}", sanitize::escape(msg));
+    }
+}
+
+fn load(args: &SweepArgs) -> (Loaded, String) {
+    let opts = LoadOptions {
+        parse: ParseOptions { allow_broad_ranges: args.allow_broad_ranges },
+    };
+    let mut loader = Loader::new(opts);
+    let name = if args.iocs.is_empty() {
+        bundled::add_all(&mut loader);
+        let sets = bundled::sets();
+        format!(
+            "bundled indicator sets ({} sets, newest published {})",
+            sets.len(),
+            bundled::newest().unwrap_or("unknown")
+        )
+    } else {
+        for p in &args.iocs {
+            loader.add_path(p);
+        }
+        let names: Vec<String> =
+            args.iocs.iter().map(|p| p.display().to_string()).collect();
+        names.join(", ")
+    };
+    (loader.finish(), name)
+}
+
+fn sweep(args: &SweepArgs) -> io::Result<u8> {
+    let started = Instant::now();
+    let (loaded, set_name) = load(args);
+    let q = args.quiet;
+    let shown = loaded.problems.len().min(PROBLEMS_SHOWN);
+    for p in &loaded.problems[..shown] {
+        say(q, &p.to_string());
+    }
+    if loaded.problems.len() > shown {
+        say(
+            q,
+            &format!(
+                "… and {} more indicator-file problems",
+                loaded.problems.len() - shown
+            ),
+        );
+    }
+    let load_failed = loaded.has_errors();
+    if loaded.set.is_empty() {
+        say(false, "no indicators loaded: nothing to sweep for");
+        return Ok(2);
+    }
+    let counts: Vec<String> =
+        loaded.set.counts().iter().map(|(k, n)| format!("{k} {n}")).collect();
+    say(
+        q,
+        &format!(
+            "indicators: {} from {} ({})",
+            loaded.set.len(),
+            set_name,
+            counts.join(", ")
+        ),
+    );
+
+    let matcher = Matcher::new(&loaded.set);
+    let threads = args.threads.unwrap_or(0);
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(
+            |e| io::Error::other(format!("cannot start worker threads: {e}")),
+        )?;
+
+    let (inputs, walk) = input::expand(&args.paths);
+    let mut walk_errors = 0;
+    for e in &walk.errors {
+        say(false, &format!("{}: {}", e.path.display(), e.error));
+        walk_errors += 1;
+    }
+    if !walk.symlinks_skipped.is_empty() {
+        say(
+            q,
+            &format!(
+                "{} symbolic links inside folders not followed (first: {})",
+                walk.symlinks_skipped.len(),
+                walk.symlinks_skipped[0].display()
+            ),
+        );
+    }
+    if !walk.special_skipped.is_empty() {
+        say(
+            q,
+            &format!(
+                "{} FIFOs, sockets or devices inside folders skipped (first: {})",
+                walk.special_skipped.len(),
+                walk.special_skipped[0].display()
+            ),
+        );
+    }
+
+    let out: Box<dyn Write + Send> = match &args.output {
+        Some(path) => Box::new(File::create(path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("{}: cannot create output: {e}", path.display()),
+            )
+        })?),
+        None => Box::new(io::stdout()),
+    };
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let format = match args.format {
+        Some(FormatArg::Jsonl) => Format::Jsonl,
+        Some(FormatArg::Text) => Format::Text,
+        None if to_terminal => Format::Text,
+        None => Format::Jsonl,
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal,
+    };
+    let mut reporter = Reporter::new(
+        BufWriter::with_capacity(1 << 16, out),
+        format,
+        color,
+        &loaded.set,
+    );
+    let sweeper = Sweeper::new(&matcher, sweep::Options::default());
+    pool.install(|| sweeper.run(&inputs, &mut reporter))?;
+    let summary = reporter.finish()?;
+
+    for (name, err) in &summary.errors {
+        say(false, &format!("{name}: {err}"));
+    }
+    print_summary(q, &summary, started);
+    let failed = load_failed || walk_errors > 0 || !summary.errors.is_empty();
+    Ok(if failed {
+        2
+    } else if summary.total_hits() > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+fn print_summary(quiet: bool, s: &Summary, started: Instant) {
+    let hits: Vec<String> =
+        s.hits.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let hits = if hits.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", hits.join(", "))
+    };
+    say(
+        quiet,
+        &format!(
+            "swept {} inputs, {}, {} lines in {:.2} s: {} hits{}; {} errors",
+            s.inputs,
+            report::human_bytes(s.bytes),
+            s.lines,
+            started.elapsed().as_secs_f64(),
+            s.total_hits(),
+            hits,
+            s.errors.len()
+        ),
+    );
+    if !s.binary.is_empty() {
+        say(
+            quiet,
+            &format!(
+                "{} binary inputs (NUL bytes; swept as bytes): {}",
+                s.binary.len(),
+                s.binary.join(", ")
+            ),
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! The indicator sets compiled into the binary from the repository's
+//! `iocs/` folder, used when a sweep is given no `--iocs`.
+//!
+//! Each set is a plain-text list whose leading comment lines name it
+//! (`# set: …`) and date it (`# published: YYYY-MM-DD`).
+
+use crate::load::Loader;
+
+mod files {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// One bundled set.
+#[derive(Clone, Copy, Debug)]
+pub struct BundledSet {
+    /// The file name in `iocs/`.
+    pub file: &'static str,
+    /// The set's title, from its `# set:` line.
+    pub title: &'static str,
+    /// The publication date, from its `# published:` line.
+    pub published: &'static str,
+    /// The list itself.
+    pub text: &'static str,
+}
+
+/// Returns the bundled sets in file-name order.
+pub fn sets() -> Vec<BundledSet> {
+    files::FILES
+        .iter()
+        .map(|(file, text)| BundledSet {
+            file,
+            title: header(text, "set").unwrap_or(file),
+            published: header(text, "published").unwrap_or("unknown"),
+            text,
+        })
+        .collect()
+}
+
+/// Returns the value of a `# key: value` line among the leading comment
+/// lines of `text`.
+fn header<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.trim_start_matches('#').trim().split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.trim())
+}
+
+/// Adds every bundled set to `loader`, each named `bundled:FILE`.
+pub fn add_all(loader: &mut Loader) {
+    for set in sets() {
+        loader.add_bytes(
+            format!("bundled:{}", set.file).into(),
+            set.text.as_bytes(),
+        );
+    }
+}
+
+/// Returns the newest publication date among the bundled sets.
+pub fn newest() -> Option<&'static str> {
+    sets().iter().map(|s| s.published).filter(|p| *p != "unknown").max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_set_is_named_and_dated() {
+        let sets = sets();
+        assert!(sets.len() >= 7, "{} sets", sets.len());
+        for s in &sets {
+            assert_ne!(s.title, s.file, "{} has no '# set:' line", s.file);
+            let p = s.published.as_bytes();
+            let dated = p.len() == 10 && p[4] == b'-' && p[7] == b'-';
+            assert!(dated, "{}: published {:?}", s.file, s.published);
+        }
+    }
+
+    #[test]
+    fn headers_are_read_from_leading_comments_only() {
+        let t = "# set: A B\n# published: 2024-01-02\n1.2.3.4 # set: no\n";
+        assert_eq!(header(t, "set"), Some("A B"));
+        assert_eq!(header(t, "published"), Some("2024-01-02"));
+        assert_eq!(header(t, "source"), None);
+    }
+}

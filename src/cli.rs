@@ -1,0 +1,86 @@
+//! Command-line arguments: the raw flags as clap parses them. `main`
+//! turns them into a sweep; nothing here prints or runs anything.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Sweeps logs for the indicators of compromise that security advisories
+/// publish.
+#[derive(Debug, Parser)]
+#[command(name = "iocsweep", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sweep files, folders or standard input for indicators.
+    ///
+    /// Exit status: 0 no hits, 1 hits found, 2 something could not be
+    /// read or loaded (hits found are still written).
+    Sweep(SweepArgs),
+}
+
+/// Arguments of `iocsweep sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Files, folders (walked recursively, sorted) or `-` for standard
+    /// input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Indicator file or folder (any supported format, detected by
+    /// content); repeat for more. Without it, the bundled sets are used.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub iocs: Vec<PathBuf>,
+
+    /// Output format [default: text on a terminal, jsonl otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+
+    /// Write hit records to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Number of worker threads [default: one per core]. Output is the
+    /// same whatever the number.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Load CIDR ranges broader than /8 (IPv4) or /16 (IPv6), /0 included.
+    #[arg(long)]
+    pub allow_broad_ranges: bool,
+
+    /// Mark matches with colour in text output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Print no summary or problem list on standard error (errors still
+    /// set the exit status).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `--format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// One JSON object per hit.
+    Jsonl,
+    /// One line per hit, for people.
+    Text,
+}
+
+/// `--color` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when writing to a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

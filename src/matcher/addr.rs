@@ -1,0 +1,385 @@
+//! IPv4, IPv6 and CIDR matching.
+//!
+//! Addresses are parsed out of the log and looked up as integers, so every
+//! text form of an address matches (`010.0.0.1`, `2001:0DB8::1`,
+//! `::ffff:192.0.2.1`). Ranges are kept as one hash set per prefix length:
+//! a lookup masks the address once per length present, at most 33 (IPv4)
+//! or 129 (IPv6) probes whatever the number of ranges.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use ipnet::IpNet;
+
+use super::class::{self, DIGIT, DOT};
+use super::names::Names;
+use super::{Map, RawHit, new_map};
+
+/// An address indicator: its id and the port the advisory gave, if any.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    id: u32,
+    port: Option<u16>,
+}
+
+/// Prefix tables for one address family: `(prefix length, masked
+/// network → ids)`, longest prefix first.
+#[derive(Debug, Default)]
+struct Ranges<T> {
+    by_len: Vec<(u8, Map<T, Vec<u32>>)>,
+}
+
+impl<T: Copy + Eq + std::hash::Hash> Ranges<T> {
+    fn add(&mut self, len: u8, net: T, id: u32) {
+        let i = match self.by_len.iter().position(|(l, _)| *l == len) {
+            Some(i) => i,
+            None => {
+                self.by_len.push((len, new_map()));
+                self.by_len.sort_by_key(|e| std::cmp::Reverse(e.0));
+                self.by_len.iter().position(|(l, _)| *l == len).unwrap()
+            }
+        };
+        self.by_len[i].1.entry(net).or_default().push(id);
+    }
+
+    fn lookup(&self, mask: impl Fn(u8) -> T, mut f: impl FnMut(u32)) {
+        for (len, table) in &self.by_len {
+            if let Some(ids) = table.get(&mask(*len)) {
+                ids.iter().for_each(|id| f(*id));
+            }
+        }
+    }
+}
+
+/// Every address and range indicator.
+#[derive(Debug, Default)]
+pub struct Addresses {
+    v4: Map<u32, Vec<Entry>>,
+    v6: Map<u128, Vec<Entry>>,
+    nets4: Ranges<u32>,
+    nets6: Ranges<u128>,
+}
+
+fn mask4(addr: u32, len: u8) -> u32 {
+    if len == 0 { 0 } else { addr & (u32::MAX << (32 - len)) }
+}
+
+fn mask6(addr: u128, len: u8) -> u128 {
+    if len == 0 { 0 } else { addr & (u128::MAX << (128 - len)) }
+}
+
+impl Addresses {
+    pub fn add_v4(&mut self, a: Ipv4Addr, port: Option<u16>, id: u32) {
+        self.v4.entry(a.to_bits()).or_default().push(Entry { id, port });
+    }
+
+    pub fn add_v6(&mut self, a: Ipv6Addr, port: Option<u16>, id: u32) {
+        self.v6.entry(a.to_bits()).or_default().push(Entry { id, port });
+    }
+
+    pub fn add_net(&mut self, net: IpNet, id: u32) {
+        match net {
+            IpNet::V4(n) => {
+                self.nets4.add(n.prefix_len(), n.network().to_bits(), id)
+            }
+            IpNet::V6(n) => {
+                self.nets6.add(n.prefix_len(), n.network().to_bits(), id)
+            }
+        }
+    }
+
+    /// Whether IPv4 indicators exist, found through dotted tokens.
+    pub fn wants_dotted(&self) -> bool {
+        !self.v4.is_empty() || !self.nets4.by_len.is_empty()
+    }
+
+    /// Whether any address indicator exists that an IPv6 form can match:
+    /// IPv6 ones, and IPv4 ones through mapped forms (`::ffff:c000:201`).
+    pub fn wants_colons(&self) -> bool {
+        !self.v6.is_empty()
+            || !self.nets6.by_len.is_empty()
+            || self.wants_dotted()
+    }
+
+    /// Reports every indicator matching IPv4 address `a`, written in the
+    /// log at `start..end` and followed there by `port` (if any).
+    fn hit_v4(
+        &self,
+        a: u32,
+        port: Option<u16>,
+        start: usize,
+        end: usize,
+        out: &mut Vec<RawHit>,
+    ) {
+        if let Some(entries) = self.v4.get(&a) {
+            for e in entries {
+                if port_allows(e.port, port) {
+                    out.push(RawHit { start, end, id: e.id });
+                }
+            }
+        }
+        self.nets4.lookup(
+            |len| mask4(a, len),
+            |id| out.push(RawHit { start, end, id }),
+        );
+    }
+
+    fn hit_v6(
+        &self,
+        a: u128,
+        port: Option<u16>,
+        start: usize,
+        end: usize,
+        out: &mut Vec<RawHit>,
+    ) {
+        if let Some(entries) = self.v6.get(&a) {
+            for e in entries {
+                if port_allows(e.port, port) {
+                    out.push(RawHit { start, end, id: e.id });
+                }
+            }
+        }
+        self.nets6.lookup(
+            |len| mask6(a, len),
+            |id| out.push(RawHit { start, end, id }),
+        );
+    }
+}
+
+/// The port rule: an indicator with a port matches its address unless the
+/// log writes a different port right after the address.
+fn port_allows(wanted: Option<u16>, seen: Option<u16>) -> bool {
+    match (wanted, seen) {
+        (Some(w), Some(s)) => w == s,
+        _ => true,
+    }
+}
+
+/// Parses 1 to 5 ASCII digits as a port.
+fn parse_port(digits: &[u8]) -> Option<u16> {
+    if digits.is_empty()
+        || digits.len() > 5
+        || !digits.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+/// Returns the port written right after an address ending at `end`
+/// (`:443`, `#53`), if any.
+fn port_after(hay: &[u8], end: usize) -> Option<u16> {
+    match hay.get(end) {
+        Some(b':' | b'#') => {
+            let from = end + 1;
+            let mut to = from;
+            while to < hay.len() && hay[to].is_ascii_digit() {
+                to += 1;
+            }
+            parse_port(&hay[from..to])
+        }
+        _ => None,
+    }
+}
+
+/// Finds IPv4 addresses inside the host token `start..end` (which holds a
+/// dot): every maximal run of digits and dots, checked against the
+/// boundary rules, then looked up.
+pub fn scan_v4_in_token(
+    a: &Addresses,
+    hay: &[u8],
+    start: usize,
+    end: usize,
+    out: &mut Vec<RawHit>,
+) {
+    let mut i = start;
+    while i < end {
+        if !class::is(hay[i], DIGIT | DOT) {
+            i += 1;
+            continue;
+        }
+        let run_start = i;
+        while i < end && class::is(hay[i], DIGIT | DOT) {
+            i += 1;
+        }
+        check_v4_run(a, hay, run_start, i, start, end, out);
+    }
+}
+
+/// Applies the IPv4 rules to the digit-and-dot run `rs..re` of the host
+/// token `ts..te`.
+///
+/// The run must be four octets, optionally followed by one port component
+/// (tcpdump's `a.b.c.d.port`). A leading dot joined to a letter or digit
+/// before it, or a trailing dot joined to a letter after it, makes the
+/// address part of a longer dotted name, which is not a match.
+fn check_v4_run(
+    a: &Addresses,
+    hay: &[u8],
+    mut rs: usize,
+    mut re: usize,
+    ts: usize,
+    te: usize,
+    out: &mut Vec<RawHit>,
+) {
+    if hay[rs] == b'.' {
+        if rs > ts {
+            return;
+        }
+        rs += 1;
+    }
+    if re > rs && hay[re - 1] == b'.' {
+        if re < te {
+            return;
+        }
+        re -= 1;
+    }
+    if re <= rs {
+        return;
+    }
+    let run = &hay[rs..re];
+    let mut octets = [0u32; 5];
+    let mut n = 0;
+    for part in run.split(|b| *b == b'.') {
+        if n == 5 || part.is_empty() {
+            return;
+        }
+        if n < 4 {
+            if part.len() > 3 {
+                return;
+            }
+            let v =
+                part.iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
+            if v > 255 {
+                return;
+            }
+            octets[n] = v;
+        } else if parse_port(part).is_none() {
+            return;
+        }
+        n += 1;
+    }
+    if n < 4 {
+        return;
+    }
+    let addr = octets[0] << 24 | octets[1] << 16 | octets[2] << 8 | octets[3];
+    let addr_end = if n == 5 {
+        rs + run
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'.')
+            .nth(3)
+            .map(|(i, _)| i)
+            .unwrap()
+    } else {
+        re
+    };
+    let port = if n == 5 {
+        parse_port(&hay[addr_end + 1..re])
+    } else {
+        port_after(hay, re)
+    };
+    a.hit_v4(addr, port, rs, addr_end, out);
+}
+
+/// Whether `b` can be part of an IPv6 address as written in logs.
+fn in_v6(b: u8) -> bool {
+    class::is(b, class::HEX | class::COLON | DOT)
+}
+
+/// Finds IPv6 addresses: every run of hex digits, colons and dots around
+/// a colon that parses as an address.
+pub fn scan_v6(
+    a: &Addresses,
+    names: &Names,
+    hay: &[u8],
+    out: &mut Vec<RawHit>,
+) {
+    let mut pos = 0;
+    while let Some(i) = memchr::memchr(b':', &hay[pos..]) {
+        let colon = pos + i;
+        let mut start = colon;
+        while start > 0 && in_v6(hay[start - 1]) {
+            start -= 1;
+        }
+        let mut end = colon + 1;
+        while end < hay.len() && in_v6(hay[end]) {
+            end += 1;
+        }
+        pos = end.max(colon + 1);
+        check_v6_run(a, names, hay, start, end, out);
+        if pos >= hay.len() {
+            break;
+        }
+    }
+}
+
+fn check_v6_run(
+    a: &Addresses,
+    names: &Names,
+    hay: &[u8],
+    s: usize,
+    mut e: usize,
+    out: &mut Vec<RawHit>,
+) {
+    while e > s && hay[e - 1] == b'.' {
+        e -= 1;
+    }
+    if e <= s || e - s < 2 || e - s > 64 {
+        return;
+    }
+    let run = &hay[s..e];
+    let colons = run.iter().filter(|b| **b == b':').count();
+    let has_gap = memchr::memmem::find(run, b"::").is_some();
+    if colons < 2 || (!has_gap && colons < 6) {
+        return;
+    }
+    // A letter or digit right before the run means its first group is
+    // the end of a word (`data:2001:db8::1`, `ip:2001:db8::1`): read the
+    // address from after that group's colon.
+    let glued = s > 0 && hay[s - 1].is_ascii_alphanumeric();
+    let parsed = if glued {
+        let i = memchr::memchr(b':', run).unwrap_or(0);
+        let s2 = s + i + 1;
+        let single = hay.get(s2) != Some(&b':');
+        single.then(|| parse_v6(hay, s2, e).map(|p| (s2, p))).flatten()
+    } else {
+        parse_v6(hay, s, e).map(|p| (s, p))
+    };
+    let Some((s, (addr, addr_end, mut port))) = parsed else { return };
+    let bracketed =
+        s > 0 && hay[s - 1] == b'[' && hay.get(addr_end) == Some(&b']');
+    if bracketed && port.is_none() {
+        port = port_after(hay, addr_end + 1);
+    }
+    if let Some(v4) = addr.to_ipv4_mapped() {
+        // Dotted forms were already seen by the IPv4 scan.
+        if !hay[s..addr_end].contains(&b'.') {
+            a.hit_v4(v4.to_bits(), port, s, addr_end, out);
+        }
+    } else {
+        a.hit_v6(addr.to_bits(), port, s, addr_end, out);
+    }
+    if bracketed {
+        names.check_v6_host(&addr, hay, s - 1, addr_end + 1, out);
+    }
+}
+
+/// Parses `hay[s..e]` as an IPv6 address, or as an address followed by
+/// tcpdump's `.port`. Returns the address, where it ends, and the port.
+fn parse_v6(
+    hay: &[u8],
+    s: usize,
+    e: usize,
+) -> Option<(Ipv6Addr, usize, Option<u16>)> {
+    let text = std::str::from_utf8(&hay[s..e]).ok()?;
+    if let Ok(addr) = text.parse::<Ipv6Addr>() {
+        return Some((addr, e, None));
+    }
+    let (head, port) = text.rsplit_once('.')?;
+    if head.contains('.') {
+        return None;
+    }
+    let port = parse_port(port.as_bytes())?;
+    let addr = head.parse::<Ipv6Addr>().ok()?;
+    Some((addr, s + head.len(), Some(port)))
+}

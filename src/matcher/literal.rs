@@ -1,0 +1,96 @@
+//! File-name and string matching with one Aho-Corasick automaton.
+//!
+//! File names may hold spaces and any punctuation, and strings are
+//! arbitrary, so neither has a token shape to scan for. Both go into one
+//! ASCII case-insensitive automaton searched for overlapping matches;
+//! strings are then compared exactly, and file names must stand as whole
+//! path components.
+
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind,
+};
+
+use super::RawHit;
+use super::class;
+
+#[derive(Debug)]
+struct Pattern {
+    id: u32,
+    file_name: bool,
+    bytes: Box<[u8]>,
+}
+
+/// Collects literal indicators before the automaton is built.
+#[derive(Debug, Default)]
+pub struct Builder {
+    patterns: Vec<Pattern>,
+}
+
+impl Builder {
+    pub fn add_file_name(&mut self, name: &str, id: u32) {
+        let bytes = name.as_bytes().into();
+        self.patterns.push(Pattern { id, file_name: true, bytes });
+    }
+
+    pub fn add_string(&mut self, s: &str, id: u32) {
+        let bytes = s.as_bytes().into();
+        self.patterns.push(Pattern { id, file_name: false, bytes });
+    }
+
+    /// Builds the automaton, or returns `None` when there is nothing to
+    /// search for.
+    pub fn build(self) -> Option<Literals> {
+        if self.patterns.is_empty() {
+            return None;
+        }
+        // Thousands of patterns make a full DFA large; let the crate pick
+        // between its NFA and DFA forms below that.
+        let kind = (self.patterns.len() > 2_000)
+            .then_some(AhoCorasickKind::ContiguousNFA);
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(kind)
+            .build(self.patterns.iter().map(|p| &p.bytes))
+            .expect("literal patterns are within the automaton's size limits");
+        Some(Literals { ac, patterns: self.patterns })
+    }
+}
+
+/// The compiled literal indicators.
+#[derive(Debug)]
+pub struct Literals {
+    ac: AhoCorasick,
+    patterns: Vec<Pattern>,
+}
+
+impl Literals {
+    pub fn scan(&self, hay: &[u8], out: &mut Vec<RawHit>) {
+        for m in self.ac.find_overlapping_iter(hay) {
+            let p = &self.patterns[m.pattern().as_usize()];
+            let (s, e) = (m.start(), m.end());
+            let ok = if p.file_name {
+                is_component(hay, s, e)
+            } else {
+                hay[s..e] == *p.bytes
+            };
+            if ok {
+                out.push(RawHit { start: s, end: e, id: p.id });
+            }
+        }
+    }
+}
+
+/// Whether `s..e` is a whole path component: no file-name character
+/// joined to it on either side (a dot after it is allowed when it ends a
+/// sentence).
+fn is_component(hay: &[u8], s: usize, e: usize) -> bool {
+    if s > 0 && class::in_file_name(hay[s - 1]) {
+        return false;
+    }
+    match hay.get(e) {
+        None => true,
+        Some(b'.') => hay.get(e + 1).is_none_or(|b| !class::in_file_name(*b)),
+        Some(b) => !class::in_file_name(*b),
+    }
+}

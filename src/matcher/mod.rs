@@ -1,0 +1,135 @@
+//! The matcher: an indicator set compiled for one pass over a byte slice.
+//!
+//! Most indicator kinds are found by scanning for the tokens they can
+//! appear in and looking those tokens up in hash tables, which costs the
+//! same whether the set holds ten indicators or a million:
+//!
+//! - every `.` starts a host token (letters, digits, `.`, `-`, `_`): IPv4
+//!   addresses, CIDR members, domains (each label suffix), URL hosts and
+//!   e-mail domains are looked up from it ([`names`], [`addr`]);
+//! - every `:` starts an IPv6 candidate, scanned only when the set holds
+//!   IPv6 indicators ([`addr`]);
+//! - hex runs of digest length are found by striding and looked up
+//!   ([`digest`]);
+//! - file names and other literals go through one Aho-Corasick automaton
+//!   ([`literal`]), the one place where arbitrary substrings need it.
+//!
+//! Boundary rules (DESIGN.md, "What a match means") are applied where a
+//! candidate is found, so a hit is final; the sweep only orders hits and
+//! keeps one per line and indicator.
+
+mod addr;
+mod class;
+mod digest;
+mod literal;
+mod names;
+
+use std::collections::HashMap;
+
+use crate::indicator::Value;
+use crate::set::IndicatorSet;
+
+/// The hasher used by every lookup table: fast, seeded per process.
+type Hasher = foldhash::fast::RandomState;
+type Map<K, V> = HashMap<K, V, Hasher>;
+
+fn new_map<K, V>() -> Map<K, V> {
+    HashMap::with_hasher(Hasher::default())
+}
+
+/// One indicator found in a haystack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RawHit {
+    /// Offset of the first byte of the matched text.
+    pub start: usize,
+    /// Offset just past the matched text.
+    pub end: usize,
+    /// The indicator's id in the set the matcher was built from.
+    pub id: u32,
+}
+
+/// An indicator set compiled for sweeping.
+#[derive(Debug)]
+pub struct Matcher {
+    addr: addr::Addresses,
+    names: names::Names,
+    digests: digest::Digests,
+    literals: Option<literal::Literals>,
+}
+
+impl Matcher {
+    /// Compiles `set`.
+    pub fn new(set: &IndicatorSet) -> Matcher {
+        let mut addr = addr::Addresses::default();
+        let mut names = names::Names::default();
+        let mut digests = digest::Digests::default();
+        let mut lits = literal::Builder::default();
+        for (id, ind) in set.iter() {
+            match &ind.value {
+                Value::Ipv4(a, port) => addr.add_v4(*a, *port, id),
+                Value::Ipv6(a, port) => addr.add_v6(*a, *port, id),
+                Value::Cidr(net) => addr.add_net(*net, id),
+                Value::Domain(d) => names.add_domain(d, id),
+                Value::Url(u) => names.add_url(u, id),
+                Value::Email(e) => names.add_email(e, id),
+                Value::Hash(h) => digests.add(h, id),
+                Value::Filename(f) => lits.add_file_name(f, id),
+                Value::String(s) => lits.add_string(s, id),
+            }
+        }
+        Matcher { addr, names, digests, literals: lits.build() }
+    }
+
+    /// Appends every indicator found in `hay` to `out`, in no particular
+    /// order; a line that holds an indicator twice gives two hits.
+    pub fn scan(&self, hay: &[u8], out: &mut Vec<RawHit>) {
+        let mut scratch = Vec::with_capacity(256);
+        if !self.names.is_empty() || self.addr.wants_dotted() {
+            self.scan_dotted(hay, out, &mut scratch);
+        }
+        if self.addr.wants_colons() || self.names.has_v6_hosts() {
+            addr::scan_v6(&self.addr, &self.names, hay, out);
+        }
+        if !self.digests.is_empty() {
+            self.digests.scan(hay, out, &mut scratch);
+        }
+        if let Some(lits) = &self.literals {
+            lits.scan(hay, out);
+        }
+    }
+
+    /// Finds every host token (a run of host bytes holding a dot) and
+    /// checks it for addresses and names.
+    fn scan_dotted(
+        &self,
+        hay: &[u8],
+        out: &mut Vec<RawHit>,
+        buf: &mut Vec<u8>,
+    ) {
+        let mut pos = 0;
+        while let Some(i) = memchr::memchr(b'.', &hay[pos..]) {
+            let dot = pos + i;
+            let mut start = dot;
+            while start > 0 && class::is(hay[start - 1], class::HOST) {
+                start -= 1;
+            }
+            let mut end = dot + 1;
+            while end < hay.len() && class::is(hay[end], class::HOST) {
+                end += 1;
+            }
+            if self.addr.wants_dotted() {
+                addr::scan_v4_in_token(&self.addr, hay, start, end, out);
+            }
+            if !self.names.is_empty() {
+                self.names.check_token(hay, start, end, out, buf);
+            }
+            pos = end;
+            if pos >= hay.len() {
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

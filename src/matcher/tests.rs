@@ -1,0 +1,225 @@
+//! Unit tests of the matching rules, one case per rule with hits and near
+//! misses. The end-to-end table in `tests/it` runs the same rules through
+//! every read path of the binary.
+
+use super::*;
+use crate::indicator::{ParseOptions, parse_value};
+use crate::set::{Locator, SetBuilder, Source};
+
+fn set_of(iocs: &[&str]) -> IndicatorSet {
+    let mut b = SetBuilder::new();
+    for (i, raw) in iocs.iter().enumerate() {
+        let p = parse_value(raw, ParseOptions::default()).unwrap();
+        let src = Source {
+            file: "t".into(),
+            at: Locator::Line(i as u64 + 1),
+            compound: false,
+        };
+        b.push(p.value, src);
+    }
+    b.build()
+}
+
+/// Returns `(indicator, matched text)` for every hit, sorted.
+fn hits(iocs: &[&str], line: &str) -> Vec<(String, String)> {
+    let set = set_of(iocs);
+    let m = Matcher::new(&set);
+    let mut out = Vec::new();
+    m.scan(line.as_bytes(), &mut out);
+    let mut v: Vec<_> = out
+        .iter()
+        .map(|h| {
+            (set.get(h.id).value.to_string(), line[h.start..h.end].to_string())
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn matched(iocs: &[&str], line: &str) -> Vec<String> {
+    hits(iocs, line).into_iter().map(|(_, m)| m).collect()
+}
+
+#[track_caller]
+fn hit(iocs: &[&str], line: &str, want: &str) {
+    assert_eq!(matched(iocs, line), vec![want.to_string()], "line {line:?}");
+}
+
+#[track_caller]
+fn miss(iocs: &[&str], line: &str) {
+    assert_eq!(hits(iocs, line), vec![], "line {line:?}");
+}
+
+#[test]
+fn ipv4_boundaries() {
+    let i = &["192.0.2.1"];
+    miss(i, "version 10.192.0.2.15");
+    miss(i, "192.0.2.10");
+    miss(i, "1192.0.2.1");
+    miss(i, "build=192.0.2.1.7.3");
+    miss(i, "a.192.0.2.1");
+    miss(i, "192.0.2.1.example.com");
+    hit(i, "src=192.0.2.1:8080", "192.0.2.1");
+    hit(i, "[192.0.2.1]", "192.0.2.1");
+    hit(i, "192.0.2.1.51234 > 10.0.0.1.443", "192.0.2.1");
+    hit(i, "SRC=192.0.2.1 DST=10.0.0.1", "192.0.2.1");
+    hit(i, "client 192.0.2.1#53", "192.0.2.1");
+    hit(i, "from 192.0.2.1.", "192.0.2.1");
+    hit(i, "from 192.000.002.001 ok", "192.000.002.001");
+    hit(i, "range 10.0.0.1-192.0.2.1", "192.0.2.1");
+    hit(i, "::ffff:192.0.2.1", "192.0.2.1");
+}
+
+#[test]
+fn ipv6_any_text_form() {
+    let i = &["2001:db8::1"];
+    hit(
+        i,
+        "x 2001:0DB8:0000:0000:0000:0000:0000:0001 y",
+        "2001:0DB8:0000:0000:0000:0000:0000:0001",
+    );
+    hit(i, "[2001:db8::1]:443", "2001:db8::1");
+    hit(i, "fe80 2001:db8::1%eth0", "2001:db8::1");
+    hit(i, "data:2001:db8::1", "2001:db8::1");
+    hit(i, "IP6 2001:db8::1.51234 > 2001:db8::2.443", "2001:db8::1");
+    miss(i, "2001:db8::10");
+    miss(i, "2001:db8::1:0");
+    miss(i, "12:34:56 2001:db9::1");
+    let m = &["192.0.2.1"];
+    hit(m, "::FFFF:c000:0201", "::FFFF:c000:0201");
+}
+
+#[test]
+fn address_with_port() {
+    let i = &["203.0.113.80:8080"];
+    hit(i, "dst=203.0.113.80", "203.0.113.80");
+    hit(i, "dst=203.0.113.80:8080", "203.0.113.80");
+    miss(i, "dst=203.0.113.80:443");
+    miss(i, "203.0.113.80.443 > x");
+    hit(i, "203.0.113.80 dport=443", "203.0.113.80");
+    let v6 = &["[2001:db8::5]:8443"];
+    hit(v6, "[2001:db8::5]:8443", "2001:db8::5");
+    miss(v6, "[2001:db8::5]:443");
+}
+
+#[test]
+fn cidr_members() {
+    let i = &["198.51.100.77/24", "198.51.0.0/16"];
+    assert_eq!(
+        hits(i, "to 198.51.100.200 ok"),
+        vec![
+            ("198.51.0.0/16".into(), "198.51.100.200".into()),
+            ("198.51.100.0/24".into(), "198.51.100.200".into())
+        ]
+    );
+    miss(i, "198.52.100.200");
+    let v6 = &["2001:db8:aa::/48"];
+    hit(v6, "src 2001:db8:aa:1::9 x", "2001:db8:aa:1::9");
+    miss(v6, "src 2001:db8:ab::9");
+}
+
+#[test]
+fn domains_on_label_boundaries() {
+    let i = &["higan.example"];
+    hit(i, "GET http://higan.example/gate.php", "higan.example");
+    hit(i, "cdn.higan.example", "cdn.higan.example");
+    miss(i, "www.michigan.example");
+    let e = &["example.com"];
+    hit(e, "query=example.com type=A", "example.com");
+    miss(e, "example.commercial.file");
+    miss(e, "query=example.com.evil.test");
+    let d = &["evil.example"];
+    hit(d, "EVIL.example.", "EVIL.example");
+    hit(d, "a.b.evil.example", "a.b.evil.example");
+    hit(d, "mail from a@evil.example", "evil.example");
+    hit(d, "http://user@evil.example:8080/", "evil.example");
+    miss(d, "notevil.example");
+    miss(d, "my-evil.example");
+    miss(d, "evil.example.org");
+    miss(d, "evil-example");
+}
+
+#[test]
+fn nested_domains_each_hit() {
+    assert_eq!(
+        hits(&["evil.example", "a.evil.example"], "q a.evil.example"),
+        vec![
+            ("a.evil.example".into(), "a.evil.example".into()),
+            ("evil.example".into(), "a.evil.example".into())
+        ]
+    );
+}
+
+#[test]
+fn urls() {
+    let i = &["http://evil.example/a"];
+    hit(i, "GET http://evil.example/a?x=1 200", "http://evil.example/a");
+    hit(i, "HTTP://EVIL.EXAMPLE/a", "HTTP://EVIL.EXAMPLE/a");
+    hit(i, "\"http://evil.example/a\"", "http://evil.example/a");
+    hit(i, "http://evil.example/a#frag", "http://evil.example/a");
+    hit(i, "http://evil.example/a/b", "http://evil.example/a");
+    hit(i, "http://evil.example:80/a", "http://evil.example:80/a");
+    hit(i, "http://bob@evil.example/a", "http://bob@evil.example/a");
+    miss(i, "http://evil.example/ab");
+    miss(i, "http://evil.example/A");
+    miss(i, "https://evil.example/a");
+    miss(i, "http://evil.example:8080/a");
+    miss(i, "xhttp://evil.example/a");
+    let bare = &["evil.example/gate.php"];
+    hit(bare, "GET https://evil.example/gate.php", "evil.example/gate.php");
+    miss(bare, "GET https://evil.example/gate.phpx");
+    let ip = &["http://203.0.113.9:8081/x.sh"];
+    hit(
+        ip,
+        "wget http://203.0.113.9:8081/x.sh;",
+        "http://203.0.113.9:8081/x.sh",
+    );
+    miss(ip, "wget http://203.0.113.9/x.sh;");
+    let v6 = &["http://[2001:db8::7]/p"];
+    hit(v6, "GET http://[2001:db8::7]/p HTTP/1.1", "http://[2001:db8::7]/p");
+}
+
+#[test]
+fn hashes_whole_tokens_any_case() {
+    let md5 = "0cc175b9c0f1b6a831c399e269772661";
+    let line = format!(
+        "Hashes=SHA1=86F7E437FAA5A7FCE15D1DDCB9EAEAEA377667B8,MD5={},SHA256=CA978112CA1BBDCAFAC231B39A23DC4DA786EFF8147C4E72B9807785AFEE48BB",
+        md5.to_uppercase()
+    );
+    hit(&[md5], &line, &md5.to_uppercase());
+    let inside = format!("ca978112{md5}ca1bbdcafac231b39a23dc4d");
+    miss(&[md5], &inside);
+    miss(&[md5], &format!("x{md5}"));
+    hit(&[md5], &format!("file_{md5}.bin"), md5);
+}
+
+#[test]
+fn emails_whole_address() {
+    let i = &["a@evil.example"];
+    hit(i, "from=<a@evil.example>", "a@evil.example");
+    hit(i, "from=A@EVIL.example,", "A@EVIL.example");
+    miss(i, "from=<aa@evil.example>");
+    miss(i, "from=<a@sub.evil.example>");
+    miss(i, "from=<a@evil.example.org>");
+}
+
+#[test]
+fn file_names_whole_components() {
+    let i = &["evil.exe"];
+    hit(i, r"Image: C:\x\EVIL.EXE", "EVIL.EXE");
+    hit(i, "/tmp/evil.exe running", "evil.exe");
+    hit(i, "ran evil.exe.", "evil.exe");
+    miss(i, r"C:\x\notevil.exe");
+    miss(i, "evil.exe.bak");
+    miss(i, "my-evil.exe");
+}
+
+#[test]
+fn several_indicators_on_one_line() {
+    let i = &["192.0.2.1", "evil.example", "203.0.113.5"];
+    assert_eq!(
+        matched(i, "a=192.0.2.1;b=evil.example,c=203.0.113.5"),
+        vec!["192.0.2.1", "203.0.113.5", "evil.example"]
+    );
+}

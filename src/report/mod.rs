@@ -1,0 +1,277 @@
+//! Reporting: hit records in JSON lines or text, and the sweep summary.
+//!
+//! Log content is attacker-controlled: JSON output escapes it as JSON
+//! does, and text output escapes control, bidi and invisible characters
+//! (see [`sanitize`]) before anything reaches a terminal.
+
+pub mod sanitize;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use crate::indicator::Kind;
+use crate::set::{IndicatorSet, Locator};
+use crate::sweep::{Hit, InputStats, Sink, input::Input};
+
+/// How much of a line a hit record carries.
+pub const TEXT_LIMIT: usize = 4096;
+
+/// Output formats for hit records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per hit.
+    Jsonl,
+    /// One line per hit for people: `path:line: kind indicator: text`.
+    Text,
+}
+
+/// Totals of a sweep, for the summary and the exit status.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Inputs swept, including those that failed.
+    pub inputs: u64,
+    /// Bytes swept.
+    pub bytes: u64,
+    /// Lines swept.
+    pub lines: u64,
+    /// Hits by kind.
+    pub hits: BTreeMap<Kind, u64>,
+    /// Inputs that held NUL bytes.
+    pub binary: Vec<String>,
+    /// Inputs that failed, with why.
+    pub errors: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// Returns the total number of hits.
+    pub fn total_hits(&self) -> u64 {
+        self.hits.values().sum()
+    }
+}
+
+/// Writes hit records and keeps the summary.
+pub struct Reporter<'s, W: Write> {
+    out: W,
+    format: Format,
+    color: bool,
+    set: &'s IndicatorSet,
+    sources: Vec<Option<String>>,
+    summary: Summary,
+    buf: Vec<u8>,
+}
+
+impl<'s, W: Write> Reporter<'s, W> {
+    /// Creates a reporter writing `format` to `out`; `color` marks the
+    /// matched text with terminal colours in text output.
+    pub fn new(
+        out: W,
+        format: Format,
+        color: bool,
+        set: &'s IndicatorSet,
+    ) -> Reporter<'s, W> {
+        Reporter {
+            out,
+            format,
+            color,
+            set,
+            sources: vec![None; set.len()],
+            summary: Summary::default(),
+            buf: Vec::with_capacity(8192),
+        }
+    }
+
+    /// Flushes the output and returns the summary.
+    ///
+    /// # Errors
+    ///
+    /// Returns the error of the final flush.
+    pub fn finish(mut self) -> io::Result<Summary> {
+        self.out.flush()?;
+        Ok(self.summary)
+    }
+
+    /// Returns the JSON array of an indicator's sources, built once.
+    fn sources_json(&mut self, id: u32) -> &str {
+        let set = self.set;
+        self.sources[id as usize].get_or_insert_with(|| {
+            let list: Vec<serde_json::Value> = set
+                .get(id)
+                .sources
+                .iter()
+                .map(|s| {
+                    let mut o = serde_json::Map::new();
+                    o.insert("file".into(), s.file.as_ref().into());
+                    match &s.at {
+                        Locator::Line(n) => {
+                            o.insert("line".into(), (*n).into())
+                        }
+                        Locator::Id(id) => {
+                            o.insert("id".into(), id.as_str().into())
+                        }
+                    };
+                    if s.compound {
+                        o.insert("compound".into(), true.into());
+                    }
+                    serde_json::Value::Object(o)
+                })
+                .collect();
+            serde_json::Value::Array(list).to_string()
+        })
+    }
+
+    fn write_jsonl(&mut self, input: &Input, hit: &Hit<'_>) {
+        let ind = self.set.get(hit.id);
+        let kind = ind.kind();
+        let indicator = ind.value.to_string();
+        let sources = self.sources_json(hit.id).to_string();
+        let b = &mut self.buf;
+        b.extend_from_slice(b"{\"path\":");
+        json_str(b, &input.name());
+        b.extend_from_slice(
+            format!(
+                ",\"line\":{},\"offset\":{},\"kind\":\"{}\",\"indicator\":",
+                hit.line, hit.offset, kind
+            )
+            .as_bytes(),
+        );
+        json_str(b, &indicator);
+        b.extend_from_slice(b",\"matched\":");
+        json_str(b, &String::from_utf8_lossy(hit.matched));
+        b.extend_from_slice(b",\"sources\":");
+        b.extend_from_slice(sources.as_bytes());
+        b.extend_from_slice(b",\"text\":");
+        json_str(b, &String::from_utf8_lossy(cut_text(hit.text)));
+        b.extend_from_slice(b"}\n");
+    }
+
+    fn write_text(&mut self, input: &Input, hit: &Hit<'_>) {
+        let ind = self.set.get(hit.id);
+        let b = &mut self.buf;
+        let head = format!(
+            "{}:{}: {} {}: ",
+            sanitize::escape(&input.name()),
+            hit.line,
+            ind.kind(),
+            sanitize::escape(&ind.value.to_string())
+        );
+        b.extend_from_slice(head.as_bytes());
+        // Show the line around the match, the match marked.
+        let text = hit.text;
+        let m_start = (hit.matched.as_ptr() as usize)
+            .saturating_sub(text.as_ptr() as usize)
+            .min(text.len());
+        let m_end = (m_start + hit.matched.len()).min(text.len());
+        let from = floor_char(text, m_start.saturating_sub(120));
+        let to = floor_char(text, (m_end + 120).min(text.len()));
+        let (open, close) =
+            if self.color { ("\x1b[1;31m", "\x1b[0m") } else { ("[[", "]]") };
+        if from > 0 {
+            b.extend_from_slice("…".as_bytes());
+        }
+        b.extend_from_slice(
+            sanitize::escape_bytes(&text[from..m_start]).as_bytes(),
+        );
+        b.extend_from_slice(open.as_bytes());
+        b.extend_from_slice(
+            sanitize::escape_bytes(&text[m_start..m_end]).as_bytes(),
+        );
+        b.extend_from_slice(close.as_bytes());
+        b.extend_from_slice(
+            sanitize::escape_bytes(&text[m_end..to]).as_bytes(),
+        );
+        if to < text.len() {
+            b.extend_from_slice("…".as_bytes());
+        }
+        b.push(b'\n');
+    }
+}
+
+impl<W: Write> Sink for Reporter<'_, W> {
+    fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
+        match self.format {
+            Format::Jsonl => self.write_jsonl(input, hit),
+            Format::Text => self.write_text(input, hit),
+        }
+        *self.summary.hits.entry(self.set.get(hit.id).kind()).or_insert(0) +=
+            1;
+        if self.buf.len() >= 64 * 1024 {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn input_done(
+        &mut self,
+        input: &Input,
+        stats: &InputStats,
+        error: Option<&io::Error>,
+    ) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        let s = &mut self.summary;
+        s.inputs += 1;
+        s.bytes += stats.bytes;
+        s.lines += stats.lines;
+        if stats.binary {
+            s.binary.push(input.name());
+        }
+        if let Some(e) = error {
+            s.errors.push((input.name(), e.to_string()));
+        }
+        Ok(())
+    }
+}
+
+/// Returns `text` cut to [`TEXT_LIMIT`] bytes at a character boundary.
+fn cut_text(text: &[u8]) -> &[u8] {
+    if text.len() <= TEXT_LIMIT {
+        return text;
+    }
+    &text[..floor_char(text, TEXT_LIMIT)]
+}
+
+/// Moves `i` back to the start of a UTF-8 character.
+fn floor_char(text: &[u8], mut i: usize) -> usize {
+    while i > 0 && i < text.len() && (text[i] & 0xC0) == 0x80 {
+        i -= 1;
+    }
+    i
+}
+
+/// Appends `s` as a JSON string.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+}
+
+/// Returns a byte count for people: `512 B`, `3.4 MiB`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[u]) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_cut_on_a_character_boundary() {
+        let mut t = vec![b'a'; TEXT_LIMIT - 1];
+        t.extend_from_slice("é and more".as_bytes());
+        assert_eq!(cut_text(&t).len(), TEXT_LIMIT - 1);
+        assert_eq!(cut_text(b"short"), b"short");
+    }
+
+    #[test]
+    fn json_strings_escape_controls() {
+        let mut v = Vec::new();
+        json_str(&mut v, "a\"\u{1b}[31m\n");
+        assert_eq!(String::from_utf8(v).unwrap(), r#""a\"\u001b[31m\n""#);
+    }
+}

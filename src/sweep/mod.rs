@@ -1,0 +1,386 @@
+//! The sweep: inputs in order, cut into chunks, matched in parallel, hits
+//! handed to a [`Sink`] in input then line order.
+//!
+//! Chunks from one or many inputs are gathered into batches of bounded
+//! size; a batch is matched on the thread pool, then its hits are numbered
+//! (line and stream offset) and delivered in order. Output is therefore
+//! the same whatever the number of threads, and memory is bounded by the
+//! batch size, not by the size of the inputs.
+
+pub mod input;
+
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::matcher::{Matcher, RawHit};
+use input::{Chunk, Input, StreamChunks};
+
+/// Tuning for a sweep.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Target chunk size in bytes.
+    pub chunk_size: usize,
+    /// The longest line kept whole; longer lines are cut at a blank.
+    pub max_line: usize,
+    /// The most bytes matched in one batch.
+    pub batch_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            chunk_size: 256 * 1024,
+            max_line: 8 << 20,
+            batch_bytes: 64 << 20,
+        }
+    }
+}
+
+/// One hit, numbered and ready to report.
+#[derive(Debug)]
+pub struct Hit<'a> {
+    /// 1-based line number in the input's (decompressed) stream.
+    pub line: u64,
+    /// 0-based offset of the match in the stream.
+    pub offset: u64,
+    /// The indicator's id.
+    pub id: u32,
+    /// The matched bytes.
+    pub matched: &'a [u8],
+    /// The whole line, without its line break.
+    pub text: &'a [u8],
+}
+
+/// What became of one input.
+#[derive(Debug, Default, Clone)]
+pub struct InputStats {
+    /// Bytes swept.
+    pub bytes: u64,
+    /// Lines swept (a last line without a line break counts).
+    pub lines: u64,
+    /// Hits reported.
+    pub hits: u64,
+    /// Whether NUL bytes were seen.
+    pub binary: bool,
+}
+
+/// Receives the results of a sweep, in order.
+pub trait Sink {
+    /// Receives one hit of `input`.
+    ///
+    /// # Errors
+    ///
+    /// An error stops the sweep (e.g. a closed output pipe).
+    fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()>;
+
+    /// Called once an input is done, successfully or not.
+    ///
+    /// # Errors
+    ///
+    /// An error stops the sweep.
+    fn input_done(
+        &mut self,
+        input: &Input,
+        stats: &InputStats,
+        error: Option<&io::Error>,
+    ) -> io::Result<()>;
+}
+
+/// Per-chunk matching result.
+#[derive(Debug, Default)]
+struct Matched {
+    /// Hits sorted by offset then id, one per line and indicator, with
+    /// their line number within the chunk (0-based).
+    hits: Vec<(u64, RawHit)>,
+    newlines: u64,
+    ends_in_newline: bool,
+    binary: bool,
+}
+
+fn match_chunk(m: &Matcher, data: &[u8]) -> Matched {
+    let mut raw = Vec::new();
+    m.scan(data, &mut raw);
+    raw.sort_unstable_by_key(|h| (h.start, h.id, h.end));
+    let mut hits = Vec::with_capacity(raw.len());
+    let mut line = 0u64;
+    let mut pos = 0usize;
+    let mut seen: Vec<u32> = Vec::new();
+    for h in raw {
+        let newlines = memchr::memchr_iter(b'\n', &data[pos..h.start]).count();
+        if newlines > 0 {
+            line += newlines as u64;
+            seen.clear();
+        }
+        pos = h.start;
+        if !seen.contains(&h.id) {
+            seen.push(h.id);
+            hits.push((line, h));
+        }
+    }
+    let newlines =
+        line + memchr::memchr_iter(b'\n', &data[pos..]).count() as u64;
+    Matched {
+        hits,
+        newlines,
+        ends_in_newline: data.last() == Some(&b'\n'),
+        binary: memchr::memchr(0, data).is_some(),
+    }
+}
+
+/// A unit of work: a chunk and the input it belongs to.
+struct Unit {
+    input: usize,
+    chunk: Chunk,
+}
+
+/// Per-input progress while its chunks are delivered.
+#[derive(Default)]
+struct Progress {
+    stats: InputStats,
+    last_ended_line: bool,
+}
+
+/// Sweeps inputs with a compiled matcher.
+pub struct Sweeper<'m> {
+    matcher: &'m Matcher,
+    opts: Options,
+}
+
+impl<'m> Sweeper<'m> {
+    /// Creates a sweeper.
+    pub fn new(matcher: &'m Matcher, opts: Options) -> Sweeper<'m> {
+        Sweeper { matcher, opts }
+    }
+
+    /// Sweeps `inputs` in order on the current rayon pool.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error only when the sink fails; inputs that cannot be
+    /// read are reported to the sink and the sweep goes on.
+    pub fn run(
+        &self,
+        inputs: &[Input],
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        let mut batch = Batch::default();
+        for (i, input) in inputs.iter().enumerate() {
+            match input {
+                Input::File(path) => {
+                    self.add_file(i, path, &mut batch, inputs, sink)?
+                }
+                Input::Stdin => {
+                    let stdin = io::stdin().lock();
+                    self.add_stream(i, stdin, &mut batch, inputs, sink)?;
+                }
+            }
+        }
+        self.flush(&mut batch, inputs, sink)
+    }
+
+    fn add_file(
+        &self,
+        i: usize,
+        path: &Path,
+        batch: &mut Batch,
+        inputs: &[Input],
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        let bytes = match input::open(path) {
+            Ok(input::Opened::Whole(b)) => Arc::new(b),
+            Ok(input::Opened::Stream(f)) => {
+                return self.add_stream(i, f, batch, inputs, sink);
+            }
+            Err(e) => return self.fail(i, e, batch, inputs, sink),
+        };
+        let len = bytes.len();
+        let mut start = 0;
+        batch.started(i);
+        while start < len {
+            let end = input::cut_point(
+                &bytes,
+                start + self.opts.chunk_size,
+                self.opts.max_line,
+            );
+            let chunk = Chunk {
+                bytes: bytes.clone(),
+                range: start..end,
+                stream_offset: start as u64,
+            };
+            batch.push(Unit { input: i, chunk });
+            start = end;
+            if batch.bytes >= self.opts.batch_bytes {
+                self.flush(batch, inputs, sink)?;
+            }
+        }
+        batch.finished(i, None);
+        Ok(())
+    }
+
+    fn add_stream(
+        &self,
+        i: usize,
+        reader: impl io::Read,
+        batch: &mut Batch,
+        inputs: &[Input],
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        let mut chunks = StreamChunks::new(
+            reader,
+            self.opts.chunk_size,
+            self.opts.max_line,
+        );
+        batch.started(i);
+        loop {
+            match chunks.next_chunk() {
+                Ok(Some(chunk)) => batch.push(Unit { input: i, chunk }),
+                Ok(None) => break,
+                Err(e) => {
+                    // Keep what was read before the error, then report it.
+                    while let Ok(Some(chunk)) = chunks.next_chunk() {
+                        batch.push(Unit { input: i, chunk });
+                    }
+                    batch.finished(i, Some(e));
+                    return Ok(());
+                }
+            }
+            if batch.bytes >= self.opts.batch_bytes {
+                self.flush(batch, inputs, sink)?;
+            }
+        }
+        batch.finished(i, None);
+        Ok(())
+    }
+
+    fn fail(
+        &self,
+        i: usize,
+        e: io::Error,
+        batch: &mut Batch,
+        inputs: &[Input],
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        batch.started(i);
+        batch.finished(i, Some(e));
+        if batch.bytes >= self.opts.batch_bytes {
+            self.flush(batch, inputs, sink)?;
+        }
+        Ok(())
+    }
+
+    /// Matches every unit of the batch in parallel, then delivers the
+    /// hits and finished inputs in order.
+    fn flush(
+        &self,
+        batch: &mut Batch,
+        inputs: &[Input],
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        let units = std::mem::take(&mut batch.units);
+        let results: Vec<Matched> = units
+            .par_iter()
+            .map(|u| match_chunk(self.matcher, u.chunk.data()))
+            .collect();
+        let mut results = results.into_iter();
+        let mut units = units.into_iter();
+        for event in std::mem::take(&mut batch.events) {
+            match event {
+                Event::Started(i) => batch.progress = (i, Progress::default()),
+                Event::Unit => {
+                    let unit = units.next().expect("one unit per unit event");
+                    let matched = results.next().expect("one result per unit");
+                    self.deliver(
+                        &unit,
+                        &matched,
+                        &mut batch.progress.1,
+                        inputs,
+                        sink,
+                    )?;
+                }
+                Event::Finished(i, err) => {
+                    let p = &batch.progress.1;
+                    let mut stats = p.stats.clone();
+                    if !p.last_ended_line && stats.bytes > 0 {
+                        stats.lines += 1;
+                    }
+                    sink.input_done(&inputs[i], &stats, err.as_ref())?;
+                }
+            }
+        }
+        batch.bytes = 0;
+        Ok(())
+    }
+
+    fn deliver(
+        &self,
+        unit: &Unit,
+        m: &Matched,
+        p: &mut Progress,
+        inputs: &[Input],
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        let data = unit.chunk.data();
+        let base_line = p.stats.lines;
+        for (line, h) in &m.hits {
+            let ls =
+                memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
+            let le = memchr::memchr(b'\n', &data[h.end..])
+                .map_or(data.len(), |i| h.end + i);
+            let le =
+                if le > ls && data[le - 1] == b'\r' { le - 1 } else { le };
+            let hit = Hit {
+                line: base_line + line + 1,
+                offset: unit.chunk.stream_offset + h.start as u64,
+                id: h.id,
+                matched: &data[h.start..h.end],
+                text: &data[ls..le.max(ls)],
+            };
+            sink.hit(&inputs[unit.input], &hit)?;
+        }
+        p.stats.hits += m.hits.len() as u64;
+        p.stats.lines += m.newlines;
+        p.stats.bytes += data.len() as u64;
+        p.stats.binary |= m.binary;
+        p.last_ended_line = m.ends_in_newline;
+        Ok(())
+    }
+}
+
+/// What happens, in order, within a batch.
+enum Event {
+    Started(usize),
+    Unit,
+    Finished(usize, Option<io::Error>),
+}
+
+/// Units waiting to be matched, and the order of events around them.
+#[derive(Default)]
+struct Batch {
+    units: Vec<Unit>,
+    events: Vec<Event>,
+    bytes: usize,
+    /// The input being delivered, carried across batches.
+    progress: (usize, Progress),
+}
+
+impl Batch {
+    fn started(&mut self, i: usize) {
+        self.events.push(Event::Started(i));
+    }
+
+    fn push(&mut self, unit: Unit) {
+        // Count a small fixed cost per unit so that many tiny inputs also
+        // flush now and then.
+        self.bytes += unit.chunk.range.len() + 4096;
+        self.units.push(unit);
+        self.events.push(Event::Unit);
+    }
+
+    fn finished(&mut self, i: usize, err: Option<io::Error>) {
+        self.bytes += 4096;
+        self.events.push(Event::Finished(i, err));
+    }
+}
