@@ -37,11 +37,14 @@ const HEADER_WORDS: &[&str] = &[
 pub fn read(r: &mut Reader<'_>, text: &str) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
-        let Some(field) = first_field(line) else { continue };
-        if is_header_word(field) {
-            continue;
+        // Text pasted from documents may break lines with U+2028/U+2029;
+        // each part is a line of its own, under the physical line number.
+        for part in line.split(['\u{2028}', '\u{2029}']) {
+            let Some(field) = first_field(part) else { continue };
+            if !is_header_word(field) {
+                r.value(field, Locator::Line(i as u64 + 1));
+            }
         }
-        r.value(field, Locator::Line(i as u64 + 1));
     }
 }
 
@@ -152,6 +155,21 @@ mod tests {
             [Locator::Line(1), Locator::Line(2), Locator::Line(3)]
         );
         assert!(got.set.is_empty());
+    }
+
+    #[test]
+    fn unicode_line_separators_split_a_line() {
+        let sha = "ab".repeat(32);
+        let got = load(&format!("203.0.113.1\nx86_64.exe\u{2028}{sha}\n"));
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 203.0.113.1 @1".to_string(),
+                format!("sha256 {sha} @2"),
+                "filename x86_64.exe @2".into(),
+            ]
+        );
     }
 
     #[test]
