@@ -12,10 +12,12 @@ use iocsweep::set::Locator;
 
 /// Each file, relative to the corpus folder, and its counts by kind.
 const EXPECTED: &[(&str, &str)] = &[
+    // SSDEEP hashes as strings; file:size warned
     (
         "cisa/cisa_AA25-203A.stix2.json",
         "md5=9 sha1=12 sha256=30 filename=4 string=9",
     ),
+    // two IPv6 C2 addresses; an SSDEEP hash as string
     (
         "cisa/cisa_AA25-239A.stix2.json",
         "ipv4=87 ipv6=2 md5=2 sha1=1 sha256=4 filename=4 string=1",
@@ -28,26 +30,32 @@ const EXPECTED: &[(&str, &str)] = &[
     ("stix2/amnesty_cytrox.stix2", "domain=336 filename=6"),
     // 7 IPs filed under domain-name are errors
     ("stix2/amnesty_novispy.stix2", "sha256=4"),
+    // AND of name and upper-case hash
     (
         "stix2/cisa_AA23-325A_via-elastic-labs-releases_cisa_sample_stix.json",
         "ipv4=15 domain=1 sha256=2 filename=2",
     ),
+    // hash keys spelled 'MD5', 'SHA1', 'SHA256'
     (
         "stix2/elastic_ghostengine_stix-bundle.json",
         "ipv4=2 domain=3 md5=12 sha1=12 sha256=12",
     ),
+    // three-way hash AND patterns
     (
         "stix2/elastic_rustbucket_stix-bundle.json",
         "ipv4=2 domain=6 md5=9 sha1=9 sha256=9",
     ),
+    // app:* paths warned, not loaded
     (
         "stix2/elastic_shelby-strategy_stix-bundle.json",
         "ipv4=5 domain=2 url=2 md5=4 sha1=4 sha256=7",
     ),
+    // STIX 2.0, no pattern_type
     (
         "stix2/unit42_2024-03-06-Pikabot-with-Meduza-Stealer.json",
         "ipv4=1 domain=2 url=20 sha256=8",
     ),
+    // process:command_line warned, not loaded
     (
         "stix2/unit42_2024-04-12-MidnightEclipse.json",
         "ipv4=23 domain=1 url=2 sha256=2",
@@ -58,6 +66,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("zeek-intel/criticalpath_abuse-ch-malware.intel", "sha1=828"),
     // 3493 rows, 2342 distinct addresses
     ("zeek-intel/criticalpath_abuse-ch-threatfox-ip.intel", "ipv4=2342"),
+    // every type; 3 DOMAIN rows that are not domains
     (
         "zeek-intel/criticalpath_cps-collected-iocs.intel",
         concat!(
@@ -79,6 +88,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("csv/citizenlab_201810_TheKingdomCameToCanada_iocs.csv", "domain=20"),
     // email-src and whois-registrant-email rows
     ("csv/citizenlab_202006_DarkBasin_iocs.csv", "domain=462 email=17"),
+    // FILENAME holds a signer name too
     (
         "csv/mandiant-sunburst_Indicator_Release_Hashes.csv",
         "md5=11 sha1=11 sha256=11 filename=5",
@@ -91,12 +101,14 @@ const EXPECTED: &[(&str, &str)] = &[
     ("cidr/secops-spamhaus_drop_ipv6.txt", "cidr=51"),
     // ranges only, no comments
     ("cidr/secops-spamhaus_edrop.txt", "cidr=322"),
+    // prose lines are errors; defanged URLs
     (
         "text/blacklotuslabs_Cuttlefish_IOCs.txt",
         "domain=1 url=24 sha256=15 filename=8",
     ),
     // U+2028 splits a name from its hash
     ("text/blacklotuslabs_KVbotnet_IOCs.txt", "ipv4=24 domain=1 sha256=12"),
+    // TSV table, then domain lines, then YARA
     (
         "text/blacklotuslabs_Raptor_Train_IOCs.txt",
         "ipv4=99 domain=107 sha256=3",
