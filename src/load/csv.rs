@@ -1,11 +1,434 @@
-//! Reader placeholder; the real reader replaces this file.
+//! The CSV reader: tables with a header row.
+//!
+//! The delimiter is the one of `,` `;` tab `|` that the header row uses;
+//! fields follow RFC 4180 (quotes, doubled quotes, delimiters and line
+//! breaks inside quotes). Columns are chosen by name: a `type` column
+//! beside a `value` column says what each row's value is; otherwise every
+//! column named for an indicator kind is read. Leading `#` lines (as in
+//! abuse.ch feeds) are comments.
 
 use super::Reader;
+use crate::indicator::{self, Kind, ParseOptions};
+use crate::set::Locator;
 
-/// Whether the text looks like this format.
-pub fn looks_like(_text: &str) -> bool {
+/// One row of a table and the physical line it starts on (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Row {
+    line: u64,
+    cells: Vec<String>,
+}
+
+/// What a named column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    /// Values of any kind, classified one by one.
+    Generic,
+    /// Values of one kind.
+    Typed(Kind),
+    /// The kind of the row's value (MISP `type`).
+    Type,
+}
+
+/// Whether the text is a table: its first non-comment line is a header
+/// naming an indicator column, and nine rows in ten have its width.
+pub fn looks_like(text: &str) -> bool {
+    let Some(delim) = delimiter(text) else { return false };
+    let rows = rows(text, delim);
+    let Some((header, data)) = rows.split_first() else { return false };
+    let named = header.cells.iter().any(|c| {
+        matches!(column(c), Some(Column::Generic | Column::Typed(_)))
+    });
+    let width = header.cells.len();
+    let fit = data.iter().filter(|r| r.cells.len() == width).count();
+    named && fit > 0 && fit * 10 >= data.len() * 9
+}
+
+/// Reads a table.
+pub fn read(r: &mut Reader<'_>, text: &str) {
+    let delim = delimiter(text).unwrap_or(',');
+    let rows = rows(text, delim);
+    let Some((header, data)) = rows.split_first() else { return };
+    let cols: Vec<Option<Column>> =
+        header.cells.iter().map(|c| column(c)).collect();
+    let value_col = cols.iter().position(|c| *c == Some(Column::Generic));
+    let type_col = cols.iter().position(|c| *c == Some(Column::Type));
+    if let (Some(v), Some(t)) = (value_col, type_col) {
+        return read_typed_rows(r, header, data, v, t);
+    }
+    let named = |c: &Option<Column>| {
+        matches!(c, Some(Column::Generic | Column::Typed(_)))
+    };
+    if cols.iter().any(named) {
+        return read_columns(r, header, data, &cols);
+    }
+    read_by_content(r, &rows);
+}
+
+/// Returns the delimiter the first non-comment line uses most.
+fn delimiter(text: &str) -> Option<char> {
+    let line = text
+        .lines()
+        .map(|l| l.trim_start_matches('\u{feff}'))
+        .find(|l| !l.trim().is_empty() && !l.starts_with('#'))?;
+    let mut best = None;
+    let mut most = 0;
+    for d in [',', ';', '\t', '|'] {
+        let n = count_unquoted(line, d);
+        if n > most {
+            (best, most) = (Some(d), n);
+        }
+    }
+    best
+}
+
+/// Counts `d` outside double quotes in one line.
+fn count_unquoted(line: &str, d: char) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for c in line.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == d && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Splits text into rows (RFC 4180), skipping blank lines and lines that
+/// start with `#`.
+fn rows(text: &str, delim: char) -> Vec<Row> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::new();
+    let mut line = 1u64;
+    let mut chars = text.chars().peekable();
+    while chars.peek().is_some() {
+        let start = line;
+        if chars.peek() == Some(&'#') {
+            for c in chars.by_ref() {
+                if c == '\n' {
+                    break;
+                }
+            }
+            line += 1;
+            continue;
+        }
+        let cells = row(&mut chars, delim, &mut line);
+        let blank = cells.len() == 1 && cells[0].trim().is_empty();
+        if !blank {
+            out.push(Row { line: start, cells });
+        }
+    }
+    out
+}
+
+/// Reads one row's cells, consuming its final line break.
+fn row(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    delim: char,
+    line: &mut u64,
+) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            '"' if quoted => quoted = false,
+            '"' if cell.trim().is_empty() => {
+                cell.clear();
+                quoted = true;
+            }
+            '\n' if quoted => {
+                *line += 1;
+                cell.push(c);
+            }
+            '\n' => {
+                *line += 1;
+                break;
+            }
+            '\r' if !quoted && chars.peek() == Some(&'\n') => {}
+            c if c == delim && !quoted => {
+                cells.push(std::mem::take(&mut cell))
+            }
+            c => cell.push(c),
+        }
+    }
+    cells.push(cell);
+    cells
+}
+
+/// Returns what a column holds, judging by its header name.
+fn column(name: &str) -> Option<Column> {
+    let name = name.trim().trim_matches(['"', '\'']).trim();
+    let name = name.to_ascii_lowercase();
+    Some(match name.as_str() {
+        "value" | "indicator" | "ioc" | "observable" | "indicator_value"
+        | "ioc_value" | "hash" => Column::Generic,
+        "type" | "indicator_type" | "ioc_type" => Column::Type,
+        "ip" | "ip_address" | "ipaddress" | "ip-address" | "dst_ip"
+        | "src_ip" | "address" | "ipv4" | "ipv6" => Column::Typed(Kind::Ipv4),
+        "domain" | "fqdn" | "hostname" | "host" | "domain_name" => {
+            Column::Typed(Kind::Domain)
+        }
+        "url" | "uri" => Column::Typed(Kind::Url),
+        "md5" => Column::Typed(Kind::Md5),
+        "sha1" | "sha-1" => Column::Typed(Kind::Sha1),
+        "sha256" | "sha-256" => Column::Typed(Kind::Sha256),
+        "sha512" | "sha-512" => Column::Typed(Kind::Sha512),
+        "email" | "e-mail" | "email_address" => Column::Typed(Kind::Email),
+        "filename" | "file_name" | "file name" => {
+            Column::Typed(Kind::Filename)
+        }
+        _ => return None,
+    })
+}
+
+/// Whether a row has the header's width; warns about it if not.
+fn fits(r: &mut Reader<'_>, header: &Row, row: &Row) -> bool {
+    if row.cells.len() == header.cells.len() {
+        return true;
+    }
+    let why = format!(
+        "row has {} fields but the header on line {} has {}; row skipped",
+        row.cells.len(),
+        header.line,
+        header.cells.len()
+    );
+    r.warn(Some(Locator::Line(row.line)), why);
     false
 }
 
-/// Reads the text.
-pub fn read(_r: &mut Reader<'_>, _text: &str) {}
+/// Reads rows whose `type` cell says what their value cell holds.
+fn read_typed_rows(
+    r: &mut Reader<'_>,
+    header: &Row,
+    data: &[Row],
+    value: usize,
+    kind: usize,
+) {
+    for row in data {
+        if !fits(r, header, row) || row.cells[value].trim().is_empty() {
+            continue;
+        }
+        let (v, t) = (row.cells[value].as_str(), row.cells[kind].trim());
+        let parts = v.split('|').zip(t.split('|'));
+        if t.contains('|') && v.split('|').count() == t.split('|').count() {
+            for (v, t) in parts {
+                read_as_type(r, v, t, row.line);
+            }
+        } else {
+            read_as_type(r, v, t, row.line);
+        }
+    }
+}
+
+/// Reads one value whose type a `type` cell names.
+fn read_as_type(r: &mut Reader<'_>, value: &str, kind: &str, line: u64) {
+    let at = Locator::Line(line);
+    match kind_of_type(kind) {
+        Some(k) => r.typed(value, k, at, false),
+        None => r.value(value, at),
+    };
+}
+
+/// Maps a MISP-style or free-word type to a kind.
+fn kind_of_type(t: &str) -> Option<Kind> {
+    let t = t.trim().to_ascii_lowercase();
+    Some(match t.as_str() {
+        "ip-dst" | "ip-src" | "ip" | "ipv4" | "ipv6" | "ip address"
+        | "ipv4-addr" | "ipv6-addr" => Kind::Ipv4,
+        "domain" | "hostname" | "fqdn" | "domain-name" | "tls cert domain" => {
+            Kind::Domain
+        }
+        "url" | "uri" => Kind::Url,
+        "email"
+        | "email-src"
+        | "email-dst"
+        | "e-mail"
+        | "email-addr"
+        | "whois-registrant-email" => Kind::Email,
+        "md5" => Kind::Md5,
+        "sha1" | "sha-1" => Kind::Sha1,
+        "sha256" | "sha-256" | "tls fingerprint" => Kind::Sha256,
+        "sha512" | "sha-512" => Kind::Sha512,
+        "filename" | "file name" => Kind::Filename,
+        _ => return None,
+    })
+}
+
+/// Reads every column whose name says it holds indicators. A port column
+/// beside an address is not read: ports in their own column are a later
+/// feature, so only the address loads.
+fn read_columns(
+    r: &mut Reader<'_>,
+    header: &Row,
+    data: &[Row],
+    cols: &[Option<Column>],
+) {
+    for row in data {
+        if !fits(r, header, row) {
+            continue;
+        }
+        for (cell, col) in row.cells.iter().zip(cols) {
+            let at = Locator::Line(row.line);
+            match col {
+                _ if cell.trim().is_empty() => false,
+                Some(Column::Typed(k)) => r.typed(cell, *k, at, false),
+                Some(Column::Generic) => r.value(cell, at),
+                _ => false,
+            };
+        }
+    }
+}
+
+/// Reads a table whose header names no indicator column: the columns
+/// where most non-empty cells are indicators are read, and the first
+/// row only where it holds indicators (it may be a header).
+fn read_by_content(r: &mut Reader<'_>, rows: &[Row]) {
+    let width = rows.iter().map(|row| row.cells.len()).max().unwrap_or(0);
+    for col in 0..width {
+        if !mostly_indicators(rows, col) {
+            continue;
+        }
+        for (i, row) in rows.iter().enumerate() {
+            let Some(cell) = row.cells.get(col) else { continue };
+            let at = Locator::Line(row.line);
+            if cell.trim().is_empty() {
+            } else if i == 0 {
+                r.try_value(cell, at);
+            } else {
+                r.value(cell, at);
+            }
+        }
+    }
+}
+
+/// Whether most non-empty cells of column `col` are indicators.
+fn mostly_indicators(rows: &[Row], col: usize) -> bool {
+    let cells = rows
+        .iter()
+        .filter_map(|row| row.cells.get(col))
+        .filter(|c| !c.trim().is_empty());
+    let (mut hits, mut total) = (0, 0);
+    for cell in cells {
+        total += 1;
+        if indicator::parse_value(cell, ParseOptions::default()).is_ok() {
+            hits += 1;
+        }
+    }
+    hits * 2 > total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::test_support::{load_as, problems, shown};
+    use crate::load::{Format, detect};
+
+    fn load(text: &str) -> crate::load::Loaded {
+        assert_eq!(detect(text), Format::Csv, "{text}");
+        load_as(Format::Csv, text)
+    }
+
+    #[test]
+    fn splits_rows_as_rfc_4180_says() {
+        let got = rows("a,\"b,\"\"c\"\"\",d\r\n\n\"x\ny\",,z\n#c\nq", ',');
+        let cells = |r: &Row| r.cells.clone();
+        assert_eq!(cells(&got[0]), ["a", "b,\"c\"", "d"]);
+        assert_eq!(
+            (got[1].line, cells(&got[1])),
+            (3, vec!["x\ny".to_string(), String::new(), "z".into()])
+        );
+        assert_eq!((got[2].line, cells(&got[2])), (6, vec!["q".to_string()]));
+    }
+
+    #[test]
+    fn detection_needs_a_named_column_and_even_rows() {
+        assert!(looks_like("Domain,IP\nevil.example,192.0.2.1\n"));
+        assert!(looks_like("# feed\n\"dst_ip\";\"x\"\n192.0.2.1;y\n"));
+        assert!(!looks_like("Domain,IP\n"));
+        assert!(!looks_like("Name,Size\nx,1\n"));
+        assert!(!looks_like("192.0.2.1,comment\n198.51.100.1,c\n"));
+        let ragged = "IOC\tType\n192.0.2.1\tIP\nx\ny\n";
+        assert!(!looks_like(ragged));
+    }
+
+    #[test]
+    fn reads_named_columns_by_their_kind() {
+        let md5 = "D41D8CD98F00B204E9800998ECF8427E";
+        let got = load(&format!(
+            "# abuse.ch style\n\
+             first_seen,dst_ip,dst_port,MD5,\"File Name\"\n\
+             2024,192.0.2.1,443,{md5},\"a, b.exe\"\n\
+             2024,,,,\n\
+             2024,evil.example,1,,\n"
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 192.0.2.1 @3",
+                &format!("md5 {} @3", md5.to_ascii_lowercase()),
+                "filename a, b.exe @3",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            ["t.txt:5: \"evil.example\" is not a ipv4: it reads as domain"]
+        );
+    }
+
+    #[test]
+    fn a_type_column_chooses_the_kind() {
+        let sha = "ab".repeat(32);
+        let got = load_as(
+            Format::Csv,
+            &format!(
+                "uuid,type,value,comment\n\
+             1,ip-dst,198.51.100[.]9,\n\
+             2,TLS Fingerprint,{sha},\n\
+             3,TLS Cert Domain,Evil.Example,\n\
+             4,filename|md5,x.exe|{},\n\
+             5,whatever,a@evil.example,\n\
+             6,md5,evil.example,\n\
+             7,domain,,\n\
+             8,domain\n",
+                "0".repeat(32)
+            ),
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 198.51.100.9 @2",
+                "domain evil.example @4",
+                "email a@evil.example @6",
+                &format!("md5 {} @5", "0".repeat(32)),
+                &format!("sha256 {sha} @3"),
+                "filename x.exe @5",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt:7: \"evil.example\" is not a md5 hash: expected 32 \
+                 hex digits",
+                "t.txt:9: warning: row has 2 fields but the header on line \
+                 1 has 4; row skipped",
+            ]
+        );
+    }
+
+    #[test]
+    fn unnamed_columns_are_chosen_by_content() {
+        let text = "when,where\n2024,192.0.2.1\n2023,evil.example\n";
+        let got = load_as(Format::Csv, text);
+        assert_eq!(
+            shown(&got),
+            ["ipv4 192.0.2.1 @2", "domain evil.example @3"]
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+    }
+}

@@ -19,6 +19,8 @@ use std::sync::Arc;
 use crate::indicator::{self, Kind, ParseOptions};
 use crate::set::{IndicatorSet, Locator, SetBuilder, Source};
 
+pub use text::header_field;
+
 /// The indicator file formats the loader reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -173,6 +175,17 @@ impl Loader {
             Err(why) => return self.file_error(name, why),
         };
         let format = detect(&text.text);
+        self.add_text(name, &text.text, text.lossy, format);
+    }
+
+    /// Reads decoded text with the reader for `format`.
+    fn add_text(
+        &mut self,
+        name: Arc<str>,
+        text: &str,
+        lossy: bool,
+        format: Format,
+    ) {
         let mut reader = Reader {
             file: name.clone(),
             opts: self.opts,
@@ -180,14 +193,14 @@ impl Loader {
             problems: &mut self.problems,
             values: 0,
         };
-        if text.lossy {
+        if lossy {
             reader.warn(None, "invalid UTF-8 replaced with U+FFFD".into());
         }
         match format {
-            Format::Text => text::read(&mut reader, &text.text),
-            Format::Csv => csv::read(&mut reader, &text.text),
-            Format::Stix2 => stix2::read(&mut reader, &text.text),
-            Format::ZeekIntel => zeek::read(&mut reader, &text.text),
+            Format::Text => text::read(&mut reader, text),
+            Format::Csv => csv::read(&mut reader, text),
+            Format::Stix2 => stix2::read(&mut reader, text),
+            Format::ZeekIntel => zeek::read(&mut reader, text),
         }
         let values = reader.values;
         if values == 0 {
@@ -392,4 +405,38 @@ pub fn detect(text: &str) -> Format {
         return Format::Csv;
     }
     Format::Text
+}
+
+/// Helpers for the readers' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// Loads `text` as file `t.txt` with the reader for `format`.
+    pub fn load_as(format: Format, text: &str) -> Loaded {
+        let mut loader = Loader::new(LoadOptions::default());
+        loader.add_text("t.txt".into(), text, false, format);
+        loader.finish()
+    }
+
+    /// Lists the set as `kind value @where`, `+` marking compound parts.
+    pub fn shown(loaded: &Loaded) -> Vec<String> {
+        let mut out = Vec::new();
+        for (_, ind) in loaded.set.iter() {
+            for s in &ind.sources {
+                let at = match &s.at {
+                    Locator::Line(n) => n.to_string(),
+                    Locator::Id(id) => id.clone(),
+                };
+                let plus = if s.compound { "+" } else { "" };
+                out.push(format!("{} {} @{at}{plus}", ind.kind(), ind.value));
+            }
+        }
+        out
+    }
+
+    /// Lists the problems as their display strings.
+    pub fn problems(loaded: &Loaded) -> Vec<String> {
+        loaded.problems.iter().map(|p| p.to_string()).collect()
+    }
 }

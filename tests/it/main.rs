@@ -1,0 +1,6 @@
+//! The one integration test binary.
+//!
+//! Each feature gets a module here; new test modules go in this file as
+//! another `mod` line, with their code in `tests/it/<feature>.rs`.
+
+mod load_corpus;
