@@ -4,7 +4,7 @@
 //! Each set is a plain-text list whose leading comment lines name it
 //! (`# set: …`) and date it (`# published: YYYY-MM-DD`).
 
-use crate::load::Loader;
+use crate::load::{Loader, header_field as header};
 
 mod files {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -36,16 +36,6 @@ pub fn sets() -> Vec<BundledSet> {
         .collect()
 }
 
-/// Returns the value of a `# key: value` line among the leading comment
-/// lines of `text`.
-fn header<'t>(text: &'t str, key: &str) -> Option<&'t str> {
-    text.lines()
-        .take_while(|l| l.starts_with('#'))
-        .filter_map(|l| l.trim_start_matches('#').trim().split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case(key))
-        .map(|(_, v)| v.trim())
-}
-
 /// Adds every bundled set to `loader`, each named `bundled:FILE`.
 pub fn add_all(loader: &mut Loader) {
     for set in sets() {
@@ -75,13 +65,5 @@ mod tests {
             let dated = p.len() == 10 && p[4] == b'-' && p[7] == b'-';
             assert!(dated, "{}: published {:?}", s.file, s.published);
         }
-    }
-
-    #[test]
-    fn headers_are_read_from_leading_comments_only() {
-        let t = "# set: A B\n# published: 2024-01-02\n1.2.3.4 # set: no\n";
-        assert_eq!(header(t, "set"), Some("A B"));
-        assert_eq!(header(t, "published"), Some("2024-01-02"));
-        assert_eq!(header(t, "source"), None);
     }
 }

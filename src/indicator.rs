@@ -366,7 +366,8 @@ pub fn parse_typed(
                 Ok(Parsed::plain(Value::Hash(v.to_ascii_lowercase())))
             } else {
                 Err(Rejected(format!(
-                    "{v:?} is not a {kind} hash: expected {} hex digits",
+                    "{v:?} is not {} {kind} hash: expected {} hex digits",
+                    article(kind),
                     match kind {
                         Kind::Md5 => 32,
                         Kind::Sha1 => 40,
@@ -391,7 +392,8 @@ pub fn parse_typed(
                 || (kind == Kind::Url && got == Kind::Domain);
             if !fits {
                 return Err(Rejected(format!(
-                    "{v:?} is not a {kind}: it reads as {got}"
+                    "{v:?} is not {} {kind}: it reads as {got}",
+                    article(kind)
                 )));
             }
             Ok(match (kind, p.value) {
@@ -416,6 +418,21 @@ pub fn parse_typed(
                 (_, value) => Parsed { value, warning: p.warning },
             })
         }
+    }
+}
+
+/// Returns the indefinite article for a kind's name.
+fn article(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Ipv4
+        | Kind::Ipv6
+        | Kind::Url
+        | Kind::Email
+        | Kind::Md5
+        | Kind::Sha1
+        | Kind::Sha256
+        | Kind::Sha512 => "an",
+        _ => "a",
     }
 }
 
@@ -663,8 +680,10 @@ const FILE_EXTENSIONS: &[&str] = &[
     "pptx", "pptm", "rtf", "pdf", "iso", "img", "vhd", "vhdx", "dat", "tmp",
     "bin", "txt", "log", "ini", "cfg", "conf", "php", "jsp", "jspx", "asp",
     "aspx", "ashx", "asmx", "apk", "dex", "rar", "7z", "gz", "tgz", "bz2",
-    "xz", "tar", "cab", "chm", "pif", "reg", "inf", "job", "dmp", "py_",
-    "pyc", "rb", "lua", "aspx_", "war", "sct", "xsl", "lib", "one", "svg",
+    "xz", "tar", "cab", "old", "bak", "xml", "css", "json", "plist", "dmg",
+    "deb", "rpm", "htm", "html", "hta_", "chm", "pif", "reg", "inf", "job",
+    "dmp", "py_", "pyc", "rb", "lua", "aspx_", "war", "sct", "xsl", "lib",
+    "one", "svg",
 ];
 
 fn looks_like_filename(v: &str) -> bool {

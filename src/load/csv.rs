@@ -371,13 +371,15 @@ mod tests {
             shown(&got),
             [
                 "ipv4 192.0.2.1 @3",
+                "domain evil.example @5",
                 &format!("md5 {} @3", md5.to_ascii_lowercase()),
                 "filename a, b.exe @3",
             ]
         );
         assert_eq!(
             problems(&got),
-            ["t.txt:5: \"evil.example\" is not a ipv4: it reads as domain"]
+            ["t.txt:5: warning: \"evil.example\" is given as ipv4 but \
+                 reads as domain; loaded as domain"]
         );
     }
 
@@ -404,6 +406,7 @@ mod tests {
             [
                 "ipv4 198.51.100.9 @2",
                 "domain evil.example @4",
+                "domain evil.example @7",
                 "email a@evil.example @6",
                 &format!("md5 {} @5", "0".repeat(32)),
                 &format!("sha256 {sha} @3"),
@@ -413,8 +416,8 @@ mod tests {
         assert_eq!(
             problems(&got),
             [
-                "t.txt:7: \"evil.example\" is not a md5 hash: expected 32 \
-                 hex digits",
+                "t.txt:7: warning: \"evil.example\" is given as md5 but \
+                 reads as domain; loaded as domain",
                 "t.txt:9: warning: row has 2 fields but the header on line \
                  1 has 4; row skipped",
             ]

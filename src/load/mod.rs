@@ -277,6 +277,19 @@ impl Reader<'_> {
         compound: bool,
     ) -> bool {
         let parsed = indicator::parse_typed(raw, kind, self.opts.parse);
+        if parsed.is_err() && !matches!(kind, Kind::Filename | Kind::String) {
+            // Feeds file values under the wrong type now and then (an
+            // address under a domain field): load what it really is, and
+            // say so.
+            if let Ok(p) = indicator::parse_value(raw, self.opts.parse) {
+                let got = p.value.kind();
+                self.warn(
+                    Some(at.clone()),
+                    format!("{raw:?} is given as {kind} but reads as {got}; loaded as {got}"),
+                );
+                return self.take(Ok(p), at, compound);
+            }
+        }
         self.take(parsed, at, compound)
     }
 

@@ -41,9 +41,19 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         // each part is a line of its own, under the physical line number.
         for part in line.split(['\u{2028}', '\u{2029}']) {
             let Some(field) = first_field(part) else { continue };
-            if !is_header_word(field) {
-                r.value(field, Locator::Line(i as u64 + 1));
+            let at = Locator::Line(i as u64 + 1);
+            if is_header_word(field) {
+                continue;
             }
+            if let Some(sign) = regex_sign(field) {
+                let msg = format!(
+                    "{field:?} looks like a regular expression ({sign}), not \
+                     a literal indicator; regular expressions are not swept for"
+                );
+                r.error(Some(at), msg);
+                continue;
+            }
+            r.value(field, at);
         }
     }
 }
@@ -58,6 +68,41 @@ fn first_field(line: &str) -> Option<&str> {
         .find(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .unwrap_or(line.len());
     Some(&line[..end])
+}
+
+/// Returns what makes `field` read as a regular expression rather than a
+/// value (lists such as signature-base's file-name list hold regexes),
+/// or `None`. Defanged forms (`[.]`, `(.)`) are not signs of a regex.
+fn regex_sign(field: &str) -> Option<&'static str> {
+    const SIGNS: &[(&str, &str)] = &[
+        ("(?", "an inline flag group"),
+        (".*", "a '.*' wildcard"),
+        (".+", "a '.+' wildcard"),
+        ("[^", "a negated class"),
+        ("\\\\", "an escaped backslash"),
+        ("\\d", "a \\d class"),
+        ("\\w", "a \\w class"),
+        ("\\s", "a \\s class"),
+        ("|", "an alternation"),
+    ];
+    if let Some((_, why)) = SIGNS.iter().find(|(s, _)| field.contains(s)) {
+        return Some(why);
+    }
+    if field.starts_with('^') || field.ends_with('$') {
+        return Some("an anchor");
+    }
+    let mut rest = field.to_ascii_lowercase();
+    for defanged in ["[.]", "[dot]", "[:]", "[://]", "[/]", "[@]", "[at]"] {
+        rest = rest.replace(defanged, "");
+    }
+    if rest.contains('[') {
+        return Some("a character class");
+    }
+    let quantifier = rest
+        .split('{')
+        .skip(1)
+        .any(|after| after.starts_with(|c: char| c.is_ascii_digit()));
+    quantifier.then_some("a repetition count")
 }
 
 /// Whether `field` is a column name such as `IOC` or `Domain`.
@@ -87,6 +132,37 @@ pub fn header_field<'t>(text: &'t str, key: &str) -> Option<&'t str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regular_expressions_are_refused_with_the_reason() {
+        assert_eq!(
+            regex_sign(r"\\svcsstat\.exe"),
+            Some("an escaped backslash")
+        );
+        assert_eq!(regex_sign(r"(?i)\procdump"), Some("an inline flag group"));
+        assert_eq!(regex_sign(r"x\.(xmd|yls)$"), Some("an alternation"));
+        assert_eq!(regex_sign("evil.exe$"), Some("an anchor"));
+        assert_eq!(regex_sign("evil[.]example"), None);
+        assert_eq!(regex_sign("hxxp[:]//a[.]b/c"), None);
+        assert_eq!(regex_sign("obfusc[0-9_]{0"), Some("a character class"));
+        assert_eq!(regex_sign("a{2,3}b"), Some("a repetition count"));
+        assert_eq!(regex_sign("{guid}.exe"), None);
+        assert_eq!(regex_sign(r"C:\Users\x\evil.exe"), None);
+        use crate::load::{Format, test_support};
+        let loaded = test_support::load_as(
+            Format::Text,
+            "evil.exe\n\\\\svcsstat\\.exe;70\n",
+        );
+        assert_eq!(test_support::shown(&loaded), vec!["filename evil.exe @1"]);
+        assert_eq!(
+            test_support::problems(&loaded),
+            vec![
+                "t.txt:2: \"\\\\\\\\svcsstat\\\\.exe\" looks like a regular \
+                 expression (an escaped backslash), not a literal indicator; \
+                 regular expressions are not swept for"
+            ]
+        );
+    }
     use crate::indicator::Kind;
     use crate::load::test_support::{load_as, shown};
     use crate::load::{Format, Severity};

@@ -203,7 +203,8 @@ mod tests {
                 "t.txt:3: row has 2 fields, expected 3 as named by #fields",
                 "t.txt:4: \"abc\" is not a file hash: expected 32, 40, 64 \
                  or 128 hex digits",
-                "t.txt:5: \"evil.example\" is not a ipv4: it reads as domain",
+                "t.txt:5: warning: \"evil.example\" is given as ipv4 but \
+                 reads as domain; loaded as domain",
             ]
         );
     }
