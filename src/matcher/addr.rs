@@ -50,9 +50,37 @@ impl<T: Copy + Eq + std::hash::Hash> Ranges<T> {
     }
 }
 
+/// One bit per IPv4 /24: set when some indicator (address or range)
+/// covers part of it. Most addresses in logs fail this one probe, which
+/// saves the hash lookups.
+#[derive(Debug, Default)]
+struct Filter24 {
+    bits: Vec<u64>,
+}
+
+impl Filter24 {
+    fn set_range(&mut self, first: u32, last: u32) {
+        if self.bits.is_empty() {
+            self.bits = vec![0; (1 << 24) / 64];
+        }
+        for slash24 in (first >> 8)..=(last >> 8) {
+            self.bits[(slash24 / 64) as usize] |= 1 << (slash24 % 64);
+        }
+    }
+
+    #[inline]
+    fn may_hold(&self, a: u32) -> bool {
+        let slash24 = a >> 8;
+        self.bits
+            .get((slash24 / 64) as usize)
+            .is_some_and(|w| w & (1 << (slash24 % 64)) != 0)
+    }
+}
+
 /// Every address and range indicator.
 #[derive(Debug, Default)]
 pub struct Addresses {
+    filter4: Filter24,
     v4: Map<u32, Vec<Entry>>,
     v6: Map<u128, Vec<Entry>>,
     nets4: Ranges<u32>,
@@ -69,6 +97,7 @@ fn mask6(addr: u128, len: u8) -> u128 {
 
 impl Addresses {
     pub fn add_v4(&mut self, a: Ipv4Addr, port: Option<u16>, id: u32) {
+        self.filter4.set_range(a.to_bits(), a.to_bits());
         self.v4.entry(a.to_bits()).or_default().push(Entry { id, port });
     }
 
@@ -79,7 +108,9 @@ impl Addresses {
     pub fn add_net(&mut self, net: IpNet, id: u32) {
         match net {
             IpNet::V4(n) => {
-                self.nets4.add(n.prefix_len(), n.network().to_bits(), id)
+                let (first, last) = (n.network(), n.broadcast());
+                self.filter4.set_range(first.to_bits(), last.to_bits());
+                self.nets4.add(n.prefix_len(), first.to_bits(), id)
             }
             IpNet::V6(n) => {
                 self.nets6.add(n.prefix_len(), n.network().to_bits(), id)
@@ -110,6 +141,9 @@ impl Addresses {
         end: usize,
         out: &mut Vec<RawHit>,
     ) {
+        if !self.filter4.may_hold(a) {
+            return;
+        }
         if let Some(entries) = self.v4.get(&a) {
             for e in entries {
                 if port_allows(e.port, port) {

@@ -35,7 +35,15 @@ impl Digests {
     pub fn scan(&self, hay: &[u8], out: &mut Vec<RawHit>, buf: &mut Vec<u8>) {
         let mut p = 0;
         while p + STRIDE < hay.len() {
-            if !class::is(hay[p], HEX) || !class::is(hay[p + STRIDE], HEX) {
+            // A run covering both probes covers every byte between them:
+            // probe a few of those too before looking closer.
+            let hex = |i: usize| class::is(hay[i], HEX);
+            if !hex(p)
+                || !hex(p + STRIDE)
+                || !hex(p + 8)
+                || !hex(p + 4)
+                || !hex(p + 12)
+            {
                 p += STRIDE;
                 continue;
             }

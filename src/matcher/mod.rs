@@ -11,8 +11,10 @@
 //!   IPv6 indicators ([`addr`]);
 //! - hex runs of digest length are found by striding and looked up
 //!   ([`digest`]);
-//! - file names and other literals go through one Aho-Corasick automaton
-//!   ([`literal`]), the one place where arbitrary substrings need it.
+//! - file names shaped like host tokens (`evil.exe`) are looked up from
+//!   the same host tokens; other file names (with spaces, paths) and
+//!   strings go through one Aho-Corasick automaton ([`literal`]), the one
+//!   place where arbitrary substrings need it.
 //!
 //! Boundary rules (DESIGN.md, "What a match means") are applied where a
 //! candidate is found, so a hit is final; the sweep only orders hits and
@@ -73,7 +75,11 @@ impl Matcher {
                 Value::Url(u) => names.add_url(u, id),
                 Value::Email(e) => names.add_email(e, id),
                 Value::Hash(h) => digests.add(h, id),
-                Value::Filename(f) => lits.add_file_name(f, id),
+                Value::Filename(f) => {
+                    if !names.add_file_name(f, id) {
+                        lits.add_file_name(f, id);
+                    }
+                }
                 Value::String(s) => lits.add_string(s, id),
             }
         }
@@ -106,21 +112,38 @@ impl Matcher {
         out: &mut Vec<RawHit>,
         buf: &mut Vec<u8>,
     ) {
+        let want_v4 = self.addr.wants_dotted();
+        let want_names = !self.names.is_empty();
         let mut pos = 0;
         while let Some(i) = memchr::memchr(b'.', &hay[pos..]) {
             let dot = pos + i;
+            // Expand to the whole token, noting which classes it holds
+            // and how many dots.
+            let (mut bits, mut dots) = (class::DOT, 1u32);
             let mut start = dot;
-            while start > 0 && class::is(hay[start - 1], class::HOST) {
+            while start > 0 {
+                let c = class::of(hay[start - 1]);
+                if c & class::HOST == 0 {
+                    break;
+                }
+                bits |= c;
+                dots += u32::from(c == class::DOT);
                 start -= 1;
             }
             let mut end = dot + 1;
-            while end < hay.len() && class::is(hay[end], class::HOST) {
+            while end < hay.len() {
+                let c = class::of(hay[end]);
+                if c & class::HOST == 0 {
+                    break;
+                }
+                bits |= c;
+                dots += u32::from(c == class::DOT);
                 end += 1;
             }
-            if self.addr.wants_dotted() {
+            if want_v4 && dots >= 3 && bits & class::DIGIT != 0 {
                 addr::scan_v4_in_token(&self.addr, hay, start, end, out);
             }
-            if !self.names.is_empty() {
+            if want_names {
                 self.names.check_token(hay, start, end, out, buf);
             }
             pos = end;

@@ -22,6 +22,17 @@ struct Url {
     rest: Box<[u8]>,
 }
 
+/// `labels` flags: which kinds of indicator end in a label.
+const DOMAIN: u8 = 1;
+const URL: u8 = 2;
+const EMAIL: u8 = 4;
+const FILE: u8 = 8;
+
+/// Returns the last dot-separated label of `name`.
+fn last_label(name: &[u8]) -> &[u8] {
+    name.rsplit(|b| *b == b'.').next().unwrap_or(name)
+}
+
 /// An e-mail indicator's local part and id, filed under its domain.
 type LocalPart = (Box<[u8]>, u32);
 
@@ -29,12 +40,16 @@ type LocalPart = (Box<[u8]>, u32);
 #[derive(Debug)]
 pub struct Names {
     domains: Map<Box<[u8]>, u32>,
-    /// Last labels of the domains: a token whose last label is not here
-    /// cannot hold a domain indicator.
-    tlds: Map<Box<[u8]>, ()>,
+    /// Last labels (top-level domains, file extensions) of every name
+    /// indicator, with which kinds use them: a token whose last label is
+    /// not here holds no name indicator, which one probe tells.
+    labels: Map<Box<[u8]>, u8>,
     urls: Map<Box<[u8]>, Vec<Url>>,
     /// E-mail domain → (local part, id).
     emails: Map<Box<[u8]>, Vec<LocalPart>>,
+    /// File names that are host-shaped tokens (`evil.exe`), lower-case;
+    /// other file names go to the literal automaton.
+    files: Map<Box<[u8]>, Vec<u32>>,
     v6_hosts: bool,
 }
 
@@ -42,9 +57,10 @@ impl Default for Names {
     fn default() -> Names {
         Names {
             domains: new_map(),
-            tlds: new_map(),
+            labels: new_map(),
             urls: new_map(),
             emails: new_map(),
+            files: new_map(),
             v6_hosts: false,
         }
     }
@@ -53,13 +69,20 @@ impl Default for Names {
 impl Names {
     pub fn add_domain(&mut self, domain: &str, id: u32) {
         let d = domain.as_bytes();
-        let tld = d.rsplit(|b| *b == b'.').next().unwrap_or(d);
-        self.tlds.insert(tld.into(), ());
+        self.label(last_label(d), DOMAIN);
         self.domains.insert(d.into(), id);
+    }
+
+    fn label(&mut self, label: &[u8], kind: u8) {
+        let key = label.to_ascii_lowercase().into_boxed_slice();
+        *self.labels.entry(key).or_default() |= kind;
     }
 
     pub fn add_url(&mut self, u: &UrlValue, id: u32) {
         self.v6_hosts |= u.host.starts_with('[');
+        if !u.host.starts_with('[') {
+            self.label(last_label(u.host.as_bytes()), URL);
+        }
         let entry = Url {
             id,
             scheme: u.scheme.as_ref().map(|s| s.as_bytes().into()),
@@ -72,22 +95,41 @@ impl Names {
     pub fn add_email(&mut self, email: &str, id: u32) {
         let (local, domain) =
             email.rsplit_once('@').expect("e-mail indicators hold an @");
+        self.label(last_label(domain.as_bytes()), EMAIL);
         let list = self.emails.entry(domain.as_bytes().into()).or_default();
         list.push((local.as_bytes().into(), id));
+    }
+
+    /// Files a file name that host tokens can find: one with a dot, made
+    /// of letters, digits, `.`, `-` and `_` only. Returns whether it was
+    /// taken.
+    pub fn add_file_name(&mut self, name: &str, id: u32) -> bool {
+        let b = name.as_bytes();
+        let dotted = b.contains(&b'.')
+            && !b.ends_with(b".")
+            && b.iter().all(|c| class::is(*c, class::HOST));
+        if dotted {
+            self.label(last_label(b), FILE);
+            let key = b.to_ascii_lowercase().into_boxed_slice();
+            self.files.entry(key).or_default().push(id);
+        }
+        dotted
     }
 
     pub fn is_empty(&self) -> bool {
         self.domains.is_empty()
             && self.urls.is_empty()
             && self.emails.is_empty()
+            && self.files.is_empty()
     }
 
     pub fn has_v6_hosts(&self) -> bool {
         self.v6_hosts
     }
 
-    /// Checks the host token `start..end` for domains, URL hosts and
-    /// e-mail domains. `buf` is scratch space for the lower-cased token.
+    /// Checks the host token `start..end` for domains, URL hosts, e-mail
+    /// domains and file names. `buf` is scratch space.
+    #[inline]
     pub fn check_token(
         &self,
         hay: &[u8],
@@ -96,35 +138,92 @@ impl Names {
         out: &mut Vec<RawHit>,
         buf: &mut Vec<u8>,
     ) {
-        let mut s = start;
-        while s < end && matches!(hay[s], b'.' | b'-' | b'_') {
-            s += 1;
-        }
         let mut e = end;
-        while e > s && matches!(hay[e - 1], b'.' | b'-') {
+        while e > start && matches!(hay[e - 1], b'.' | b'-') {
             e -= 1;
+        }
+        let Some(dot) = memchr::memrchr(b'.', &hay[start..e]) else { return };
+        let label = &hay[start + dot + 1..e];
+        let mut lower = [0u8; 64];
+        if label.is_empty() || label.len() > lower.len() {
+            return;
+        }
+        let lower = &mut lower[..label.len()];
+        lower.copy_from_slice(label);
+        lower.make_ascii_lowercase();
+        let Some(&kinds) = self.labels.get(&*lower) else { return };
+        if kinds & FILE != 0 {
+            self.check_file_name(hay, start, end, out, buf);
+        }
+        if kinds & (DOMAIN | URL | EMAIL) != 0 {
+            self.check_host(hay, start, e, kinds, out, buf);
+        }
+    }
+
+    /// Checks the token (trailing dots and hyphens already trimmed) for
+    /// domains, URL hosts and e-mail domains.
+    fn check_host(
+        &self,
+        hay: &[u8],
+        start: usize,
+        e: usize,
+        kinds: u8,
+        out: &mut Vec<RawHit>,
+        buf: &mut Vec<u8>,
+    ) {
+        let mut s = start;
+        while s < e && matches!(hay[s], b'.' | b'-' | b'_') {
+            s += 1;
         }
         if e - s < 3 {
             return;
         }
         buf.clear();
         buf.extend(hay[s..e].iter().map(u8::to_ascii_lowercase));
-        if !self.domains.is_empty() {
+        if kinds & DOMAIN != 0 {
             self.check_domain(buf, s, e, out);
         }
-        if !self.urls.is_empty() {
+        if kinds & URL != 0 {
             if let Some(list) = self.urls.get(buf.as_slice()) {
                 for u in list {
                     check_url(u, hay, s, e, out);
                 }
             }
         }
-        if !self.emails.is_empty() && s == start && s > 0 && hay[s - 1] == b'@'
-        {
+        let after_at = s == start && s > 0 && hay[s - 1] == b'@';
+        if kinds & EMAIL != 0 && after_at {
             if let Some(list) = self.emails.get(buf.as_slice()) {
                 for (local, id) in list {
                     check_email(local, *id, hay, s - 1, e, out);
                 }
+            }
+        }
+    }
+
+    /// Checks the token as a whole path component (a dot ending a
+    /// sentence after it is allowed).
+    fn check_file_name(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        out: &mut Vec<RawHit>,
+        buf: &mut Vec<u8>,
+    ) {
+        let joined =
+            |b: Option<&u8>| b.is_some_and(|b| class::in_file_name(*b));
+        if start > 0 && joined(hay.get(start - 1)) || joined(hay.get(end)) {
+            return;
+        }
+        let mut e = end;
+        while e > start && hay[e - 1] == b'.' {
+            e -= 1;
+        }
+        buf.clear();
+        buf.extend(hay[start..e].iter().map(u8::to_ascii_lowercase));
+        if let Some(ids) = self.files.get(buf.as_slice()) {
+            for id in ids {
+                out.push(RawHit { start, end: e, id: *id });
             }
         }
     }
@@ -137,9 +236,6 @@ impl Names {
         out: &mut Vec<RawHit>,
     ) {
         let Some(last_dot) = memchr::memrchr(b'.', name) else { return };
-        if !self.tlds.contains_key(&name[last_dot + 1..]) {
-            return;
-        }
         let mut from = 0;
         loop {
             if let Some(id) = self.domains.get(&name[from..]) {

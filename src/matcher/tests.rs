@@ -3,13 +3,20 @@
 //! every read path of the binary.
 
 use super::*;
-use crate::indicator::{ParseOptions, parse_value};
+use crate::indicator::{Kind, ParseOptions, parse_typed, parse_value};
 use crate::set::{Locator, SetBuilder, Source};
 
 fn set_of(iocs: &[&str]) -> IndicatorSet {
     let mut b = SetBuilder::new();
     for (i, raw) in iocs.iter().enumerate() {
-        let p = parse_value(raw, ParseOptions::default()).unwrap();
+        // `file:` marks a value the format states is a file name.
+        let p = match raw.strip_prefix("file:") {
+            Some(name) => {
+                parse_typed(name, Kind::Filename, ParseOptions::default())
+            }
+            None => parse_value(raw, ParseOptions::default()),
+        }
+        .unwrap();
         let src = Source {
             file: "t".into(),
             at: Locator::Line(i as u64 + 1),
@@ -222,4 +229,35 @@ fn several_indicators_on_one_line() {
         matched(i, "a=192.0.2.1;b=evil.example,c=203.0.113.5"),
         vec!["192.0.2.1", "203.0.113.5", "evil.example"]
     );
+}
+
+#[test]
+fn file_names_with_spaces_or_paths_use_the_automaton() {
+    let spaced = &["file:New Invoice.exe"];
+    hit(spaced, r"C:\Users\x\new invoice.exe ran", "new invoice.exe");
+    miss(spaced, r"C:\Users\x\renew invoice.exe");
+    let path = &[r"C:\Windows\Temp\evil.dll"];
+    hit(
+        path,
+        r"load c:\windows\temp\EVIL.dll ok",
+        r"c:\windows\temp\EVIL.dll",
+    );
+    miss(path, r"load c:\windows\temp\evil.dll2");
+    let bare = &["cmd1.bin", "file:~tmp.exe", "file:cmd1"];
+    hit(bare, "/tmp/cmd1.bin", "cmd1.bin");
+    hit(bare, r"x\~tmp.exe", "~tmp.exe");
+    miss(bare, "/tmp/~cmd1.bin");
+    hit(bare, "run /tmp/cmd1 now", "cmd1");
+    miss(bare, "run /tmp/cmd10 now");
+}
+
+#[test]
+fn range_filter_keeps_every_length() {
+    let i = &["10.0.0.0/8", "192.0.2.8/30", "198.51.100.7"];
+    hit(i, "a 10.255.1.1 b", "10.255.1.1");
+    hit(i, "a 192.0.2.11 b", "192.0.2.11");
+    miss(i, "a 192.0.2.12 b");
+    miss(i, "a 11.0.0.1 b");
+    hit(i, "a 198.51.100.7 b", "198.51.100.7");
+    miss(i, "a 198.51.100.8 b");
 }
