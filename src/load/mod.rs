@@ -435,7 +435,9 @@ pub(crate) mod test_support {
     /// Lists the set as `kind value @where`, `+` marking compound parts.
     pub fn shown(loaded: &Loaded) -> Vec<String> {
         let mut out = Vec::new();
-        for (_, ind) in loaded.set.iter() {
+        let mut sorted: Vec<_> = loaded.set.iter().map(|(_, i)| i).collect();
+        sorted.sort_by(|a, b| (a.kind(), &a.value).cmp(&(b.kind(), &b.value)));
+        for ind in sorted {
             for s in &ind.sources {
                 let at = match &s.at {
                     Locator::Line(n) => n.to_string(),

@@ -91,6 +91,9 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     if field.starts_with('^') || field.ends_with('$') {
         return Some("an anchor");
     }
+    if !field.contains(['[', '{']) {
+        return None;
+    }
     let mut rest = field.to_ascii_lowercase();
     for defanged in ["[.]", "[dot]", "[:]", "[://]", "[/]", "[@]", "[at]"] {
         rest = rest.replace(defanged, "");
