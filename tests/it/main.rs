@@ -1,0 +1,3 @@
+//! Integration tests: one module per feature; new test modules go here.
+
+mod bench_kit;
