@@ -1,5 +1,6 @@
 //! Compares iocsweep's hit records with the truth: records are keyed by
-//! (file name, line, indicator); any missing, unexpected, duplicated or
+//! (file name, line, indicator), where a compressed log's name loses its
+//! `.gz`/`.zst` suffix; any missing, unexpected, duplicated or
 //! mis-kinded record is a difference.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -124,7 +125,7 @@ fn parse(
 ) -> Option<(Key, Detail)> {
     let v: serde_json::Value = serde_json::from_str(line).ok()?;
     let s = |f: &str| v.get(f).and_then(|x| x.as_str()).unwrap_or("");
-    let file = s(file_field).rsplit(['/', '\\']).next()?.to_string();
+    let file = log_name(s(file_field))?.to_string();
     let key = (file, v.get("line")?.as_u64()?, s("indicator").to_string());
     let detail = Detail {
         kind: s("kind").to_string(),
@@ -132,6 +133,16 @@ fn parse(
         text: s("text").to_string(),
     };
     Some((key, detail))
+}
+
+/// Returns the last path component without a compression suffix, so
+/// that `DIR/gz/dns.log.gz` compares as `dns.log`.
+pub fn log_name(path: &str) -> Option<&str> {
+    let name = path.rsplit(['/', '\\']).next()?;
+    let plain = [".gz", ".zst", ".bz2", ".xz"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext));
+    Some(plain.unwrap_or(name))
 }
 
 /// Returns the text of the given 1-based lines of a file (lossily
