@@ -188,6 +188,19 @@ done
 declare -A CHECK   # truth check verdict by set size
 declare -A RSS     # peak RSS in KiB by set size
 
+# Prints "N records on M lines" for a jsonl file whose records name their
+# file in the given field (just "N records" without jq).
+records() {
+    local n
+    n=$(wc -l <"$1")
+    if have jq; then
+        echo "$n records on $(jq -r "\"\\(.$2):\\(.line)\"" "$1" |
+            sort -u | wc -l) lines"
+    else
+        echo "$n records"
+    fi
+}
+
 # Runs iocsweep once on the plain logs, checks its records against the
 # truth and measures its peak memory; prints nothing on success.
 sweep_once() {
@@ -216,11 +229,11 @@ for n in ${SETS//,/ }; do
     d=$(set_dir "$n")
     iocs=$(printf '%q' "$d/iocs.txt")
     if sweep_once "$n"; then
-        recs=$(wc -l <"$OUT/hits-$n.jsonl")
+        recs=$(records "$OUT/hits-$n.jsonl" path)
         row "iocsweep-$n" "iocsweep sweep" "$n" \
             "$BIN sweep --iocs $iocs --format jsonl $DIR/logs \
                 >$OUT/timed-$n.jsonl" \
-            "$recs records"
+            "$recs"
     else
         ROWS+=("iocsweep sweep|$n|n/a|${CHECK[$n]}")
     fi
@@ -326,8 +339,12 @@ report() {
     echo "## Truth"
     echo
     local k
+    for k in ${SETS//,/ }; do
+        echo "- $k indicators: the truth is $(records \
+            "$(set_dir "$k")/truth.jsonl" file)"
+    done
     for k in ${SETS//,/ } gz zst; do
-        [ -n "${CHECK[$k]:-}" ] && echo "- $k: ${CHECK[$k]}"
+        [ -n "${CHECK[$k]:-}" ] && echo "- iocsweep, $k: ${CHECK[$k]}"
     done
     echo
     echo "## Targets (issue 3)"
