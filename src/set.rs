@@ -5,6 +5,7 @@
 //! merges duplicates as they come (one hash probe a value, so a million
 //! values load in well under a second).
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::BuildHasher;
@@ -103,10 +104,13 @@ impl SetBuilder {
         }
         let i = u32::try_from(self.indicators.len())
             .expect("fewer than 4 billion indicators");
-        if self.by_hash.contains_key(&h) {
-            self.collided.insert(value.clone(), i);
-        } else {
-            self.by_hash.insert(h, i);
+        match self.by_hash.entry(h) {
+            Entry::Occupied(_) => {
+                self.collided.insert(value.clone(), i);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
         }
         self.indicators.push(Indicator { value, sources: vec![source] });
     }

@@ -280,12 +280,8 @@ fn default_port(scheme: &[u8]) -> Option<u16> {
     }
 }
 
-/// Checks URL indicator `u` around its host, found at `hs..he`.
-///
-/// The scheme (when the indicator has one) must precede the host, with
-/// optional user info between; the port must agree (an absent port equals
-/// the scheme's default); the rest must follow exactly, then end the URL,
-/// or be followed by `?`, `#` or `/`.
+/// Checks URL indicator `u` around its host, found at `hs..he`: written
+/// whole (`http://host/rest`), or split into fields as web logs write it.
 fn check_url(
     u: &Url,
     hay: &[u8],
@@ -293,68 +289,159 @@ fn check_url(
     he: usize,
     out: &mut Vec<RawHit>,
 ) {
-    let mut start = hs;
-    if let Some(scheme) = &u.scheme {
-        let mut p = hs;
-        if p > 0 && hay[p - 1] == b'@' {
+    match scheme_start(u, hay, hs) {
+        Some(start) => check_whole_url(u, hay, start, he, out),
+        None => check_split_url(u, hay, hs, he, out),
+    }
+}
+
+/// Returns where the URL starts if the indicator's scheme (when it has
+/// one) is written before the host, with optional user info between.
+fn scheme_start(u: &Url, hay: &[u8], hs: usize) -> Option<usize> {
+    let Some(scheme) = &u.scheme else { return Some(hs) };
+    let mut p = hs;
+    if p > 0 && hay[p - 1] == b'@' {
+        p -= 1;
+        while p > 0 && !class::ends_url(hay[p - 1]) && hay[p - 1] != b'/' {
             p -= 1;
-            while p > 0 && !class::ends_url(hay[p - 1]) && hay[p - 1] != b'/' {
-                p -= 1;
-            }
-        }
-        let Some(before) = p.checked_sub(3 + scheme.len()) else { return };
-        let head = &hay[before..p];
-        if &head[scheme.len()..] != b"://"
-            || !head[..scheme.len()].eq_ignore_ascii_case(scheme)
-        {
-            return;
-        }
-        if before > 0
-            && (hay[before - 1].is_ascii_alphanumeric()
-                || matches!(hay[before - 1], b'+' | b'-' | b'.'))
-        {
-            return;
-        }
-        start = before;
-    }
-    let mut q = he;
-    let mut seen_port = None;
-    if hay.get(q) == Some(&b':') {
-        let mut r = q + 1;
-        while r < hay.len() && hay[r].is_ascii_digit() {
-            r += 1;
-        }
-        if r > q + 1 && r - q <= 6 {
-            seen_port = std::str::from_utf8(&hay[q + 1..r])
-                .ok()
-                .and_then(|p| p.parse::<u16>().ok());
-            if seen_port.is_some() {
-                q = r;
-            }
         }
     }
+    let before = p.checked_sub(3 + scheme.len())?;
+    let head = &hay[before..p];
+    let written = &head[scheme.len()..] == b"://"
+        && head[..scheme.len()].eq_ignore_ascii_case(scheme);
+    let glued = before > 0
+        && (hay[before - 1].is_ascii_alphanumeric()
+            || matches!(hay[before - 1], b'+' | b'-' | b'.'));
+    (written && !glued).then_some(before)
+}
+
+/// Returns the port written right after a host ending at `he` and where
+/// the port ends (or `he` when there is none).
+fn port_after_host(hay: &[u8], he: usize) -> (Option<u16>, usize) {
+    if hay.get(he) != Some(&b':') {
+        return (None, he);
+    }
+    let mut r = he + 1;
+    while r < hay.len() && r - he <= 6 && hay[r].is_ascii_digit() {
+        r += 1;
+    }
+    let port = std::str::from_utf8(&hay[he + 1..r])
+        .ok()
+        .and_then(|p| p.parse::<u16>().ok());
+    match port {
+        Some(p) if r > he + 1 => (Some(p), r),
+        _ => (None, he),
+    }
+}
+
+/// The port rule for URLs: an absent port equals the scheme's default.
+fn port_fits(u: &Url, seen: Option<u16>) -> bool {
     let default = u.scheme.as_deref().and_then(default_port);
-    let port_ok = match (u.port, seen_port) {
+    match (u.port, seen) {
         (Some(w), Some(s)) => w == s,
         (Some(w), None) => Some(w) == default,
         (None, Some(s)) => Some(s) == default,
         (None, None) => true,
-    };
-    if !port_ok || !hay[q..].starts_with(&u.rest) {
-        return;
     }
-    let end = q + u.rest.len();
-    let open_ended = u.rest.is_empty() || u.rest.ends_with(b"/");
-    let boundary = match hay.get(end) {
+}
+
+/// Whether the URL part `rest` written at `at` ends where a URL may end:
+/// the end of the URL, `?`, `#` or `/` (anything, when `rest` is empty
+/// or ends with `/`).
+fn rest_ends(rest: &[u8], hay: &[u8], at: usize) -> bool {
+    let open_ended = rest.is_empty() || rest.ends_with(b"/");
+    match hay.get(at + rest.len()) {
         None => true,
         Some(b) => {
             open_ended
                 || matches!(b, b'?' | b'#' | b'/')
                 || class::ends_url(*b)
         }
+    }
+}
+
+/// Checks a URL written whole, from `start` (its scheme, or its host when
+/// the indicator has no scheme): port, then the rest exactly.
+fn check_whole_url(
+    u: &Url,
+    hay: &[u8],
+    start: usize,
+    he: usize,
+    out: &mut Vec<RawHit>,
+) {
+    let (seen_port, q) = port_after_host(hay, he);
+    if port_fits(u, seen_port)
+        && hay[q..].starts_with(&u.rest)
+        && rest_ends(&u.rest, hay, q)
+    {
+        out.push(RawHit { start, end: q + u.rest.len(), id: u.id });
+    }
+}
+
+/// Whether `b` separates fields in the web logs that split URLs (Zeek
+/// TSV, Squid, W3C, JSON).
+fn separates_fields(b: u8) -> bool {
+    matches!(b, b'\t' | b' ' | b'"' | b'\'' | b',' | b';' | b'|')
+}
+
+/// Checks a URL split into fields on one line: the host as a field of its
+/// own (optionally with a port), then later on the line a field starting
+/// with the rest of the URL (`host<TAB>/path` in Zeek's http.log, Squid's
+/// `CONNECT host:443`, W3C's `cs-host … cs-uri-stem`). The scheme is not
+/// written in such logs, so it is not compared, except that only web
+/// schemes can match.
+fn check_split_url(
+    u: &Url,
+    hay: &[u8],
+    hs: usize,
+    he: usize,
+    out: &mut Vec<RawHit>,
+) {
+    if u.scheme.as_deref().is_some_and(|s| {
+        default_port(s) != Some(80) && default_port(s) != Some(443)
+    }) {
+        return;
+    }
+    let field_start = hs == 0
+        || matches!(hay[hs - 1], b'\n' | b'\r')
+        || separates_fields(hay[hs - 1]);
+    let (seen_port, q) = port_after_host(hay, he);
+    let field_end = hay
+        .get(q)
+        .is_none_or(|b| separates_fields(*b) || matches!(b, b'\n' | b'\r'));
+    if !field_start || !field_end {
+        return;
+    }
+    let port_ok = match (u.port, seen_port) {
+        (Some(w), Some(s)) => w == s,
+        _ => true,
     };
-    if boundary {
-        out.push(RawHit { start, end, id: u.id });
+    if !port_ok {
+        return;
+    }
+    // A proxy's CONNECT names only host and port: it reaches every path,
+    // so an indicator for the whole host matches.
+    let whole_host = u.rest.is_empty() || *u.rest == *b"/";
+    if whole_host && hay[..hs].ends_with(b"CONNECT ") {
+        out.push(RawHit { start: hs, end: q, id: u.id });
+        return;
+    }
+    let line_end =
+        memchr::memchr(b'\n', &hay[q..]).map_or(hay.len(), |i| q + i);
+    // The rest may not be empty here: some field on the line must look
+    // like a request path, or a DNS log naming the host would match.
+    let rest: &[u8] = if u.rest.is_empty() { b"/" } else { &u.rest };
+    let mut at = q;
+    while let Some(i) = memchr::memmem::find(&hay[at..line_end], rest) {
+        let p = at + i;
+        if separates_fields(hay[p - 1])
+            && (u.rest.is_empty() || rest_ends(rest, &hay[..line_end], p))
+        {
+            out.push(RawHit { start: hs, end: p + rest.len(), id: u.id });
+            return;
+        }
+        at = p + 1;
     }
 }
 

@@ -261,3 +261,28 @@ fn range_filter_keeps_every_length() {
     hit(i, "a 198.51.100.7 b", "198.51.100.7");
     miss(i, "a 198.51.100.8 b");
 }
+
+#[test]
+fn urls_split_into_fields() {
+    let i = &["http://evil.example/load/a.php"];
+    let zeek = "1717200262.85\tCt\t10.0.0.1\t4270\t192.0.2.9\t80\t1\tGET\t\
+                evil.example\t/load/a.php\t-\t1.1";
+    hit(i, zeek, "evil.example\t/load/a.php");
+    let zeek_query = zeek.replace("a.php\t", "a.php?id=1\t");
+    hit(i, &zeek_query, "evil.example\t/load/a.php");
+    miss(i, &zeek.replace("/load/a.php", "/load/a.phpx"));
+    miss(i, &zeek.replace("/load/a.php", "/load/A.php"));
+    miss(i, "query evil.example A 203.0.113.9 path /load/a.phpx");
+    let host_only = &["http://evil.example"];
+    hit(host_only, "GET evil.example /index.html", "evil.example /");
+    miss(host_only, "query: evil.example IN A");
+    let squid = &["https://evil.example:443/"];
+    hit(
+        squid,
+        "1717200262.851 CONNECT evil.example:443 - HIER_DIRECT/203.0.113.9 -",
+        "evil.example:443",
+    );
+    miss(squid, "1717200262.851 CONNECT evil.example:8443 - HIER_DIRECT/x -");
+    let ftp = &["ftp://evil.example/a"];
+    miss(ftp, "host evil.example uri /a");
+}
