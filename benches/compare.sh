@@ -111,8 +111,11 @@ declare -A T   # seconds by key
 best_time() {
     local key=$1 cmd=$2
     if have hyperfine; then
+        # Output goes to a pipe, never /dev/null: GNU grep notices
+        # /dev/null and stops at the first match.
         hyperfine --style none --warmup 1 --runs "$RUNS" --ignore-failure \
-            --export-json "$OUT/$key.json" "$cmd" >/dev/null 2>&1
+            --output=pipe --export-json "$OUT/$key.json" "$cmd" \
+            >/dev/null 2>&1
         jq -r '.results[0].min' "$OUT/$key.json" 2>/dev/null ||
             grep -m1 '"min"' "$OUT/$key.json" | tr -dc '0-9.'
         return
@@ -120,7 +123,7 @@ best_time() {
     local best= t
     for _ in $(seq "$RUNS"); do
         /usr/bin/time -f %e -o "$OUT/$key.time" bash -c "$cmd" \
-            >/dev/null 2>&1 || true
+            2>/dev/null | cat >/dev/null || true
         t=$(tail -1 "$OUT/$key.time")
         if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then
             best=$t
