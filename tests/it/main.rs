@@ -4,3 +4,4 @@
 //! another `mod` line, with their code in `tests/it/<feature>.rs`.
 
 mod load_corpus;
+mod rules;
