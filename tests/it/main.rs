@@ -4,4 +4,5 @@
 //! another `mod` line, with their code in `tests/it/<feature>.rs`.
 
 mod load_corpus;
+mod prop;
 mod rules;
