@@ -170,7 +170,7 @@ fn runs(line: &[u8], f: impl Fn(u8) -> bool) -> Vec<(usize, usize)> {
 /// Every IPv4 address written in `line`, by DESIGN's rule: four octets
 /// that are not part of a longer number or dotted run, optionally
 /// followed by one tcpdump port component.
-fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
+pub(crate) fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
     let mut out = Vec::new();
     for (mut s, mut e) in runs(line, |b| b.is_ascii_digit() || b == b'.') {
         // A dot at either end joined to a letter (or `-`, `_`) continues
@@ -225,12 +225,12 @@ fn model_hosts(line: &[u8]) -> Vec<(usize, usize, String)> {
         .collect()
 }
 
-fn model_domain(line: &[u8], d: &str) -> bool {
+pub(crate) fn model_domain(line: &[u8], d: &str) -> bool {
     let dotted = format!(".{d}");
     model_hosts(line).iter().any(|(_, _, t)| t == d || t.ends_with(&dotted))
 }
 
-fn model_hash(line: &[u8], h: &str) -> bool {
+pub(crate) fn model_hash(line: &[u8], h: &str) -> bool {
     runs(line, |b| b.is_ascii_alphanumeric())
         .iter()
         .any(|(s, e)| line[*s..*e].eq_ignore_ascii_case(h.as_bytes()))
@@ -254,7 +254,7 @@ fn find_all(line: &[u8], needle: &str) -> Vec<usize> {
         .collect()
 }
 
-fn model_email(line: &[u8], email: &str) -> bool {
+pub(crate) fn model_email(line: &[u8], email: &str) -> bool {
     let hosts = model_hosts(line);
     find_all(line, email).into_iter().any(|s| {
         let e = s + email.len();
@@ -269,7 +269,7 @@ fn in_name(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"._-~$".contains(&b)
 }
 
-fn model_filename(line: &[u8], name: &str) -> bool {
+pub(crate) fn model_filename(line: &[u8], name: &str) -> bool {
     find_all(line, name).into_iter().any(|s| {
         let e = s + name.len();
         let left_ok = s == 0 || !in_name(line[s - 1]);
