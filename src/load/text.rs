@@ -64,10 +64,19 @@ fn first_field(line: &str) -> Option<&str> {
     if line.is_empty() || line.starts_with(['#', ';']) {
         return None;
     }
-    let end = line
-        .find(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .unwrap_or(line.len());
-    Some(&line[..end])
+    // A path may hold blanks (`/Install Flash Player.dmg;75`): it runs to
+    // the first `,`, `;`, tab or ` #`. Anything else ends at a blank too.
+    let b = line.as_bytes();
+    let is_path = matches!(b[0], b'/' | b'\\' | b'%')
+        || (b.len() > 2 && b[0].is_ascii_alphabetic() && &b[1..3] == b":\\");
+    let end = if is_path {
+        let end = line.find([',', ';', '\t']).unwrap_or(line.len());
+        line[..end].find(" #").unwrap_or(end)
+    } else {
+        line.find(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .unwrap_or(line.len())
+    };
+    Some(line[..end].trim_end())
 }
 
 /// Returns what makes `field` read as a regular expression rather than a
@@ -98,6 +107,7 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     for defanged in ["[.]", "[dot]", "[:]", "[://]", "[/]", "[@]", "[at]"] {
         rest = rest.replace(defanged, "");
     }
+    rest = without_bracketed_ipv6(&rest);
     if rest.contains('[') {
         return Some("a character class");
     }
@@ -106,6 +116,33 @@ fn regex_sign(field: &str) -> Option<&'static str> {
         .skip(1)
         .any(|after| after.starts_with(|c: char| c.is_ascii_digit()));
     quantifier.then_some("a repetition count")
+}
+
+/// Removes bracketed IPv6 literals (`[2001:db8::1]:443`) from `s`: their
+/// brackets are not a character class.
+fn without_bracketed_ipv6(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(']') {
+            Some(close)
+                if after[..close].contains(':')
+                    && after[..close].bytes().all(|b| {
+                        b.is_ascii_hexdigit() || b"::.".contains(&b)
+                    }) =>
+            {
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether `field` is a column name such as `IOC` or `Domain`.

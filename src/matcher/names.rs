@@ -215,10 +215,8 @@ impl Names {
         if start > 0 && joined(hay.get(start - 1)) || joined(hay.get(end)) {
             return;
         }
-        let mut e = end;
-        while e > start && hay[e - 1] == b'.' {
-            e -= 1;
-        }
+        // One dot after the name may end a sentence; two do not.
+        let e = if hay[..end].ends_with(b".") { end - 1 } else { end };
         buf.clear();
         buf.extend(hay[start..e].iter().map(u8::to_ascii_lowercase));
         if let Some(ids) = self.files.get(buf.as_slice()) {

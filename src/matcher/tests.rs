@@ -286,3 +286,11 @@ fn urls_split_into_fields() {
     let ftp = &["ftp://evil.example/a"];
     miss(ftp, "host evil.example uri /a");
 }
+
+/// Found by the property test: two dots after a file name are not the
+/// end of a sentence, so the name is part of a longer one.
+#[test]
+fn file_name_followed_by_two_dots_is_no_hit() {
+    miss(&["evil.exe"], "EVIL.EXE.. ");
+    hit(&["evil.exe"], "ran EVIL.EXE. then", "EVIL.EXE");
+}

@@ -120,8 +120,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("text/blacklotuslabs_VersaMem_IOCs.txt", "domain=1 sha256=1 filename=1"),
     // value;score lines
     ("text/signature-base_c2-iocs.txt", "ipv4=118 domain=1655"),
-    // mostly regexes, refused; the literal ones (escaped dots only) load
-    ("text/signature-base_filename-iocs.txt", "domain=2 filename=169"),
+    // mostly regexes, refused; the literal ones (escaped dots only) load,
+    // paths with blanks whole
+    ("text/signature-base_filename-iocs.txt", "domain=2 filename=171"),
     // HASH;COMMENT lines, three hash kinds
     ("text/signature-base_hash-iocs.txt", "md5=986 sha1=893 sha256=1174"),
 ];

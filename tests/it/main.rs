@@ -4,4 +4,7 @@
 //! another `mod` line, with their code in `tests/it/<feature>.rs`.
 
 mod bench_kit;
+mod corpus_sweep;
 mod load_corpus;
+mod prop;
+mod rules;
