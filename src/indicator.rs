@@ -672,19 +672,112 @@ pub fn normalise_domain(s: &str) -> Option<String> {
 /// domain. Extensions that are also common top-level domains (`zip`,
 /// `mov`, `sh`, `py`, `pl`, `so`) are left out on purpose: such a name
 /// loads as a domain unless the format says it is a file.
-const FILE_EXTENSIONS: &[&str] = &[
-    "exe", "dll", "sys", "drv", "ocx", "cpl", "scr", "com_", "ps1", "psm1",
-    "psd1", "bat", "cmd", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta",
-    "lnk", "msi", "msp", "msc", "jar", "class", "elf", "dylib", "ko", "doc",
-    "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlsb", "ppt",
-    "pptx", "pptm", "rtf", "pdf", "iso", "img", "vhd", "vhdx", "dat", "tmp",
-    "bin", "txt", "log", "ini", "cfg", "conf", "php", "jsp", "jspx", "asp",
-    "aspx", "ashx", "asmx", "apk", "dex", "rar", "7z", "gz", "tgz", "bz2",
-    "xz", "tar", "cab", "old", "bak", "xml", "css", "json", "plist", "dmg",
-    "deb", "rpm", "htm", "html", "hta_", "chm", "pif", "reg", "inf", "job",
-    "dmp", "py_", "pyc", "rb", "lua", "aspx_", "war", "sct", "xsl", "lib",
-    "one", "svg",
-];
+fn is_file_extension(ext: &str) -> bool {
+    matches!(
+        ext,
+        "exe"
+            | "dll"
+            | "sys"
+            | "drv"
+            | "ocx"
+            | "cpl"
+            | "scr"
+            | "com_"
+            | "ps1"
+            | "psm1"
+            | "psd1"
+            | "bat"
+            | "cmd"
+            | "vbs"
+            | "vbe"
+            | "js"
+            | "jse"
+            | "wsf"
+            | "wsh"
+            | "hta"
+            | "lnk"
+            | "msi"
+            | "msp"
+            | "msc"
+            | "jar"
+            | "class"
+            | "elf"
+            | "dylib"
+            | "ko"
+            | "doc"
+            | "docx"
+            | "docm"
+            | "dot"
+            | "dotm"
+            | "xls"
+            | "xlsx"
+            | "xlsm"
+            | "xlsb"
+            | "ppt"
+            | "pptx"
+            | "pptm"
+            | "rtf"
+            | "pdf"
+            | "iso"
+            | "img"
+            | "vhd"
+            | "vhdx"
+            | "dat"
+            | "tmp"
+            | "bin"
+            | "txt"
+            | "log"
+            | "ini"
+            | "cfg"
+            | "conf"
+            | "php"
+            | "jsp"
+            | "jspx"
+            | "asp"
+            | "aspx"
+            | "ashx"
+            | "asmx"
+            | "apk"
+            | "dex"
+            | "rar"
+            | "7z"
+            | "gz"
+            | "tgz"
+            | "bz2"
+            | "xz"
+            | "tar"
+            | "cab"
+            | "old"
+            | "bak"
+            | "xml"
+            | "css"
+            | "json"
+            | "plist"
+            | "dmg"
+            | "deb"
+            | "rpm"
+            | "htm"
+            | "html"
+            | "hta_"
+            | "chm"
+            | "pif"
+            | "reg"
+            | "inf"
+            | "job"
+            | "dmp"
+            | "py_"
+            | "pyc"
+            | "rb"
+            | "lua"
+            | "aspx_"
+            | "war"
+            | "sct"
+            | "xsl"
+            | "lib"
+            | "one"
+            | "svg"
+    )
+}
 
 fn looks_like_filename(v: &str) -> bool {
     if v.contains(['\\', '/']) {
@@ -698,8 +791,7 @@ fn looks_like_filename(v: &str) -> bool {
     match v.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => {
             let ext = ext.to_ascii_lowercase();
-            FILE_EXTENSIONS.contains(&ext.as_str())
-                && !v.contains(char::is_whitespace)
+            is_file_extension(&ext) && !v.contains(char::is_whitespace)
         }
         _ => false,
     }

@@ -73,9 +73,9 @@ impl Indicator {
 pub struct SetBuilder {
     indicators: Vec<Indicator>,
     /// Value hash → id of the first indicator with that hash.
-    by_hash: HashMap<u64, u32>,
+    by_hash: HashMap<u64, u32, FixedState>,
     /// Values whose hash is taken by a different value (rare).
-    collided: HashMap<Value, u32>,
+    collided: HashMap<Value, u32, FixedState>,
     hasher: FixedState,
     pushed: usize,
 }

@@ -39,7 +39,8 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     for (i, line) in text.lines().enumerate() {
         // Text pasted from documents may break lines with U+2028/U+2029;
         // each part is a line of its own, under the physical line number.
-        for part in line.split(['\u{2028}', '\u{2029}']) {
+        let mut rest = Some(line);
+        while let Some(part) = next_part(&mut rest) {
             let Some(field) = first_field(part) else { continue };
             let at = Locator::Line(i as u64 + 1);
             if is_header_word(field) {
@@ -55,6 +56,22 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
             }
             r.value(field, at);
         }
+    }
+}
+
+/// Takes the next part of a line split at U+2028/U+2029. Both start with
+/// byte 0xE2, so most lines skip the search.
+fn next_part<'t>(rest: &mut Option<&'t str>) -> Option<&'t str> {
+    let line = rest.take()?;
+    if !line.as_bytes().contains(&0xE2) {
+        return Some(line);
+    }
+    match line.find(['\u{2028}', '\u{2029}']) {
+        Some(i) => {
+            *rest = Some(&line[i + 3..]);
+            Some(&line[..i])
+        }
+        None => Some(line),
     }
 }
 
@@ -94,6 +111,10 @@ fn regex_sign(field: &str) -> Option<&'static str> {
         ("\\s", "a \\s class"),
         ("|", "an alternation"),
     ];
+    let special = |b: u8| b"(*+[\\|^${".contains(&b);
+    if !field.bytes().any(special) {
+        return None;
+    }
     if let Some((_, why)) = SIGNS.iter().find(|(s, _)| field.contains(s)) {
         return Some(why);
     }
