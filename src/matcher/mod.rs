@@ -141,7 +141,7 @@ impl Matcher {
                 end += 1;
             }
             if want_v4 && dots >= 3 && bits & class::DIGIT != 0 {
-                addr::scan_v4_in_token(&self.addr, hay, start, end, out);
+                addr::scan_v4_in_token(&self.addr, hay, start, end, bits, out);
             }
             if want_names {
                 self.names.check_token(hay, start, end, out, buf);
