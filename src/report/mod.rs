@@ -239,9 +239,33 @@ fn floor_char(text: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Appends `s` as a JSON string.
+/// Appends `s` as a JSON string. Besides what JSON requires, every
+/// character that could steer a terminal (DEL, C1 controls, bidi and
+/// invisible characters, U+2028/U+2029) is written as a `\uXXXX` escape,
+/// so a record is safe to view raw.
 fn json_str(out: &mut Vec<u8>, s: &str) {
-    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+    use std::io::Write as _;
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            c if sanitize::is_unsafe(c) => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{u:04x}");
+                }
+            }
+            c => {
+                let mut b = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
 }
 
 /// Returns a byte count for people: `512 B`, `3.4 MiB`.
@@ -271,7 +295,22 @@ mod tests {
     #[test]
     fn json_strings_escape_controls() {
         let mut v = Vec::new();
-        json_str(&mut v, "a\"\u{1b}[31m\n");
-        assert_eq!(String::from_utf8(v).unwrap(), r#""a\"\u001b[31m\n""#);
+        json_str(&mut v, "a\"\u{1b}[31m\n\u{202e}\u{7f}\\é");
+        let text = String::from_utf8(v).unwrap();
+        assert_eq!(text, r#""a\"\u001b[31m\n\u202e\u007f\\é""#);
+        let back: String = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, "a\"\u{1b}[31m\n\u{202e}\u{7f}\\é");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_make_one_valid_json_string(bytes: Vec<u8>) {
+            let text = String::from_utf8_lossy(&bytes);
+            let mut v = Vec::new();
+            json_str(&mut v, &text);
+            proptest::prop_assert!(!v.contains(&b'\n'));
+            let back: String = serde_json::from_slice(&v).unwrap();
+            proptest::prop_assert_eq!(back, text.into_owned());
+        }
     }
 }

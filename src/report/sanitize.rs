@@ -6,7 +6,7 @@
 //! are written as `\xNN`.
 
 /// Whether `c` must not reach a terminal as itself.
-fn is_unsafe(c: char) -> bool {
+pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{200B}'..='\u{200F}'
