@@ -175,7 +175,6 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let failed = load_failed || walk_errors > 0 || !summary.errors.is_empty();
     // Freeing a million indicators costs a good part of what building
     // them did, and the process ends next: leave that to the OS.
-    drop(sweeper);
     std::mem::forget(matcher);
     std::mem::forget(loaded);
     Ok(if failed {
