@@ -3,4 +3,5 @@
 //! Each feature gets a module here; new test modules go in this file as
 //! another `mod` line, with their code in `tests/it/<feature>.rs`.
 
+mod compressed;
 mod load_corpus;
