@@ -14,6 +14,7 @@ mod feed;
 pub mod input;
 
 use std::io;
+use std::sync::mpsc::TryRecvError;
 
 use rayon::prelude::*;
 
@@ -204,7 +205,7 @@ impl<'m> Sweeper<'m> {
     ) -> io::Result<()> {
         batch.started(i, feed.compression);
         let mut error = None;
-        for item in feed.chunks {
+        while let Some(item) = self.next_item(&feed, batch, inputs, sink)? {
             match item {
                 Ok(chunk) => batch.push(Unit { input: i, chunk }),
                 Err(e) => error = Some(e),
@@ -215,6 +216,28 @@ impl<'m> Sweeper<'m> {
         }
         batch.finished(i, error);
         Ok(())
+    }
+
+    /// Returns the feed's next item, `None` at its end. When the reader
+    /// has nothing ready, the batch is matched at once if it can keep
+    /// every worker busy, rather than wait idle for a full batch: a slow
+    /// decompressor then sets the pace, not the batch size.
+    fn next_item(
+        &self,
+        feed: &Feed,
+        batch: &mut Batch,
+        inputs: &[Input],
+        sink: &mut dyn Sink,
+    ) -> io::Result<Option<io::Result<Chunk>>> {
+        match feed.chunks.try_recv() {
+            Ok(item) => return Ok(Some(item)),
+            Err(TryRecvError::Disconnected) => return Ok(None),
+            Err(TryRecvError::Empty) => {}
+        }
+        if batch.units.len() >= rayon::current_num_threads() {
+            self.flush(batch, inputs, sink)?;
+        }
+        Ok(feed.chunks.recv().ok())
     }
 
     /// Matches every unit of the batch in parallel, then delivers the
