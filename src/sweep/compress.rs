@@ -227,17 +227,40 @@ mod tests {
         assert_eq!(out.unwrap(), b"one\ntwo\n");
     }
 
+    fn encode(format: Format, data: &[u8]) -> Vec<u8> {
+        match format {
+            Format::Gzip => gzip(data),
+            Format::Zstd => zstd::encode_all(data, 3).unwrap(),
+            Format::Bzip2 => {
+                let level = bzip2::Compression::default();
+                let mut e = bzip2::write::BzEncoder::new(Vec::new(), level);
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+            Format::Xz => {
+                let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+        }
+    }
+
     #[test]
-    fn a_truncated_stream_names_format_and_offset() {
-        let text = b"some line of log text\n".repeat(5000);
-        let mut data = gzip(&text);
-        data.truncate(data.len() / 2);
-        let (_, out) = decode(data);
-        let e = out.unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof);
-        let msg = e.to_string();
-        assert!(msg.starts_with("gzip stream ends early"), "{msg}");
-        assert!(msg.contains(" bytes of output"), "{msg}");
+    fn every_format_round_trips_and_names_a_truncation() {
+        let text = b"some line of log text 203.0.113.5\n".repeat(20_000);
+        for format in [Format::Gzip, Format::Bzip2, Format::Xz, Format::Zstd] {
+            let mut data = encode(format, &text);
+            let (found, out) = decode(data.clone());
+            assert_eq!(found, Some(format));
+            assert!(out.unwrap() == text, "{format:?} round trip");
+            data.truncate(data.len() / 2);
+            let e = decode(data).1.unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof, "{e}");
+            let msg = e.to_string();
+            let want = format!("{} stream ends early", format.name());
+            assert!(msg.starts_with(&want), "{msg}");
+            assert!(msg.contains(" bytes of output: "), "{msg}");
+        }
     }
 
     #[test]
