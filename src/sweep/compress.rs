@@ -69,18 +69,32 @@ pub fn sniff<R: Read>(
     mut reader: R,
 ) -> io::Result<(Option<Format>, Sniffed<R>)> {
     let mut head = vec![0; MAGIC_LEN];
-    let mut filled = 0;
-    while filled < MAGIC_LEN {
-        match reader.read(&mut head[filled..]) {
+    let got = read_head(&mut reader, &mut head)?;
+    head.truncate(got);
+    let format = Format::detect(&head);
+    Ok((format, io::Cursor::new(head).chain(reader)))
+}
+
+/// Fills `head` from `reader` as far as the input goes; returns how many
+/// bytes were read.
+///
+/// # Errors
+///
+/// Returns the first read error other than an interruption.
+pub fn read_head<R: Read>(
+    reader: &mut R,
+    head: &mut [u8],
+) -> io::Result<usize> {
+    let mut got = 0;
+    while got < head.len() {
+        match reader.read(&mut head[got..]) {
             Ok(0) => break,
-            Ok(n) => filled += n,
+            Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    head.truncate(filled);
-    let format = Format::detect(&head);
-    Ok((format, io::Cursor::new(head).chain(reader)))
+    Ok(got)
 }
 
 /// A decompressing reader that names its format and output offset in

@@ -202,7 +202,7 @@ pub fn open(path: &Path) -> io::Result<Opened> {
         return Stream::new(file).map(Opened::Stream);
     }
     let mut head = [0; compress::MAGIC_LEN];
-    let got = read_head(&mut file, &mut head)?;
+    let got = compress::read_head(&mut file, &mut head)?;
     if Format::detect(&head[..got]).is_some() {
         file.seek(SeekFrom::Start(0))?;
         return Stream::new(file).map(Opened::Stream);
@@ -223,21 +223,6 @@ pub fn open(path: &Path) -> io::Result<Opened> {
     buf.extend_from_slice(&head[..got]);
     file.read_to_end(&mut buf)?;
     Ok(Opened::Whole(Bytes::Owned(buf)))
-}
-
-/// Fills `head` from `file` as far as the file goes; returns how many
-/// bytes were read.
-fn read_head(file: &mut File, head: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < head.len() {
-        match file.read(&mut head[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
 }
 
 /// Returns where to end a chunk that should end near `target`, within
