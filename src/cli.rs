@@ -46,7 +46,8 @@ pub struct SweepArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Number of worker threads [default: one per core]. Output is the
+    /// Number of worker threads [default: one per core]; as many reader
+    /// threads open and decompress inputs ahead of them. Output is the
     /// same whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,

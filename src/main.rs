@@ -207,6 +207,18 @@ fn print_summary(quiet: bool, s: &Summary, started: Instant) {
             s.errors.len()
         ),
     );
+    if !s.compressed.is_empty() {
+        let formats: Vec<String> =
+            s.compressed.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        say(
+            quiet,
+            &format!(
+                "{} compressed inputs ({})",
+                s.total_compressed(),
+                formats.join(", ")
+            ),
+        );
+    }
     if !s.binary.is_empty() {
         say(
             quiet,

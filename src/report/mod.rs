@@ -38,6 +38,8 @@ pub struct Summary {
     pub hits: BTreeMap<Kind, u64>,
     /// Inputs that held NUL bytes.
     pub binary: Vec<String>,
+    /// Compressed inputs, counted by format.
+    pub compressed: BTreeMap<&'static str, u64>,
     /// Inputs that failed, with why.
     pub errors: Vec<(String, String)>,
 }
@@ -46,6 +48,11 @@ impl Summary {
     /// Returns the total number of hits.
     pub fn total_hits(&self) -> u64 {
         self.hits.values().sum()
+    }
+
+    /// Returns the number of compressed inputs.
+    pub fn total_compressed(&self) -> u64 {
+        self.compressed.values().sum()
     }
 }
 
@@ -215,6 +222,9 @@ impl<W: Write> Sink for Reporter<'_, W> {
         s.lines += stats.lines;
         if stats.binary {
             s.binary.push(input.name());
+        }
+        if let Some(format) = stats.compression {
+            *s.compressed.entry(format).or_insert(0) += 1;
         }
         if let Some(e) = error {
             s.errors.push((input.name(), e.to_string()));

@@ -2,17 +2,20 @@
 //! line-aligned chunks.
 //!
 //! Plain files of some size are memory-mapped and cut in place; small
-//! files and standard input are read into owned buffers. Either way a
+//! files are read whole; compressed files, standard input and other
+//! streams are read (and decompressed) into owned chunks. Either way a
 //! chunk ends at a line break, so no token or line straddles two chunks,
 //! except a line too long to hold, which is cut at a blank instead.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use memmap2::Mmap;
+
+use super::compress::{self, Decoder, Format};
 
 /// One input as the user named it, or as a folder walk found it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,21 +154,58 @@ impl Chunk {
 const MAP_THRESHOLD: u64 = 256 * 1024;
 
 /// An opened input.
-#[derive(Debug)]
 pub enum Opened {
-    /// A regular file's whole content, mapped or read.
+    /// A plain regular file's whole content, mapped or read.
     Whole(Bytes),
-    /// Something to read as a stream: a FIFO, a device, a socket.
-    Stream(File),
+    /// Something to read as a stream: a compressed file, a FIFO, a
+    /// device, a socket, standard input.
+    Stream(Stream),
 }
 
-/// Opens a file for sweeping, read-only: regular files are mapped when
-/// large enough, anything else is streamed.
+/// An input read as a stream, decompressed if it was compressed.
+pub struct Stream {
+    /// The (decompressed) bytes.
+    pub reader: Box<dyn Read + Send>,
+    /// The compression recognised, if any.
+    pub compression: Option<Format>,
+}
+
+impl Stream {
+    /// Creates a stream over `reader`, decompressing it if its first bytes
+    /// announce a format the sweep reads.
+    ///
+    /// # Errors
+    ///
+    /// Returns the error of reading those first bytes.
+    pub fn new<R: Read + Send + 'static>(reader: R) -> io::Result<Stream> {
+        let (compression, reader) = compress::sniff(reader)?;
+        let reader: Box<dyn Read + Send> = match compression {
+            Some(f) => Box::new(Decoder::new(f, reader)),
+            None => Box::new(reader),
+        };
+        Ok(Stream { reader, compression })
+    }
+}
+
+/// Opens a file for sweeping, read-only: compressed files (recognised by
+/// their magic bytes, whatever their name) and anything that is not a
+/// regular file are streamed; plain regular files are mapped when large
+/// enough, read otherwise.
+///
+/// # Errors
+///
+/// Returns the error of opening the file or reading its first bytes.
 pub fn open(path: &Path) -> io::Result<Opened> {
     let mut file = File::open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Ok(Opened::Stream(file));
+        return Stream::new(file).map(Opened::Stream);
+    }
+    let mut head = [0; compress::MAGIC_LEN];
+    let got = compress::read_head(&mut file, &mut head)?;
+    if Format::detect(&head[..got]).is_some() {
+        file.seek(SeekFrom::Start(0))?;
+        return Stream::new(file).map(Opened::Stream);
     }
     if meta.len() >= MAP_THRESHOLD {
         // SAFETY: the map is read-only and private to this process. If
@@ -180,6 +220,7 @@ pub fn open(path: &Path) -> io::Result<Opened> {
         // Some file systems cannot map: fall back to reading.
     }
     let mut buf = Vec::with_capacity(meta.len() as usize);
+    buf.extend_from_slice(&head[..got]);
     file.read_to_end(&mut buf)?;
     Ok(Opened::Whole(Bytes::Owned(buf)))
 }

@@ -1,22 +1,27 @@
 //! The sweep: inputs in order, cut into chunks, matched in parallel, hits
 //! handed to a [`Sink`] in input then line order.
 //!
-//! Chunks from one or many inputs are gathered into batches of bounded
-//! size; a batch is matched on the thread pool, then its hits are numbered
-//! (line and stream offset) and delivered in order. Output is therefore
-//! the same whatever the number of threads, and memory is bounded by the
-//! batch size, not by the size of the inputs.
+//! Reader threads open, decompress and cut the inputs ahead of the
+//! matcher (see [`feed`]). Chunks from one or many inputs are gathered
+//! into batches of bounded size; a batch is matched on the thread pool,
+//! then its hits are numbered (line and stream offset) and delivered in
+//! order. Output is therefore the same whatever the number of threads,
+//! and memory is bounded by the batch and reader budgets, not by the size
+//! of the inputs.
 
+pub mod compress;
+mod feed;
 pub mod input;
 
 use std::io;
-use std::path::Path;
-use std::sync::Arc;
+use std::sync::mpsc::TryRecvError;
 
 use rayon::prelude::*;
 
 use crate::matcher::{Matcher, RawHit};
-use input::{Chunk, Input, StreamChunks};
+use compress::Format;
+use feed::{Feed, Feeder};
+use input::{Chunk, Input};
 
 /// Tuning for a sweep.
 #[derive(Clone, Debug)]
@@ -65,6 +70,9 @@ pub struct InputStats {
     pub hits: u64,
     /// Whether NUL bytes were seen.
     pub binary: bool,
+    /// The compression the input was read through (`gzip`, `bzip2`,
+    /// `xz`, `zstd`), if any.
+    pub compression: Option<&'static str>,
 }
 
 /// Receives the results of a sweep, in order.
@@ -155,120 +163,81 @@ impl<'m> Sweeper<'m> {
         Sweeper { matcher, opts }
     }
 
-    /// Sweeps `inputs` in order on the current rayon pool.
+    /// Sweeps `inputs` in order on the current rayon pool, with as many
+    /// reader threads as the pool has workers.
     ///
     /// # Errors
     ///
-    /// Returns an error only when the sink fails; inputs that cannot be
-    /// read are reported to the sink and the sweep goes on.
+    /// Returns an error only when the sink fails or no reader thread can
+    /// be started; inputs that cannot be read are reported to the sink
+    /// and the sweep goes on.
     pub fn run(
         &self,
         inputs: &[Input],
         sink: &mut dyn Sink,
     ) -> io::Result<()> {
+        let lanes = rayon::current_num_threads();
+        let mut feeder = Feeder::start(inputs, &self.opts, lanes)?;
         let mut batch = Batch::default();
-        for (i, input) in inputs.iter().enumerate() {
-            match input {
-                Input::File(path) => {
-                    self.add_file(i, path, &mut batch, inputs, sink)?
+        for i in 0..inputs.len() {
+            match feeder.next_feed() {
+                Ok(feed) => self.add(i, feed, &mut batch, inputs, sink)?,
+                Err(e) => {
+                    batch.started(i, None);
+                    batch.finished(i, Some(e));
                 }
-                Input::Stdin => {
-                    let stdin = io::stdin().lock();
-                    self.add_stream(i, stdin, &mut batch, inputs, sink)?;
-                }
+            }
+            if batch.bytes >= self.opts.batch_bytes {
+                self.flush(&mut batch, inputs, sink)?;
             }
         }
         self.flush(&mut batch, inputs, sink)
     }
 
-    fn add_file(
+    /// Takes the chunks of input `i` into batches as they come.
+    fn add(
         &self,
         i: usize,
-        path: &Path,
+        feed: Feed,
         batch: &mut Batch,
         inputs: &[Input],
         sink: &mut dyn Sink,
     ) -> io::Result<()> {
-        let bytes = match input::open(path) {
-            Ok(input::Opened::Whole(b)) => Arc::new(b),
-            Ok(input::Opened::Stream(f)) => {
-                return self.add_stream(i, f, batch, inputs, sink);
-            }
-            Err(e) => return self.fail(i, e, batch, inputs, sink),
-        };
-        let len = bytes.len();
-        let mut start = 0;
-        batch.started(i);
-        while start < len {
-            let end = input::cut_point(
-                &bytes,
-                start + self.opts.chunk_size,
-                self.opts.max_line,
-            );
-            let chunk = Chunk {
-                bytes: bytes.clone(),
-                range: start..end,
-                stream_offset: start as u64,
-            };
-            batch.push(Unit { input: i, chunk });
-            start = end;
-            if batch.bytes >= self.opts.batch_bytes {
-                self.flush(batch, inputs, sink)?;
-            }
-        }
-        batch.finished(i, None);
-        Ok(())
-    }
-
-    fn add_stream(
-        &self,
-        i: usize,
-        reader: impl io::Read,
-        batch: &mut Batch,
-        inputs: &[Input],
-        sink: &mut dyn Sink,
-    ) -> io::Result<()> {
-        let mut chunks = StreamChunks::new(
-            reader,
-            self.opts.chunk_size,
-            self.opts.max_line,
-        );
-        batch.started(i);
-        loop {
-            match chunks.next_chunk() {
-                Ok(Some(chunk)) => batch.push(Unit { input: i, chunk }),
-                Ok(None) => break,
-                Err(e) => {
-                    // Keep what was read before the error, then report it.
-                    while let Ok(Some(chunk)) = chunks.next_chunk() {
-                        batch.push(Unit { input: i, chunk });
-                    }
-                    batch.finished(i, Some(e));
-                    return Ok(());
-                }
+        batch.started(i, feed.compression);
+        let mut error = None;
+        while let Some(item) = self.next_item(&feed, batch, inputs, sink)? {
+            match item {
+                Ok(chunk) => batch.push(Unit { input: i, chunk }),
+                Err(e) => error = Some(e),
             }
             if batch.bytes >= self.opts.batch_bytes {
                 self.flush(batch, inputs, sink)?;
             }
         }
-        batch.finished(i, None);
+        batch.finished(i, error);
         Ok(())
     }
 
-    fn fail(
+    /// Returns the feed's next item, `None` at its end. When the reader
+    /// has nothing ready, the batch is matched at once if it can keep
+    /// every worker busy, rather than wait idle for a full batch: a slow
+    /// decompressor then sets the pace, not the batch size.
+    fn next_item(
         &self,
-        i: usize,
-        e: io::Error,
+        feed: &Feed,
         batch: &mut Batch,
         inputs: &[Input],
         sink: &mut dyn Sink,
-    ) -> io::Result<()> {
-        batch.started(i);
-        batch.finished(i, Some(e));
-        if batch.bytes >= self.opts.batch_bytes {
+    ) -> io::Result<Option<io::Result<Chunk>>> {
+        match feed.chunks.try_recv() {
+            Ok(item) => return Ok(Some(item)),
+            Err(TryRecvError::Disconnected) => return Ok(None),
+            Err(TryRecvError::Empty) => {}
+        }
+        if batch.units.len() >= rayon::current_num_threads() {
             self.flush(batch, inputs, sink)?;
         }
-        Ok(())
+        Ok(feed.chunks.recv().ok())
     }
 
     /// Matches every unit of the batch in parallel, then delivers the
@@ -288,7 +257,11 @@ impl<'m> Sweeper<'m> {
         let mut units = units.into_iter();
         for event in std::mem::take(&mut batch.events) {
             match event {
-                Event::Started(i) => batch.progress = (i, Progress::default()),
+                Event::Started(i, compression) => {
+                    let mut p = Progress::default();
+                    p.stats.compression = compression.map(Format::name);
+                    batch.progress = (i, p);
+                }
                 Event::Unit => {
                     let unit = units.next().expect("one unit per unit event");
                     let matched = results.next().expect("one result per unit");
@@ -351,7 +324,7 @@ impl<'m> Sweeper<'m> {
 
 /// What happens, in order, within a batch.
 enum Event {
-    Started(usize),
+    Started(usize, Option<Format>),
     Unit,
     Finished(usize, Option<io::Error>),
 }
@@ -367,8 +340,8 @@ struct Batch {
 }
 
 impl Batch {
-    fn started(&mut self, i: usize) {
-        self.events.push(Event::Started(i));
+    fn started(&mut self, i: usize, compression: Option<Format>) {
+        self.events.push(Event::Started(i, compression));
     }
 
     fn push(&mut self, unit: Unit) {

@@ -4,6 +4,7 @@
 //! another `mod` line, with their code in `tests/it/<feature>.rs`.
 
 mod bench_kit;
+mod compressed;
 mod corpus_sweep;
 mod load_corpus;
 mod prop;

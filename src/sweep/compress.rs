@@ -1,0 +1,288 @@
+//! Compressed inputs: recognising gzip, bzip2, xz and zstd by their magic
+//! bytes and decoding them as a stream.
+//!
+//! A decoder counts the bytes it has produced, so that a damaged stream is
+//! reported with its format and the offset in the decompressed stream
+//! where it broke. Every decoder here is built from source by cargo; none
+//! needs a system library.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+/// How many leading bytes [`Format::detect`] needs to decide.
+pub const MAGIC_LEN: usize = 6;
+
+/// Buffer size between the compressed file and its decoder.
+const INPUT_BUFFER: usize = 128 * 1024;
+
+/// A compression format the sweep reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// gzip (RFC 1952), one member or many.
+    Gzip,
+    /// bzip2, one stream or many.
+    Bzip2,
+    /// xz, one stream or many.
+    Xz,
+    /// Zstandard, one frame or many.
+    Zstd,
+}
+
+impl Format {
+    /// Returns the format whose magic bytes `head` starts with, if any.
+    /// `head` should hold [`MAGIC_LEN`] bytes unless the input is shorter.
+    pub fn detect(head: &[u8]) -> Option<Format> {
+        match head {
+            // ID1, ID2, then CM = 8 (deflate), the only method defined.
+            [0x1f, 0x8b, 0x08, ..] => Some(Format::Gzip),
+            // "BZh" then the block size, '1' to '9'.
+            [b'B', b'Z', b'h', b'1'..=b'9', ..] => Some(Format::Bzip2),
+            [0xfd, b'7', b'z', b'X', b'Z', 0x00, ..] => Some(Format::Xz),
+            [0x28, 0xb5, 0x2f, 0xfd, ..] => Some(Format::Zstd),
+            // A skippable frame may open a Zstandard file.
+            [0x50..=0x5f, 0x2a, 0x4d, 0x18, ..] => Some(Format::Zstd),
+            _ => None,
+        }
+    }
+
+    /// Returns the format's name as people write it: `gzip`, `zstd`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Gzip => "gzip",
+            Format::Bzip2 => "bzip2",
+            Format::Xz => "xz",
+            Format::Zstd => "zstd",
+        }
+    }
+}
+
+/// A reader that yields sniffed bytes again before the rest.
+pub type Sniffed<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
+/// Reads the first [`MAGIC_LEN`] bytes of `reader` (fewer if it ends
+/// sooner) and returns the format they announce, with a reader that
+/// yields the whole input again, those bytes included.
+///
+/// # Errors
+///
+/// Returns the error of reading those first bytes.
+pub fn sniff<R: Read>(
+    mut reader: R,
+) -> io::Result<(Option<Format>, Sniffed<R>)> {
+    let mut head = vec![0; MAGIC_LEN];
+    let got = read_head(&mut reader, &mut head)?;
+    head.truncate(got);
+    let format = Format::detect(&head);
+    Ok((format, io::Cursor::new(head).chain(reader)))
+}
+
+/// Fills `head` from `reader` as far as the input goes; returns how many
+/// bytes were read.
+///
+/// # Errors
+///
+/// Returns the first read error other than an interruption.
+pub fn read_head<R: Read>(
+    reader: &mut R,
+    head: &mut [u8],
+) -> io::Result<usize> {
+    let mut got = 0;
+    while got < head.len() {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// A decompressing reader that names its format and output offset in
+/// its errors.
+pub struct Decoder {
+    inner: Box<dyn Read + Send>,
+    format: Format,
+    produced: u64,
+}
+
+impl Decoder {
+    /// Creates a decoder of `format` over the compressed bytes `reader`
+    /// yields, from their very first byte.
+    pub fn new<R>(format: Format, reader: R) -> Decoder
+    where
+        R: Read + Send + 'static,
+    {
+        let buffered = BufReader::with_capacity(INPUT_BUFFER, reader);
+        Decoder { inner: open(format, buffered), format, produced: 0 }
+    }
+
+    /// Returns how many decompressed bytes have been read so far.
+    pub fn produced(&self) -> u64 {
+        self.produced
+    }
+
+    /// Returns `e` restated with the format and the output offset.
+    fn explain(&self, e: io::Error) -> io::Error {
+        let (kind, what) = if e.kind() == io::ErrorKind::UnexpectedEof {
+            (io::ErrorKind::UnexpectedEof, "stream ends early (truncated?)")
+        } else {
+            (io::ErrorKind::InvalidData, "stream is corrupt")
+        };
+        io::Error::new(
+            kind,
+            format!(
+                "{} {what} after {} bytes of output: {e}",
+                self.format.name(),
+                self.produced
+            ),
+        )
+    }
+}
+
+impl Read for Decoder {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.inner.read(buf) {
+                Ok(n) => {
+                    self.produced += n as u64;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.explain(e)),
+            }
+        }
+    }
+}
+
+/// Returns the decoder for `format` over `input`. Every decoder goes on
+/// past the end of a member, stream or frame to the next one, as
+/// concatenated files (pigz, bgzip, appending rotators) need.
+fn open<B>(format: Format, input: B) -> Box<dyn Read + Send>
+where
+    B: BufRead + Send + 'static,
+{
+    match format {
+        Format::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),
+        Format::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(input)),
+        Format::Xz => {
+            Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(input))
+        }
+        Format::Zstd => {
+            match zstd::stream::read::Decoder::with_buffer(input) {
+                Ok(d) => Box::new(d),
+                // Only a failure to allocate the context lands here.
+                Err(e) => Box::new(Failed(Some(e))),
+            }
+        }
+    }
+}
+
+/// A reader that fails once with a stored error, then ends.
+struct Failed(Option<io::Error>);
+
+impl Read for Failed {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        );
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn decode(data: Vec<u8>) -> (Option<Format>, io::Result<Vec<u8>>) {
+        let (format, reader) = sniff(io::Cursor::new(data)).unwrap();
+        let mut out = Vec::new();
+        let result = match format {
+            Some(f) => Decoder::new(f, reader).read_to_end(&mut out),
+            None => { reader }.read_to_end(&mut out),
+        };
+        (format, result.map(|_| out))
+    }
+
+    #[test]
+    fn magic_bytes_decide() {
+        assert_eq!(Format::detect(&gzip(b"x")), Some(Format::Gzip));
+        assert_eq!(Format::detect(b"BZh91AY&SY"), Some(Format::Bzip2));
+        assert_eq!(Format::detect(b"BZhx"), None);
+        assert_eq!(Format::detect(b"\xfd7zXZ\0"), Some(Format::Xz));
+        assert_eq!(Format::detect(b"\x28\xb5\x2f\xfd"), Some(Format::Zstd));
+        assert_eq!(Format::detect(b"\x1f"), None);
+        assert_eq!(Format::detect(b""), None);
+    }
+
+    #[test]
+    fn plain_input_comes_back_whole() {
+        for data in [&b""[..], b"ab", b"a longer line\n"] {
+            let (format, out) = decode(data.to_vec());
+            assert_eq!(format, None);
+            assert_eq!(out.unwrap(), data);
+        }
+    }
+
+    #[test]
+    fn gzip_members_and_empty_members_are_all_read() {
+        let mut data = gzip(b"one\n");
+        data.extend(gzip(b""));
+        data.extend(gzip(b"two\n"));
+        let (format, out) = decode(data);
+        assert_eq!(format, Some(Format::Gzip));
+        assert_eq!(out.unwrap(), b"one\ntwo\n");
+    }
+
+    fn encode(format: Format, data: &[u8]) -> Vec<u8> {
+        match format {
+            Format::Gzip => gzip(data),
+            Format::Zstd => zstd::encode_all(data, 3).unwrap(),
+            Format::Bzip2 => {
+                let level = bzip2::Compression::default();
+                let mut e = bzip2::write::BzEncoder::new(Vec::new(), level);
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+            Format::Xz => {
+                let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+        }
+    }
+
+    #[test]
+    fn every_format_round_trips_and_names_a_truncation() {
+        let text = b"some line of log text 203.0.113.5\n".repeat(20_000);
+        for format in [Format::Gzip, Format::Bzip2, Format::Xz, Format::Zstd] {
+            let mut data = encode(format, &text);
+            let (found, out) = decode(data.clone());
+            assert_eq!(found, Some(format));
+            assert!(out.unwrap() == text, "{format:?} round trip");
+            data.truncate(data.len() / 2);
+            let e = decode(data).1.unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof, "{e}");
+            let msg = e.to_string();
+            let want = format!("{} stream ends early", format.name());
+            assert!(msg.starts_with(&want), "{msg}");
+            assert!(msg.contains(" bytes of output: "), "{msg}");
+        }
+    }
+
+    #[test]
+    fn trailing_garbage_is_corruption() {
+        let mut data = gzip(b"line\n");
+        data.extend_from_slice(b"not gzip at all");
+        let (_, out) = decode(data);
+        let msg = out.unwrap_err().to_string();
+        assert!(msg.starts_with("gzip stream is corrupt after 5 "), "{msg}");
+    }
+}
