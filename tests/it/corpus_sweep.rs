@@ -298,7 +298,7 @@ fn recheck(
     if data.get(offset..offset + matched.len()) != Some(matched.as_bytes()) {
         return Err("matched text is not at offset".into());
     }
-    let (line, n) = line_at(&data, offset);
+    let (line, n) = line_at(data, offset);
     if num("line")? as usize != n {
         return Err(format!("offset is on line {n}"));
     }
