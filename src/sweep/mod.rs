@@ -272,6 +272,7 @@ impl<'m> Sweeper<'m> {
                         inputs,
                         sink,
                     )?;
+                    unit.chunk.release();
                 }
                 Event::Finished(i, err) => {
                     let p = &batch.progress.1;
