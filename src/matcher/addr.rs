@@ -136,7 +136,7 @@ impl Addresses {
     fn hit_v4(
         &self,
         a: u32,
-        port: Option<u16>,
+        port: After,
         start: usize,
         end: usize,
         out: &mut Vec<RawHit>,
@@ -160,7 +160,7 @@ impl Addresses {
     fn hit_v6(
         &self,
         a: u128,
-        port: Option<u16>,
+        port: After,
         start: usize,
         end: usize,
         out: &mut Vec<RawHit>,
@@ -179,11 +179,23 @@ impl Addresses {
     }
 }
 
+/// What a log writes right after an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum After {
+    /// No port.
+    Nothing,
+    /// A port.
+    Port(u16),
+    /// Digits after a port separator that are no port (`:80801`).
+    NotAPort,
+}
+
 /// The port rule: an indicator with a port matches its address unless the
 /// log writes a different port right after the address.
-fn port_allows(wanted: Option<u16>, seen: Option<u16>) -> bool {
+fn port_allows(wanted: Option<u16>, seen: After) -> bool {
     match (wanted, seen) {
-        (Some(w), Some(s)) => w == s,
+        (Some(w), After::Port(s)) => w == s,
+        (Some(_), After::NotAPort) => false,
         _ => true,
     }
 }
@@ -199,19 +211,21 @@ fn parse_port(digits: &[u8]) -> Option<u16> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
-/// Returns the port written right after an address ending at `end`
-/// (`:443`, `#53`), if any.
-fn port_after(hay: &[u8], end: usize) -> Option<u16> {
-    match hay.get(end) {
-        Some(b':' | b'#') => {
-            let from = end + 1;
-            let mut to = from;
-            while to < hay.len() && hay[to].is_ascii_digit() {
-                to += 1;
-            }
-            parse_port(&hay[from..to])
-        }
-        _ => None,
+/// Returns what is written right after an address ending at `end`: a
+/// port (`:443`, `#53`), digits that are no port, or nothing.
+fn port_after(hay: &[u8], end: usize) -> After {
+    if !matches!(hay.get(end), Some(b':' | b'#')) {
+        return After::Nothing;
+    }
+    let from = end + 1;
+    let mut to = from;
+    while to < hay.len() && hay[to].is_ascii_digit() {
+        to += 1;
+    }
+    match parse_port(&hay[from..to]) {
+        Some(p) => After::Port(p),
+        None if to > from => After::NotAPort,
+        None => After::Nothing,
     }
 }
 
@@ -312,12 +326,46 @@ fn check_v4_run(
     } else {
         re
     };
+    if rs > 0 && hay[rs - 1] == b':' && !mapped_or_not_v6(hay, rs, addr_end) {
+        // The tail of an IPv6 address (`2001:db8::192.0.2.1`) is not the
+        // IPv4 address, unless the IPv6 address maps it.
+        return;
+    }
     let port = if n == 5 {
-        parse_port(&hay[addr_end + 1..re])
+        parse_port(&hay[addr_end + 1..re]).map_or(After::NotAPort, After::Port)
+    } else if rs > 0 && hay[rs - 1] == b'[' && hay.get(re) == Some(&b']') {
+        port_after(hay, re + 1)
     } else {
         port_after(hay, re)
     };
     a.hit_v4(addr, port, rs, addr_end, out);
+}
+
+/// For a dotted address at `rs..end` written right after a colon: whether
+/// it stands as an IPv4 address, which it does unless it is the tail of an
+/// IPv6 address (hex groups with `::` or six colons before it) that does
+/// not map it (`::ffff:192.0.2.1` maps it; `64:ff9b::192.0.2.1` does
+/// not). `src:192.0.2.1` is no IPv6 address at all.
+fn mapped_or_not_v6(hay: &[u8], rs: usize, end: usize) -> bool {
+    let mut s = rs - 1;
+    while s > 0 && class::is(hay[s - 1], class::HEX | class::COLON) {
+        s -= 1;
+    }
+    if s > 0 && (hay[s - 1].is_ascii_alphanumeric() || hay[s - 1] == b'.') {
+        // The first group is the end of a word or of another address
+        // (`192.0.2.1::ffff:…`): the IPv6 text starts at its colon.
+        s += memchr::memchr(b':', &hay[s..rs]).unwrap_or(0);
+    }
+    let head = &hay[s..rs];
+    let colons = head.iter().filter(|b| **b == b':').count();
+    if memchr::memmem::find(head, b"::").is_none() && colons < 6 {
+        return true;
+    }
+    let text = std::str::from_utf8(&hay[s..end]).unwrap_or("");
+    match text.parse::<Ipv6Addr>() {
+        Ok(v6) => v6.to_ipv4_mapped().is_some(),
+        Err(_) => true,
+    }
 }
 
 /// Whether `b` can be part of an IPv6 address as written in logs.
@@ -387,7 +435,7 @@ fn check_v6_run(
     let Some((s, (addr, addr_end, mut port))) = parsed else { return };
     let bracketed =
         s > 0 && hay[s - 1] == b'[' && hay.get(addr_end) == Some(&b']');
-    if bracketed && port.is_none() {
+    if bracketed && port == After::Nothing {
         port = port_after(hay, addr_end + 1);
     }
     if let Some(v4) = addr.to_ipv4_mapped() {
@@ -409,10 +457,10 @@ fn parse_v6(
     hay: &[u8],
     s: usize,
     e: usize,
-) -> Option<(Ipv6Addr, usize, Option<u16>)> {
+) -> Option<(Ipv6Addr, usize, After)> {
     let text = std::str::from_utf8(&hay[s..e]).ok()?;
     if let Ok(addr) = text.parse::<Ipv6Addr>() {
-        return Some((addr, e, None));
+        return Some((addr, e, After::Nothing));
     }
     let (head, port) = text.rsplit_once('.')?;
     if head.contains('.') {
@@ -420,5 +468,5 @@ fn parse_v6(
     }
     let port = parse_port(port.as_bytes())?;
     let addr = head.parse::<Ipv6Addr>().ok()?;
-    Some((addr, s + head.len(), Some(port)))
+    Some((addr, s + head.len(), After::Port(port)))
 }

@@ -171,8 +171,11 @@ impl Names {
         out: &mut Vec<RawHit>,
         buf: &mut Vec<u8>,
     ) {
+        // Leading dots and hyphens are punctuation (`.evil.example` as a
+        // cookie domain); a leading underscore belongs to the name
+        // (`_dmarc.evil.example`).
         let mut s = start;
-        while s < e && matches!(hay[s], b'.' | b'-' | b'_') {
+        while s < e && matches!(hay[s], b'.' | b'-') {
             s += 1;
         }
         if e - s < 3 {
@@ -287,9 +290,12 @@ fn check_url(
     he: usize,
     out: &mut Vec<RawHit>,
 ) {
-    match scheme_start(u, hay, hs) {
-        Some(start) => check_whole_url(u, hay, start, he, out),
-        None => check_split_url(u, hay, hs, he, out),
+    let before = out.len();
+    if let Some(start) = scheme_start(u, hay, hs) {
+        check_whole_url(u, hay, start, he, out);
+    }
+    if out.len() == before {
+        check_split_url(u, hay, hs, he, out);
     }
 }
 

@@ -294,3 +294,43 @@ fn file_name_followed_by_two_dots_is_no_hit() {
     miss(&["evil.exe"], "EVIL.EXE.. ");
     hit(&["evil.exe"], "ran EVIL.EXE. then", "EVIL.EXE");
 }
+
+/// Found by trying the tool as a user would: each of these was a wrong
+/// answer.
+#[test]
+fn user_reported_boundaries() {
+    // A name may start with an underscore, and is matched whole.
+    let srv = &["_srv.bad.test"];
+    hit(srv, "q _srv.bad.test", "_srv.bad.test");
+    hit(srv, "q x._srv.bad.test", "x._srv.bad.test");
+    miss(srv, "q srv.bad.test");
+    hit(&["bad.test"], "q _dmarc.bad.test", "_dmarc.bad.test");
+    // IPv4 inside an IPv6 address is that address only when mapped.
+    let v4 = &["192.0.2.1"];
+    miss(v4, "2001:db8::192.0.2.1");
+    miss(v4, "64:ff9b::192.0.2.1");
+    miss(v4, "x ::192.0.2.1 y");
+    hit(v4, "x ::ffff:192.0.2.1 y", "192.0.2.1");
+    hit(v4, "x 0:0:0:0:0:ffff:192.0.2.1 y", "192.0.2.1");
+    hit(v4, "src:192.0.2.1 ok", "192.0.2.1");
+    hit(v4, "at 12:30:192.0.2.1", "192.0.2.1");
+    // A port right after a bracketed address, or digits that are no
+    // port, rule out an indicator with another port.
+    let port = &["203.0.113.80:8080"];
+    miss(port, "[203.0.113.80]:443");
+    hit(port, "[203.0.113.80]:8080", "203.0.113.80");
+    miss(port, "203.0.113.80:80801");
+    hit(&["203.0.113.80"], "203.0.113.80:80801", "203.0.113.80");
+    // A URL without a scheme (as Zeek intel writes them) also matches
+    // where a log splits host and path.
+    let bare = &["evil.example/gate.php"];
+    hit(bare, "1.1\tevil.example\t/gate.php\t-", "evil.example\t/gate.php");
+}
+
+/// Found by the property test: the first group of what looks like an
+/// IPv6 prefix belonged to the address before it.
+#[test]
+fn mapped_prefix_glued_to_an_address() {
+    let i = &["198.51.100.0/24"];
+    hit(i, "192.0.2.1::FFFF:198.51.100.7 ", "198.51.100.7");
+}

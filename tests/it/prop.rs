@@ -167,6 +167,39 @@ fn runs(line: &[u8], f: impl Fn(u8) -> bool) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether the dotted address `text` at `s` is the tail of an IPv6
+/// address that does not map it (`2001:db8::192.0.2.1`): the hex digits
+/// and colons right before it, from a colon or a byte that is neither a
+/// letter, a digit nor a dot, holding `::` or six colons, and parsing as
+/// IPv6 together with the address.
+fn in_unmapped_v6(line: &[u8], s: usize, text: &str) -> bool {
+    if s == 0 || line[s - 1] != b':' {
+        return false;
+    }
+    let mut h = s;
+    while h > 0 && (line[h - 1].is_ascii_hexdigit() || line[h - 1] == b':') {
+        h -= 1;
+    }
+    if h > 0 && (line[h - 1].is_ascii_alphanumeric() || line[h - 1] == b'.') {
+        while line[h] != b':' {
+            h += 1;
+        }
+    }
+    let head = std::str::from_utf8(&line[h..s]).unwrap();
+    if !head.contains("::") && head.matches(':').count() < 6 {
+        return false;
+    }
+    match format!(
+        "{head}{}",
+        text.split('.').take(4).collect::<Vec<_>>().join(".")
+    )
+    .parse::<std::net::Ipv6Addr>()
+    {
+        Ok(v6) => v6.to_ipv4_mapped().is_none(),
+        Err(_) => false,
+    }
+}
+
 /// Every IPv4 address written in `line`, by DESIGN's rule: four octets
 /// that are not part of a longer number or dotted run, optionally
 /// followed by one tcpdump port component.
@@ -198,7 +231,7 @@ pub(crate) fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
             5 => parts[..4].iter().all(|p| octet(p)) && port(parts[4]),
             _ => false,
         };
-        if ok {
+        if ok && !in_unmapped_v6(line, s, text) {
             let o: Vec<u8> =
                 parts[..4].iter().map(|p| p.parse().unwrap()).collect();
             out.push(Ipv4Addr::new(o[0], o[1], o[2], o[3]));
@@ -208,12 +241,13 @@ pub(crate) fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
 }
 
 /// Every host token in `line`, lower case, without the dots and dashes
-/// that punctuation leaves at its ends.
+/// that punctuation leaves at its ends. A leading underscore stays: it
+/// belongs to the first label (`_evil.example` is not `evil.example`).
 fn model_hosts(line: &[u8]) -> Vec<(usize, usize, String)> {
     runs(line, is_host)
         .into_iter()
         .map(|(mut s, mut e)| {
-            while s < e && matches!(line[s], b'.' | b'-' | b'_') {
+            while s < e && matches!(line[s], b'.' | b'-') {
                 s += 1;
             }
             while e > s && matches!(line[e - 1], b'.' | b'-') {
