@@ -384,6 +384,20 @@ pub fn scan_v6(
     let mut pos = 0;
     while let Some(i) = memchr::memchr(b':', &hay[pos..]) {
         let colon = pos + i;
+        // Most colons in logs (`"key":"value"`, `key: value`) have no
+        // address character on one side: an address can only start or
+        // end there with `::`.
+        let before = colon > 0 && in_v6(hay[colon - 1]);
+        let after = hay.get(colon + 1).is_some_and(|b| in_v6(*b));
+        let double = hay.get(colon + 1) == Some(&b':')
+            || (colon > 0 && hay[colon - 1] == b':');
+        if !(before && after) && !double {
+            pos = colon + 1;
+            if pos >= hay.len() {
+                break;
+            }
+            continue;
+        }
         let mut start = colon;
         while start > 0 && in_v6(hay[start - 1]) {
             start -= 1;
@@ -416,7 +430,7 @@ fn check_v6_run(
     }
     let run = &hay[s..e];
     let colons = run.iter().filter(|b| **b == b':').count();
-    let has_gap = memchr::memmem::find(run, b"::").is_some();
+    let has_gap = run.windows(2).any(|w| w == b"::");
     if colons < 2 || (!has_gap && colons < 6) {
         return;
     }

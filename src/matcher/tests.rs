@@ -334,3 +334,22 @@ fn mapped_prefix_glued_to_an_address() {
     let i = &["198.51.100.0/24"];
     hit(i, "192.0.2.1::FFFF:198.51.100.7 ", "198.51.100.7");
 }
+
+/// The digest scan probes one byte in eight: a digest must be found at
+/// every alignment, after any run of hex digits, and at the very end.
+#[test]
+fn digests_at_every_alignment() {
+    let md5 = "0cc175b9c0f1b6a831c399e269772661";
+    let sha =
+        "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb";
+    for pad in 0..20 {
+        for lead in ["", "beef", "12345678901234567890123"] {
+            let line = format!("{}{lead} {md5} x", "z".repeat(pad));
+            hit(&[md5], &line, md5);
+            let end = format!("{}{lead}-{sha}", "q".repeat(pad));
+            hit(&[sha], &end, sha);
+            let glued = format!("q{}{lead}{md5}", "q".repeat(pad));
+            miss(&[md5], &glued);
+        }
+    }
+}
