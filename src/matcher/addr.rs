@@ -391,7 +391,7 @@ pub fn scan_v6(
         let after = hay.get(colon + 1).is_some_and(|b| in_v6(*b));
         let double = hay.get(colon + 1) == Some(&b':')
             || (colon > 0 && hay[colon - 1] == b':');
-        if !(before && after) && !double {
+        if !(double || before && after) {
             pos = colon + 1;
             if pos >= hay.len() {
                 break;
