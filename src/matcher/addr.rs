@@ -373,44 +373,41 @@ fn in_v6(b: u8) -> bool {
     class::is(b, class::HEX | class::COLON | DOT)
 }
 
-/// Finds IPv6 addresses: every run of hex digits, colons and dots around
-/// a colon that parses as an address.
-pub fn scan_v6(
+/// Checks the colon at `colon` for an IPv6 address around it: the run
+/// of hex digits, colons and dots holding it, if it parses as one.
+/// Returns where to go on from.
+#[inline]
+pub fn check_colon(
     a: &Addresses,
     names: &Names,
     hay: &[u8],
+    colon: usize,
     out: &mut Vec<RawHit>,
-) {
-    let mut pos = 0;
-    while let Some(i) = memchr::memchr(b':', &hay[pos..]) {
-        let colon = pos + i;
-        // Most colons in logs (`"key":"value"`, `key: value`) have no
-        // address character on one side: an address can only start or
-        // end there with `::`.
-        let before = colon > 0 && in_v6(hay[colon - 1]);
-        let after = hay.get(colon + 1).is_some_and(|b| in_v6(*b));
-        let double = hay.get(colon + 1) == Some(&b':')
-            || (colon > 0 && hay[colon - 1] == b':');
-        if !(double || before && after) {
-            pos = colon + 1;
-            if pos >= hay.len() {
-                break;
-            }
-            continue;
-        }
-        let mut start = colon;
-        while start > 0 && in_v6(hay[start - 1]) {
-            start -= 1;
-        }
-        let mut end = colon + 1;
-        while end < hay.len() && in_v6(hay[end]) {
-            end += 1;
-        }
-        pos = end.max(colon + 1);
-        check_v6_run(a, names, hay, start, end, out);
-        if pos >= hay.len() {
-            break;
-        }
+) -> usize {
+    // Most colons in logs (`"key":"value"`, `key: value`) have no address
+    // character on one side: an address can only start or end there with
+    // `::`.
+    let before = colon > 0 && in_v6(hay[colon - 1]);
+    let after = hay.get(colon + 1).is_some_and(|b| in_v6(*b));
+    let double = hay.get(colon + 1) == Some(&b':')
+        || (colon > 0 && hay[colon - 1] == b':');
+    if !(double || before && after) {
+        return colon + 1;
+    }
+    let mut start = colon;
+    while start > 0 && in_v6(hay[start - 1]) {
+        start -= 1;
+    }
+    let mut end = colon + 1;
+    while end < hay.len() && in_v6(hay[end]) {
+        end += 1;
+    }
+    check_v6_run(a, names, hay, start, end, out);
+    // Dots inside the run still start host tokens: the IPv4 scan reads
+    // `::ffff:192.0.2.1`'s dotted tail.
+    match memchr::memchr(b'.', &hay[colon + 1..end.max(colon + 1)]) {
+        Some(i) => colon + 1 + i,
+        None => end.max(colon + 1),
     }
 }
 

@@ -24,6 +24,7 @@ mod addr;
 mod class;
 mod digest;
 mod literal;
+mod marks;
 mod names;
 
 use std::collections::HashMap;
@@ -90,11 +91,16 @@ impl Matcher {
     /// order; a line that holds an indicator twice gives two hits.
     pub fn scan(&self, hay: &[u8], out: &mut Vec<RawHit>) {
         let mut scratch = Vec::with_capacity(256);
-        if !self.names.is_empty() || self.addr.wants_dotted() {
-            self.scan_dotted(hay, out, &mut scratch);
-        }
-        if self.addr.wants_colons() || self.names.has_v6_hosts() {
-            addr::scan_v6(&self.addr, &self.names, hay, out);
+        let dots = !self.names.is_empty() || self.addr.wants_dotted();
+        let colons = self.addr.wants_colons() || self.names.has_v6_hosts();
+        if dots || colons {
+            marks::each(hay, dots, colons, |at, mark| {
+                if mark == b'.' {
+                    self.dotted_token(hay, at, out, &mut scratch)
+                } else {
+                    addr::check_colon(&self.addr, &self.names, hay, at, out)
+                }
+            });
         }
         if !self.digests.is_empty() {
             self.digests.scan(hay, out, &mut scratch);
@@ -104,53 +110,46 @@ impl Matcher {
         }
     }
 
-    /// Finds every host token (a run of host bytes holding a dot) and
-    /// checks it for addresses and names.
-    fn scan_dotted(
+    /// Checks the host token (a run of host bytes) around the dot at `dot`
+    /// for addresses and names; returns where the token ends.
+    #[inline]
+    fn dotted_token(
         &self,
         hay: &[u8],
+        dot: usize,
         out: &mut Vec<RawHit>,
         buf: &mut Vec<u8>,
-    ) {
-        let want_v4 = self.addr.wants_dotted();
-        let want_names = !self.names.is_empty();
-        let mut pos = 0;
-        while let Some(i) = memchr::memchr(b'.', &hay[pos..]) {
-            let dot = pos + i;
-            // Expand to the whole token, noting which classes it holds
-            // and how many dots.
-            let (mut bits, mut dots) = (class::DOT, 1u32);
-            let mut start = dot;
-            while start > 0 {
-                let c = class::of(hay[start - 1]);
-                if c & class::HOST == 0 {
-                    break;
-                }
-                bits |= c;
-                dots += u32::from(c == class::DOT);
-                start -= 1;
-            }
-            let mut end = dot + 1;
-            while end < hay.len() {
-                let c = class::of(hay[end]);
-                if c & class::HOST == 0 {
-                    break;
-                }
-                bits |= c;
-                dots += u32::from(c == class::DOT);
-                end += 1;
-            }
-            if want_v4 && dots >= 3 && bits & class::DIGIT != 0 {
-                addr::scan_v4_in_token(&self.addr, hay, start, end, bits, out);
-            }
-            if want_names {
-                self.names.check_token(hay, start, end, out, buf);
-            }
-            pos = end;
-            if pos >= hay.len() {
+    ) -> usize {
+        // Expand to the whole token, noting which classes it holds and
+        // how many dots.
+        let (mut bits, mut dots) = (class::DOT, 1u32);
+        let mut start = dot;
+        while start > 0 {
+            let c = class::of(hay[start - 1]);
+            if c & class::HOST == 0 {
                 break;
             }
+            bits |= c;
+            dots += u32::from(c == class::DOT);
+            start -= 1;
         }
+        let mut end = dot + 1;
+        while end < hay.len() {
+            let c = class::of(hay[end]);
+            if c & class::HOST == 0 {
+                break;
+            }
+            bits |= c;
+            dots += u32::from(c == class::DOT);
+            end += 1;
+        }
+        if self.addr.wants_dotted() && dots >= 3 && bits & class::DIGIT != 0 {
+            addr::scan_v4_in_token(&self.addr, hay, start, end, bits, out);
+        }
+        if !self.names.is_empty() {
+            self.names.check_token(hay, start, end, out, buf);
+        }
+        end
     }
 }
 
