@@ -203,3 +203,66 @@ fn text_values_keep_their_line() {
     });
     assert!(ip.is_some_and(|(_, i)| i.sources[0].at == Locator::Line(1904)));
 }
+
+/// Files in formats not read yet, and the one reason each gives.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    (
+        "cisa/cisa_AA26-204A.stix1.xml",
+        "XML indicator file (STIX 1.x) is not supported yet",
+    ),
+    (
+        "stix1/fireeye-pivy-report-with-indicators_via-cti-stix-elevator.xml",
+        "XML indicator file (STIX 1.x) is not supported yet",
+    ),
+    (
+        "openioc/eset_windigo.ioc",
+        "XML indicator file (OpenIOC) is not supported yet",
+    ),
+    (
+        "misp/citizenlab_201810_TheKingdomCameToCanada_misp.json",
+        "MISP event JSON is not supported yet",
+    ),
+    (
+        "cidr/secops-spamhaus_asn_drop.json",
+        "JSON Lines (one JSON value a line) is not a STIX 2 bundle; not \
+         supported yet",
+    ),
+];
+
+/// Returns every problem of a load as its display string.
+fn problems(loaded: &Loaded) -> Vec<String> {
+    loaded.problems.iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn unsupported_formats_give_one_error_and_load_nothing() {
+    let Some(dir) = corpus() else { return };
+    for (file, why) in UNSUPPORTED {
+        let path = dir.join(file);
+        let loaded = load(&path);
+        assert!(loaded.set.is_empty(), "{file}");
+        assert_eq!(problems(&loaded), [format!("{}: {why}", path.display())]);
+        assert_eq!(loaded.files[0].format, None);
+    }
+}
+
+#[test]
+fn a_truncated_stix_bundle_is_broken_json_not_a_text_list() {
+    let Some(dir) = corpus() else { return };
+    let whole = std::fs::read(dir.join("stix2/unit42_NOBELIUM.json"))
+        .expect("the corpus file is readable");
+    let cut = std::env::temp_dir()
+        .join(format!("iocsweep-cut-{}.json", std::process::id()));
+    std::fs::write(&cut, &whole[..whole.len() - 50]).expect("temp write");
+    let loaded = load(&cut);
+    std::fs::remove_file(&cut).ok();
+    assert!(loaded.set.is_empty());
+    assert_eq!(
+        problems(&loaded),
+        [format!(
+            "{}: not valid JSON: EOF while parsing a string at line 1456 \
+             column 36",
+            cut.display()
+        )]
+    );
+}
