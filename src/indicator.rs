@@ -365,16 +365,7 @@ pub fn parse_typed(
             if ok {
                 Ok(Parsed::plain(Value::Hash(v.to_ascii_lowercase())))
             } else {
-                Err(Rejected(format!(
-                    "{v:?} is not {} {kind} hash: expected {} hex digits",
-                    article(kind),
-                    match kind {
-                        Kind::Md5 => 32,
-                        Kind::Sha1 => 40,
-                        Kind::Sha256 => 64,
-                        _ => 128,
-                    }
-                )))
+                Err(not_a_hash(v, kind))
             }
         }
         _ => {
@@ -419,6 +410,26 @@ pub fn parse_typed(
             })
         }
     }
+}
+
+/// Returns why `v` is not a hash of `kind`: how many hex digits were
+/// expected, and how many it has when it is all hex.
+fn not_a_hash(v: &str, kind: Kind) -> Rejected {
+    let want = match kind {
+        Kind::Md5 => 32,
+        Kind::Sha1 => 40,
+        Kind::Sha256 => 64,
+        _ => 128,
+    };
+    let found = if v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!(", found {}", v.len())
+    } else {
+        ", found other characters".to_string()
+    };
+    Rejected(format!(
+        "{v:?} is not {} {kind} hash: expected {want} hex digits{found}",
+        article(kind)
+    ))
 }
 
 /// Returns the indefinite article for a kind's name.

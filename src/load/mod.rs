@@ -295,6 +295,13 @@ impl Reader<'_> {
         self.take(parsed, at, compound)
     }
 
+    /// Adds a raw value that must be of `kind`, as written: unlike
+    /// [`Reader::typed`], a value that reads as another kind is an error.
+    pub fn exact(&mut self, raw: &str, kind: Kind, at: Locator) -> bool {
+        let parsed = indicator::parse_typed(raw, kind, self.opts.parse);
+        self.take(parsed, at, false)
+    }
+
     /// Like [`Reader::value`], but a value that is not an indicator is
     /// ignored silently: for cells or tokens that may hold anything.
     pub fn try_value(&mut self, raw: &str, at: Locator) -> bool {

@@ -3,10 +3,13 @@
 //! Each line's first field is taken (the text before the first `,`, `;`,
 //! tab, space or ` #`) and classified; what follows is a comment. Lines
 //! starting with `#` or `;` are comments, and a header row naming a
-//! column (`IOC`, `IP address`, ...) is skipped. Anything else that is not
-//! an indicator costs one error naming its line, and the rest loads.
+//! column (`IOC`, `IP address`, ...) is skipped. A first field naming a
+//! hash (`SHA256:`, `md5:HEX`) is a label: the value after it is taken as
+//! that kind of hash. Anything else that is not an indicator costs one
+//! error naming its line, and the rest loads.
 
 use super::Reader;
+use crate::indicator::Kind;
 use crate::set::Locator;
 
 /// First fields that mark a line as a table header, not a value.
@@ -41,9 +44,13 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         // each part is a line of its own, under the physical line number.
         let mut rest = Some(line);
         while let Some(part) = next_part(&mut rest) {
-            let Some(field) = first_field(part) else { continue };
             let at = Locator::Line(i as u64 + 1);
-            if is_header_word(field) {
+            if let Some((kind, value)) = labelled_hash(part) {
+                r.exact(value, kind, at);
+                continue;
+            }
+            let Some(field) = first_field(part) else { continue };
+            if is_header_word(field) && is_header_row(part) {
                 continue;
             }
             if let Some(sign) = regex_sign(field) {
@@ -172,6 +179,42 @@ fn is_header_word(field: &str) -> bool {
     HEADER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(field))
 }
 
+/// Whether `line` reads as a table's header row: every field (split at
+/// tab, `,`, `;` or `|`) is at most four short words, each starting with
+/// a letter (after any `(`) and holding no dot, so no value hides in it.
+fn is_header_row(line: &str) -> bool {
+    let is_word = |w: &str| {
+        let w = w.trim_start_matches('(');
+        w.len() <= 20
+            && w.starts_with(char::is_alphabetic)
+            && w.chars().all(|c| c.is_alphanumeric() || "_-/()#:".contains(c))
+    };
+    line.split(['\t', ',', ';', '|']).all(|cell| {
+        let words: Vec<&str> = cell.split_whitespace().collect();
+        words.len() <= 4 && words.into_iter().all(is_word)
+    })
+}
+
+/// Returns the hash kind and value of a `sha256:HEX`, `Sha256: HEX`,
+/// `MD5: HEX` or `SHA-1: HEX` line, whose first field names the hash.
+/// A label with nothing after it gives `None`.
+fn labelled_hash(line: &str) -> Option<(Kind, &str)> {
+    let line = line.trim_start();
+    let (label, rest) = line.split_once(':')?;
+    let kind = match label.trim_end().to_ascii_lowercase().as_str() {
+        "md5" => Kind::Md5,
+        "sha1" | "sha-1" => Kind::Sha1,
+        "sha256" | "sha-256" => Kind::Sha256,
+        "sha512" | "sha-512" => Kind::Sha512,
+        _ => return None,
+    };
+    let value = rest.trim_start();
+    let end = value
+        .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .unwrap_or(value.len());
+    (end > 0).then(|| (kind, &value[..end]))
+}
+
 /// Returns the value of a `# key: value` line among the comment lines at
 /// the top of `text` (bundled sets carry `# set:` and `# published:`).
 ///
@@ -224,8 +267,7 @@ mod tests {
             ]
         );
     }
-    use crate::indicator::Kind;
-    use crate::load::test_support::{load_as, shown};
+    use crate::load::test_support::{load_as, problems, shown};
     use crate::load::{Format, Severity};
 
     fn load(text: &str) -> crate::load::Loaded {
@@ -280,6 +322,72 @@ mod tests {
         assert_eq!(p.severity, Severity::Error);
         assert_eq!(p.to_string().split(": ").next(), Some("t.txt:4"));
         assert!(p.message.contains("\"Yara\" is not an indicator"));
+    }
+
+    #[test]
+    fn prose_starting_with_a_column_name_is_not_a_header() {
+        let got = load(
+            "IP address | First Seen (UTC)\n\
+             hxxps://kkthreas[.]com\n    \
+             domain resolves to 198.98.56[.]93, This IP address has\n\
+             Domain:\n\
+             hash 12 files\n\
+             URL,ip.address\n",
+        );
+        assert_eq!(shown(&got), ["url https://kkthreas.com @2"]);
+        let not_one = "is not an indicator: expected an IP address, CIDR \
+                       range, domain, URL, e-mail address, \
+                       MD5/SHA-1/SHA-256/SHA-512 hash or file name";
+        assert_eq!(
+            problems(&got),
+            [
+                format!("t.txt:3: \"domain\" {not_one}"),
+                format!("t.txt:5: \"hash\" {not_one}"),
+                format!("t.txt:6: \"URL\" {not_one}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hash_label_types_the_value_after_it() {
+        let (a, b, c) = ("ab".repeat(32), "cd".repeat(20), "ef".repeat(16));
+        let got = load(&format!(
+            "    sha256:E48c{}\n\
+             Sha256:{a} \u{a0}\n\
+             Sha1:\u{a0}{b}\n\
+             MD5: {c}, dropper\n\
+             SHA-1 : {c}\n\
+             sha-512:{a}\n\
+             SHA256:\n\
+             md5sum: {c}\n",
+            "0".repeat(60)
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                format!("md5 {c} @4"),
+                format!("sha1 {b} @3"),
+                format!("sha256 {a} @2"),
+                format!("sha256 e48c{} @1", "0".repeat(60)),
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                format!(
+                    "t.txt:5: \"{c}\" is not an sha1 hash: expected 40 hex \
+                     digits, found 32"
+                ),
+                format!(
+                    "t.txt:6: \"{a}\" is not an sha512 hash: expected 128 \
+                     hex digits, found 64"
+                ),
+                "t.txt:8: \"md5sum:\" is not an indicator: expected an IP \
+                 address, CIDR range, domain, URL, e-mail address, \
+                 MD5/SHA-1/SHA-256/SHA-512 hash or file name"
+                    .to_string(),
+            ]
+        );
     }
 
     #[test]
