@@ -135,7 +135,7 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     for defanged in ["[.]", "[dot]", "[:]", "[://]", "[/]", "[@]", "[at]"] {
         rest = rest.replace(defanged, "");
     }
-    rest = without_bracketed_ipv6(&rest);
+    rest = without_bracketed_addresses(&rest);
     if rest.contains('[') {
         return Some("a character class");
     }
@@ -146,21 +146,25 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     quantifier.then_some("a repetition count")
 }
 
-/// Removes bracketed IPv6 literals (`[2001:db8::1]:443`) from `s`: their
-/// brackets are not a character class.
-fn without_bracketed_ipv6(s: &str) -> String {
+/// Whether `s`, found between brackets, is an IPv6 or IPv4 address (an
+/// e-mail address literal may tag IPv6 with `ipv6:`).
+fn is_address_literal(s: &str) -> bool {
+    let s = s.strip_prefix("ipv6:").unwrap_or(s);
+    let v6 = s.contains(':')
+        && s.bytes().all(|b| b.is_ascii_hexdigit() || b":.".contains(&b));
+    v6 || crate::indicator::parse_ipv4_loose(s).is_some()
+}
+
+/// Removes bracketed address literals (`[2001:db8::1]:443`,
+/// `x@[192.0.2.1]`) from `s`: their brackets are not a character class.
+fn without_bracketed_addresses(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(open) = rest.find('[') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find(']') {
-            Some(close)
-                if after[..close].contains(':')
-                    && after[..close].bytes().all(|b| {
-                        b.is_ascii_hexdigit() || b"::.".contains(&b)
-                    }) =>
-            {
+            Some(close) if is_address_literal(&after[..close]) => {
                 rest = &after[close + 1..];
             }
             _ => {
@@ -386,6 +390,46 @@ mod tests {
                  address, CIDR range, domain, URL, e-mail address, \
                  MD5/SHA-1/SHA-256/SHA-512 hash or file name"
                     .to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn odd_names_load_with_a_warning_naming_their_line() {
+        let got = load(
+            "bücher.example\n\
+             xn--bcher-kva.example\n\
+             *.wild.test\n\
+             x@[192.0.2.1]\n\
+             x@[1.2.3]\n\
+             y@[IPv6:2001:db8::1]\n",
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "domain bücher.example @1",
+                "domain wild.test @3",
+                "domain xn--bcher-kva.example @2",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt:1: warning: internationalised domain bücher.example: \
+                 matched only as written in ASCII; write its punycode form \
+                 (xn--…) to sweep for it",
+                "t.txt:3: warning: \"*.wild.test\" starts with a wildcard \
+                 label; loaded as wild.test, which matches every subdomain \
+                 anyway",
+                "t.txt:4: \"x@[192.0.2.1]\" is an e-mail address with an \
+                 address literal as its domain; e-mail addresses with \
+                 address literals are not supported",
+                "t.txt:5: \"x@[1.2.3]\" looks like a regular expression (a \
+                 character class), not a literal indicator; regular \
+                 expressions are not swept for",
+                "t.txt:6: \"y@[IPv6:2001:db8::1]\" is an e-mail address \
+                 with an address literal as its domain; e-mail addresses \
+                 with address literals are not supported",
             ]
         );
     }
