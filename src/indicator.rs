@@ -314,27 +314,67 @@ pub fn parse_value(raw: &str, opts: ParseOptions) -> Result<Parsed, Rejected> {
         return Ok(p);
     }
     if v.contains("://") {
-        return parse_url(v).map(Parsed::plain);
+        return parse_url(v).map(noted);
     }
     if let Some(at) = v.rfind('@') {
-        return parse_email(v, at).map(Parsed::plain);
+        return parse_email(v, at).map(noted);
     }
     if let Some(slash) = v.find('/') {
         if is_host(&v[..slash]) {
-            return parse_url(v).map(Parsed::plain);
+            return parse_url(v).map(noted);
         }
     }
     if looks_like_filename(v) {
         return Ok(Parsed::plain(Value::Filename(v.to_string())));
     }
     if let Some(d) = normalise_domain(v) {
-        return Ok(Parsed::plain(Value::Domain(d)));
+        return Ok(noted(Value::Domain(d)));
+    }
+    if let Some(p) = parse_wildcard_domain(v) {
+        return Ok(p);
     }
     Err(Rejected(format!(
         "{v:?} is not an indicator: expected an IP address, CIDR range, \
          domain, URL, e-mail address, MD5/SHA-1/SHA-256/SHA-512 hash or \
          file name"
     )))
+}
+
+/// Wraps a value, with a warning when its domain (a domain value, a
+/// URL's host or an e-mail address's domain) is not ASCII: the matcher
+/// reads host names in logs as ASCII, so such a name never matches.
+fn noted(value: Value) -> Parsed {
+    let host = match &value {
+        Value::Domain(d) => d.as_str(),
+        Value::Url(u) => u.host.as_str(),
+        Value::Email(e) => e.rsplit('@').next().unwrap_or(e),
+        _ => "",
+    };
+    // TODO: drop this warning once the matcher sweeps for the punycode
+    // form of internationalised names, as DESIGN.md asks.
+    let warning = (!host.is_ascii()).then(|| {
+        format!(
+            "internationalised domain {host}: matched only as written in \
+             ASCII; write its punycode form (xn--…) to sweep for it"
+        )
+    });
+    Parsed { value, warning }
+}
+
+/// Parses `*.domain` as the domain itself, which matches every
+/// subdomain anyway, with a warning saying so.
+fn parse_wildcard_domain(v: &str) -> Option<Parsed> {
+    let d = normalise_domain(v.strip_prefix("*.")?)?;
+    let mut p = noted(Value::Domain(d.clone()));
+    let note = format!(
+        "{v:?} starts with a wildcard label; loaded as {d}, which matches \
+         every subdomain anyway"
+    );
+    p.warning = Some(match p.warning {
+        Some(idn) => format!("{note}; {idn}"),
+        None => note,
+    });
+    Some(p)
 }
 
 /// Refangs and normalises a value whose kind the format states.
@@ -365,16 +405,7 @@ pub fn parse_typed(
             if ok {
                 Ok(Parsed::plain(Value::Hash(v.to_ascii_lowercase())))
             } else {
-                Err(Rejected(format!(
-                    "{v:?} is not {} {kind} hash: expected {} hex digits",
-                    article(kind),
-                    match kind {
-                        Kind::Md5 => 32,
-                        Kind::Sha1 => 40,
-                        Kind::Sha256 => 64,
-                        _ => 128,
-                    }
-                )))
+                Err(not_a_hash(v, kind))
             }
         }
         _ => {
@@ -399,7 +430,7 @@ pub fn parse_typed(
             Ok(match (kind, p.value) {
                 (Kind::Domain, Value::Filename(f)) => {
                     match normalise_domain(&f) {
-                        Some(d) => Parsed::plain(Value::Domain(d)),
+                        Some(d) => noted(Value::Domain(d)),
                         None => {
                             return Err(Rejected(format!(
                                 "{v:?} is not a domain"
@@ -407,18 +438,39 @@ pub fn parse_typed(
                         }
                     }
                 }
-                (Kind::Url, Value::Domain(d)) => {
-                    Parsed::plain(Value::Url(UrlValue {
+                (Kind::Url, Value::Domain(d)) => Parsed {
+                    value: Value::Url(UrlValue {
                         scheme: None,
                         host: d,
                         port: None,
                         rest: "".into(),
-                    }))
-                }
+                    }),
+                    warning: p.warning,
+                },
                 (_, value) => Parsed { value, warning: p.warning },
             })
         }
     }
+}
+
+/// Returns why `v` is not a hash of `kind`: how many hex digits were
+/// expected, and how many it has when it is all hex.
+fn not_a_hash(v: &str, kind: Kind) -> Rejected {
+    let want = match kind {
+        Kind::Md5 => 32,
+        Kind::Sha1 => 40,
+        Kind::Sha256 => 64,
+        _ => 128,
+    };
+    let found = if v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!(", found {}", v.len())
+    } else {
+        ", found other characters".to_string()
+    };
+    Rejected(format!(
+        "{v:?} is not {} {kind} hash: expected {want} hex digits{found}",
+        article(kind)
+    ))
 }
 
 /// Returns the indefinite article for a kind's name.
@@ -527,6 +579,9 @@ fn parse_cidr(
             if ip.is_ipv4() { 32 } else { 128 }
         ))
     })?;
+    let net = unmapped(net);
+    let ip = net.addr();
+    let len = net.prefix_len();
     let (min, family) = if ip.is_ipv4() {
         (MIN_V4_PREFIX, "IPv4")
     } else {
@@ -549,6 +604,22 @@ fn parse_cidr(
     Ok(Parsed { value, warning })
 }
 
+/// Turns a range inside `::ffff:0:0/96` (IPv4-mapped addresses) with a
+/// prefix of 96 or more into the IPv4 range it maps, as mapped addresses
+/// become IPv4 addresses.
+fn unmapped(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(n) if n.prefix_len() >= 96 => {
+            match n.addr().to_ipv4_mapped() {
+                Some(v4) => IpNet::new(v4.into(), n.prefix_len() - 96)
+                    .expect("a prefix of at most 32 fits IPv4"),
+                None => net,
+            }
+        }
+        _ => net,
+    }
+}
+
 fn parse_url(v: &str) -> Result<Value, Rejected> {
     let bad = |why: &str| Rejected(format!("{v:?} is not a URL: {why}"));
     let (scheme, rest) = match v.find("://") {
@@ -559,9 +630,7 @@ fn parse_url(v: &str) -> Result<Value, Rejected> {
                 && s.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
             if !ok {
-                return Err(bad(
-                    "expected a scheme such as http:// before the host",
-                ));
+                return Err(bad(&scheme_problem(s)));
             }
             (Some(s.to_ascii_lowercase()), &v[i + 3..])
         }
@@ -589,6 +658,26 @@ fn parse_url(v: &str) -> Result<Value, Rejected> {
     Ok(Value::Url(UrlValue { scheme, host, port, rest: tail.to_string() }))
 }
 
+/// Says what is wrong with the text `s` before a URL's `://`: text in
+/// front of a scheme (`xmlns:a="http`), or no scheme at all.
+fn scheme_problem(s: &str) -> String {
+    let start = s
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .map_or(0, |i| i + 1);
+    let start = s[start..]
+        .find(|c: char| c.is_ascii_alphabetic())
+        .map_or(s.len(), |i| start + i);
+    if start == 0 || start == s.len() {
+        return "expected a scheme such as http:// before the host".into();
+    }
+    format!(
+        "text {:?} before the scheme {}://; expected the URL to start \
+         with its scheme",
+        &s[..start],
+        &s[start..]
+    )
+}
+
 fn split_host_port(s: &str) -> Option<(&str, Option<u16>)> {
     if s.starts_with('[') {
         let close = s.find(']')?;
@@ -607,6 +696,13 @@ fn split_host_port(s: &str) -> Option<(&str, Option<u16>)> {
 
 fn parse_email(v: &str, at: usize) -> Result<Value, Rejected> {
     let (local, domain) = (&v[..at], &v[at + 1..]);
+    if domain.starts_with('[') && domain.ends_with(']') {
+        return Err(Rejected(format!(
+            "{v:?} is an e-mail address with an address literal as its \
+             domain; e-mail addresses with address literals are not \
+             supported"
+        )));
+    }
     let local_ok = !local.is_empty()
         && local.bytes().all(|b| is_local_part_byte(b) || b >= 0x80);
     let domain = normalise_domain(domain);
@@ -834,6 +930,109 @@ mod tests {
         assert_eq!(shown("192.0.2.0/24"), "192.0.2.0/24");
         assert_eq!(shown("192.0.2.9/32"), "192.0.2.9");
         assert!(parse_value("256.1.1.1", ParseOptions::default()).is_err());
+    }
+
+    fn parsed(s: &str) -> Parsed {
+        parse_value(s, ParseOptions::default()).unwrap()
+    }
+
+    fn rejected(s: &str) -> String {
+        parse_value(s, ParseOptions::default()).unwrap_err().0
+    }
+
+    #[test]
+    fn mapped_ranges_become_ipv4_ranges() {
+        let got = parsed("::ffff:192.0.2.0/120");
+        assert_eq!(got, Parsed::plain(p("192.0.2.0/24")));
+        assert_eq!(shown("::FFFF:c000:0280/121"), "192.0.2.128/25");
+        assert_eq!(shown("::ffff:192.0.2.7/128"), "192.0.2.7");
+        assert!(rejected("::ffff:0:0/96").starts_with("0.0.0.0/0 is too"));
+        let host_bits = parsed("::ffff:192.0.2.77/120");
+        assert_eq!(host_bits.value.to_string(), "192.0.2.0/24");
+        assert_eq!(
+            host_bits.warning.as_deref(),
+            Some("192.0.2.77/24 has host bits set; loaded as 192.0.2.0/24")
+        );
+        // Near misses: not mapped, or a prefix short of the mapped block.
+        assert_eq!(shown("::fffe:192.0.2.0/120"), "::fffe:c000:200/120");
+        assert_eq!(p("::ffff:0:0/95").kind(), Kind::Cidr);
+        assert_eq!(shown("::ffff:0:0/95"), "::fffe:0:0/95");
+        assert!(rejected("::ffff:10.0.0.0/103").contains("10.0.0.0/7 is too"));
+    }
+
+    #[test]
+    fn internationalised_domains_load_with_a_warning() {
+        let idn = "internationalised domain bücher.example: matched only as \
+                   written in ASCII; write its punycode form (xn--…) to \
+                   sweep for it";
+        let got = parsed("Bücher.example");
+        assert_eq!(got.value, Value::Domain("bücher.example".into()));
+        assert_eq!(got.warning.as_deref(), Some(idn));
+        assert_eq!(
+            parsed("http://bücher.example/a").warning.as_deref(),
+            Some(idn)
+        );
+        assert_eq!(parsed("a@bücher.example").warning.as_deref(), Some(idn));
+        let o = ParseOptions::default();
+        let typed = parse_typed("bücher.example", Kind::Url, o).unwrap();
+        assert_eq!(typed.warning.as_deref(), Some(idn));
+        // Punycode, and non-ASCII outside the host, are not warned about.
+        assert_eq!(parsed("xn--bcher-kva.example").warning, None);
+        assert_eq!(parsed("http://evil.example/bücher").warning, None);
+        assert_eq!(parsed("jörg@evil.example").warning, None);
+    }
+
+    #[test]
+    fn a_leading_wildcard_label_is_dropped_with_a_warning() {
+        let got = parsed("*.Wild.test");
+        assert_eq!(got.value, Value::Domain("wild.test".into()));
+        assert_eq!(
+            got.warning.as_deref(),
+            Some(
+                "\"*.Wild.test\" starts with a wildcard label; loaded as \
+                 wild.test, which matches every subdomain anyway"
+            )
+        );
+        let o = ParseOptions::default();
+        let typed = parse_typed("*.wild.test", Kind::Domain, o).unwrap();
+        assert_eq!(typed.value, Value::Domain("wild.test".into()));
+        assert!(parsed("*.bücher.example").warning.unwrap().contains("; in"));
+        assert!(rejected("*.test").contains("is not an indicator"));
+        assert!(rejected("a.*.test").contains("is not an indicator"));
+        assert!(rejected("**.wild.test").contains("is not an indicator"));
+    }
+
+    #[test]
+    fn address_literal_e_mail_domains_are_refused_for_what_they_are() {
+        assert_eq!(
+            rejected("x@[192.0.2.1]"),
+            "\"x@[192.0.2.1]\" is an e-mail address with an address \
+             literal as its domain; e-mail addresses with address literals \
+             are not supported"
+        );
+        assert!(rejected("x@[IPv6:2001:db8::1]").contains("address literal"));
+        assert_eq!(
+            rejected("x@192.0.2"),
+            "\"x@192.0.2\" is not an e-mail address: expected \
+             local@domain.tld"
+        );
+    }
+
+    #[test]
+    fn text_before_a_scheme_is_named() {
+        assert_eq!(
+            rejected(r#"xmlns:AIS="http://x.example/a"#),
+            r#""xmlns:AIS=\"http://x.example/a" is not a URL: text "#
+                .to_string()
+                + r#""xmlns:AIS=\"" before the scheme http://; expected the "#
+                + "URL to start with its scheme"
+        );
+        assert!(rejected("1http://x.example/").contains("text \"1\" before"));
+        assert!(
+            rejected("-://x.example/").ends_with(
+                "expected a scheme such as http:// before the host"
+            )
+        );
     }
 
     #[test]

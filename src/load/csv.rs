@@ -330,7 +330,7 @@ mod tests {
     use crate::load::{Format, detect};
 
     fn load(text: &str) -> crate::load::Loaded {
-        assert_eq!(detect(text), Format::Csv, "{text}");
+        assert_eq!(detect(text), Ok(Format::Csv), "{text}");
         load_as(Format::Csv, text)
     }
 

@@ -8,6 +8,7 @@
 //! entry costs one problem line and the rest of the file still loads.
 
 mod csv;
+mod sniff;
 mod stix2;
 mod text;
 mod zeek;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use crate::indicator::{self, Kind, ParseOptions};
 use crate::set::{IndicatorSet, Locator, SetBuilder, Source};
 
+pub use sniff::detect;
 pub use text::header_field;
 
 /// The indicator file formats the loader reads.
@@ -170,12 +172,12 @@ impl Loader {
 
     /// Loads one file's bytes, detecting its format from the content.
     pub fn add_bytes(&mut self, name: Arc<str>, bytes: &[u8]) {
-        let text = match decode(bytes) {
-            Ok(t) => t,
-            Err(why) => return self.file_error(name, why),
-        };
-        let format = detect(&text.text);
-        self.add_text(name, &text.text, text.lossy, format);
+        let read = sniff::decode(bytes)
+            .and_then(|t| Ok((sniff::detect(&t.text)?, t)));
+        match read {
+            Ok((format, t)) => self.add_text(name, &t.text, t.lossy, format),
+            Err(why) => self.file_error(name, why),
+        }
     }
 
     /// Reads decoded text with the reader for `format`.
@@ -293,6 +295,13 @@ impl Reader<'_> {
         self.take(parsed, at, compound)
     }
 
+    /// Adds a raw value that must be of `kind`, as written: unlike
+    /// [`Reader::typed`], a value that reads as another kind is an error.
+    pub fn exact(&mut self, raw: &str, kind: Kind, at: Locator) -> bool {
+        let parsed = indicator::parse_typed(raw, kind, self.opts.parse);
+        self.take(parsed, at, false)
+    }
+
     /// Like [`Reader::value`], but a value that is not an indicator is
     /// ignored silently: for cells or tokens that may hold anything.
     pub fn try_value(&mut self, raw: &str, at: Locator) -> bool {
@@ -353,71 +362,6 @@ impl Reader<'_> {
     pub fn file(&self) -> &Arc<str> {
         &self.file
     }
-}
-
-/// Text decoded from an indicator file.
-struct Decoded {
-    text: String,
-    lossy: bool,
-}
-
-/// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM.
-fn decode(bytes: &[u8]) -> Result<Decoded, String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
-        return Ok(utf8(rest));
-    }
-    let utf16 = |rest: &[u8], le: bool| {
-        let units = rest.chunks_exact(2).map(|c| {
-            if le {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        let text: String = char::decode_utf16(units)
-            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect();
-        let lossy =
-            text.contains(char::REPLACEMENT_CHARACTER) || rest.len() % 2 == 1;
-        Decoded { text, lossy }
-    };
-    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
-        return Ok(utf16(rest, true));
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
-        return Ok(utf16(rest, false));
-    }
-    let head = &bytes[..bytes.len().min(4096)];
-    let nuls = head.iter().filter(|b| **b == 0).count();
-    if nuls > head.len() / 8 && nuls > 0 {
-        return Err("binary file (NUL bytes), not an indicator file".into());
-    }
-    Ok(utf8(bytes))
-}
-
-fn utf8(bytes: &[u8]) -> Decoded {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Decoded { text: s.to_string(), lossy: false },
-        Err(_) => Decoded {
-            text: String::from_utf8_lossy(bytes).into_owned(),
-            lossy: true,
-        },
-    }
-}
-
-/// Detects a file's format from its text.
-pub fn detect(text: &str) -> Format {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') && stix2::looks_like(trimmed) {
-        return Format::Stix2;
-    }
-    if zeek::looks_like(text) {
-        return Format::ZeekIntel;
-    }
-    if csv::looks_like(text) {
-        return Format::Csv;
-    }
-    Format::Text
 }
 
 /// Helpers for the readers' unit tests.

@@ -3,10 +3,13 @@
 //! Each line's first field is taken (the text before the first `,`, `;`,
 //! tab, space or ` #`) and classified; what follows is a comment. Lines
 //! starting with `#` or `;` are comments, and a header row naming a
-//! column (`IOC`, `IP address`, ...) is skipped. Anything else that is not
-//! an indicator costs one error naming its line, and the rest loads.
+//! column (`IOC`, `IP address`, ...) is skipped. A first field naming a
+//! hash (`SHA256:`, `md5:HEX`) is a label: the value after it is taken as
+//! that kind of hash. Anything else that is not an indicator costs one
+//! error naming its line, and the rest loads.
 
 use super::Reader;
+use crate::indicator::Kind;
 use crate::set::Locator;
 
 /// First fields that mark a line as a table header, not a value.
@@ -41,9 +44,13 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         // each part is a line of its own, under the physical line number.
         let mut rest = Some(line);
         while let Some(part) = next_part(&mut rest) {
-            let Some(field) = first_field(part) else { continue };
             let at = Locator::Line(i as u64 + 1);
-            if is_header_word(field) {
+            if let Some((kind, value)) = labelled_hash(part) {
+                r.exact(value, kind, at);
+                continue;
+            }
+            let Some(field) = first_field(part) else { continue };
+            if is_header_word(field) && is_header_row(part) {
                 continue;
             }
             if let Some(sign) = regex_sign(field) {
@@ -128,7 +135,7 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     for defanged in ["[.]", "[dot]", "[:]", "[://]", "[/]", "[@]", "[at]"] {
         rest = rest.replace(defanged, "");
     }
-    rest = without_bracketed_ipv6(&rest);
+    rest = without_bracketed_addresses(&rest);
     if rest.contains('[') {
         return Some("a character class");
     }
@@ -139,21 +146,25 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     quantifier.then_some("a repetition count")
 }
 
-/// Removes bracketed IPv6 literals (`[2001:db8::1]:443`) from `s`: their
-/// brackets are not a character class.
-fn without_bracketed_ipv6(s: &str) -> String {
+/// Whether `s`, found between brackets, is an IPv6 or IPv4 address (an
+/// e-mail address literal may tag IPv6 with `ipv6:`).
+fn is_address_literal(s: &str) -> bool {
+    let s = s.strip_prefix("ipv6:").unwrap_or(s);
+    let v6 = s.contains(':')
+        && s.bytes().all(|b| b.is_ascii_hexdigit() || b":.".contains(&b));
+    v6 || crate::indicator::parse_ipv4_loose(s).is_some()
+}
+
+/// Removes bracketed address literals (`[2001:db8::1]:443`,
+/// `x@[192.0.2.1]`) from `s`: their brackets are not a character class.
+fn without_bracketed_addresses(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(open) = rest.find('[') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find(']') {
-            Some(close)
-                if after[..close].contains(':')
-                    && after[..close].bytes().all(|b| {
-                        b.is_ascii_hexdigit() || b"::.".contains(&b)
-                    }) =>
-            {
+            Some(close) if is_address_literal(&after[..close]) => {
                 rest = &after[close + 1..];
             }
             _ => {
@@ -170,6 +181,42 @@ fn without_bracketed_ipv6(s: &str) -> String {
 fn is_header_word(field: &str) -> bool {
     let field = field.trim_end_matches(':');
     HEADER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(field))
+}
+
+/// Whether `line` reads as a table's header row: every field (split at
+/// tab, `,`, `;` or `|`) is at most four short words, each starting with
+/// a letter (after any `(`) and holding no dot, so no value hides in it.
+fn is_header_row(line: &str) -> bool {
+    let is_word = |w: &str| {
+        let w = w.trim_start_matches('(');
+        w.len() <= 20
+            && w.starts_with(char::is_alphabetic)
+            && w.chars().all(|c| c.is_alphanumeric() || "_-/()#:".contains(c))
+    };
+    line.split(['\t', ',', ';', '|']).all(|cell| {
+        let words: Vec<&str> = cell.split_whitespace().collect();
+        words.len() <= 4 && words.into_iter().all(is_word)
+    })
+}
+
+/// Returns the hash kind and value of a `sha256:HEX`, `Sha256: HEX`,
+/// `MD5: HEX` or `SHA-1: HEX` line, whose first field names the hash.
+/// A label with nothing after it gives `None`.
+fn labelled_hash(line: &str) -> Option<(Kind, &str)> {
+    let line = line.trim_start();
+    let (label, rest) = line.split_once(':')?;
+    let kind = match label.trim_end().to_ascii_lowercase().as_str() {
+        "md5" => Kind::Md5,
+        "sha1" | "sha-1" => Kind::Sha1,
+        "sha256" | "sha-256" => Kind::Sha256,
+        "sha512" | "sha-512" => Kind::Sha512,
+        _ => return None,
+    };
+    let value = rest.trim_start();
+    let end = value
+        .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .unwrap_or(value.len());
+    (end > 0).then(|| (kind, &value[..end]))
 }
 
 /// Returns the value of a `# key: value` line among the comment lines at
@@ -224,8 +271,7 @@ mod tests {
             ]
         );
     }
-    use crate::indicator::Kind;
-    use crate::load::test_support::{load_as, shown};
+    use crate::load::test_support::{load_as, problems, shown};
     use crate::load::{Format, Severity};
 
     fn load(text: &str) -> crate::load::Loaded {
@@ -280,6 +326,112 @@ mod tests {
         assert_eq!(p.severity, Severity::Error);
         assert_eq!(p.to_string().split(": ").next(), Some("t.txt:4"));
         assert!(p.message.contains("\"Yara\" is not an indicator"));
+    }
+
+    #[test]
+    fn prose_starting_with_a_column_name_is_not_a_header() {
+        let got = load(
+            "IP address | First Seen (UTC)\n\
+             hxxps://kkthreas[.]com\n    \
+             domain resolves to 198.98.56[.]93, This IP address has\n\
+             Domain:\n\
+             hash 12 files\n\
+             URL,ip.address\n",
+        );
+        assert_eq!(shown(&got), ["url https://kkthreas.com @2"]);
+        let not_one = "is not an indicator: expected an IP address, CIDR \
+                       range, domain, URL, e-mail address, \
+                       MD5/SHA-1/SHA-256/SHA-512 hash or file name";
+        assert_eq!(
+            problems(&got),
+            [
+                format!("t.txt:3: \"domain\" {not_one}"),
+                format!("t.txt:5: \"hash\" {not_one}"),
+                format!("t.txt:6: \"URL\" {not_one}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hash_label_types_the_value_after_it() {
+        let (a, b, c) = ("ab".repeat(32), "cd".repeat(20), "ef".repeat(16));
+        let got = load(&format!(
+            "    sha256:E48c{}\n\
+             Sha256:{a} \u{a0}\n\
+             Sha1:\u{a0}{b}\n\
+             MD5: {c}, dropper\n\
+             SHA-1 : {c}\n\
+             sha-512:{a}\n\
+             SHA256:\n\
+             md5sum: {c}\n",
+            "0".repeat(60)
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                format!("md5 {c} @4"),
+                format!("sha1 {b} @3"),
+                format!("sha256 {a} @2"),
+                format!("sha256 e48c{} @1", "0".repeat(60)),
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                format!(
+                    "t.txt:5: \"{c}\" is not an sha1 hash: expected 40 hex \
+                     digits, found 32"
+                ),
+                format!(
+                    "t.txt:6: \"{a}\" is not an sha512 hash: expected 128 \
+                     hex digits, found 64"
+                ),
+                "t.txt:8: \"md5sum:\" is not an indicator: expected an IP \
+                 address, CIDR range, domain, URL, e-mail address, \
+                 MD5/SHA-1/SHA-256/SHA-512 hash or file name"
+                    .to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn odd_names_load_with_a_warning_naming_their_line() {
+        let got = load(
+            "bücher.example\n\
+             xn--bcher-kva.example\n\
+             *.wild.test\n\
+             x@[192.0.2.1]\n\
+             x@[1.2.3]\n\
+             y@[IPv6:2001:db8::1]\n",
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "domain bücher.example @1",
+                "domain wild.test @3",
+                "domain xn--bcher-kva.example @2",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt:1: warning: internationalised domain bücher.example: \
+                 matched only as written in ASCII; write its punycode form \
+                 (xn--…) to sweep for it",
+                "t.txt:3: warning: \"*.wild.test\" starts with a wildcard \
+                 label; loaded as wild.test, which matches every subdomain \
+                 anyway",
+                "t.txt:4: \"x@[192.0.2.1]\" is an e-mail address with an \
+                 address literal as its domain; e-mail addresses with \
+                 address literals are not supported",
+                "t.txt:5: \"x@[1.2.3]\" looks like a regular expression (a \
+                 character class), not a literal indicator; regular \
+                 expressions are not swept for",
+                "t.txt:6: \"y@[IPv6:2001:db8::1]\" is an e-mail address \
+                 with an address literal as its domain; e-mail addresses \
+                 with address literals are not supported",
+            ]
+        );
     }
 
     #[test]

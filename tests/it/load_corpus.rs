@@ -102,13 +102,19 @@ const EXPECTED: &[(&str, &str)] = &[
     ("cidr/secops-spamhaus_drop_ipv6.txt", "cidr=51"),
     // ranges only, no comments
     ("cidr/secops-spamhaus_edrop.txt", "cidr=322"),
-    // prose lines are errors; defanged URLs
+    // prose lines are errors; defanged URLs; line 54's `sha256:HEX` makes
+    // 16 (the file holds 16 distinct 64-digit hex runs, by a regex count)
     (
         "text/blacklotuslabs_Cuttlefish_IOCs.txt",
-        "domain=1 url=24 sha256=15 filename=8",
+        "domain=1 url=24 sha256=16 filename=8",
     ),
-    // U+2028 splits a name from its hash
-    ("text/blacklotuslabs_KVbotnet_IOCs.txt", "ipv4=24 domain=1 sha256=12"),
+    // U+2028 splits a name from its hash; `Sha256:`/`Sha1:` lines load
+    // typed: 34 distinct 64-digit and 19 distinct 40-digit hex runs in the
+    // file (regex count); three `Sha1:` lines hold 32 digits, errors
+    (
+        "text/blacklotuslabs_KVbotnet_IOCs.txt",
+        "ipv4=24 domain=1 sha1=19 sha256=34",
+    ),
     // TSV table, then domain lines, then YARA
     (
         "text/blacklotuslabs_Raptor_Train_IOCs.txt",
@@ -202,4 +208,85 @@ fn text_values_keep_their_line() {
         i.value == Value::Ipv4([176, 123, 5, 126].into(), None)
     });
     assert!(ip.is_some_and(|(_, i)| i.sources[0].at == Locator::Line(1904)));
+}
+
+/// Files in formats not read yet, and the one reason each gives.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    (
+        "cisa/cisa_AA26-204A.stix1.xml",
+        "XML indicator file (STIX 1.x) is not supported yet",
+    ),
+    (
+        "stix1/fireeye-pivy-report-with-indicators_via-cti-stix-elevator.xml",
+        "XML indicator file (STIX 1.x) is not supported yet",
+    ),
+    (
+        "openioc/eset_windigo.ioc",
+        "XML indicator file (OpenIOC) is not supported yet",
+    ),
+    (
+        "misp/citizenlab_201810_TheKingdomCameToCanada_misp.json",
+        "MISP event JSON is not supported yet",
+    ),
+    (
+        "cidr/secops-spamhaus_asn_drop.json",
+        "JSON Lines (one JSON value a line) is not a STIX 2 bundle; not \
+         supported yet",
+    ),
+];
+
+/// Returns every problem of a load as its display string.
+fn problems(loaded: &Loaded) -> Vec<String> {
+    loaded.problems.iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn unsupported_formats_give_one_error_and_load_nothing() {
+    let Some(dir) = corpus() else { return };
+    for (file, why) in UNSUPPORTED {
+        let path = dir.join(file);
+        let loaded = load(&path);
+        assert!(loaded.set.is_empty(), "{file}");
+        assert_eq!(problems(&loaded), [format!("{}: {why}", path.display())]);
+        assert_eq!(loaded.files[0].format, None);
+    }
+}
+
+#[test]
+fn a_truncated_stix_bundle_is_broken_json_not_a_text_list() {
+    let Some(dir) = corpus() else { return };
+    let whole = std::fs::read(dir.join("stix2/unit42_NOBELIUM.json"))
+        .expect("the corpus file is readable");
+    let cut = std::env::temp_dir()
+        .join(format!("iocsweep-cut-{}.json", std::process::id()));
+    std::fs::write(&cut, &whole[..whole.len() - 50]).expect("temp write");
+    let loaded = load(&cut);
+    std::fs::remove_file(&cut).ok();
+    assert!(loaded.set.is_empty());
+    assert_eq!(
+        problems(&loaded),
+        [format!(
+            "{}: not valid JSON: EOF while parsing a string at line 1456 \
+             column 36",
+            cut.display()
+        )]
+    );
+}
+
+#[test]
+fn cuttlefish_prose_is_reported_and_its_labelled_hash_loads() {
+    let Some(dir) = corpus() else { return };
+    let path = dir.join("text/blacklotuslabs_Cuttlefish_IOCs.txt");
+    let loaded = load(&path);
+    let line53 = format!(
+        "{}:53: \"domain\" is not an indicator: expected an IP address, \
+         CIDR range, domain, URL, e-mail address, MD5/SHA-1/SHA-256/SHA-512 \
+         hash or file name",
+        path.display()
+    );
+    assert!(problems(&loaded).contains(&line53));
+    let sha =
+        "e48c250c47dd071dcee984a8e9f27b170004ff81c3f0da6a50364fdecf800fd3";
+    let at = format!("{}:54", path.display());
+    assert_eq!(find(&loaded, sha), Some((Kind::Sha256, vec![at])));
 }

@@ -16,12 +16,10 @@ use super::Reader;
 use crate::indicator::Kind;
 use crate::set::Locator;
 
-/// Whether the text is a JSON object that is a bundle, or that holds an
+/// Whether `json` is an object that is a bundle, or that holds an
 /// `objects` array of typed objects.
-pub fn looks_like(text: &str) -> bool {
-    let Ok(Json::Object(top)) = serde_json::from_str::<Json>(text) else {
-        return false;
-    };
+pub fn looks_like(json: &Json) -> bool {
+    let Json::Object(top) = json else { return false };
     if top.get("type").and_then(Json::as_str) == Some("bundle") {
         return true;
     }

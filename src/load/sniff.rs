@@ -1,0 +1,303 @@
+//! Format detection: decodes an indicator file's bytes and tells from its
+//! content which reader takes it, or why none can.
+//!
+//! Binary files, XML and JSON that is not a STIX 2 bundle are refused
+//! here with one reason for the whole file, so their bytes or markup are
+//! never read line by line as a plain list of junk values.
+
+use serde_json::Value as Json;
+
+use super::{Format, csv, stix2, zeek};
+
+/// How many leading bytes are checked for signs of a binary file.
+const HEAD: usize = 8192;
+
+/// Text decoded from an indicator file.
+pub(super) struct Decoded {
+    /// The text, without a byte order mark.
+    pub text: String,
+    /// Whether invalid sequences were replaced with U+FFFD.
+    pub lossy: bool,
+}
+
+/// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM.
+///
+/// # Errors
+///
+/// Returns why the file is not text: a NUL byte in its first 8 KiB, or
+/// a high share of bytes that are invalid UTF-8 or control characters.
+pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        return Ok(utf8(rest));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        return Ok(utf16(rest, u16::from_le_bytes));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        return Ok(utf16(rest, u16::from_be_bytes));
+    }
+    if is_binary(&bytes[..bytes.len().min(HEAD)]) {
+        return Err("binary file, not an indicator list".into());
+    }
+    Ok(utf8(bytes))
+}
+
+/// Decodes UTF-16 code units built from byte pairs by `unit`.
+fn utf16(rest: &[u8], unit: fn([u8; 2]) -> u16) -> Decoded {
+    let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    let text: String = char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    let lossy =
+        text.contains(char::REPLACEMENT_CHARACTER) || rest.len() % 2 == 1;
+    Decoded { text, lossy }
+}
+
+fn utf8(bytes: &[u8]) -> Decoded {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Decoded { text: s.to_string(), lossy: false },
+        Err(_) => Decoded {
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            lossy: true,
+        },
+    }
+}
+
+/// Whether `head` holds a NUL byte, or more than one byte in eight that
+/// is invalid UTF-8 or a control character other than tab, CR, LF and FF.
+fn is_binary(head: &[u8]) -> bool {
+    if head.contains(&0) {
+        return true;
+    }
+    let mut odd = 0;
+    for chunk in head.utf8_chunks() {
+        odd += chunk.invalid().len();
+        odd += chunk
+            .valid()
+            .bytes()
+            .filter(|b| b.is_ascii_control() && !b"\t\n\r\x0c".contains(b))
+            .count();
+    }
+    odd * 8 > head.len()
+}
+
+/// Detects a file's format from its decoded text.
+///
+/// # Errors
+///
+/// Returns one reason for the whole file when it is XML, JSON that does
+/// not parse, or JSON that is not a STIX 2 bundle: formats not read yet.
+pub fn detect(text: &str) -> Result<Format, String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let head = text.trim_start();
+    if head.starts_with('<') {
+        return Err(xml_reason(head));
+    }
+    if looks_like_json(head) {
+        return json_format(text);
+    }
+    if zeek::looks_like(text) {
+        return Ok(Format::ZeekIntel);
+    }
+    if csv::looks_like(text) {
+        return Ok(Format::Csv);
+    }
+    Ok(Format::Text)
+}
+
+/// Whether `head` opens a JSON object or array: `{` then a key or `}`, or
+/// `[` then a value that is not a bare word (a defanged `[.]` or an
+/// `[v6]:port` literal is not JSON).
+fn looks_like_json(head: &str) -> bool {
+    let after = |open: char| {
+        head.strip_prefix(open).map(|rest| rest.trim_start().chars().next())
+    };
+    match (after('{'), after('[')) {
+        (Some(next), _) => matches!(next, None | Some('"' | '}')),
+        (_, Some(next)) => {
+            matches!(next, None | Some('{' | '[' | '"' | ']'))
+        }
+        _ => false,
+    }
+}
+
+/// Returns the STIX 2 format for a bundle, or why other JSON is refused.
+fn json_format(text: &str) -> Result<Format, String> {
+    let json = match serde_json::from_str::<Json>(text) {
+        Ok(json) => json,
+        Err(_) if is_json_lines(text) => {
+            return Err("JSON Lines (one JSON value a line) is not a STIX 2 \
+                        bundle; not supported yet"
+                .into());
+        }
+        Err(e) => return Err(format!("not valid JSON: {e}")),
+    };
+    if stix2::looks_like(&json) {
+        return Ok(Format::Stix2);
+    }
+    if is_misp(&json) {
+        return Err("MISP event JSON is not supported yet".into());
+    }
+    Err("JSON that is not a STIX 2 bundle: expected \"type\": \"bundle\" \
+         or an \"objects\" array of typed objects"
+        .into())
+}
+
+/// Whether every non-blank line, two at least, is a JSON value of its own.
+fn is_json_lines(text: &str) -> bool {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let mut n = 0;
+    let all = lines.all(|l| {
+        n += 1;
+        serde_json::from_str::<Json>(l).is_ok()
+    });
+    all && n >= 2
+}
+
+/// Whether `json` is a MISP event export: an object with an `Event` or
+/// `response` key, or an array of such objects.
+fn is_misp(json: &Json) -> bool {
+    let event = |v: &Json| {
+        v.as_object().is_some_and(|o| {
+            o.contains_key("Event") || o.contains_key("response")
+        })
+    };
+    match json {
+        Json::Array(items) => items.first().is_some_and(event),
+        other => event(other),
+    }
+}
+
+/// Returns why an XML file is refused, naming its format when the root
+/// element tells it.
+fn xml_reason(head: &str) -> String {
+    let what = match root_element(head) {
+        Some(name) => {
+            let local = name.rsplit(':').next().unwrap_or(name);
+            match local {
+                "STIX_Package" => "STIX 1.x".to_string(),
+                "ioc" | "OpenIOC" => "OpenIOC".to_string(),
+                _ if local.eq_ignore_ascii_case("html") => {
+                    return "HTML page, not an indicator list".into();
+                }
+                _ => format!("root element <{name}>"),
+            }
+        }
+        None => "no root element found".to_string(),
+    };
+    format!("XML indicator file ({what}) is not supported yet")
+}
+
+/// Returns the name of the first element, after any declaration,
+/// comments and document type.
+fn root_element(mut rest: &str) -> Option<&str> {
+    loop {
+        rest = rest.trim_start();
+        let skip_to = if rest.starts_with("<?") {
+            "?>"
+        } else if rest.starts_with("<!--") {
+            "-->"
+        } else if rest.starts_with("<!") {
+            ">"
+        } else {
+            break;
+        };
+        let end = rest.find(skip_to)?;
+        rest = &rest[end + skip_to.len()..];
+    }
+    let name = rest.strip_prefix('<')?;
+    let end = name
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(name.len());
+    (end > 0).then(|| &name[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_bytes_or_many_odd_bytes_make_a_file_binary() {
+        let why = "binary file, not an indicator list";
+        assert_eq!(decode(b"evil.example\n\0").err().as_deref(), Some(why));
+        let noise: Vec<u8> = (0..64u8).map(|i| 0x80 | i).collect();
+        assert_eq!(decode(&noise).err().as_deref(), Some(why));
+        let controls = b"a\x01\x02b\x03\x04\x05\x06";
+        assert_eq!(decode(controls).err().as_deref(), Some(why));
+        // One Latin-1 byte in a longer list is a lossy text file.
+        let latin1 = b"caf\xe9.example\n192.0.2.1\n";
+        let got = decode(latin1).unwrap();
+        assert!(got.lossy);
+        assert_eq!(got.text, "caf\u{fffd}.example\n192.0.2.1\n");
+        // A NUL past the first 8 KiB is not looked for.
+        let mut late = "192.0.2.1\n".repeat(900).into_bytes();
+        late.push(0);
+        assert!(decode(&late).is_ok());
+        // UTF-16 is full of NUL bytes, and is text.
+        let utf16: Vec<u8> = b"\xff\xfea\0.\0b\0\n\0".to_vec();
+        assert_eq!(decode(&utf16).unwrap().text, "a.b\n");
+    }
+
+    #[test]
+    fn xml_is_refused_naming_its_root_element() {
+        let stix1 = "\u{feff}<?xml version=\"1.0\"?>\n<!-- by IMX -->\n\
+                     <stix:STIX_Package\n\txmlns:AIS=\"http://x/\">";
+        assert_eq!(
+            detect(stix1),
+            Err("XML indicator file (STIX 1.x) is not supported yet".into())
+        );
+        let ioc = "<?xml version=\"1.0\"?>\n<ioc xmlns=\"x\" id=\"1\">";
+        assert_eq!(
+            detect(ioc),
+            Err("XML indicator file (OpenIOC) is not supported yet".into())
+        );
+        assert_eq!(
+            detect("  <feed>\n<item/>"),
+            Err("XML indicator file (root element <feed>) is not supported \
+                 yet"
+            .into())
+        );
+        assert_eq!(
+            detect("<!DOCTYPE html>\n<HTML lang=en>"),
+            Err("HTML page, not an indicator list".into())
+        );
+    }
+
+    #[test]
+    fn json_is_a_bundle_or_refused_with_what_it_looks_like() {
+        let bundle = r#"{"type": "bundle", "objects": []}"#;
+        assert_eq!(detect(bundle), Ok(Format::Stix2));
+        let misp = "{\"response\":[{\n\"Event\": {\"id\": \"1\"}}]}";
+        let misp_err = Err("MISP event JSON is not supported yet".into());
+        assert_eq!(detect(misp), misp_err);
+        assert_eq!(detect(r#"[{"Event": {}}]"#), misp_err);
+        let other = detect(r#"["evil.example"]"#).unwrap_err();
+        assert!(other.starts_with("JSON that is not a STIX 2 bundle"));
+        let lines = "{\"asn\":932}\n{\"asn\":6060}\n";
+        assert!(detect(lines).unwrap_err().starts_with("JSON Lines"));
+    }
+
+    #[test]
+    fn broken_json_names_the_line_and_column() {
+        let cut = "{\n  \"type\": \"bundle\",\n  \"objects\": [\n    {\"id";
+        assert_eq!(
+            detect(cut),
+            Err("not valid JSON: EOF while parsing a string at line 4 \
+                 column 8"
+                .into())
+        );
+    }
+
+    #[test]
+    fn brackets_that_open_no_json_leave_the_text_readers() {
+        assert_eq!(detect("[2001:db8::1]:443\n"), Ok(Format::Text));
+        assert_eq!(detect("{guid}.exe\n"), Ok(Format::Text));
+        assert_eq!(detect("[.]evil.example\n"), Ok(Format::Text));
+        assert_eq!(
+            detect("{\n"),
+            Err("not valid JSON: EOF while parsing \
+                                       an object at line 2 column 0"
+                .into())
+        );
+    }
+}
