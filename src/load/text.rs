@@ -415,9 +415,9 @@ mod tests {
         assert_eq!(
             problems(&got),
             [
-                "t.txt:1: warning: internationalised domain bücher.example: \
-                 matched only as written in ASCII; write its punycode form \
-                 (xn--…) to sweep for it",
+                "t.txt:1: warning: internationalised domain bücher.example \
+                 cannot be matched yet (logs are swept for ASCII names \
+                 only); add its punycode form (xn--…) to sweep for it",
                 "t.txt:3: warning: \"*.wild.test\" starts with a wildcard \
                  label; loaded as wild.test, which matches every subdomain \
                  anyway",
