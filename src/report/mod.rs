@@ -147,7 +147,8 @@ impl<'s, W: Write> Reporter<'s, W> {
         b.extend_from_slice(b",\"sources\":");
         b.extend_from_slice(sources.as_bytes());
         b.extend_from_slice(b",\"text\":");
-        json_str(b, &String::from_utf8_lossy(cut_text(hit.text)));
+        let text = cut_text(hit.text, match_range(hit));
+        json_str(b, &String::from_utf8_lossy(text));
         b.extend_from_slice(b"}\n");
     }
 
@@ -164,10 +165,7 @@ impl<'s, W: Write> Reporter<'s, W> {
         b.extend_from_slice(head.as_bytes());
         // Show the line around the match, the match marked.
         let text = hit.text;
-        let m_start = (hit.matched.as_ptr() as usize)
-            .saturating_sub(text.as_ptr() as usize)
-            .min(text.len());
-        let m_end = (m_start + hit.matched.len()).min(text.len());
+        let (m_start, m_end) = match_range(hit);
         let from = floor_char(text, m_start.saturating_sub(120));
         let to = floor_char(text, (m_end + 120).min(text.len()));
         let (open, close) =
@@ -233,18 +231,45 @@ impl<W: Write> Sink for Reporter<'_, W> {
     }
 }
 
-/// Returns `text` cut to [`TEXT_LIMIT`] bytes at a character boundary.
-fn cut_text(text: &[u8]) -> &[u8] {
+/// Returns where the match lies within the hit's line, as a start and
+/// end offset into `hit.text` (the matched bytes are a slice of it).
+fn match_range(hit: &Hit<'_>) -> (usize, usize) {
+    let len = hit.text.len();
+    let start = (hit.matched.as_ptr() as usize)
+        .saturating_sub(hit.text.as_ptr() as usize)
+        .min(len);
+    (start, (start + hit.matched.len()).min(len))
+}
+
+/// Returns a window of `text` at most [`TEXT_LIMIT`] bytes long, cut at
+/// character boundaries, that holds the match `start..end` with about as
+/// much of the line before it as after it. A line that fits is returned
+/// whole; a match longer than the limit is shown from its start.
+fn cut_text(text: &[u8], (start, end): (usize, usize)) -> &[u8] {
     if text.len() <= TEXT_LIMIT {
         return text;
     }
-    &text[..floor_char(text, TEXT_LIMIT)]
+    let room = TEXT_LIMIT.saturating_sub(end - start) / 2;
+    let from = start.saturating_sub(room).min(text.len() - TEXT_LIMIT);
+    let from = ceil_char(text, from).min(start);
+    let to = floor_char(text, from + TEXT_LIMIT);
+    &text[from..to]
 }
 
 /// Moves `i` back to the start of a UTF-8 character.
 fn floor_char(text: &[u8], mut i: usize) -> usize {
     while i > 0 && i < text.len() && (text[i] & 0xC0) == 0x80 {
         i -= 1;
+    }
+    i
+}
+
+/// Moves `i` forward to the start of a UTF-8 character, at most three
+/// bytes (the continuation bytes one character can have).
+fn ceil_char(text: &[u8], mut i: usize) -> usize {
+    let limit = (i + 3).min(text.len());
+    while i < limit && (text[i] & 0xC0) == 0x80 {
+        i += 1;
     }
     i
 }
@@ -298,8 +323,48 @@ mod tests {
     fn text_is_cut_on_a_character_boundary() {
         let mut t = vec![b'a'; TEXT_LIMIT - 1];
         t.extend_from_slice("é and more".as_bytes());
-        assert_eq!(cut_text(&t).len(), TEXT_LIMIT - 1);
-        assert_eq!(cut_text(b"short"), b"short");
+        assert_eq!(cut_text(&t, (0, 1)).len(), TEXT_LIMIT - 1);
+        assert_eq!(cut_text(b"short", (0, 5)), b"short");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_its_match() {
+        // 100 KiB line, the match at 50 KiB.
+        let at = 50 * 1024;
+        let mut t = vec![b'a'; at];
+        t.extend_from_slice(b"192.0.2.1");
+        t.resize(100 * 1024, b'b');
+        let got = cut_text(&t, (at, at + 9));
+        let room = (TEXT_LIMIT - 9) / 2;
+        let mut want = vec![b'a'; room];
+        want.extend_from_slice(b"192.0.2.1");
+        want.resize(TEXT_LIMIT, b'b');
+        assert_eq!(got, &want[..]);
+    }
+
+    #[test]
+    fn a_window_in_multibyte_text_keeps_whole_characters() {
+        // Two-byte characters on both sides and an odd margin: both edges
+        // of the window fall inside a character and move to a boundary.
+        let before = "é".repeat(30_001);
+        let t = format!("{before}192.0.2.1{}", "ü".repeat(30_000));
+        let start = before.len();
+        let got = cut_text(t.as_bytes(), (start, start + 9));
+        let got = std::str::from_utf8(got).expect("whole characters");
+        // The margin is 2043 bytes: 1021 characters before, and after,
+        // what is left of 4096 bytes rounded down, 1022 characters.
+        let want =
+            format!("{}192.0.2.1{}", "é".repeat(1021), "ü".repeat(1022));
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_match_at_either_end_of_a_long_line_is_kept() {
+        let mut t = vec![b'x'; 10_000];
+        t[..4].copy_from_slice(b"AAAA");
+        t[9_996..].copy_from_slice(b"ZZZZ");
+        assert_eq!(cut_text(&t, (0, 4)), &t[..TEXT_LIMIT]);
+        assert_eq!(cut_text(&t, (9_996, 10_000)), &t[10_000 - TEXT_LIMIT..]);
     }
 
     #[test]
