@@ -52,12 +52,7 @@ fn load(args: &SweepArgs) -> (Loaded, String) {
     let mut loader = Loader::new(opts);
     let name = if args.iocs.is_empty() {
         bundled::add_all(&mut loader);
-        let sets = bundled::sets();
-        format!(
-            "bundled indicator sets ({} sets, newest published {})",
-            sets.len(),
-            bundled::newest().unwrap_or("unknown")
-        )
+        bundled_name()
     } else {
         for p in &args.iocs {
             loader.add_path(p);
@@ -67,6 +62,23 @@ fn load(args: &SweepArgs) -> (Loaded, String) {
         names.join(", ")
     };
     (loader.finish(), name)
+}
+
+/// Returns how the summary names the bundled sets: how many, which (file
+/// names without `.txt`), and the newest publication date, so the audit
+/// trail says exactly what was swept for.
+fn bundled_name() -> String {
+    let sets = bundled::sets();
+    let names: Vec<&str> = sets
+        .iter()
+        .map(|s| s.file.strip_suffix(".txt").unwrap_or(s.file))
+        .collect();
+    format!(
+        "bundled indicator sets ({} sets: {}; newest published {})",
+        sets.len(),
+        names.join(", "),
+        bundled::newest().unwrap_or("unknown")
+    )
 }
 
 fn sweep(args: &SweepArgs) -> io::Result<u8> {

@@ -1,4 +1,5 @@
-//! Hit records: what a record carries of the line it was found on.
+//! Hit records and the summary: what a record carries of the line it was
+//! found on, and how the summary names the indicators swept for.
 
 use crate::inputs::{Setup, records, stderr};
 
@@ -29,4 +30,17 @@ fn the_text_of_a_very_long_line_is_cut_around_the_match() {
     assert_eq!(r["matched"], "192.0.2.1");
     assert_eq!(r["indicator"], "192.0.2.1");
     assert_eq!(r["kind"], "ipv4");
+}
+
+#[test]
+fn the_summary_names_each_bundled_set() {
+    let s = Setup::new();
+    s.file("quiet.log", b"nothing to see\n");
+    let out = s.run(&["quiet.log"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let names = "blacklotuslabs-kv-botnet, blacklotuslabs-raptor-train, \
+                 cisa-aa23-325a, cisa-aa25-203a, cisa-aa25-239a, \
+                 cisa-aa26-097a, cisa-aa26-204a";
+    let want = format!("from bundled indicator sets (7 sets: {names}; ");
+    assert!(stderr(&out).contains(&want), "{}", stderr(&out));
 }
