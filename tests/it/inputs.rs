@@ -5,8 +5,10 @@
 //! Also the helper the other input-facing modules use to run a sweep in a
 //! temporary folder.
 
-use std::path::PathBuf;
+use std::fs::{File, FileTimes};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
 
 use tempfile::TempDir;
 
@@ -69,4 +71,39 @@ pub fn stderr(out: &Output) -> String {
 pub fn records(out: &Output) -> Vec<serde_json::Value> {
     let text = String::from_utf8(out.stdout.clone()).unwrap();
     text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// Returns 2000-01-01T00:00:00Z.
+fn y2k() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(946_684_800)
+}
+
+/// Sets a file's access time, and its modification time if given.
+fn set_times(path: &Path, modified: Option<SystemTime>) {
+    let f = File::options().write(true).open(path).unwrap();
+    let mut times = FileTimes::new().set_accessed(y2k());
+    if let Some(m) = modified {
+        times = times.set_modified(m);
+    }
+    f.set_times(times).unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sweeping_leaves_access_times_alone() {
+    // The files are ours, so O_NOATIME is permitted whatever the user.
+    let s = Setup::new();
+    let read = s.file("read.log", b"conn from 192.0.2.1\n");
+    // Large and long unmodified: swept through a memory map.
+    let mapped = s.file("mapped.log", &b"x 192.0.2.1\n".repeat(30_000));
+    set_times(&read, None);
+    set_times(&mapped, Some(y2k()));
+
+    let out = s.sweep(&["read.log", "mapped.log"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(records(&out).len(), 30_001);
+    for path in [&read, &mapped] {
+        let atime = std::fs::metadata(path).unwrap().accessed().unwrap();
+        assert_eq!(atime, y2k(), "{}", path.display());
+    }
 }
