@@ -7,11 +7,14 @@
 pub mod sanitize;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::{self, Write};
 
 use crate::indicator::Kind;
+use crate::load::{Loaded, Problem, Severity};
 use crate::set::{IndicatorSet, Locator};
-use crate::sweep::{Hit, InputStats, Sink, input::Input};
+use crate::sweep::input::{Input, WalkReport};
+use crate::sweep::{Hit, InputStats, Sink};
 
 /// How much of a line a hit record carries.
 pub const TEXT_LIMIT: usize = 4096;
@@ -54,6 +57,147 @@ impl Summary {
     pub fn total_compressed(&self) -> u64 {
         self.compressed.values().sum()
     }
+}
+
+/// Every failure of a sweep that makes its exit status 2, by kind.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Failures {
+    /// Paths given that do not exist.
+    pub paths_not_found: usize,
+    /// Paths given or folders met that could not be read.
+    pub paths_unreadable: usize,
+    /// Inputs that could not be opened or read to their end.
+    pub inputs_failed: usize,
+    /// Indicator files with errors.
+    pub indicator_files: usize,
+    /// Entries of those files that could not be loaded.
+    pub entries_not_loaded: usize,
+}
+
+impl Failures {
+    /// Counts the failures of a sweep: paths the walk could not read,
+    /// inputs that failed, and indicator files with errors (with their
+    /// entries that did not load).
+    pub fn count(
+        walk: &WalkReport,
+        summary: &Summary,
+        loaded: &Loaded,
+    ) -> Failures {
+        let mut f = Failures::default();
+        for e in &walk.errors {
+            if e.error.kind() == io::ErrorKind::NotFound {
+                f.paths_not_found += 1;
+            } else {
+                f.paths_unreadable += 1;
+            }
+        }
+        f.inputs_failed = summary.errors.len();
+        let mut bad: Vec<&str> = Vec::new();
+        for p in &loaded.problems {
+            if p.severity == Severity::Error {
+                if !bad.contains(&&*p.file) {
+                    bad.push(&p.file);
+                }
+                f.entries_not_loaded += usize::from(p.at.is_some());
+            }
+        }
+        f.indicator_files = bad.len();
+        f
+    }
+
+    /// Returns the number of failures.
+    pub fn total(&self) -> usize {
+        self.paths_not_found
+            + self.paths_unreadable
+            + self.inputs_failed
+            + self.indicator_files
+    }
+}
+
+/// Writes `0 errors`, or the count and what they were: `3 errors: 1 path
+/// not found, 1 input not fully read, 1 indicator file with errors (412
+/// entries not loaded)`.
+impl fmt::Display for Failures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.total();
+        write!(f, "{total} {}", plural(total, "error", "errors"))?;
+        let mut parts = Vec::new();
+        let mut add = |n: usize, one: &str, many: &str| {
+            if n > 0 {
+                parts.push(format!("{n} {}", plural(n, one, many)));
+            }
+        };
+        add(self.paths_not_found, "path not found", "paths not found");
+        add(self.paths_unreadable, "path unreadable", "paths unreadable");
+        add(
+            self.inputs_failed,
+            "input not fully read",
+            "inputs not fully read",
+        );
+        add(
+            self.indicator_files,
+            "indicator file with errors",
+            "indicator files with errors",
+        );
+        if self.indicator_files > 0 && self.entries_not_loaded > 0 {
+            let n = self.entries_not_loaded;
+            let entries = plural(n, "entry", "entries");
+            let files = parts.last_mut().expect("indicator files counted");
+            files.push_str(&format!(" ({n} {entries} not loaded)"));
+        }
+        if !parts.is_empty() {
+            write!(f, ": {}", parts.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Returns `one` if `n` is 1, `many` otherwise.
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// The problems of one indicator file, for the list printed before a
+/// sweep.
+#[derive(Debug)]
+pub struct FileProblems<'a> {
+    /// The file.
+    pub file: &'a str,
+    /// Its problems, in order.
+    pub problems: Vec<&'a Problem>,
+    /// How many values it yielded.
+    pub loaded: usize,
+    /// How many of its entries could not be loaded: its errors about one
+    /// entry each.
+    pub not_loaded: usize,
+}
+
+/// Returns the problems of a load grouped by file, in the order the files
+/// were read.
+pub fn problems_by_file(loaded: &Loaded) -> Vec<FileProblems<'_>> {
+    let mut files: Vec<FileProblems<'_>> = Vec::new();
+    for p in &loaded.problems {
+        let i = match files.iter().position(|f| f.file == &*p.file) {
+            Some(i) => i,
+            None => {
+                let file = &*p.file;
+                let values = loaded.files.iter().filter(|r| &*r.file == file);
+                let loaded = values.map(|r| r.values).sum();
+                let problems = Vec::new();
+                files.push(FileProblems {
+                    file,
+                    problems,
+                    loaded,
+                    not_loaded: 0,
+                });
+                files.len() - 1
+            }
+        };
+        let entry_error = p.severity == Severity::Error && p.at.is_some();
+        files[i].not_loaded += usize::from(entry_error);
+        files[i].problems.push(p);
+    }
+    files
 }
 
 /// Writes hit records and keeps the summary.
@@ -365,6 +509,23 @@ mod tests {
         t[9_996..].copy_from_slice(b"ZZZZ");
         assert_eq!(cut_text(&t, (0, 4)), &t[..TEXT_LIMIT]);
         assert_eq!(cut_text(&t, (9_996, 10_000)), &t[10_000 - TEXT_LIMIT..]);
+    }
+
+    #[test]
+    fn failures_are_counted_and_named() {
+        assert_eq!(Failures::default().to_string(), "0 errors");
+        let f = Failures {
+            paths_not_found: 1,
+            paths_unreadable: 0,
+            inputs_failed: 2,
+            indicator_files: 1,
+            entries_not_loaded: 412,
+        };
+        assert_eq!(
+            f.to_string(),
+            "4 errors: 1 path not found, 2 inputs not fully read, \
+             1 indicator file with errors (412 entries not loaded)"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! chunk ends at a line break, so no token or line straddles two chunks,
 //! except a line too long to hold, which is cut at a blank instead.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
@@ -47,6 +48,38 @@ pub struct WalkError {
     pub error: io::Error,
 }
 
+/// A file's identity: the device it is on and its inode number. Two
+/// paths with the same identity (hard links, a symbolic link and its
+/// target, a file named and also found in a folder) are one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    /// Returns the identity in a file's metadata; `None` where the system
+    /// has no inode numbers.
+    pub fn of(meta: &Metadata) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileId { dev: meta.dev(), ino: meta.ino() })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+
+    /// Returns the identity of the file at `path` (symbolic links
+    /// followed), or `None` if it cannot be known.
+    pub fn of_path(path: &Path) -> Option<FileId> {
+        FileId::of(&std::fs::metadata(path).ok()?)
+    }
+}
+
 /// What a walk found besides files to sweep.
 #[derive(Debug, Default)]
 pub struct WalkReport {
@@ -56,24 +89,55 @@ pub struct WalkReport {
     pub symlinks_skipped: Vec<PathBuf>,
     /// FIFOs, sockets and devices met inside folders, which walks skip.
     pub special_skipped: Vec<PathBuf>,
+    /// Files reached a second time, not swept again: each path skipped,
+    /// with the path the file is swept under.
+    pub duplicates: Vec<(PathBuf, PathBuf)>,
+    /// Every file to sweep, by identity, with the path it is swept under.
+    pub identities: HashMap<FileId, PathBuf>,
+}
+
+impl WalkReport {
+    /// Adds `path` to `inputs` unless its file is already there, in
+    /// which case it is recorded as a duplicate.
+    fn add(
+        &mut self,
+        inputs: &mut Vec<Input>,
+        path: PathBuf,
+        meta: &Metadata,
+    ) {
+        if let Some(id) = FileId::of(meta) {
+            if let Some(first) = self.identities.get(&id) {
+                self.duplicates.push((path, first.clone()));
+                return;
+            }
+            self.identities.insert(id, path.clone());
+        }
+        inputs.push(Input::File(path));
+    }
 }
 
 /// Expands the paths given on the command line into inputs: files as
 /// given, folders walked recursively in sorted order (hidden entries
-/// included), `-` as standard input.
+/// included), `-` as standard input. A file reached twice (named twice,
+/// named and found in a folder, or through a hard link) is swept once, at
+/// its first place; `-` is read once.
 pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, WalkReport) {
     let mut inputs = Vec::new();
     let mut report = WalkReport::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
+            if inputs.contains(&Input::Stdin) {
+                report.duplicates.push((p.clone(), p.clone()));
+            } else {
+                inputs.push(Input::Stdin);
+            }
             continue;
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk(p, &mut inputs, &mut report),
             // Named explicitly: swept whatever it is, so a FIFO or a
             // device given on purpose is read.
-            Ok(_) => inputs.push(Input::File(p.clone())),
+            Ok(m) => report.add(&mut inputs, p.clone(), &m),
             Err(error) => {
                 report.errors.push(WalkError { path: p.clone(), error })
             }
@@ -104,12 +168,86 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, report: &mut WalkReport) {
         if ty.is_dir() {
             walk(&path, inputs, report);
         } else if ty.is_file() {
-            inputs.push(Input::File(path));
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) => report.add(inputs, path, &m),
+                // Gone since the folder was read: opening it will say so.
+                Err(_) => inputs.push(Input::File(path)),
+            }
         } else if ty.is_symlink() {
             report.symlinks_skipped.push(path);
         } else {
             report.special_skipped.push(path);
         }
+    }
+}
+
+/// Returns what the file at `output` is, if the sweep reads it: `input`
+/// (one of the inputs found by [`expand`], given as `walk`), `indicator
+/// file` (a file at or under `iocs`) or `standard input` (when `stdin`
+/// is among the inputs and reads it), with the path it is read under.
+/// Files are compared by identity, so hard links and symbolic links are
+/// caught; an output that does not exist yet is no clash. Nothing is
+/// opened.
+pub fn clash(
+    output: &Path,
+    walk: &WalkReport,
+    iocs: &[PathBuf],
+    stdin: bool,
+) -> Option<(&'static str, PathBuf)> {
+    let id = FileId::of_path(output)?;
+    if let Some(p) = walk.identities.get(&id) {
+        return Some(("input", p.clone()));
+    }
+    if let Some(p) = identities(iocs).remove(&id) {
+        return Some(("indicator file", p));
+    }
+    (stdin && stdin_id() == Some(id))
+        .then(|| ("standard input", PathBuf::from("-")))
+}
+
+/// Returns the identity of the file standard input reads, if any.
+fn stdin_id() -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+        FileId::of(&File::from(fd).metadata().ok()?)
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// Returns the identities of the files at `paths` and, for folders, of
+/// every file under them, symbolic links followed (as indicator folders
+/// are read), each with the path it was found at. Paths that cannot be
+/// read are left out.
+pub fn identities(paths: &[PathBuf]) -> HashMap<FileId, PathBuf> {
+    let mut found = HashMap::new();
+    let mut folders = HashSet::new();
+    for p in paths {
+        find_ids(p, &mut found, &mut folders);
+    }
+    found
+}
+
+fn find_ids(
+    path: &Path,
+    found: &mut HashMap<FileId, PathBuf>,
+    folders: &mut HashSet<FileId>,
+) {
+    let Ok(meta) = std::fs::metadata(path) else { return };
+    let Some(id) = FileId::of(&meta) else { return };
+    if !meta.is_dir() {
+        found.entry(id).or_insert_with(|| path.to_path_buf());
+        return;
+    }
+    // A folder seen before (through a link loop) is not walked again.
+    if !folders.insert(id) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else { return };
+    for entry in entries.flatten() {
+        find_ids(&entry.path(), found, folders);
     }
 }
 

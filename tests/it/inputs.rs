@@ -107,3 +107,133 @@ fn sweeping_leaves_access_times_alone() {
         assert_eq!(atime, y2k(), "{}", path.display());
     }
 }
+
+/// The evidence the output-clash tests must leave intact.
+const EVIDENCE: &[u8] = b"x 192.0.2.1\n";
+
+/// Sweeps with `-o out`, which names a file read by the sweep (`what`
+/// at `read`), and checks the sweep refuses before touching anything.
+fn assert_refused(s: &Setup, args: &[&str], out: &str, what: &str) {
+    let before = std::fs::read(s.path(out)).unwrap();
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["-o", out]);
+    let run = s.sweep(&all);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    let want = format!(
+        "iocsweep: {out}: cannot write the output here: it is the same \
+         file as the {what}, which writing would destroy; choose another \
+         path\n"
+    );
+    assert_eq!(stderr(&run), want);
+    assert_eq!(std::fs::read(s.path(out)).unwrap(), before, "{out}");
+}
+
+#[test]
+fn the_output_may_not_be_an_input_or_an_indicator_file() {
+    let s = Setup::new();
+    s.file("ev.log", EVIDENCE);
+    s.file("logs/a.log", EVIDENCE);
+    std::fs::hard_link(s.path("ev.log"), s.path("link.log")).unwrap();
+
+    assert_refused(&s, &["ev.log"], "ev.log", "input ev.log");
+    assert_refused(&s, &["logs"], "logs/a.log", "input logs/a.log");
+    assert_refused(&s, &["ev.log"], "link.log", "input ev.log");
+    assert_refused(&s, &["ev.log"], "iocs.txt", "indicator file iocs.txt");
+    s.file("feeds/more.txt", b"evil.example\n");
+    let args = ["--iocs", "feeds", "ev.log"];
+    assert_refused(
+        &s,
+        &args,
+        "feeds/more.txt",
+        "indicator file feeds/more.txt",
+    );
+}
+
+#[test]
+fn an_output_that_is_no_input_is_written() {
+    let s = Setup::new();
+    s.file("ev.log", EVIDENCE);
+    s.file("old.jsonl", b"stale\n");
+    let run = s.sweep(&["ev.log", "-o", "old.jsonl"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let text = std::fs::read_to_string(s.path("old.jsonl")).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with(r#"{"path":"ev.log","line":1,"offset":2,"#));
+}
+
+/// Returns the path of each record of a run.
+fn paths(out: &Output) -> Vec<String> {
+    let recs = records(out);
+    recs.iter().map(|r| r["path"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_file_reached_twice_is_swept_once() {
+    let s = Setup::new();
+    s.file("logs/a.log", EVIDENCE);
+    s.file("logs/b.log", EVIDENCE);
+    std::fs::hard_link(s.path("logs/b.log"), s.path("b-link.log")).unwrap();
+
+    let run = s.sweep(&["logs/b.log", "logs", "b-link.log", "logs/b.log"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(paths(&run), ["logs/b.log", "logs/a.log"]);
+    let err = stderr(&run);
+    let notes: Vec<&str> =
+        err.lines().filter(|l| l.contains("swept once")).collect();
+    assert_eq!(
+        notes,
+        [
+            "iocsweep: logs/b.log: given twice, swept once",
+            "iocsweep: b-link.log: same file as logs/b.log, swept once",
+            "iocsweep: logs/b.log: given twice, swept once",
+        ]
+    );
+    assert!(err.contains("swept 2 inputs, 24 B, 2 lines"), "{err}");
+}
+
+/// Returns the summary line of a run.
+fn summary(out: &Output) -> String {
+    let err = stderr(out);
+    let line = err.lines().find(|l| l.starts_with("iocsweep: swept "));
+    line.expect("a summary line").to_string()
+}
+
+#[test]
+fn the_summary_counts_every_failure() {
+    let s = Setup::new();
+    s.file("x.log", b"nothing\n");
+    let run = s.sweep(&["/nonexistent", "x.log"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(summary(&run).ends_with("; 1 error: 1 path not found"));
+
+    let mut bad = String::from("192.0.2.9\n");
+    for i in 0..12 {
+        bad.push_str(&format!("not an indicator {i}\n"));
+    }
+    s.file("bad.txt", bad.as_bytes());
+    let args = ["--iocs", "bad.txt", "--iocs", "gone.txt", "/nonexistent"];
+    let run = s.sweep(&[&args[..], &["x.log"]].concat());
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(
+        summary(&run).ends_with(
+            "; 3 errors: 1 path not found, 2 indicator files with errors \
+             (12 entries not loaded)"
+        ),
+        "{}",
+        summary(&run)
+    );
+    let err = stderr(&run);
+    let bad_lines: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.contains("indicators: "))
+        .filter(|l| l.contains(" bad.txt"))
+        .collect();
+    assert_eq!(bad_lines.len(), 7, "{err}");
+    assert!(bad_lines[0].starts_with("iocsweep: bad.txt:2: "), "{err}");
+    assert!(bad_lines[4].starts_with("iocsweep: bad.txt:6: "), "{err}");
+    assert_eq!(bad_lines[5], "iocsweep: … and 7 more problems in bad.txt");
+    assert_eq!(
+        bad_lines[6],
+        "iocsweep: bad.txt: 1 entry loaded, 12 not loaded"
+    );
+}
