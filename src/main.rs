@@ -13,15 +13,16 @@ use clap::Parser;
 
 use iocsweep::load::{LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
-use iocsweep::report::{self, Format, Reporter, Summary, sanitize};
-use iocsweep::sweep::{self, Sweeper, input};
+use iocsweep::report::{self, Failures, Format, Reporter, Summary, sanitize};
+use iocsweep::sweep::input;
+use iocsweep::sweep::{self, Sweeper};
 use iocsweep::{bundled, indicator::ParseOptions};
 
 use cli::{Cli, ColorArg, Command, FormatArg, SweepArgs};
 
-/// How many indicator-file problems are listed before the rest are only
-/// counted.
-const PROBLEMS_SHOWN: usize = 20;
+/// How many problems are listed per indicator file before the rest are
+/// only counted.
+const PROBLEMS_SHOWN: usize = 5;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -52,12 +53,7 @@ fn load(args: &SweepArgs) -> (Loaded, String) {
     let mut loader = Loader::new(opts);
     let name = if args.iocs.is_empty() {
         bundled::add_all(&mut loader);
-        let sets = bundled::sets();
-        format!(
-            "bundled indicator sets ({} sets, newest published {})",
-            sets.len(),
-            bundled::newest().unwrap_or("unknown")
-        )
+        bundled_name()
     } else {
         for p in &args.iocs {
             loader.add_path(p);
@@ -69,24 +65,33 @@ fn load(args: &SweepArgs) -> (Loaded, String) {
     (loader.finish(), name)
 }
 
+/// Returns how the summary names the bundled sets: how many, which (file
+/// names without `.txt`), and the newest publication date, so the audit
+/// trail says exactly what was swept for.
+fn bundled_name() -> String {
+    let sets = bundled::sets();
+    let names: Vec<&str> = sets
+        .iter()
+        .map(|s| s.file.strip_suffix(".txt").unwrap_or(s.file))
+        .collect();
+    format!(
+        "bundled indicator sets ({} sets: {}; newest published {})",
+        sets.len(),
+        names.join(", "),
+        bundled::newest().unwrap_or("unknown")
+    )
+}
+
 fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let started = Instant::now();
-    let (loaded, set_name) = load(args);
     let q = args.quiet;
-    let shown = loaded.problems.len().min(PROBLEMS_SHOWN);
-    for p in &loaded.problems[..shown] {
-        say(q, &p.to_string());
+    let (inputs, walk) = input::expand(&args.paths);
+    if let Some(clash) = output_clash(args, &walk) {
+        say(false, &clash);
+        return Ok(2);
     }
-    if loaded.problems.len() > shown {
-        say(
-            q,
-            &format!(
-                "… and {} more indicator-file problems",
-                loaded.problems.len() - shown
-            ),
-        );
-    }
-    let load_failed = loaded.has_errors();
+    let (loaded, set_name) = load(args);
+    print_problems(q, &loaded);
     if loaded.set.is_empty() {
         say(false, "no indicators loaded: nothing to sweep for");
         return Ok(2);
@@ -110,33 +115,7 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
             |e| io::Error::other(format!("cannot start worker threads: {e}")),
         )?;
 
-    let (inputs, walk) = input::expand(&args.paths);
-    let mut walk_errors = 0;
-    for e in &walk.errors {
-        say(false, &format!("{}: {}", e.path.display(), e.error));
-        walk_errors += 1;
-    }
-    if !walk.symlinks_skipped.is_empty() {
-        say(
-            q,
-            &format!(
-                "{} symbolic links inside folders not followed (first: {})",
-                walk.symlinks_skipped.len(),
-                walk.symlinks_skipped[0].display()
-            ),
-        );
-    }
-    if !walk.special_skipped.is_empty() {
-        say(
-            q,
-            &format!(
-                "{} FIFOs, sockets or devices inside folders skipped (first: {})",
-                walk.special_skipped.len(),
-                walk.special_skipped[0].display()
-            ),
-        );
-    }
-
+    report_walk(q, &walk);
     let out: Box<dyn Write + Send> = match &args.output {
         Some(path) => Box::new(File::create(path).map_err(|e| {
             io::Error::new(
@@ -171,8 +150,9 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     for (name, err) in &summary.errors {
         say(false, &format!("{name}: {err}"));
     }
-    print_summary(q, &summary, started);
-    let failed = load_failed || walk_errors > 0 || !summary.errors.is_empty();
+    let failures = Failures::count(&walk, &summary, &loaded);
+    print_summary(q, &summary, &failures, started);
+    let failed = failures.total() > 0;
     // Freeing a million indicators costs a good part of what building
     // them did, and the process ends next: leave that to the OS.
     std::mem::forget(matcher);
@@ -186,7 +166,80 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     })
 }
 
-fn print_summary(quiet: bool, s: &Summary, started: Instant) {
+/// Prints what the walk of the inputs met besides files to sweep: paths
+/// that failed, files reached twice, links and special files skipped.
+fn report_walk(q: bool, walk: &input::WalkReport) {
+    for e in &walk.errors {
+        say(false, &format!("{}: {}", e.path.display(), e.error));
+    }
+    for (dup, first) in &walk.duplicates {
+        let msg = if dup == first {
+            format!("{}: given twice, swept once", dup.display())
+        } else {
+            let (dup, first) = (dup.display(), first.display());
+            format!("{dup}: same file as {first}, swept once")
+        };
+        say(q, &msg);
+    }
+    if !walk.symlinks_skipped.is_empty() {
+        say(
+            q,
+            &format!(
+                "{} symbolic links inside folders not followed (first: {})",
+                walk.symlinks_skipped.len(),
+                walk.symlinks_skipped[0].display()
+            ),
+        );
+    }
+    if !walk.special_skipped.is_empty() {
+        say(
+            q,
+            &format!(
+                "{} FIFOs, sockets or devices inside folders skipped (first: {})",
+                walk.special_skipped.len(),
+                walk.special_skipped[0].display()
+            ),
+        );
+    }
+}
+
+/// Returns why the output file may not be written, if it is a file the
+/// sweep reads: opening it would destroy that evidence before it is read.
+fn output_clash(args: &SweepArgs, walk: &input::WalkReport) -> Option<String> {
+    let out = args.output.as_ref()?;
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let (what, path) = input::clash(out, walk, &args.iocs, stdin)?;
+    Some(format!(
+        "{}: cannot write the output here: it is the same file as the \
+         {what} {}, which writing would destroy; choose another path",
+        out.display(),
+        path.display()
+    ))
+}
+
+/// Prints the problems of each indicator file: the first few, how many
+/// more, and how many entries loaded and how many did not.
+fn print_problems(q: bool, loaded: &Loaded) {
+    for f in report::problems_by_file(loaded) {
+        for p in f.problems.iter().take(PROBLEMS_SHOWN) {
+            say(q, &p.to_string());
+        }
+        if f.problems.len() > PROBLEMS_SHOWN {
+            let more = f.problems.len() - PROBLEMS_SHOWN;
+            say(q, &format!("… and {more} more problems in {}", f.file));
+        }
+        let entries = if f.loaded == 1 { "entry" } else { "entries" };
+        let (file, n, failed) = (f.file, f.loaded, f.not_loaded);
+        say(q, &format!("{file}: {n} {entries} loaded, {failed} not loaded"));
+    }
+}
+
+fn print_summary(
+    quiet: bool,
+    s: &Summary,
+    failures: &Failures,
+    started: Instant,
+) {
     let hits: Vec<String> =
         s.hits.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let hits = if hits.is_empty() {
@@ -197,14 +250,14 @@ fn print_summary(quiet: bool, s: &Summary, started: Instant) {
     say(
         quiet,
         &format!(
-            "swept {} inputs, {}, {} lines in {:.2} s: {} hits{}; {} errors",
+            "swept {} inputs, {}, {} lines in {:.2} s: {} hits{}; {}",
             s.inputs,
             report::human_bytes(s.bytes),
             s.lines,
             started.elapsed().as_secs_f64(),
             s.total_hits(),
             hits,
-            s.errors.len()
+            failures
         ),
     );
     if !s.compressed.is_empty() {

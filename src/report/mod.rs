@@ -7,11 +7,14 @@
 pub mod sanitize;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::{self, Write};
 
 use crate::indicator::Kind;
+use crate::load::{Loaded, Problem, Severity};
 use crate::set::{IndicatorSet, Locator};
-use crate::sweep::{Hit, InputStats, Sink, input::Input};
+use crate::sweep::input::{Input, WalkReport};
+use crate::sweep::{Hit, InputStats, Sink};
 
 /// How much of a line a hit record carries.
 pub const TEXT_LIMIT: usize = 4096;
@@ -54,6 +57,147 @@ impl Summary {
     pub fn total_compressed(&self) -> u64 {
         self.compressed.values().sum()
     }
+}
+
+/// Every failure of a sweep that makes its exit status 2, by kind.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Failures {
+    /// Paths given that do not exist.
+    pub paths_not_found: usize,
+    /// Paths given or folders met that could not be read.
+    pub paths_unreadable: usize,
+    /// Inputs that could not be opened or read to their end.
+    pub inputs_failed: usize,
+    /// Indicator files with errors.
+    pub indicator_files: usize,
+    /// Entries of those files that could not be loaded.
+    pub entries_not_loaded: usize,
+}
+
+impl Failures {
+    /// Counts the failures of a sweep: paths the walk could not read,
+    /// inputs that failed, and indicator files with errors (with their
+    /// entries that did not load).
+    pub fn count(
+        walk: &WalkReport,
+        summary: &Summary,
+        loaded: &Loaded,
+    ) -> Failures {
+        let mut f = Failures::default();
+        for e in &walk.errors {
+            if e.error.kind() == io::ErrorKind::NotFound {
+                f.paths_not_found += 1;
+            } else {
+                f.paths_unreadable += 1;
+            }
+        }
+        f.inputs_failed = summary.errors.len();
+        let mut bad: Vec<&str> = Vec::new();
+        for p in &loaded.problems {
+            if p.severity == Severity::Error {
+                if !bad.contains(&&*p.file) {
+                    bad.push(&p.file);
+                }
+                f.entries_not_loaded += usize::from(p.at.is_some());
+            }
+        }
+        f.indicator_files = bad.len();
+        f
+    }
+
+    /// Returns the number of failures.
+    pub fn total(&self) -> usize {
+        self.paths_not_found
+            + self.paths_unreadable
+            + self.inputs_failed
+            + self.indicator_files
+    }
+}
+
+/// Writes `0 errors`, or the count and what they were: `3 errors: 1 path
+/// not found, 1 input not fully read, 1 indicator file with errors (412
+/// entries not loaded)`.
+impl fmt::Display for Failures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.total();
+        write!(f, "{total} {}", plural(total, "error", "errors"))?;
+        let mut parts = Vec::new();
+        let mut add = |n: usize, one: &str, many: &str| {
+            if n > 0 {
+                parts.push(format!("{n} {}", plural(n, one, many)));
+            }
+        };
+        add(self.paths_not_found, "path not found", "paths not found");
+        add(self.paths_unreadable, "path unreadable", "paths unreadable");
+        add(
+            self.inputs_failed,
+            "input not fully read",
+            "inputs not fully read",
+        );
+        add(
+            self.indicator_files,
+            "indicator file with errors",
+            "indicator files with errors",
+        );
+        if self.indicator_files > 0 && self.entries_not_loaded > 0 {
+            let n = self.entries_not_loaded;
+            let entries = plural(n, "entry", "entries");
+            let files = parts.last_mut().expect("indicator files counted");
+            files.push_str(&format!(" ({n} {entries} not loaded)"));
+        }
+        if !parts.is_empty() {
+            write!(f, ": {}", parts.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Returns `one` if `n` is 1, `many` otherwise.
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// The problems of one indicator file, for the list printed before a
+/// sweep.
+#[derive(Debug)]
+pub struct FileProblems<'a> {
+    /// The file.
+    pub file: &'a str,
+    /// Its problems, in order.
+    pub problems: Vec<&'a Problem>,
+    /// How many values it yielded.
+    pub loaded: usize,
+    /// How many of its entries could not be loaded: its errors about one
+    /// entry each.
+    pub not_loaded: usize,
+}
+
+/// Returns the problems of a load grouped by file, in the order the files
+/// were read.
+pub fn problems_by_file(loaded: &Loaded) -> Vec<FileProblems<'_>> {
+    let mut files: Vec<FileProblems<'_>> = Vec::new();
+    for p in &loaded.problems {
+        let i = match files.iter().position(|f| f.file == &*p.file) {
+            Some(i) => i,
+            None => {
+                let file = &*p.file;
+                let values = loaded.files.iter().filter(|r| &*r.file == file);
+                let loaded = values.map(|r| r.values).sum();
+                let problems = Vec::new();
+                files.push(FileProblems {
+                    file,
+                    problems,
+                    loaded,
+                    not_loaded: 0,
+                });
+                files.len() - 1
+            }
+        };
+        let entry_error = p.severity == Severity::Error && p.at.is_some();
+        files[i].not_loaded += usize::from(entry_error);
+        files[i].problems.push(p);
+    }
+    files
 }
 
 /// Writes hit records and keeps the summary.
@@ -147,7 +291,8 @@ impl<'s, W: Write> Reporter<'s, W> {
         b.extend_from_slice(b",\"sources\":");
         b.extend_from_slice(sources.as_bytes());
         b.extend_from_slice(b",\"text\":");
-        json_str(b, &String::from_utf8_lossy(cut_text(hit.text)));
+        let text = cut_text(hit.text, match_range(hit));
+        json_str(b, &String::from_utf8_lossy(text));
         b.extend_from_slice(b"}\n");
     }
 
@@ -164,10 +309,7 @@ impl<'s, W: Write> Reporter<'s, W> {
         b.extend_from_slice(head.as_bytes());
         // Show the line around the match, the match marked.
         let text = hit.text;
-        let m_start = (hit.matched.as_ptr() as usize)
-            .saturating_sub(text.as_ptr() as usize)
-            .min(text.len());
-        let m_end = (m_start + hit.matched.len()).min(text.len());
+        let (m_start, m_end) = match_range(hit);
         let from = floor_char(text, m_start.saturating_sub(120));
         let to = floor_char(text, (m_end + 120).min(text.len()));
         let (open, close) =
@@ -233,18 +375,45 @@ impl<W: Write> Sink for Reporter<'_, W> {
     }
 }
 
-/// Returns `text` cut to [`TEXT_LIMIT`] bytes at a character boundary.
-fn cut_text(text: &[u8]) -> &[u8] {
+/// Returns where the match lies within the hit's line, as a start and
+/// end offset into `hit.text` (the matched bytes are a slice of it).
+fn match_range(hit: &Hit<'_>) -> (usize, usize) {
+    let len = hit.text.len();
+    let start = (hit.matched.as_ptr() as usize)
+        .saturating_sub(hit.text.as_ptr() as usize)
+        .min(len);
+    (start, (start + hit.matched.len()).min(len))
+}
+
+/// Returns a window of `text` at most [`TEXT_LIMIT`] bytes long, cut at
+/// character boundaries, that holds the match `start..end` with about as
+/// much of the line before it as after it. A line that fits is returned
+/// whole; a match longer than the limit is shown from its start.
+fn cut_text(text: &[u8], (start, end): (usize, usize)) -> &[u8] {
     if text.len() <= TEXT_LIMIT {
         return text;
     }
-    &text[..floor_char(text, TEXT_LIMIT)]
+    let room = TEXT_LIMIT.saturating_sub(end - start) / 2;
+    let from = start.saturating_sub(room).min(text.len() - TEXT_LIMIT);
+    let from = ceil_char(text, from).min(start);
+    let to = floor_char(text, from + TEXT_LIMIT);
+    &text[from..to]
 }
 
 /// Moves `i` back to the start of a UTF-8 character.
 fn floor_char(text: &[u8], mut i: usize) -> usize {
     while i > 0 && i < text.len() && (text[i] & 0xC0) == 0x80 {
         i -= 1;
+    }
+    i
+}
+
+/// Moves `i` forward to the start of a UTF-8 character, at most three
+/// bytes (the continuation bytes one character can have).
+fn ceil_char(text: &[u8], mut i: usize) -> usize {
+    let limit = (i + 3).min(text.len());
+    while i < limit && (text[i] & 0xC0) == 0x80 {
+        i += 1;
     }
     i
 }
@@ -298,8 +467,65 @@ mod tests {
     fn text_is_cut_on_a_character_boundary() {
         let mut t = vec![b'a'; TEXT_LIMIT - 1];
         t.extend_from_slice("é and more".as_bytes());
-        assert_eq!(cut_text(&t).len(), TEXT_LIMIT - 1);
-        assert_eq!(cut_text(b"short"), b"short");
+        assert_eq!(cut_text(&t, (0, 1)).len(), TEXT_LIMIT - 1);
+        assert_eq!(cut_text(b"short", (0, 5)), b"short");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_its_match() {
+        // 100 KiB line, the match at 50 KiB.
+        let at = 50 * 1024;
+        let mut t = vec![b'a'; at];
+        t.extend_from_slice(b"192.0.2.1");
+        t.resize(100 * 1024, b'b');
+        let got = cut_text(&t, (at, at + 9));
+        let room = (TEXT_LIMIT - 9) / 2;
+        let mut want = vec![b'a'; room];
+        want.extend_from_slice(b"192.0.2.1");
+        want.resize(TEXT_LIMIT, b'b');
+        assert_eq!(got, &want[..]);
+    }
+
+    #[test]
+    fn a_window_in_multibyte_text_keeps_whole_characters() {
+        // Two-byte characters on both sides and an odd margin: both edges
+        // of the window fall inside a character and move to a boundary.
+        let before = "é".repeat(30_001);
+        let t = format!("{before}192.0.2.1{}", "ü".repeat(30_000));
+        let start = before.len();
+        let got = cut_text(t.as_bytes(), (start, start + 9));
+        let got = std::str::from_utf8(got).expect("whole characters");
+        // The margin is 2043 bytes: 1021 characters before, and after,
+        // what is left of 4096 bytes rounded down, 1022 characters.
+        let want =
+            format!("{}192.0.2.1{}", "é".repeat(1021), "ü".repeat(1022));
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_match_at_either_end_of_a_long_line_is_kept() {
+        let mut t = vec![b'x'; 10_000];
+        t[..4].copy_from_slice(b"AAAA");
+        t[9_996..].copy_from_slice(b"ZZZZ");
+        assert_eq!(cut_text(&t, (0, 4)), &t[..TEXT_LIMIT]);
+        assert_eq!(cut_text(&t, (9_996, 10_000)), &t[10_000 - TEXT_LIMIT..]);
+    }
+
+    #[test]
+    fn failures_are_counted_and_named() {
+        assert_eq!(Failures::default().to_string(), "0 errors");
+        let f = Failures {
+            paths_not_found: 1,
+            paths_unreadable: 0,
+            inputs_failed: 2,
+            indicator_files: 1,
+            entries_not_loaded: 412,
+        };
+        assert_eq!(
+            f.to_string(),
+            "4 errors: 1 path not found, 2 inputs not fully read, \
+             1 indicator file with errors (412 entries not loaded)"
+        );
     }
 
     #[test]

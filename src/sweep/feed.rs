@@ -15,7 +15,9 @@ use std::thread;
 
 use super::Options;
 use super::compress::Format;
-use super::input::{self, Bytes, Chunk, Input, Opened, Stream, StreamChunks};
+use super::input::{
+    self, Bytes, Chunk, Input, Opened, Stream, StreamChunks, Watch,
+};
 
 /// An input opened by its lane, its chunks on the way.
 pub(super) struct Feed {
@@ -23,12 +25,23 @@ pub(super) struct Feed {
     pub compression: Option<Format>,
     /// The chunks in order; an error, if any, comes last.
     pub chunks: Receiver<io::Result<Chunk>>,
+    /// For a mapped file, what tells once it is swept whether it changed
+    /// meanwhile.
+    pub watch: Option<Watch>,
 }
 
 /// Hands out the inputs' feeds in input order.
 pub(super) struct Feeder {
     lanes: Vec<Receiver<io::Result<Feed>>>,
     next: usize,
+}
+
+/// Where a lane takes an input's chunks from.
+enum Source {
+    /// A mapped file, cut in place.
+    Mapped(Bytes),
+    /// A stream, read into owned chunks.
+    Stream(Stream),
 }
 
 /// What a lane needs to know.
@@ -100,16 +113,18 @@ impl Lane {
                 },
             };
             let (tx, chunks) = sync_channel(self.depth);
-            let compression = match &opened {
-                Opened::Stream(s) => s.compression,
-                Opened::Whole(_) => None,
+            let (compression, watch, source) = match opened {
+                Opened::Stream(s) => (s.compression, None, Source::Stream(s)),
+                Opened::Mapped(m) => {
+                    (None, Some(m.watch), Source::Mapped(m.bytes))
+                }
             };
-            if out.send(Ok(Feed { compression, chunks })).is_err() {
+            if out.send(Ok(Feed { compression, chunks, watch })).is_err() {
                 return;
             }
-            let sent = match opened {
-                Opened::Whole(bytes) => self.cut(Arc::new(bytes), &tx),
-                Opened::Stream(s) => self.stream(s, &tx),
+            let sent = match source {
+                Source::Mapped(bytes) => self.cut(Arc::new(bytes), &tx),
+                Source::Stream(s) => self.stream(s, &tx),
             };
             if !sent {
                 return;

@@ -1,17 +1,20 @@
 //! Inputs: finding the files to sweep and cutting their bytes into
 //! line-aligned chunks.
 //!
-//! Plain files of some size are memory-mapped and cut in place; small
-//! files are read whole; compressed files, standard input and other
-//! streams are read (and decompressed) into owned chunks. Either way a
+//! Plain files of some size that nobody has modified for a while are
+//! memory-mapped and cut in place; every other input (small or live
+//! files, compressed files, standard input and other streams) is read
+//! with read(), decompressed if need be, into owned chunks. Either way a
 //! chunk ends at a line break, so no token or line straddles two chunks,
 //! except a line too long to hold, which is cut at a blank instead.
 
-use std::fs::File;
+use std::collections::{HashMap, HashSet};
+use std::fs::{File, Metadata};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use memmap2::Mmap;
 
@@ -45,6 +48,38 @@ pub struct WalkError {
     pub error: io::Error,
 }
 
+/// A file's identity: the device it is on and its inode number. Two
+/// paths with the same identity (hard links, a symbolic link and its
+/// target, a file named and also found in a folder) are one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    /// Returns the identity in a file's metadata; `None` where the system
+    /// has no inode numbers.
+    pub fn of(meta: &Metadata) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileId { dev: meta.dev(), ino: meta.ino() })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+
+    /// Returns the identity of the file at `path` (symbolic links
+    /// followed), or `None` if it cannot be known.
+    pub fn of_path(path: &Path) -> Option<FileId> {
+        FileId::of(&std::fs::metadata(path).ok()?)
+    }
+}
+
 /// What a walk found besides files to sweep.
 #[derive(Debug, Default)]
 pub struct WalkReport {
@@ -54,24 +89,55 @@ pub struct WalkReport {
     pub symlinks_skipped: Vec<PathBuf>,
     /// FIFOs, sockets and devices met inside folders, which walks skip.
     pub special_skipped: Vec<PathBuf>,
+    /// Files reached a second time, not swept again: each path skipped,
+    /// with the path the file is swept under.
+    pub duplicates: Vec<(PathBuf, PathBuf)>,
+    /// Every file to sweep, by identity, with the path it is swept under.
+    pub identities: HashMap<FileId, PathBuf>,
+}
+
+impl WalkReport {
+    /// Adds `path` to `inputs` unless its file is already there, in
+    /// which case it is recorded as a duplicate.
+    fn add(
+        &mut self,
+        inputs: &mut Vec<Input>,
+        path: PathBuf,
+        meta: &Metadata,
+    ) {
+        if let Some(id) = FileId::of(meta) {
+            if let Some(first) = self.identities.get(&id) {
+                self.duplicates.push((path, first.clone()));
+                return;
+            }
+            self.identities.insert(id, path.clone());
+        }
+        inputs.push(Input::File(path));
+    }
 }
 
 /// Expands the paths given on the command line into inputs: files as
 /// given, folders walked recursively in sorted order (hidden entries
-/// included), `-` as standard input.
+/// included), `-` as standard input. A file reached twice (named twice,
+/// named and found in a folder, or through a hard link) is swept once, at
+/// its first place; `-` is read once.
 pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, WalkReport) {
     let mut inputs = Vec::new();
     let mut report = WalkReport::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
+            if inputs.contains(&Input::Stdin) {
+                report.duplicates.push((p.clone(), p.clone()));
+            } else {
+                inputs.push(Input::Stdin);
+            }
             continue;
         }
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk(p, &mut inputs, &mut report),
             // Named explicitly: swept whatever it is, so a FIFO or a
             // device given on purpose is read.
-            Ok(_) => inputs.push(Input::File(p.clone())),
+            Ok(m) => report.add(&mut inputs, p.clone(), &m),
             Err(error) => {
                 report.errors.push(WalkError { path: p.clone(), error })
             }
@@ -102,12 +168,86 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, report: &mut WalkReport) {
         if ty.is_dir() {
             walk(&path, inputs, report);
         } else if ty.is_file() {
-            inputs.push(Input::File(path));
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) => report.add(inputs, path, &m),
+                // Gone since the folder was read: opening it will say so.
+                Err(_) => inputs.push(Input::File(path)),
+            }
         } else if ty.is_symlink() {
             report.symlinks_skipped.push(path);
         } else {
             report.special_skipped.push(path);
         }
+    }
+}
+
+/// Returns what the file at `output` is, if the sweep reads it: `input`
+/// (one of the inputs found by [`expand`], given as `walk`), `indicator
+/// file` (a file at or under `iocs`) or `standard input` (when `stdin`
+/// is among the inputs and reads it), with the path it is read under.
+/// Files are compared by identity, so hard links and symbolic links are
+/// caught; an output that does not exist yet is no clash. Nothing is
+/// opened.
+pub fn clash(
+    output: &Path,
+    walk: &WalkReport,
+    iocs: &[PathBuf],
+    stdin: bool,
+) -> Option<(&'static str, PathBuf)> {
+    let id = FileId::of_path(output)?;
+    if let Some(p) = walk.identities.get(&id) {
+        return Some(("input", p.clone()));
+    }
+    if let Some(p) = identities(iocs).remove(&id) {
+        return Some(("indicator file", p));
+    }
+    (stdin && stdin_id() == Some(id))
+        .then(|| ("standard input", PathBuf::from("-")))
+}
+
+/// Returns the identity of the file standard input reads, if any.
+fn stdin_id() -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+        FileId::of(&File::from(fd).metadata().ok()?)
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// Returns the identities of the files at `paths` and, for folders, of
+/// every file under them, symbolic links followed (as indicator folders
+/// are read), each with the path it was found at. Paths that cannot be
+/// read are left out.
+pub fn identities(paths: &[PathBuf]) -> HashMap<FileId, PathBuf> {
+    let mut found = HashMap::new();
+    let mut folders = HashSet::new();
+    for p in paths {
+        find_ids(p, &mut found, &mut folders);
+    }
+    found
+}
+
+fn find_ids(
+    path: &Path,
+    found: &mut HashMap<FileId, PathBuf>,
+    folders: &mut HashSet<FileId>,
+) {
+    let Ok(meta) = std::fs::metadata(path) else { return };
+    let Some(id) = FileId::of(&meta) else { return };
+    if !meta.is_dir() {
+        found.entry(id).or_insert_with(|| path.to_path_buf());
+        return;
+    }
+    // A folder seen before (through a link loop) is not walked again.
+    if !folders.insert(id) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else { return };
+    for entry in entries.flatten() {
+        find_ids(&entry.path(), found, folders);
     }
 }
 
@@ -175,13 +315,87 @@ impl Chunk {
 /// more than copying for them.
 const MAP_THRESHOLD: u64 = 256 * 1024;
 
+/// How long a file must have gone unmodified before it is mapped. A file
+/// modified more recently may still be written to (a live log, a rotator
+/// at work): it is read with read(), which a truncation cannot crash.
+pub const QUIET_FOR: Duration = Duration::from_secs(5 * 60);
+
 /// An opened input.
 pub enum Opened {
-    /// A plain regular file's whole content, mapped or read.
-    Whole(Bytes),
-    /// Something to read as a stream: a compressed file, a FIFO, a
-    /// device, a socket, standard input.
+    /// A plain regular file left alone for [`QUIET_FOR`], memory-mapped.
+    Mapped(Mapped),
+    /// Something to read as a stream: a compressed file, a plain file
+    /// that is small or recently modified, a FIFO, a device, a socket,
+    /// standard input.
     Stream(Stream),
+}
+
+/// A memory-mapped file and what it looked like when it was opened.
+pub struct Mapped {
+    /// The file's bytes.
+    pub bytes: Bytes,
+    /// Tells, once the file is swept, whether it changed meanwhile.
+    pub watch: Watch,
+}
+
+/// A file's size and modification time when it was opened, kept to tell
+/// whether it changed while it was swept.
+#[derive(Debug)]
+pub struct Watch {
+    file: File,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Watch {
+    /// Starts watching `file`, whose metadata at opening is `meta`.
+    fn new(file: File, meta: &Metadata) -> Watch {
+        Watch { file, len: meta.len(), modified: meta.modified().ok() }
+    }
+
+    /// Checks that the file still has the size and modification time it
+    /// had when opened, and that `read` bytes (if given) were read.
+    ///
+    /// # Errors
+    ///
+    /// Returns "changed while being read: size was X, now Y" when it
+    /// changed, or the error of asking for its metadata.
+    pub fn check(&self, read: Option<u64>) -> io::Result<()> {
+        let now = self.file.metadata()?;
+        let size_moved = now.len() != self.len;
+        if size_moved || read.is_some_and(|n| n != self.len) {
+            let why = format!("size was {}, now {}", self.len, now.len());
+            return Err(changed(&why));
+        }
+        if now.modified().ok() != self.modified {
+            let why = format!("modified again, size still {}", self.len);
+            return Err(changed(&why));
+        }
+        Ok(())
+    }
+}
+
+/// Returns the error of an input that changed while it was read.
+fn changed(why: &str) -> io::Error {
+    io::Error::other(format!("changed while being read: {why}"))
+}
+
+/// A regular file read with read(): at its end, the file is checked
+/// against what it was when opened, and a change is the read's error.
+struct Watched {
+    watch: Watch,
+    read: u64,
+}
+
+impl Read for Watched {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = (&self.watch.file).read(buf)?;
+        self.read += n as u64;
+        if n == 0 && !buf.is_empty() {
+            self.watch.check(Some(self.read))?;
+        }
+        Ok(n)
+    }
 }
 
 /// An input read as a stream, decompressed if it was compressed.
@@ -209,42 +423,79 @@ impl Stream {
     }
 }
 
-/// Opens a file for sweeping, read-only: compressed files (recognised by
+/// Opens a file for sweeping, read-only and, where the system allows,
+/// without updating its access time. Compressed files (recognised by
 /// their magic bytes, whatever their name) and anything that is not a
 /// regular file are streamed; plain regular files are mapped when large
-/// enough, read otherwise.
+/// enough and left unmodified for [`QUIET_FOR`], streamed otherwise. A
+/// regular file that changes while it is read is reported as changed,
+/// as the stream's last error or by the [`Watch`] of a mapped file.
 ///
 /// # Errors
 ///
 /// Returns the error of opening the file or reading its first bytes.
 pub fn open(path: &Path) -> io::Result<Opened> {
-    let mut file = File::open(path)?;
+    let mut file = open_read_only(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Stream::new(file).map(Opened::Stream);
     }
     let mut head = [0; compress::MAGIC_LEN];
     let got = compress::read_head(&mut file, &mut head)?;
-    if Format::detect(&head[..got]).is_some() {
-        file.seek(SeekFrom::Start(0))?;
-        return Stream::new(file).map(Opened::Stream);
-    }
-    if meta.len() >= MAP_THRESHOLD {
-        // SAFETY: the map is read-only and private to this process. If
-        // another process truncates the file while it is mapped, reading
-        // the lost pages raises SIGBUS; inputs being written to are not
-        // yet detected and read with read() instead.
-        if let Ok(m) = unsafe { Mmap::map(&file) } {
-            #[cfg(unix)]
-            let _ = m.advise(memmap2::Advice::Sequential);
-            return Ok(Opened::Whole(Bytes::Mapped(m)));
+    let plain = Format::detect(&head[..got]).is_none();
+    if plain && meta.len() >= MAP_THRESHOLD && unmodified_lately(&meta) {
+        if let Some(bytes) = map(&file) {
+            let watch = Watch::new(file, &meta);
+            return Ok(Opened::Mapped(Mapped { bytes, watch }));
         }
-        // Some file systems cannot map: fall back to reading.
     }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    buf.extend_from_slice(&head[..got]);
-    file.read_to_end(&mut buf)?;
-    Ok(Opened::Whole(Bytes::Owned(buf)))
+    file.seek(SeekFrom::Start(0))?;
+    let watched = Watched { watch: Watch::new(file, &meta), read: 0 };
+    Stream::new(watched).map(Opened::Stream)
+}
+
+/// Whether a file was last modified at least [`QUIET_FOR`] ago. A time
+/// in the future, or none, counts as recent.
+fn unmodified_lately(meta: &Metadata) -> bool {
+    let Ok(modified) = meta.modified() else { return false };
+    SystemTime::now()
+        .duration_since(modified)
+        .is_ok_and(|age| age >= QUIET_FOR)
+}
+
+/// Maps a file read-only; `None` where the file system cannot.
+fn map(file: &File) -> Option<Bytes> {
+    // SAFETY: the map is read-only and private to this process, and only
+    // files unmodified for QUIET_FOR are mapped, so a live log is read
+    // with read() instead. The remaining risk: if another process
+    // truncates a file that had been left alone that long while it is
+    // mapped here, reading the lost pages raises SIGBUS and ends the
+    // process. A change that does not shrink the file is caught by the
+    // Watch check after the sweep of the file.
+    let m = unsafe { Mmap::map(file) }.ok()?;
+    #[cfg(unix)]
+    let _ = m.advise(memmap2::Advice::Sequential);
+    Some(Bytes::Mapped(m))
+}
+
+/// Opens a file read-only. On Linux it asks for `O_NOATIME`, so reading
+/// does not update the access time, and falls back quietly to a plain
+/// open where that is not permitted (a file owned by another user, when
+/// not root).
+fn open_read_only(path: &Path) -> io::Result<File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        /// `O_NOATIME` from Linux's `fcntl.h`.
+        const O_NOATIME: i32 = 0o1000000;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true).custom_flags(O_NOATIME);
+        match opts.open(path) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {}
+            other => return other,
+        }
+    }
+    File::open(path)
 }
 
 /// Returns where to end a chunk that should end near `target`, within
@@ -389,6 +640,146 @@ mod tests {
         let chunks = collect(&data, 4, 8);
         assert_eq!(chunks.concat(), data);
         assert!(chunks.iter().all(|c| c.len() <= 4 + 8), "{chunks:?}");
+    }
+
+    /// Writes `len` bytes of log lines, each naming an address, as
+    /// `name` in `dir`; returns the path and the bytes.
+    fn log_file(dir: &Path, name: &str, len: usize) -> (PathBuf, Vec<u8>) {
+        let data: Vec<u8> = b"conn from 192.0.2.1\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(len)
+            .collect();
+        let path = dir.join(name);
+        std::fs::write(&path, &data).unwrap();
+        (path, data)
+    }
+
+    /// Sets a file's modification time to `age` ago.
+    fn age(path: &Path, age: Duration) {
+        let f = File::options().write(true).open(path).unwrap();
+        let then = SystemTime::now() - age;
+        f.set_times(std::fs::FileTimes::new().set_modified(then)).unwrap();
+    }
+
+    fn is_mapped(path: &Path) -> bool {
+        matches!(open(path).unwrap(), Opened::Mapped(_))
+    }
+
+    #[test]
+    fn only_large_files_left_alone_for_a_while_are_mapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let (live, _) = log_file(dir.path(), "live.log", 300_000);
+        let (old, _) = log_file(dir.path(), "old.log", 300_000);
+        let (small, _) = log_file(dir.path(), "small.log", 1000);
+        let (future, _) = log_file(dir.path(), "future.log", 300_000);
+        age(&old, QUIET_FOR + Duration::from_secs(60));
+        age(&small, Duration::from_secs(3600));
+        let f = File::options().write(true).open(&future).unwrap();
+        let ahead = SystemTime::now() + Duration::from_secs(3600);
+        f.set_times(std::fs::FileTimes::new().set_modified(ahead)).unwrap();
+        // Just written: read, so that a truncation cannot crash the sweep.
+        assert!(!is_mapped(&live));
+        assert!(is_mapped(&old));
+        assert!(!is_mapped(&small));
+        assert!(!is_mapped(&future));
+        age(&live, QUIET_FOR - Duration::from_secs(60));
+        assert!(!is_mapped(&live));
+    }
+
+    /// Reads `stream` into chunks of 64 KiB, calling `between` after the
+    /// second; returns the bytes read and the error that ended the read.
+    fn read_with(
+        stream: Stream,
+        between: impl FnOnce(),
+    ) -> (Vec<u8>, Option<io::Error>) {
+        let mut chunks = StreamChunks::new(stream.reader, 65_536, 1 << 20);
+        let mut got = Vec::new();
+        for _ in 0..2 {
+            got.extend_from_slice(
+                chunks.next_chunk().unwrap().unwrap().data(),
+            );
+        }
+        between();
+        let mut error = None;
+        loop {
+            match chunks.next_chunk() {
+                Ok(Some(c)) => got.extend_from_slice(c.data()),
+                Ok(None) => return (got, error),
+                Err(e) => error = Some(e),
+            }
+        }
+    }
+
+    fn stream(path: &Path) -> Stream {
+        match open(path).unwrap() {
+            Opened::Stream(s) => s,
+            Opened::Mapped(_) => panic!("{} was mapped", path.display()),
+        }
+    }
+
+    #[test]
+    fn a_file_truncated_while_read_is_changed_and_keeps_what_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, data) = log_file(dir.path(), "t.log", 1 << 20);
+        let truncate = || {
+            let f = File::options().write(true).open(&path).unwrap();
+            f.set_len(0).unwrap();
+        };
+        let (got, error) = read_with(stream(&path), truncate);
+        // The format sniff's 6 bytes and two reads of 64 KiB were made
+        // before the truncation: all kept.
+        assert_eq!(got.len(), 6 + 131_072);
+        assert_eq!(got, data[..6 + 131_072]);
+        assert_eq!(
+            error.expect("a change is an error").to_string(),
+            "changed while being read: size was 1048576, now 0"
+        );
+    }
+
+    #[test]
+    fn a_file_that_grows_while_read_is_changed_and_read_to_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut data) = log_file(dir.path(), "g.log", 300_000);
+        let append = || {
+            let mut f = File::options().append(true).open(&path).unwrap();
+            std::io::Write::write_all(&mut f, b"late 192.0.2.1\n").unwrap();
+        };
+        let (got, error) = read_with(stream(&path), append);
+        data.extend_from_slice(b"late 192.0.2.1\n");
+        assert_eq!(got, data);
+        assert_eq!(
+            error.expect("a change is an error").to_string(),
+            "changed while being read: size was 300000, now 300015"
+        );
+    }
+
+    #[test]
+    fn an_unchanged_file_reads_without_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, data) = log_file(dir.path(), "q.log", 300_000);
+        let (got, error) = read_with(stream(&path), || {});
+        assert_eq!(got, data);
+        assert!(error.is_none(), "{error:?}");
+    }
+
+    #[test]
+    fn a_mapped_file_that_grew_fails_its_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, _) = log_file(dir.path(), "m.log", 300_000);
+        age(&path, QUIET_FOR * 2);
+        let Opened::Mapped(m) = open(&path).unwrap() else {
+            panic!("an old large file is mapped")
+        };
+        assert_eq!(m.bytes.len(), 300_000);
+        m.watch.check(None).unwrap();
+        let mut f = File::options().append(true).open(&path).unwrap();
+        std::io::Write::write_all(&mut f, b"x\n").unwrap();
+        assert_eq!(
+            m.watch.check(None).unwrap_err().to_string(),
+            "changed while being read: size was 300000, now 300002"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::matcher::{Matcher, RawHit};
 use compress::Format;
 use feed::{Feed, Feeder};
-use input::{Chunk, Input};
+use input::{Chunk, Input, Watch};
 
 /// Tuning for a sweep.
 #[derive(Clone, Debug)]
@@ -184,7 +184,7 @@ impl<'m> Sweeper<'m> {
                 Ok(feed) => self.add(i, feed, &mut batch, inputs, sink)?,
                 Err(e) => {
                     batch.started(i, None);
-                    batch.finished(i, Some(e));
+                    batch.finished(i, Some(e), None);
                 }
             }
             if batch.bytes >= self.opts.batch_bytes {
@@ -204,7 +204,7 @@ impl<'m> Sweeper<'m> {
         sink: &mut dyn Sink,
     ) -> io::Result<()> {
         batch.started(i, feed.compression);
-        let mut error = None;
+        let mut error: Option<io::Error> = None;
         while let Some(item) = self.next_item(&feed, batch, inputs, sink)? {
             match item {
                 Ok(chunk) => batch.push(Unit { input: i, chunk }),
@@ -214,7 +214,7 @@ impl<'m> Sweeper<'m> {
                 self.flush(batch, inputs, sink)?;
             }
         }
-        batch.finished(i, error);
+        batch.finished(i, error, feed.watch);
         Ok(())
     }
 
@@ -274,7 +274,10 @@ impl<'m> Sweeper<'m> {
                     )?;
                     unit.chunk.release();
                 }
-                Event::Finished(i, err) => {
+                Event::Finished(i, err, watch) => {
+                    // Every chunk of the input is matched by now: a mapped
+                    // file is checked for changes at the end of its sweep.
+                    let err = err.or_else(|| watch?.check(None).err());
                     let p = &batch.progress.1;
                     let mut stats = p.stats.clone();
                     if !p.last_ended_line && stats.bytes > 0 {
@@ -327,7 +330,7 @@ impl<'m> Sweeper<'m> {
 enum Event {
     Started(usize, Option<Format>),
     Unit,
-    Finished(usize, Option<io::Error>),
+    Finished(usize, Option<io::Error>, Option<Watch>),
 }
 
 /// Units waiting to be matched, and the order of events around them.
@@ -353,8 +356,13 @@ impl Batch {
         self.events.push(Event::Unit);
     }
 
-    fn finished(&mut self, i: usize, err: Option<io::Error>) {
+    fn finished(
+        &mut self,
+        i: usize,
+        err: Option<io::Error>,
+        watch: Option<Watch>,
+    ) {
         self.bytes += 4096;
-        self.events.push(Event::Finished(i, err));
+        self.events.push(Event::Finished(i, err, watch));
     }
 }

@@ -6,6 +6,8 @@
 mod bench_kit;
 mod compressed;
 mod corpus_sweep;
+mod inputs;
 mod load_corpus;
 mod prop;
+mod records;
 mod rules;
