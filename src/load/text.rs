@@ -39,31 +39,74 @@ const HEADER_WORDS: &[&str] = &[
 /// Reads a plain list, reporting each line's first field.
 pub fn read(r: &mut Reader<'_>, text: &str) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Lines are sorted into values and problems first, so the values can
+    // be classified on every core; everything is then reported in line
+    // order.
+    let mut steps = Vec::new();
+    let mut values = Vec::new();
     for (i, line) in text.lines().enumerate() {
         // Text pasted from documents may break lines with U+2028/U+2029;
         // each part is a line of its own, under the physical line number.
         let mut rest = Some(line);
         while let Some(part) = next_part(&mut rest) {
             let at = Locator::Line(i as u64 + 1);
-            if let Some((kind, value)) = labelled_hash(part) {
-                r.exact(value, kind, at);
-                continue;
+            if let Some(step) = classify_line(part, at, &mut values) {
+                steps.push(step);
             }
-            let Some(field) = first_field(part) else { continue };
-            if is_header_word(field) && is_header_row(part) {
-                continue;
-            }
-            if let Some(sign) = regex_sign(field) {
-                let msg = format!(
-                    "{field:?} looks like a regular expression ({sign}), not \
-                     a literal indicator; regular expressions are not swept for"
-                );
-                r.error(Some(at), msg);
-                continue;
-            }
-            r.value(field, at);
         }
     }
+    let mut values = values.into_iter();
+    let mut pending = Vec::new();
+    for step in steps {
+        match step {
+            Step::Value => pending.push(values.next().expect("one a step")),
+            other => {
+                r.values(std::mem::take(&mut pending));
+                match other {
+                    Step::Exact(value, kind, at) => {
+                        r.exact(value, kind, at);
+                    }
+                    Step::Error(at, msg) => r.error(Some(at), msg),
+                    Step::Value => unreachable!("handled above"),
+                }
+            }
+        }
+    }
+    r.values(pending);
+}
+
+/// What a line of a plain list holds, in line order.
+enum Step<'t> {
+    /// The next untyped value (kept apart, to be classified in bulk).
+    Value,
+    /// A value labelled with its hash kind.
+    Exact(&'t str, Kind, Locator),
+    /// A line that cannot be a value, and why.
+    Error(Locator, String),
+}
+
+/// Sorts one line: nothing for blanks, comments and header rows.
+fn classify_line<'t>(
+    part: &'t str,
+    at: Locator,
+    values: &mut Vec<(&'t str, Locator)>,
+) -> Option<Step<'t>> {
+    if let Some((kind, value)) = labelled_hash(part) {
+        return Some(Step::Exact(value, kind, at));
+    }
+    let field = first_field(part)?;
+    if is_header_word(field) && is_header_row(part) {
+        return None;
+    }
+    if let Some(sign) = regex_sign(field) {
+        let msg = format!(
+            "{field:?} looks like a regular expression ({sign}), not a \
+             literal indicator; regular expressions are not swept for"
+        );
+        return Some(Step::Error(at, msg));
+    }
+    values.push((field, at));
+    Some(Step::Value)
 }
 
 /// Takes the next part of a line split at U+2028/U+2029. Both start with
@@ -205,13 +248,18 @@ fn is_header_row(line: &str) -> bool {
 fn labelled_hash(line: &str) -> Option<(Kind, &str)> {
     let line = line.trim_start();
     let (label, rest) = line.split_once(':')?;
-    let kind = match label.trim_end().to_ascii_lowercase().as_str() {
-        "md5" => Kind::Md5,
-        "sha1" | "sha-1" => Kind::Sha1,
-        "sha256" | "sha-256" => Kind::Sha256,
-        "sha512" | "sha-512" => Kind::Sha512,
-        _ => return None,
-    };
+    const LABELS: [(&str, Kind); 7] = [
+        ("md5", Kind::Md5),
+        ("sha1", Kind::Sha1),
+        ("sha-1", Kind::Sha1),
+        ("sha256", Kind::Sha256),
+        ("sha-256", Kind::Sha256),
+        ("sha512", Kind::Sha512),
+        ("sha-512", Kind::Sha512),
+    ];
+    let label = label.trim_end();
+    let (_, kind) =
+        *LABELS.iter().find(|(name, _)| name.eq_ignore_ascii_case(label))?;
     let value = rest.trim_start();
     let end = value
         .find(|c: char| c.is_whitespace() || c == ',' || c == ';')

@@ -63,28 +63,13 @@ pub struct Matcher {
 impl Matcher {
     /// Compiles `set`.
     pub fn new(set: &IndicatorSet) -> Matcher {
-        let mut addr = addr::Addresses::default();
-        let mut names = names::Names::default();
-        let mut digests = digest::Digests::default();
-        let mut lits = literal::Builder::default();
-        for (id, ind) in set.iter() {
-            match &ind.value {
-                Value::Ipv4(a, port) => addr.add_v4(*a, *port, id),
-                Value::Ipv6(a, port) => addr.add_v6(*a, *port, id),
-                Value::Cidr(net) => addr.add_net(*net, id),
-                Value::Domain(d) => names.add_domain(d, id),
-                Value::Url(u) => names.add_url(u, id),
-                Value::Email(e) => names.add_email(e, id),
-                Value::Hash(h) => digests.add(h, id),
-                Value::Filename(f) => {
-                    if !names.add_file_name(f, id) {
-                        lits.add_file_name(f, id);
-                    }
-                }
-                Value::String(s) => lits.add_string(s, id),
-            }
-        }
-        Matcher { addr, names, digests, literals: lits.build() }
+        // The three kinds of table are independent: build them side by
+        // side (a million indicators take a second on one core).
+        let ((addr, digests), (names, literals)) = rayon::join(
+            || rayon::join(|| addresses(set), || digests(set)),
+            || names_and_literals(set),
+        );
+        Matcher { addr, names, digests, literals }
     }
 
     /// Appends every indicator found in `hay` to `out`, in no particular
@@ -151,6 +136,49 @@ impl Matcher {
         }
         end
     }
+}
+
+fn addresses(set: &IndicatorSet) -> addr::Addresses {
+    let mut addr = addr::Addresses::default();
+    for (id, ind) in set.iter() {
+        match &ind.value {
+            Value::Ipv4(a, port) => addr.add_v4(*a, *port, id),
+            Value::Ipv6(a, port) => addr.add_v6(*a, *port, id),
+            Value::Cidr(net) => addr.add_net(*net, id),
+            _ => {}
+        }
+    }
+    addr
+}
+
+fn digests(set: &IndicatorSet) -> digest::Digests {
+    let mut digests = digest::Digests::default();
+    for (id, ind) in set.iter() {
+        if let Value::Hash(h) = &ind.value {
+            digests.add(h, id);
+        }
+    }
+    digests
+}
+
+fn names_and_literals(
+    set: &IndicatorSet,
+) -> (names::Names, Option<literal::Literals>) {
+    let mut names = names::Names::default();
+    let mut lits = literal::Builder::default();
+    for (id, ind) in set.iter() {
+        match &ind.value {
+            Value::Domain(d) => names.add_domain(d, id),
+            Value::Url(u) => names.add_url(u, id),
+            Value::Email(e) => names.add_email(e, id),
+            Value::Filename(f) if !names.add_file_name(f, id) => {
+                lits.add_file_name(f, id);
+            }
+            Value::String(s) => lits.add_string(s, id),
+            _ => {}
+        }
+    }
+    (names, lits.build())
 }
 
 #[cfg(test)]
