@@ -28,6 +28,16 @@ const URL: u8 = 2;
 const EMAIL: u8 = 4;
 const FILE: u8 = 8;
 
+/// Returns the bit of `label` in `Names::label_bits`: its length (up to
+/// 15) and its first and last bytes, folded so that case does not count.
+#[inline]
+fn label_bit(label: &[u8]) -> usize {
+    let fold = |b: u8| usize::from((b | 0x20) & 31);
+    let len = label.len().min(15);
+    let (first, last) = (label[0], label[label.len() - 1]);
+    len << 10 | fold(first) << 5 | fold(last)
+}
+
 /// Returns the last dot-separated label of `name`.
 fn last_label(name: &[u8]) -> &[u8] {
     name.rsplit(|b| *b == b'.').next().unwrap_or(name)
@@ -44,6 +54,10 @@ pub struct Names {
     /// indicator, with which kinds use them: a token whose last label is
     /// not here holds no name indicator, which one probe tells.
     labels: Map<Box<[u8]>, u8>,
+    /// A bit per (length, first letter, last letter) of those labels:
+    /// one probe of this small table turns most tokens away before
+    /// their label is lower-cased and hashed.
+    label_bits: Box<[u64; 256]>,
     urls: Map<Box<[u8]>, Vec<Url>>,
     /// E-mail domain → (local part, id).
     emails: Map<Box<[u8]>, Vec<LocalPart>>,
@@ -58,6 +72,7 @@ impl Default for Names {
         Names {
             domains: new_map(),
             labels: new_map(),
+            label_bits: Box::new([0; 256]),
             urls: new_map(),
             emails: new_map(),
             files: new_map(),
@@ -74,8 +89,13 @@ impl Names {
     }
 
     fn label(&mut self, label: &[u8], kind: u8) {
+        if label.is_empty() {
+            return;
+        }
         let key = label.to_ascii_lowercase().into_boxed_slice();
         *self.labels.entry(key).or_default() |= kind;
+        let bit = label_bit(label);
+        self.label_bits[bit / 64] |= 1 << (bit % 64);
     }
 
     pub fn add_url(&mut self, u: &UrlValue, id: u32) {
@@ -146,6 +166,10 @@ impl Names {
         let label = &hay[start + dot + 1..e];
         let mut lower = [0u8; 64];
         if label.is_empty() || label.len() > lower.len() {
+            return;
+        }
+        let bit = label_bit(label);
+        if self.label_bits[bit / 64] & (1 << (bit % 64)) == 0 {
             return;
         }
         let lower = &mut lower[..label.len()];
