@@ -425,25 +425,40 @@ fn ceil_char(text: &[u8], mut i: usize) -> usize {
 fn json_str(out: &mut Vec<u8>, s: &str) {
     use std::io::Write as _;
     out.push(b'"');
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    // Runs of printable ASCII, most of any log line, are copied whole.
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+            i += 1;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is on a char boundary");
+        let len = c.len_utf8();
+        if b >= 0x80 && !sanitize::is_unsafe(c) {
+            i += len;
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
         match c {
             '"' => out.extend_from_slice(b"\\\""),
             '\\' => out.extend_from_slice(b"\\\\"),
             '\n' => out.extend_from_slice(b"\\n"),
             '\r' => out.extend_from_slice(b"\\r"),
             '\t' => out.extend_from_slice(b"\\t"),
-            c if sanitize::is_unsafe(c) => {
+            c => {
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
                     let _ = write!(out, "\\u{u:04x}");
                 }
             }
-            c => {
-                let mut b = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
-            }
         }
+        i += len;
+        start = i;
     }
+    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 
