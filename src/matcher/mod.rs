@@ -171,8 +171,13 @@ fn names_and_literals(
             Value::Domain(d) => names.add_domain(d, id),
             Value::Url(u) => names.add_url(u, id),
             Value::Email(e) => names.add_email(e, id),
-            Value::Filename(f) if !names.add_file_name(f, id) => {
-                lits.add_file_name(f, id);
+            Value::Filename(f) => {
+                // Host-shaped names are found through host tokens; the
+                // others need the automaton.
+                let taken = names.add_file_name(f, id);
+                if !taken {
+                    lits.add_file_name(f, id);
+                }
             }
             Value::String(s) => lits.add_string(s, id),
             _ => {}
