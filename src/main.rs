@@ -260,26 +260,7 @@ fn print_summary(
             failures
         ),
     );
-    if !s.compressed.is_empty() {
-        let formats: Vec<String> =
-            s.compressed.iter().map(|(f, n)| format!("{f} {n}")).collect();
-        say(
-            quiet,
-            &format!(
-                "{} compressed inputs ({})",
-                s.total_compressed(),
-                formats.join(", ")
-            ),
-        );
-    }
-    if !s.binary.is_empty() {
-        say(
-            quiet,
-            &format!(
-                "{} binary inputs (NUL bytes; swept as bytes): {}",
-                s.binary.len(),
-                s.binary.join(", ")
-            ),
-        );
+    for note in s.notes() {
+        say(quiet, &note);
     }
 }

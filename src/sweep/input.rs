@@ -19,6 +19,8 @@ use std::time::{Duration, SystemTime};
 use memmap2::Mmap;
 
 use super::compress::{self, Decoder, Format};
+use super::content::{self, Content, Peeked};
+use super::utf16;
 
 /// One input as the user named it, or as a folder walk found it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +29,13 @@ pub enum Input {
     File(PathBuf),
     /// Standard input (`-`).
     Stdin,
+    /// A member of a tar archive, found while the archive is swept.
+    Member {
+        /// The archive's name, as [`Input::name`] gives it.
+        archive: String,
+        /// The member's path within the archive.
+        member: String,
+    },
 }
 
 impl Input {
@@ -35,6 +44,7 @@ impl Input {
         match self {
             Input::File(p) => p.display().to_string(),
             Input::Stdin => "-".to_string(),
+            Input::Member { archive, member } => format!("{archive}:{member}"),
         }
     }
 }
@@ -324,10 +334,10 @@ pub const QUIET_FOR: Duration = Duration::from_secs(5 * 60);
 pub enum Opened {
     /// A plain regular file left alone for [`QUIET_FOR`], memory-mapped.
     Mapped(Mapped),
-    /// Something to read as a stream: a compressed file, a plain file
-    /// that is small or recently modified, a FIFO, a device, a socket,
-    /// standard input.
-    Stream(Stream),
+    /// Something to read as a stream: a compressed file, a tar archive,
+    /// UTF-16 text, a plain file that is small or recently modified, a
+    /// FIFO, a device, a socket, standard input.
+    Stream(Stream<'static>),
 }
 
 /// A memory-mapped file and what it looked like when it was opened.
@@ -398,35 +408,48 @@ impl Read for Watched {
     }
 }
 
-/// An input read as a stream, decompressed if it was compressed.
-pub struct Stream {
-    /// The (decompressed) bytes.
-    pub reader: Box<dyn Read + Send>,
+/// An input read as a stream, decompressed if it was compressed, and
+/// decoded to UTF-8 if it was UTF-16.
+pub struct Stream<'a> {
+    /// The (decompressed, decoded) bytes; for a tar archive, the whole
+    /// archive.
+    pub reader: Box<dyn Read + 'a>,
     /// The compression recognised, if any.
     pub compression: Option<Format>,
+    /// What the (decompressed) stream holds.
+    pub content: Content,
 }
 
-impl Stream {
+impl<'a> Stream<'a> {
     /// Creates a stream over `reader`, decompressing it if its first bytes
-    /// announce a format the sweep reads.
+    /// announce a format the sweep reads, then decoding it if it is
+    /// UTF-16 text with a byte-order mark.
     ///
     /// # Errors
     ///
-    /// Returns the error of reading those first bytes.
-    pub fn new<R: Read + Send + 'static>(reader: R) -> io::Result<Stream> {
+    /// Returns the error of reading the first bytes of `reader`; a later
+    /// error comes from the stream's reader in its place.
+    pub fn new<R: Read + 'a>(reader: R) -> io::Result<Stream<'a>> {
         let (compression, reader) = compress::sniff(reader)?;
-        let reader: Box<dyn Read + Send> = match compression {
+        let reader: Box<dyn Read + 'a> = match compression {
             Some(f) => Box::new(Decoder::new(f, reader)),
             None => Box::new(reader),
         };
-        Ok(Stream { reader, compression })
+        let (content, reader) = Peeked::new(reader);
+        let reader: Box<dyn Read + 'a> = match content {
+            Content::Utf16(order) => {
+                Box::new(utf16::Decoder::new(reader, order))
+            }
+            _ => Box::new(reader),
+        };
+        Ok(Stream { reader, compression, content })
     }
 }
 
 /// Opens a file for sweeping, read-only and, where the system allows,
 /// without updating its access time. Compressed files (recognised by
-/// their magic bytes, whatever their name) and anything that is not a
-/// regular file are streamed; plain regular files are mapped when large
+/// their magic bytes, whatever their name), tar archives, UTF-16 text
+/// and anything that is not a regular file are streamed; plain regular files are mapped when large
 /// enough and left unmodified for [`QUIET_FOR`], streamed otherwise. A
 /// regular file that changes while it is read is reported as changed,
 /// as the stream's last error or by the [`Watch`] of a mapped file.
@@ -440,9 +463,11 @@ pub fn open(path: &Path) -> io::Result<Opened> {
     if !meta.is_file() {
         return Stream::new(file).map(Opened::Stream);
     }
-    let mut head = [0; compress::MAGIC_LEN];
+    let mut head = [0; content::HEAD_LEN];
     let got = compress::read_head(&mut file, &mut head)?;
-    let plain = Format::detect(&head[..got]).is_none();
+    let head = &head[..got];
+    let plain = Format::detect(head).is_none()
+        && Content::detect(head) == Content::Bytes;
     if plain && meta.len() >= MAP_THRESHOLD && unmodified_lately(&meta) {
         if let Some(bytes) = map(&file) {
             let watch = Watch::new(file, &meta);
@@ -691,7 +716,7 @@ mod tests {
     /// Reads `stream` into chunks of 64 KiB, calling `between` after the
     /// second; returns the bytes read and the error that ended the read.
     fn read_with(
-        stream: Stream,
+        stream: Stream<'static>,
         between: impl FnOnce(),
     ) -> (Vec<u8>, Option<io::Error>) {
         let mut chunks = StreamChunks::new(stream.reader, 65_536, 1 << 20);
@@ -712,7 +737,7 @@ mod tests {
         }
     }
 
-    fn stream(path: &Path) -> Stream {
+    fn stream(path: &Path) -> Stream<'static> {
         match open(path).unwrap() {
             Opened::Stream(s) => s,
             Opened::Mapped(_) => panic!("{} was mapped", path.display()),
@@ -728,10 +753,11 @@ mod tests {
             f.set_len(0).unwrap();
         };
         let (got, error) = read_with(stream(&path), truncate);
-        // The format sniff's 6 bytes and two reads of 64 KiB were made
-        // before the truncation: all kept.
-        assert_eq!(got.len(), 6 + 131_072);
-        assert_eq!(got, data[..6 + 131_072]);
+        // The content sniff's 512 bytes (the format sniff's 6 among
+        // them) and two reads of 64 KiB were made before the truncation:
+        // all kept.
+        assert_eq!(got.len(), 512 + 131_072);
+        assert_eq!(got, data[..512 + 131_072]);
         assert_eq!(
             error.expect("a change is an error").to_string(),
             "changed while being read: size was 1048576, now 0"
