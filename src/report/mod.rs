@@ -9,6 +9,7 @@ pub mod sanitize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use crate::indicator::Kind;
 use crate::load::{Loaded, Problem, Severity};
@@ -160,6 +161,60 @@ impl fmt::Display for Failures {
         }
         Ok(())
     }
+}
+
+/// Returns notes on what a walk met besides files to sweep, one a line:
+/// files reached twice, symbolic links not followed, link loops, and
+/// FIFOs, sockets or devices skipped. Paths that failed are not among
+/// them: those are errors.
+pub fn walk_notes(walk: &WalkReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (dup, first) in &walk.duplicates {
+        notes.push(if dup == first {
+            format!("{}: given twice, swept once", dup.display())
+        } else {
+            let (dup, first) = (dup.display(), first.display());
+            format!("{dup}: same file as {first}, swept once")
+        });
+    }
+    let skipped: [(&[PathBuf], &str, &str); 3] = [
+        (
+            &walk.symlinks_skipped,
+            "symbolic link inside folders not followed",
+            "symbolic links inside folders not followed",
+        ),
+        (
+            &walk.loops,
+            "symbolic link loop not followed (a link back to a folder \
+             being walked)",
+            "symbolic link loops not followed (links back to folders \
+             being walked)",
+        ),
+        (
+            &walk.special_skipped,
+            "FIFO, socket or device inside folders skipped",
+            "FIFOs, sockets or devices inside folders skipped",
+        ),
+    ];
+    for (paths, one, many) in skipped {
+        if !paths.is_empty() {
+            let shown: Vec<String> = paths
+                .iter()
+                .take(NAMES_SHOWN)
+                .map(|p| p.display().to_string())
+                .collect();
+            let more = paths.len().saturating_sub(NAMES_SHOWN);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            let n = paths.len();
+            let what = plural(n, one, many);
+            notes.push(format!("{n} {what}: {}{more}", shown.join(", ")));
+        }
+    }
+    notes
 }
 
 /// How many names a summary line lists before it only counts the rest.

@@ -15,6 +15,7 @@ pub mod compress;
 pub mod content;
 mod feed;
 pub mod input;
+pub mod select;
 pub mod utf16;
 
 use std::io;

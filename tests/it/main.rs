@@ -12,3 +12,4 @@ mod load_corpus;
 mod prop;
 mod records;
 mod rules;
+mod select;
