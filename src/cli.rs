@@ -30,8 +30,39 @@ pub enum Command {
 pub struct SweepArgs {
     /// Files, folders (walked recursively, sorted) or `-` for standard
     /// input.
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "files_from")]
     pub paths: Vec<PathBuf>,
+
+    /// Also sweep the paths listed in FILE, one a line (`-` reads the
+    /// list from standard input, which then cannot be an input too).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// The --files-from list is separated by NUL bytes, as `find
+    /// -print0` writes it.
+    #[arg(short = '0', long, requires = "files_from")]
+    pub null: bool,
+
+    /// In folder walks, sweep only files whose path relative to the
+    /// folder, or whose name, matches PATTERN (`*`, `?`, `**`, `[abc]`;
+    /// `*` stops at `/`); repeat for more.
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Vec<String>,
+
+    /// In folder walks, skip files and folders whose relative path or
+    /// name matches PATTERN; repeat for more. Wins over --glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+
+    /// In folder walks, go at most N levels down: 1 sweeps only the
+    /// folder's own files.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+
+    /// In folder walks, follow symbolic links; a link back to a folder
+    /// being walked is a loop, named and not followed.
+    #[arg(long)]
+    pub follow: bool,
 
     /// Indicator file or folder (any supported format, detected by
     /// content); repeat for more. Without it, the bundled sets are used.

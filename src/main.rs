@@ -6,6 +6,7 @@ mod cli;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -15,6 +16,7 @@ use iocsweep::load::{LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
 use iocsweep::report::{self, Failures, Format, Reporter, Summary, sanitize};
 use iocsweep::sweep::input;
+use iocsweep::sweep::select::{self, Selection};
 use iocsweep::sweep::{self, Sweeper};
 use iocsweep::{bundled, indicator::ParseOptions};
 
@@ -85,8 +87,12 @@ fn bundled_name() -> String {
 fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let started = Instant::now();
     let q = args.quiet;
-    let (inputs, walk) = input::expand(&args.paths);
-    if let Some(clash) = output_clash(args, &walk) {
+    let paths = paths(args)?;
+    let sel =
+        Selection::new(&args.glob, &args.exclude, args.max_depth, args.follow)
+            .map_err(io::Error::other)?;
+    let (inputs, walk) = input::expand(&paths, &sel);
+    if let Some(clash) = output_clash(args, &paths, &walk) {
         say(false, &clash);
         return Ok(2);
     }
@@ -172,42 +178,48 @@ fn report_walk(q: bool, walk: &input::WalkReport) {
     for e in &walk.errors {
         say(false, &format!("{}: {}", e.path.display(), e.error));
     }
-    for (dup, first) in &walk.duplicates {
-        let msg = if dup == first {
-            format!("{}: given twice, swept once", dup.display())
-        } else {
-            let (dup, first) = (dup.display(), first.display());
-            format!("{dup}: same file as {first}, swept once")
-        };
-        say(q, &msg);
+    for note in report::walk_notes(walk) {
+        say(q, &note);
     }
-    if !walk.symlinks_skipped.is_empty() {
-        say(
-            q,
-            &format!(
-                "{} symbolic links inside folders not followed (first: {})",
-                walk.symlinks_skipped.len(),
-                walk.symlinks_skipped[0].display()
-            ),
-        );
+}
+
+/// Returns the paths to sweep: those given, then those listed in the
+/// `--files-from` file.
+fn paths(args: &SweepArgs) -> io::Result<Vec<PathBuf>> {
+    let mut paths = args.paths.clone();
+    let Some(list) = &args.files_from else { return Ok(paths) };
+    let stdin = list.as_os_str() == "-";
+    let listed = if stdin {
+        select::read_list(io::stdin().lock(), args.null)
+    } else {
+        File::open(list).and_then(|f| select::read_list(f, args.null))
+    };
+    let name = list.display();
+    let listed = listed.map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{name}: cannot read the file list: {e}"),
+        )
+    })?;
+    paths.extend(listed);
+    if stdin && paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(io::Error::other(
+            "--files-from -: standard input holds the file list, so it \
+             cannot also be an input (`-`)",
+        ));
     }
-    if !walk.special_skipped.is_empty() {
-        say(
-            q,
-            &format!(
-                "{} FIFOs, sockets or devices inside folders skipped (first: {})",
-                walk.special_skipped.len(),
-                walk.special_skipped[0].display()
-            ),
-        );
-    }
+    Ok(paths)
 }
 
 /// Returns why the output file may not be written, if it is a file the
 /// sweep reads: opening it would destroy that evidence before it is read.
-fn output_clash(args: &SweepArgs, walk: &input::WalkReport) -> Option<String> {
+fn output_clash(
+    args: &SweepArgs,
+    paths: &[PathBuf],
+    walk: &input::WalkReport,
+) -> Option<String> {
     let out = args.output.as_ref()?;
-    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     let (what, path) = input::clash(out, walk, &args.iocs, stdin)?;
     Some(format!(
         "{}: cannot write the output here: it is the same file as the \
@@ -260,26 +272,7 @@ fn print_summary(
             failures
         ),
     );
-    if !s.compressed.is_empty() {
-        let formats: Vec<String> =
-            s.compressed.iter().map(|(f, n)| format!("{f} {n}")).collect();
-        say(
-            quiet,
-            &format!(
-                "{} compressed inputs ({})",
-                s.total_compressed(),
-                formats.join(", ")
-            ),
-        );
-    }
-    if !s.binary.is_empty() {
-        say(
-            quiet,
-            &format!(
-                "{} binary inputs (NUL bytes; swept as bytes): {}",
-                s.binary.len(),
-                s.binary.join(", ")
-            ),
-        );
+    for note in s.notes() {
+        say(quiet, &note);
     }
 }

@@ -9,6 +9,7 @@ pub mod sanitize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use crate::indicator::Kind;
 use crate::load::{Loaded, Problem, Severity};
@@ -43,6 +44,16 @@ pub struct Summary {
     pub binary: Vec<String>,
     /// Compressed inputs, counted by format.
     pub compressed: BTreeMap<&'static str, u64>,
+    /// UTF-16 inputs, decoded before they were swept.
+    pub utf16: Vec<String>,
+    /// Inputs, other than binary ones, holding invalid UTF-8.
+    pub invalid_utf8: Vec<String>,
+    /// Inputs with no bytes, read without error.
+    pub empty: Vec<String>,
+    /// Tar archives whose members were swept, and the members swept.
+    pub archives: u64,
+    /// Members of tar archives swept, each also counted as an input.
+    pub members: u64,
     /// Inputs that failed, with why.
     pub errors: Vec<(String, String)>,
 }
@@ -152,6 +163,123 @@ impl fmt::Display for Failures {
     }
 }
 
+/// Returns notes on what a walk met besides files to sweep, one a line:
+/// files reached twice, symbolic links not followed, link loops, and
+/// FIFOs, sockets or devices skipped. Paths that failed are not among
+/// them: those are errors.
+pub fn walk_notes(walk: &WalkReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (dup, first) in &walk.duplicates {
+        notes.push(if dup == first {
+            format!("{}: given twice, swept once", dup.display())
+        } else {
+            let (dup, first) = (dup.display(), first.display());
+            format!("{dup}: same file as {first}, swept once")
+        });
+    }
+    let skipped: [(&[PathBuf], &str, &str); 3] = [
+        (
+            &walk.symlinks_skipped,
+            "symbolic link inside folders not followed",
+            "symbolic links inside folders not followed",
+        ),
+        (
+            &walk.loops,
+            "symbolic link loop not followed (a link back to a folder \
+             being walked)",
+            "symbolic link loops not followed (links back to folders \
+             being walked)",
+        ),
+        (
+            &walk.special_skipped,
+            "FIFO, socket or device inside folders skipped",
+            "FIFOs, sockets or devices inside folders skipped",
+        ),
+    ];
+    for (paths, one, many) in skipped {
+        if !paths.is_empty() {
+            let shown: Vec<String> = paths
+                .iter()
+                .take(NAMES_SHOWN)
+                .map(|p| p.display().to_string())
+                .collect();
+            let more = paths.len().saturating_sub(NAMES_SHOWN);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            let n = paths.len();
+            let what = plural(n, one, many);
+            notes.push(format!("{n} {what}: {}{more}", shown.join(", ")));
+        }
+    }
+    notes
+}
+
+/// How many names a summary line lists before it only counts the rest.
+const NAMES_SHOWN: usize = 5;
+
+impl Summary {
+    /// Returns the summary's notes after its first line, one a line:
+    /// compressed, tar, binary, UTF-16, invalid UTF-8 and empty inputs,
+    /// each only if there are any.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.compressed.is_empty() {
+            let formats: Vec<String> = self
+                .compressed
+                .iter()
+                .map(|(f, n)| format!("{f} {n}"))
+                .collect();
+            let n = self.total_compressed();
+            notes.push(format!(
+                "{n} compressed inputs ({})",
+                formats.join(", ")
+            ));
+        }
+        if self.archives > 0 {
+            let (a, m) = (self.archives, self.members as usize);
+            let archives = plural(a as usize, "tar archive", "tar archives");
+            let members = plural(m, "member", "members");
+            notes.push(format!(
+                "{a} {archives}: {m} {members} swept as inputs of their own"
+            ));
+        }
+        let lists: [(&[String], &str, &str); 4] = [
+            (&self.binary, "binary input", "(NUL bytes; swept as bytes)"),
+            (&self.utf16, "UTF-16 input", "decoded"),
+            (
+                &self.invalid_utf8,
+                "input",
+                "with invalid UTF-8 (swept as bytes)",
+            ),
+            (&self.empty, "empty input", ""),
+        ];
+        for (names, what, how) in lists {
+            if !names.is_empty() {
+                notes.push(named_list(names, what, how));
+            }
+        }
+        notes
+    }
+}
+
+/// Returns `N what how: a, b, c`, naming the first [`NAMES_SHOWN`] and
+/// counting the rest; `what` is pluralised with an `s`.
+fn named_list(names: &[String], what: &str, how: &str) -> String {
+    let n = names.len();
+    let what = if n == 1 { what.to_string() } else { format!("{what}s") };
+    let how = if how.is_empty() { String::new() } else { format!(" {how}") };
+    let shown = names[..n.min(NAMES_SHOWN)].join(", ");
+    let more = if n > NAMES_SHOWN {
+        format!(" and {} more", n - NAMES_SHOWN)
+    } else {
+        String::new()
+    };
+    format!("{n} {what}{how}: {shown}{more}")
+}
+
 /// Returns `one` if `n` is 1, `many` otherwise.
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
@@ -209,6 +337,7 @@ pub struct Reporter<'s, W: Write> {
     sources: Vec<Option<String>>,
     summary: Summary,
     buf: Vec<u8>,
+    last_archive: Option<String>,
 }
 
 impl<'s, W: Write> Reporter<'s, W> {
@@ -228,6 +357,7 @@ impl<'s, W: Write> Reporter<'s, W> {
             sources: vec![None; set.len()],
             summary: Summary::default(),
             buf: Vec::with_capacity(8192),
+            last_archive: None,
         }
     }
 
@@ -367,6 +497,23 @@ impl<W: Write> Sink for Reporter<'_, W> {
         }
         if let Some(format) = stats.compression {
             *s.compressed.entry(format).or_insert(0) += 1;
+        }
+        if stats.utf16 {
+            s.utf16.push(input.name());
+        }
+        if stats.invalid_utf8 && !stats.binary {
+            s.invalid_utf8.push(input.name());
+        }
+        if stats.bytes == 0 && error.is_none() {
+            s.empty.push(input.name());
+        }
+        if let Input::Member { archive, .. } = input {
+            // An archive's members come one after another.
+            if self.last_archive.as_deref() != Some(archive) {
+                self.last_archive = Some(archive.clone());
+                s.archives += 1;
+            }
+            s.members += 1;
         }
         if let Some(e) = error {
             s.errors.push((input.name(), e.to_string()));

@@ -99,18 +99,18 @@ pub fn read_head<R: Read>(
 
 /// A decompressing reader that names its format and output offset in
 /// its errors.
-pub struct Decoder {
-    inner: Box<dyn Read + Send>,
+pub struct Decoder<'a> {
+    inner: Box<dyn Read + 'a>,
     format: Format,
     produced: u64,
 }
 
-impl Decoder {
+impl<'a> Decoder<'a> {
     /// Creates a decoder of `format` over the compressed bytes `reader`
     /// yields, from their very first byte.
-    pub fn new<R>(format: Format, reader: R) -> Decoder
+    pub fn new<R>(format: Format, reader: R) -> Decoder<'a>
     where
-        R: Read + Send + 'static,
+        R: Read + 'a,
     {
         let buffered = BufReader::with_capacity(INPUT_BUFFER, reader);
         Decoder { inner: open(format, buffered), format, produced: 0 }
@@ -139,7 +139,7 @@ impl Decoder {
     }
 }
 
-impl Read for Decoder {
+impl Read for Decoder<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             match self.inner.read(buf) {
@@ -157,9 +157,9 @@ impl Read for Decoder {
 /// Returns the decoder for `format` over `input`. Every decoder goes on
 /// past the end of a member, stream or frame to the next one, as
 /// concatenated files (pigz, bgzip, appending rotators) need.
-fn open<B>(format: Format, input: B) -> Box<dyn Read + Send>
+fn open<'a, B>(format: Format, input: B) -> Box<dyn Read + 'a>
 where
-    B: BufRead + Send + 'static,
+    B: BufRead + 'a,
 {
     match format {
         Format::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),

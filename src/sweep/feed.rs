@@ -7,24 +7,54 @@
 //! order. Each input's chunks pass through a bounded channel: a reader
 //! that gets too far ahead waits, and memory stays bounded whatever the
 //! size of the inputs.
+//!
+//! A tar archive is one input to the lanes but many to the sweep: its
+//! lane announces each regular member with [`Item::Member`] before the
+//! member's chunks, and ends it with [`Item::MemberEnd`].
 
 use std::io;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
+use std::io::Read;
+
 use super::Options;
+use super::archive::{self, Counted};
 use super::compress::Format;
+use super::content::Content;
 use super::input::{
     self, Bytes, Chunk, Input, Opened, Stream, StreamChunks, Watch,
 };
+
+/// What a lane sends about one input, in order.
+pub(super) enum Item {
+    /// The next piece of the input, or of the current member.
+    Chunk(Chunk),
+    /// A member of a tar archive begins.
+    Member {
+        /// Its path in the archive.
+        name: String,
+        /// The compression of the member itself, if any.
+        compression: Option<Format>,
+        /// Whether it is UTF-16 text, decoded.
+        utf16: bool,
+    },
+    /// The current member is done.
+    MemberEnd,
+    /// Reading failed: of the current member if one is open, else of
+    /// the input. Nothing of the input follows but [`Item::MemberEnd`].
+    Error(io::Error),
+}
 
 /// An input opened by its lane, its chunks on the way.
 pub(super) struct Feed {
     /// The compression recognised, if any.
     pub compression: Option<Format>,
+    /// What the (decompressed) input holds.
+    pub content: Content,
     /// The chunks in order; an error, if any, comes last.
-    pub chunks: Receiver<io::Result<Chunk>>,
+    pub chunks: Receiver<Item>,
     /// For a mapped file, what tells once it is swept whether it changed
     /// meanwhile.
     pub watch: Option<Watch>,
@@ -41,7 +71,7 @@ enum Source {
     /// A mapped file, cut in place.
     Mapped(Bytes),
     /// A stream, read into owned chunks.
-    Stream(Stream),
+    Stream(Stream<'static>),
 }
 
 /// What a lane needs to know.
@@ -113,18 +143,25 @@ impl Lane {
                 },
             };
             let (tx, chunks) = sync_channel(self.depth);
-            let (compression, watch, source) = match opened {
-                Opened::Stream(s) => (s.compression, None, Source::Stream(s)),
+            let (compression, content, watch, source) = match opened {
+                Opened::Stream(s) => {
+                    (s.compression, s.content, None, Source::Stream(s))
+                }
                 Opened::Mapped(m) => {
-                    (None, Some(m.watch), Source::Mapped(m.bytes))
+                    let source = Source::Mapped(m.bytes);
+                    (None, Content::Bytes, Some(m.watch), source)
                 }
             };
-            if out.send(Ok(Feed { compression, chunks, watch })).is_err() {
+            let feed = Feed { compression, content, chunks, watch };
+            if out.send(Ok(feed)).is_err() {
                 return;
             }
             let sent = match source {
                 Source::Mapped(bytes) => self.cut(Arc::new(bytes), &tx),
-                Source::Stream(s) => self.stream(s, &tx),
+                Source::Stream(s) if s.content == Content::Tar => {
+                    self.tar(s.reader, &tx)
+                }
+                Source::Stream(s) => self.stream(s.reader, &tx),
             };
             if !sent {
                 return;
@@ -134,11 +171,7 @@ impl Lane {
 
     /// Sends the line-aligned chunks of a whole file; returns whether
     /// the sweep took them all.
-    fn cut(
-        &self,
-        bytes: Arc<Bytes>,
-        tx: &SyncSender<io::Result<Chunk>>,
-    ) -> bool {
+    fn cut(&self, bytes: Arc<Bytes>, tx: &SyncSender<Item>) -> bool {
         let mut start = 0;
         while start < bytes.len() {
             let target = start + self.opts.chunk_size;
@@ -148,7 +181,7 @@ impl Lane {
                 range: start..end,
                 stream_offset: start as u64,
             };
-            if tx.send(Ok(chunk)).is_err() {
+            if tx.send(Item::Chunk(chunk)).is_err() {
                 return false;
             }
             start = end;
@@ -158,29 +191,115 @@ impl Lane {
 
     /// Sends the chunks of a stream, then its error if it has one;
     /// returns whether the sweep took them all.
-    fn stream(&self, s: Stream, tx: &SyncSender<io::Result<Chunk>>) -> bool {
+    fn stream(&self, reader: impl Read, tx: &SyncSender<Item>) -> bool {
+        match self.send_chunks(reader, tx) {
+            Ok(sent) => sent,
+            Err(e) => tx.send(Item::Error(e)).is_ok(),
+        }
+    }
+
+    /// Sends the chunks of a stream; returns whether the sweep took them
+    /// all, or the error that ended the stream once the chunks read
+    /// before it are sent.
+    fn send_chunks(
+        &self,
+        reader: impl Read,
+        tx: &SyncSender<Item>,
+    ) -> io::Result<bool> {
         let opts = &self.opts;
         let mut chunks =
-            StreamChunks::new(s.reader, opts.chunk_size, opts.max_line);
+            StreamChunks::new(reader, opts.chunk_size, opts.max_line);
         loop {
             match chunks.next_chunk() {
                 Ok(Some(chunk)) => {
-                    if tx.send(Ok(chunk)).is_err() {
-                        return false;
+                    if tx.send(Item::Chunk(chunk)).is_err() {
+                        return Ok(false);
                     }
                 }
-                Ok(None) => return true,
+                Ok(None) => return Ok(true),
                 Err(e) => {
                     // Keep what was read before the error, then report it.
                     while let Ok(Some(chunk)) = chunks.next_chunk() {
-                        if tx.send(Ok(chunk)).is_err() {
-                            return false;
+                        if tx.send(Item::Chunk(chunk)).is_err() {
+                            return Ok(false);
                         }
                     }
-                    return tx.send(Err(e)).is_ok();
+                    return Err(e);
                 }
             }
         }
+    }
+
+    /// Sends the regular members of a tar archive, each announced and
+    /// ended, its chunks between; returns whether the sweep took them
+    /// all. The archive stops at the first damage, which is sent as an
+    /// error of the member it broke in, or of the archive if it broke
+    /// between members.
+    fn tar(&self, reader: impl Read, tx: &SyncSender<Item>) -> bool {
+        let mut archive = tar::Archive::new(reader);
+        let mut last: Option<String> = None;
+        let entries = match archive.entries() {
+            Ok(e) => e,
+            Err(e) => {
+                return tx
+                    .send(Item::Error(archive::damaged(None, &e)))
+                    .is_ok();
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let e = archive::damaged(last.as_deref(), &e);
+                    return tx.send(Item::Error(e)).is_ok();
+                }
+            };
+            if !archive::is_swept(entry.header().entry_type()) {
+                continue;
+            }
+            let name = archive::member_name(&entry);
+            last = Some(name.clone());
+            match self.member(name, entry, tx) {
+                Some(true) => {}
+                Some(false) => return true,
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// Sends one member of an archive; returns whether the archive may go
+    /// on (`Some(false)` after damage), `None` once the sweep stopped
+    /// listening.
+    fn member<R: Read>(
+        &self,
+        name: String,
+        mut entry: tar::Entry<'_, R>,
+        tx: &SyncSender<Item>,
+    ) -> Option<bool> {
+        let size = entry.size();
+        let sparse = entry.header().entry_type() == tar::EntryType::GNUSparse;
+        let mut counted = Counted::new(&mut entry);
+        let stream = Stream::new(&mut counted);
+        let (compression, utf16) =
+            stream.as_ref().map_or((None, false), |s| {
+                (s.compression, matches!(s.content, Content::Utf16(_)))
+            });
+        tx.send(Item::Member { name, compression, utf16 }).ok()?;
+        let result = stream.and_then(|s| self.send_chunks(s.reader, tx));
+        let read = counted.count;
+        let error = match result {
+            Ok(false) => return None,
+            Ok(true) if sparse || read == size => None,
+            Ok(true) => Some(archive::cut_short(read, size)),
+            Err(e) => Some(archive::broken_inside(e)),
+        };
+        let whole = error.is_none();
+        if let Some(e) = error {
+            tx.send(Item::Error(e)).ok()?;
+        }
+        tx.send(Item::MemberEnd).ok()?;
+        Some(whole)
     }
 }
 
@@ -190,5 +309,8 @@ fn open(input: &Input) -> io::Result<Opened> {
     match input {
         Input::File(path) => input::open(path),
         Input::Stdin => Stream::new(io::stdin()).map(Opened::Stream),
+        Input::Member { .. } => {
+            Err(io::Error::other("an archive member is no input to open"))
+        }
     }
 }

@@ -19,6 +19,9 @@ use std::time::{Duration, SystemTime};
 use memmap2::Mmap;
 
 use super::compress::{self, Decoder, Format};
+use super::content::{self, Content, Peeked};
+use super::select::Selection;
+use super::utf16;
 
 /// One input as the user named it, or as a folder walk found it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +30,13 @@ pub enum Input {
     File(PathBuf),
     /// Standard input (`-`).
     Stdin,
+    /// A member of a tar archive, found while the archive is swept.
+    Member {
+        /// The archive's name, as [`Input::name`] gives it.
+        archive: String,
+        /// The member's path within the archive.
+        member: String,
+    },
 }
 
 impl Input {
@@ -35,6 +45,7 @@ impl Input {
         match self {
             Input::File(p) => p.display().to_string(),
             Input::Stdin => "-".to_string(),
+            Input::Member { archive, member } => format!("{archive}:{member}"),
         }
     }
 }
@@ -85,8 +96,11 @@ impl FileId {
 pub struct WalkReport {
     /// Paths that could not be read.
     pub errors: Vec<WalkError>,
-    /// Symbolic links met inside folders, which walks do not follow.
+    /// Symbolic links met inside folders, which walks do not follow
+    /// without `--follow`.
     pub symlinks_skipped: Vec<PathBuf>,
+    /// Symbolic links to a folder that holds them, not followed again.
+    pub loops: Vec<PathBuf>,
     /// FIFOs, sockets and devices met inside folders, which walks skip.
     pub special_skipped: Vec<PathBuf>,
     /// Files reached a second time, not swept again: each path skipped,
@@ -118,10 +132,10 @@ impl WalkReport {
 
 /// Expands the paths given on the command line into inputs: files as
 /// given, folders walked recursively in sorted order (hidden entries
-/// included), `-` as standard input. A file reached twice (named twice,
-/// named and found in a folder, or through a hard link) is swept once, at
-/// its first place; `-` is read once.
-pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, WalkReport) {
+/// included) as `sel` says, `-` as standard input. A file reached twice
+/// (named twice, named and found in a folder, or through a hard link) is
+/// swept once, at its first place; `-` is read once.
+pub fn expand(paths: &[PathBuf], sel: &Selection) -> (Vec<Input>, WalkReport) {
     let mut inputs = Vec::new();
     let mut report = WalkReport::default();
     for p in paths {
@@ -134,7 +148,16 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, WalkReport) {
             continue;
         }
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut inputs, &mut report),
+            Ok(m) if m.is_dir() => {
+                let mut w = Walker {
+                    root: p,
+                    sel,
+                    inputs: &mut inputs,
+                    report: &mut report,
+                    folders: FileId::of(&m).into_iter().collect(),
+                };
+                w.walk(p, 0);
+            }
             // Named explicitly: swept whatever it is, so a FIFO or a
             // device given on purpose is read.
             Ok(m) => report.add(&mut inputs, p.clone(), &m),
@@ -146,37 +169,110 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, WalkReport) {
     (inputs, report)
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, report: &mut WalkReport) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(error) => {
-            report.errors.push(WalkError { path: dir.to_path_buf(), error });
-            return;
+/// One folder walk under way.
+struct Walker<'a> {
+    root: &'a Path,
+    sel: &'a Selection,
+    inputs: &'a mut Vec<Input>,
+    report: &'a mut WalkReport,
+    /// The folders from the root down to the one being walked, to catch
+    /// a followed link that leads back up.
+    folders: Vec<FileId>,
+}
+
+impl Walker<'_> {
+    /// Walks `dir`, `depth` levels below the root, in sorted order.
+    fn walk(&mut self, dir: &Path, depth: usize) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(error) => {
+                let path = dir.to_path_buf();
+                self.report.errors.push(WalkError { path, error });
+                return;
+            }
+        };
+        let mut found: Vec<(PathBuf, std::fs::FileType)> = Vec::new();
+        for entry in entries {
+            match entry.and_then(|e| Ok((e.path(), e.file_type()?))) {
+                Ok(pair) => found.push(pair),
+                Err(error) => {
+                    let path = dir.to_path_buf();
+                    self.report.errors.push(WalkError { path, error });
+                }
+            }
         }
-    };
-    let mut found: Vec<(PathBuf, std::fs::FileType)> = Vec::new();
-    for entry in entries {
-        match entry.and_then(|e| Ok((e.path(), e.file_type()?))) {
-            Ok(pair) => found.push(pair),
-            Err(error) => report
-                .errors
-                .push(WalkError { path: dir.to_path_buf(), error }),
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, ty) in found {
+            if ty.is_symlink() && self.sel.follow {
+                self.follow(path, depth);
+            } else if ty.is_symlink() {
+                self.report.symlinks_skipped.push(path);
+            } else if ty.is_dir() {
+                self.folder(&path, None, depth);
+            } else if ty.is_file() {
+                self.file(path, None);
+            } else {
+                self.report.special_skipped.push(path);
+            }
         }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, ty) in found {
-        if ty.is_dir() {
-            walk(&path, inputs, report);
-        } else if ty.is_file() {
-            match std::fs::symlink_metadata(&path) {
-                Ok(m) => report.add(inputs, path, &m),
-                // Gone since the folder was read: opening it will say so.
-                Err(_) => inputs.push(Input::File(path)),
+
+    /// Returns `path` relative to the walk's root.
+    fn rel<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(self.root).unwrap_or(path)
+    }
+
+    /// Walks the folder at `path`, found in a folder `depth` levels below
+    /// the root, unless excluded or too deep; `id` is its identity if
+    /// known.
+    fn folder(&mut self, path: &Path, id: Option<FileId>, depth: usize) {
+        let inside = depth + 1;
+        if !self.sel.within_depth(inside) || !self.sel.enters(self.rel(path)) {
+            return;
+        }
+        // Only a followed link can lead back up.
+        let id = match self.sel.follow {
+            true => id.or_else(|| FileId::of_path(path)),
+            false => None,
+        };
+        if let Some(id) = id {
+            self.folders.push(id);
+        }
+        self.walk(path, inside);
+        if id.is_some() {
+            self.folders.pop();
+        }
+    }
+
+    /// Takes the file at `path` unless the patterns leave it out;
+    /// `meta` is its metadata if already known.
+    fn file(&mut self, path: PathBuf, meta: Option<Metadata>) {
+        if !self.sel.takes_file(self.rel(&path)) {
+            return;
+        }
+        match meta.map_or_else(|| std::fs::symlink_metadata(&path), Ok) {
+            Ok(m) => self.report.add(self.inputs, path, &m),
+            // Gone since the folder was read: opening it will say so.
+            Err(_) => self.inputs.push(Input::File(path)),
+        }
+    }
+
+    /// Follows the symbolic link at `path`: to a file, a folder (unless
+    /// it leads back to a folder being walked: a loop), or nowhere (an
+    /// error).
+    fn follow(&mut self, path: PathBuf, depth: usize) {
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                let id = FileId::of(&m);
+                if id.is_some_and(|id| self.folders.contains(&id)) {
+                    self.report.loops.push(path);
+                } else {
+                    self.folder(&path, id, depth);
+                }
             }
-        } else if ty.is_symlink() {
-            report.symlinks_skipped.push(path);
-        } else {
-            report.special_skipped.push(path);
+            Ok(m) if m.is_file() => self.file(path, Some(m)),
+            Ok(_) => self.report.special_skipped.push(path),
+            Err(error) => self.report.errors.push(WalkError { path, error }),
         }
     }
 }
@@ -324,10 +420,10 @@ pub const QUIET_FOR: Duration = Duration::from_secs(5 * 60);
 pub enum Opened {
     /// A plain regular file left alone for [`QUIET_FOR`], memory-mapped.
     Mapped(Mapped),
-    /// Something to read as a stream: a compressed file, a plain file
-    /// that is small or recently modified, a FIFO, a device, a socket,
-    /// standard input.
-    Stream(Stream),
+    /// Something to read as a stream: a compressed file, a tar archive,
+    /// UTF-16 text, a plain file that is small or recently modified, a
+    /// FIFO, a device, a socket, standard input.
+    Stream(Stream<'static>),
 }
 
 /// A memory-mapped file and what it looked like when it was opened.
@@ -398,36 +494,50 @@ impl Read for Watched {
     }
 }
 
-/// An input read as a stream, decompressed if it was compressed.
-pub struct Stream {
-    /// The (decompressed) bytes.
-    pub reader: Box<dyn Read + Send>,
+/// An input read as a stream, decompressed if it was compressed, and
+/// decoded to UTF-8 if it was UTF-16.
+pub struct Stream<'a> {
+    /// The (decompressed, decoded) bytes; for a tar archive, the whole
+    /// archive.
+    pub reader: Box<dyn Read + 'a>,
     /// The compression recognised, if any.
     pub compression: Option<Format>,
+    /// What the (decompressed) stream holds.
+    pub content: Content,
 }
 
-impl Stream {
+impl<'a> Stream<'a> {
     /// Creates a stream over `reader`, decompressing it if its first bytes
-    /// announce a format the sweep reads.
+    /// announce a format the sweep reads, then decoding it if it is
+    /// UTF-16 text with a byte-order mark.
     ///
     /// # Errors
     ///
-    /// Returns the error of reading those first bytes.
-    pub fn new<R: Read + Send + 'static>(reader: R) -> io::Result<Stream> {
+    /// Returns the error of reading the first bytes of `reader`; a later
+    /// error comes from the stream's reader in its place.
+    pub fn new<R: Read + 'a>(reader: R) -> io::Result<Stream<'a>> {
         let (compression, reader) = compress::sniff(reader)?;
-        let reader: Box<dyn Read + Send> = match compression {
+        let reader: Box<dyn Read + 'a> = match compression {
             Some(f) => Box::new(Decoder::new(f, reader)),
             None => Box::new(reader),
         };
-        Ok(Stream { reader, compression })
+        let (content, reader) = Peeked::new(reader);
+        let reader: Box<dyn Read + 'a> = match content {
+            Content::Utf16(order) => {
+                Box::new(utf16::Decoder::new(reader, order))
+            }
+            _ => Box::new(reader),
+        };
+        Ok(Stream { reader, compression, content })
     }
 }
 
 /// Opens a file for sweeping, read-only and, where the system allows,
 /// without updating its access time. Compressed files (recognised by
-/// their magic bytes, whatever their name) and anything that is not a
-/// regular file are streamed; plain regular files are mapped when large
-/// enough and left unmodified for [`QUIET_FOR`], streamed otherwise. A
+/// their magic bytes, whatever their name), tar archives, UTF-16 text
+/// and anything that is not a regular file are streamed; plain regular
+/// files are mapped when large enough and left unmodified for
+/// [`QUIET_FOR`], streamed otherwise. A
 /// regular file that changes while it is read is reported as changed,
 /// as the stream's last error or by the [`Watch`] of a mapped file.
 ///
@@ -440,9 +550,11 @@ pub fn open(path: &Path) -> io::Result<Opened> {
     if !meta.is_file() {
         return Stream::new(file).map(Opened::Stream);
     }
-    let mut head = [0; compress::MAGIC_LEN];
+    let mut head = [0; content::HEAD_LEN];
     let got = compress::read_head(&mut file, &mut head)?;
-    let plain = Format::detect(&head[..got]).is_none();
+    let head = &head[..got];
+    let plain = Format::detect(head).is_none()
+        && Content::detect(head) == Content::Bytes;
     if plain && meta.len() >= MAP_THRESHOLD && unmodified_lately(&meta) {
         if let Some(bytes) = map(&file) {
             let watch = Watch::new(file, &meta);
@@ -691,7 +803,7 @@ mod tests {
     /// Reads `stream` into chunks of 64 KiB, calling `between` after the
     /// second; returns the bytes read and the error that ended the read.
     fn read_with(
-        stream: Stream,
+        stream: Stream<'static>,
         between: impl FnOnce(),
     ) -> (Vec<u8>, Option<io::Error>) {
         let mut chunks = StreamChunks::new(stream.reader, 65_536, 1 << 20);
@@ -712,7 +824,7 @@ mod tests {
         }
     }
 
-    fn stream(path: &Path) -> Stream {
+    fn stream(path: &Path) -> Stream<'static> {
         match open(path).unwrap() {
             Opened::Stream(s) => s,
             Opened::Mapped(_) => panic!("{} was mapped", path.display()),
@@ -728,10 +840,11 @@ mod tests {
             f.set_len(0).unwrap();
         };
         let (got, error) = read_with(stream(&path), truncate);
-        // The format sniff's 6 bytes and two reads of 64 KiB were made
-        // before the truncation: all kept.
-        assert_eq!(got.len(), 6 + 131_072);
-        assert_eq!(got, data[..6 + 131_072]);
+        // The content sniff's 512 bytes (the format sniff's 6 among
+        // them) and two reads of 64 KiB were made before the truncation:
+        // all kept.
+        assert_eq!(got.len(), 512 + 131_072);
+        assert_eq!(got, data[..512 + 131_072]);
         assert_eq!(
             error.expect("a change is an error").to_string(),
             "changed while being read: size was 1048576, now 0"

@@ -7,11 +7,16 @@
 //! then its hits are numbered (line and stream offset) and delivered in
 //! order. Output is therefore the same whatever the number of threads,
 //! and memory is bounded by the batch and reader budgets, not by the size
-//! of the inputs.
+//! of the inputs. The members of a tar archive are inputs of their own
+//! to the sink, found as the archive is read.
 
+pub mod archive;
 pub mod compress;
+pub mod content;
 mod feed;
 pub mod input;
+pub mod select;
+pub mod utf16;
 
 use std::io;
 use std::sync::mpsc::TryRecvError;
@@ -20,7 +25,8 @@ use rayon::prelude::*;
 
 use crate::matcher::{Matcher, RawHit};
 use compress::Format;
-use feed::{Feed, Feeder};
+use content::Content;
+use feed::{Feed, Feeder, Item};
 use input::{Chunk, Input, Watch};
 
 /// Tuning for a sweep.
@@ -71,8 +77,13 @@ pub struct InputStats {
     /// Whether NUL bytes were seen.
     pub binary: bool,
     /// The compression the input was read through (`gzip`, `bzip2`,
-    /// `xz`, `zstd`), if any.
+    /// `xz`, `zstd`), if any. A member of a compressed archive has the
+    /// archive's compression unless it is compressed itself.
     pub compression: Option<&'static str>,
+    /// Whether the input was UTF-16 text, decoded to UTF-8.
+    pub utf16: bool,
+    /// Whether the input held bytes that are not valid UTF-8.
+    pub invalid_utf8: bool,
 }
 
 /// Receives the results of a sweep, in order.
@@ -106,6 +117,7 @@ struct Matched {
     newlines: u64,
     ends_in_newline: bool,
     binary: bool,
+    invalid_utf8: bool,
 }
 
 fn match_chunk(m: &Matcher, data: &[u8]) -> Matched {
@@ -135,20 +147,24 @@ fn match_chunk(m: &Matcher, data: &[u8]) -> Matched {
         newlines,
         ends_in_newline: data.last() == Some(&b'\n'),
         binary: memchr::memchr(0, data).is_some(),
+        // Chunks end at a line break or a blank, never inside a UTF-8
+        // character, so each can be checked on its own.
+        invalid_utf8: std::str::from_utf8(data).is_err(),
     }
 }
 
-/// A unit of work: a chunk and the input it belongs to.
-struct Unit {
-    input: usize,
-    chunk: Chunk,
-}
-
 /// Per-input progress while its chunks are delivered.
-#[derive(Default)]
 struct Progress {
+    input: Input,
     stats: InputStats,
     last_ended_line: bool,
+}
+
+/// How an input (or archive member) about to be swept was read.
+#[derive(Clone, Copy)]
+struct Reading {
+    compression: Option<Format>,
+    utf16: bool,
 }
 
 /// Sweeps inputs with a compiled matcher.
@@ -183,18 +199,21 @@ impl<'m> Sweeper<'m> {
             match feeder.next_feed() {
                 Ok(feed) => self.add(i, feed, &mut batch, inputs, sink)?,
                 Err(e) => {
-                    batch.started(i, None);
-                    batch.finished(i, Some(e), None);
+                    let plain = Reading { compression: None, utf16: false };
+                    batch.started(inputs[i].clone(), plain);
+                    batch.finished(Some(e), None);
                 }
             }
             if batch.bytes >= self.opts.batch_bytes {
-                self.flush(&mut batch, inputs, sink)?;
+                self.flush(&mut batch, sink)?;
             }
         }
-        self.flush(&mut batch, inputs, sink)
+        self.flush(&mut batch, sink)
     }
 
-    /// Takes the chunks of input `i` into batches as they come.
+    /// Takes the chunks of input `i` into batches as they come. A tar
+    /// archive's members are inputs of their own; the archive itself is
+    /// reported only if it has no member or breaks between members.
     fn add(
         &self,
         i: usize,
@@ -203,18 +222,44 @@ impl<'m> Sweeper<'m> {
         inputs: &[Input],
         sink: &mut dyn Sink,
     ) -> io::Result<()> {
-        batch.started(i, feed.compression);
+        let utf16 = matches!(feed.content, Content::Utf16(_));
+        let reading = Reading { compression: feed.compression, utf16 };
+        let tar = feed.content == Content::Tar;
+        let mut open = !tar;
+        if open {
+            batch.started(inputs[i].clone(), reading);
+        }
+        let mut members = 0;
         let mut error: Option<io::Error> = None;
-        while let Some(item) = self.next_item(&feed, batch, inputs, sink)? {
+        while let Some(item) = self.next_item(&feed, batch, sink)? {
             match item {
-                Ok(chunk) => batch.push(Unit { input: i, chunk }),
-                Err(e) => error = Some(e),
+                Item::Chunk(chunk) => batch.push(chunk),
+                Item::Member { name, compression, utf16 } => {
+                    let member = Input::Member {
+                        archive: inputs[i].name(),
+                        member: name,
+                    };
+                    let compression = compression.or(feed.compression);
+                    batch.started(member, Reading { compression, utf16 });
+                    (open, members) = (true, members + 1);
+                }
+                Item::MemberEnd => {
+                    batch.finished(error.take(), None);
+                    open = false;
+                }
+                Item::Error(e) => error = Some(e),
             }
             if batch.bytes >= self.opts.batch_bytes {
-                self.flush(batch, inputs, sink)?;
+                self.flush(batch, sink)?;
             }
         }
-        batch.finished(i, error, feed.watch);
+        if !open && (error.is_some() || members == 0) {
+            batch.started(inputs[i].clone(), reading);
+            open = true;
+        }
+        if open {
+            batch.finished(error, feed.watch);
+        }
         Ok(())
     }
 
@@ -226,64 +271,58 @@ impl<'m> Sweeper<'m> {
         &self,
         feed: &Feed,
         batch: &mut Batch,
-        inputs: &[Input],
         sink: &mut dyn Sink,
-    ) -> io::Result<Option<io::Result<Chunk>>> {
+    ) -> io::Result<Option<Item>> {
         match feed.chunks.try_recv() {
             Ok(item) => return Ok(Some(item)),
             Err(TryRecvError::Disconnected) => return Ok(None),
             Err(TryRecvError::Empty) => {}
         }
         if batch.units.len() >= rayon::current_num_threads() {
-            self.flush(batch, inputs, sink)?;
+            self.flush(batch, sink)?;
         }
         Ok(feed.chunks.recv().ok())
     }
 
     /// Matches every unit of the batch in parallel, then delivers the
     /// hits and finished inputs in order.
-    fn flush(
-        &self,
-        batch: &mut Batch,
-        inputs: &[Input],
-        sink: &mut dyn Sink,
-    ) -> io::Result<()> {
+    fn flush(&self, batch: &mut Batch, sink: &mut dyn Sink) -> io::Result<()> {
         let units = std::mem::take(&mut batch.units);
         let results: Vec<Matched> = units
             .par_iter()
-            .map(|u| match_chunk(self.matcher, u.chunk.data()))
+            .map(|c| match_chunk(self.matcher, c.data()))
             .collect();
         let mut results = results.into_iter();
         let mut units = units.into_iter();
         for event in std::mem::take(&mut batch.events) {
             match event {
-                Event::Started(i, compression) => {
-                    let mut p = Progress::default();
-                    p.stats.compression = compression.map(Format::name);
-                    batch.progress = (i, p);
+                Event::Started(input, reading) => {
+                    let stats = InputStats {
+                        compression: reading.compression.map(Format::name),
+                        utf16: reading.utf16,
+                        ..InputStats::default()
+                    };
+                    let last_ended_line = false;
+                    batch.progress =
+                        Some(Progress { input, stats, last_ended_line });
                 }
                 Event::Unit => {
-                    let unit = units.next().expect("one unit per unit event");
+                    let chunk = units.next().expect("one unit per unit event");
                     let matched = results.next().expect("one result per unit");
-                    self.deliver(
-                        &unit,
-                        &matched,
-                        &mut batch.progress.1,
-                        inputs,
-                        sink,
-                    )?;
-                    unit.chunk.release();
+                    let p = batch.progress.as_mut().expect("a started input");
+                    self.deliver(&chunk, &matched, p, sink)?;
+                    chunk.release();
                 }
-                Event::Finished(i, err, watch) => {
+                Event::Finished(err, watch) => {
                     // Every chunk of the input is matched by now: a mapped
                     // file is checked for changes at the end of its sweep.
                     let err = err.or_else(|| watch?.check(None).err());
-                    let p = &batch.progress.1;
+                    let p = batch.progress.as_ref().expect("a started input");
                     let mut stats = p.stats.clone();
                     if !p.last_ended_line && stats.bytes > 0 {
                         stats.lines += 1;
                     }
-                    sink.input_done(&inputs[i], &stats, err.as_ref())?;
+                    sink.input_done(&p.input, &stats, err.as_ref())?;
                 }
             }
         }
@@ -293,13 +332,12 @@ impl<'m> Sweeper<'m> {
 
     fn deliver(
         &self,
-        unit: &Unit,
+        chunk: &Chunk,
         m: &Matched,
         p: &mut Progress,
-        inputs: &[Input],
         sink: &mut dyn Sink,
     ) -> io::Result<()> {
-        let data = unit.chunk.data();
+        let data = chunk.data();
         let base_line = p.stats.lines;
         for (line, h) in &m.hits {
             let ls =
@@ -310,17 +348,18 @@ impl<'m> Sweeper<'m> {
                 if le > ls && data[le - 1] == b'\r' { le - 1 } else { le };
             let hit = Hit {
                 line: base_line + line + 1,
-                offset: unit.chunk.stream_offset + h.start as u64,
+                offset: chunk.stream_offset + h.start as u64,
                 id: h.id,
                 matched: &data[h.start..h.end],
                 text: &data[ls..le.max(ls)],
             };
-            sink.hit(&inputs[unit.input], &hit)?;
+            sink.hit(&p.input, &hit)?;
         }
         p.stats.hits += m.hits.len() as u64;
         p.stats.lines += m.newlines;
         p.stats.bytes += data.len() as u64;
         p.stats.binary |= m.binary;
+        p.stats.invalid_utf8 |= m.invalid_utf8;
         p.last_ended_line = m.ends_in_newline;
         Ok(())
     }
@@ -328,41 +367,36 @@ impl<'m> Sweeper<'m> {
 
 /// What happens, in order, within a batch.
 enum Event {
-    Started(usize, Option<Format>),
+    Started(Input, Reading),
     Unit,
-    Finished(usize, Option<io::Error>, Option<Watch>),
+    Finished(Option<io::Error>, Option<Watch>),
 }
 
-/// Units waiting to be matched, and the order of events around them.
+/// Chunks waiting to be matched, and the order of events around them.
 #[derive(Default)]
 struct Batch {
-    units: Vec<Unit>,
+    units: Vec<Chunk>,
     events: Vec<Event>,
     bytes: usize,
     /// The input being delivered, carried across batches.
-    progress: (usize, Progress),
+    progress: Option<Progress>,
 }
 
 impl Batch {
-    fn started(&mut self, i: usize, compression: Option<Format>) {
-        self.events.push(Event::Started(i, compression));
+    fn started(&mut self, input: Input, reading: Reading) {
+        self.events.push(Event::Started(input, reading));
     }
 
-    fn push(&mut self, unit: Unit) {
+    fn push(&mut self, chunk: Chunk) {
         // Count a small fixed cost per unit so that many tiny inputs also
         // flush now and then.
-        self.bytes += unit.chunk.range.len() + 4096;
-        self.units.push(unit);
+        self.bytes += chunk.range.len() + 4096;
+        self.units.push(chunk);
         self.events.push(Event::Unit);
     }
 
-    fn finished(
-        &mut self,
-        i: usize,
-        err: Option<io::Error>,
-        watch: Option<Watch>,
-    ) {
+    fn finished(&mut self, err: Option<io::Error>, watch: Option<Watch>) {
         self.bytes += 4096;
-        self.events.push(Event::Finished(i, err, watch));
+        self.events.push(Event::Finished(err, watch));
     }
 }

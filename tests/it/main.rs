@@ -3,11 +3,14 @@
 //! Each feature gets a module here; new test modules go in this file as
 //! another `mod` line, with their code in `tests/it/<feature>.rs`.
 
+mod archives;
 mod bench_kit;
 mod compressed;
 mod corpus_sweep;
+mod encodings;
 mod inputs;
 mod load_corpus;
 mod prop;
 mod records;
 mod rules;
+mod select;

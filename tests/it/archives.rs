@@ -1,0 +1,201 @@
+//! Tar archives, plain and compressed, told by content: each regular
+//! member is an input of its own (`archive:member`), lines and offsets
+//! count within the member, compressed members are decompressed, other
+//! members are skipped, and a truncated archive keeps the hits before
+//! the damage and names the member it broke in.
+//!
+//! The archives are built here with the `tar` crate.
+
+use std::io::Write;
+use std::process::Output;
+
+use crate::inputs::{Setup, records, stderr};
+
+/// The members of the test archive: name, bytes.
+fn members() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("logs/a.log", b"ok\nconn from 192.0.2.1 port 22\n".to_vec()),
+        ("logs/b.log.gz", gzip(b"x\ny\nquery evil.example A\n")),
+        ("c.log", b"nothing here\n".to_vec()),
+    ]
+}
+
+/// The records of the test archive named `name`: path, line, offset,
+/// indicator.
+fn expected(name: &str) -> Vec<(String, u64, u64, String)> {
+    vec![
+        (format!("{name}:logs/a.log"), 2, 13, "192.0.2.1".into()),
+        (format!("{name}:logs/b.log.gz"), 3, 10, "evil.example".into()),
+    ]
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let level = flate2::Compression::default();
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// Returns a tar archive of `members()` with a folder and a symbolic
+/// link among them.
+fn tar() -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut dir = tar::Header::new_ustar();
+    dir.set_entry_type(tar::EntryType::Directory);
+    dir.set_size(0);
+    dir.set_mode(0o755);
+    b.append_data(&mut dir, "logs/", &[][..]).unwrap();
+    for (name, data) in members() {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, &data[..]).unwrap();
+    }
+    let mut link = tar::Header::new_ustar();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    b.append_link(&mut link, "logs/link.log", "a.log").unwrap();
+    b.into_inner().unwrap()
+}
+
+/// Returns the records of a run as tuples.
+fn tuples(out: &Output) -> Vec<(String, u64, u64, String)> {
+    records(out)
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+                r["offset"].as_u64().unwrap(),
+                r["indicator"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Returns the summary's first line.
+fn summary(out: &Output) -> String {
+    let err = stderr(out);
+    let line = err.lines().find(|l| l.starts_with("iocsweep: swept "));
+    line.expect("a summary line").to_string()
+}
+
+fn compressed(format: &str, data: &[u8]) -> Vec<u8> {
+    match format {
+        "gzip" => gzip(data),
+        "zstd" => zstd::encode_all(data, 3).unwrap(),
+        "xz" => {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 3);
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        "bzip2" => {
+            let level = bzip2::Compression::default();
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), level);
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        _ => unreachable!("{format}"),
+    }
+}
+
+#[test]
+fn members_of_plain_and_compressed_archives_are_inputs() {
+    let s = Setup::new();
+    let plain = tar();
+    // Names that say nothing: the content decides.
+    s.file("bundle", &plain);
+    let out = s.sweep(&["bundle"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(tuples(&out), expected("bundle"));
+    let err = stderr(&out);
+    assert!(summary(&out).starts_with("iocsweep: swept 3 inputs, "), "{err}");
+    assert!(
+        err.contains(
+            "iocsweep: 1 tar archive: 3 members swept as inputs of their own\n"
+        ),
+        "{err}"
+    );
+    // The gzip member is counted as compressed.
+    assert!(err.contains("1 compressed inputs (gzip 1)"), "{err}");
+
+    for format in ["gzip", "zstd", "xz", "bzip2"] {
+        let name = format!("logs-{format}.tgz");
+        s.file(&name, &compressed(format, &plain));
+        let out = s.sweep(&[&name]);
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        assert_eq!(tuples(&out), expected(&name), "{format}");
+        let note = match format {
+            "gzip" => "3 compressed inputs (gzip 3)".to_string(),
+            "bzip2" => "3 compressed inputs (bzip2 2, gzip 1)".to_string(),
+            _ => format!("3 compressed inputs (gzip 1, {format} 2)"),
+        };
+        assert!(stderr(&out).contains(&note), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn an_archive_on_standard_input_is_swept_by_member() {
+    let s = Setup::new();
+    let data = gzip(&tar());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_iocsweep"))
+        .current_dir(s.dir.path())
+        .args(["sweep", "--format", "jsonl", "--iocs", "iocs.txt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(tuples(&out), expected("-"));
+}
+
+#[test]
+fn a_truncated_archive_keeps_earlier_members_and_names_the_broken_one() {
+    let s = Setup::new();
+    let plain = tar();
+    // Headers of 512 bytes: folder, then a.log (header at 512, data at
+    // 1024), then b.log.gz (header at 1536, data at 2048). Cut inside
+    // b.log.gz's data.
+    s.file("cut.tar", &plain[..2048 + 10]);
+    let out = s.sweep(&["cut.tar"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(tuples(&out), expected("cut.tar")[..1]);
+    let err = stderr(&out);
+    let want = "iocsweep: cut.tar:logs/b.log.gz: tar archive breaks inside \
+                this member: gzip stream ends early (truncated?) after 0 \
+                bytes of output: ";
+    assert!(err.contains(want), "{err}");
+    assert!(summary(&out).ends_with("1 error: 1 input not fully read"));
+
+    // A compressed archive cut inside a plain member's data.
+    s.file("cut.tar.gz", &gzip(&plain[..1024 + 20]));
+    let out = s.sweep(&["cut.tar.gz"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    let want = "iocsweep: cut.tar.gz:logs/a.log: tar archive ends inside \
+                this member, after 20 of its 31 bytes\n";
+    assert!(err.contains(want), "{err}");
+    // The member's first line and a half were swept; the hit on its
+    // second line lies past the cut.
+    assert!(tuples(&out).is_empty());
+}
+
+#[test]
+fn a_damaged_header_is_an_error_of_the_archive() {
+    let s = Setup::new();
+    let mut data = tar();
+    // Spoil the checksum of b.log.gz's header (at 1536).
+    let digit = &mut data[1536 + 150];
+    *digit = if *digit == b'7' { b'6' } else { b'7' };
+    s.file("bad.tar", &data);
+    let out = s.sweep(&["bad.tar"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(tuples(&out), expected("bad.tar")[..1]);
+    let err = stderr(&out);
+    let want = "iocsweep: bad.tar: tar archive is damaged after member \
+                logs/a.log: archive header checksum mismatch\n";
+    assert!(err.contains(want), "{err}");
+}
