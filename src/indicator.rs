@@ -314,21 +314,21 @@ pub fn parse_value(raw: &str, opts: ParseOptions) -> Result<Parsed, Rejected> {
         return Ok(p);
     }
     if v.contains("://") {
-        return parse_url(v).map(noted);
+        return parse_url(v).map(Parsed::plain);
     }
     if let Some(at) = v.rfind('@') {
-        return parse_email(v, at).map(noted);
+        return parse_email(v, at).map(Parsed::plain);
     }
     if let Some(slash) = v.find('/') {
         if is_host(&v[..slash]) {
-            return parse_url(v).map(noted);
+            return parse_url(v).map(Parsed::plain);
         }
     }
     if looks_like_filename(v) {
         return Ok(Parsed::plain(Value::Filename(v.to_string())));
     }
     if let Some(d) = normalise_domain(v) {
-        return Ok(noted(Value::Domain(d)));
+        return Ok(Parsed::plain(Value::Domain(d)));
     }
     if let Some(p) = parse_wildcard_domain(v) {
         return Ok(p);
@@ -340,43 +340,15 @@ pub fn parse_value(raw: &str, opts: ParseOptions) -> Result<Parsed, Rejected> {
     )))
 }
 
-/// Wraps a value, with a warning when its domain (a domain value, a
-/// URL's host or an e-mail address's domain) is not ASCII: the matcher
-/// reads host names in logs as ASCII, so such a name never matches.
-fn noted(value: Value) -> Parsed {
-    let host = match &value {
-        Value::Domain(d) => d.as_str(),
-        Value::Url(u) => u.host.as_str(),
-        Value::Email(e) => e.rsplit('@').next().unwrap_or(e),
-        _ => "",
-    };
-    // Not yet matched: the matcher's host tokens are ASCII, and the
-    // punycode form is not derived. This warning goes once the loader
-    // adds the punycode form, as DESIGN.md asks.
-    let warning = (!host.is_ascii()).then(|| {
-        format!(
-            "internationalised domain {host} cannot be matched yet (logs \
-             are swept for ASCII names only); add its punycode form \
-             (xn--…) to sweep for it"
-        )
-    });
-    Parsed { value, warning }
-}
-
 /// Parses `*.domain` as the domain itself, which matches every
 /// subdomain anyway, with a warning saying so.
 fn parse_wildcard_domain(v: &str) -> Option<Parsed> {
     let d = normalise_domain(v.strip_prefix("*.")?)?;
-    let mut p = noted(Value::Domain(d.clone()));
-    let note = format!(
+    let warning = format!(
         "{v:?} starts with a wildcard label; loaded as {d}, which matches \
          every subdomain anyway"
     );
-    p.warning = Some(match p.warning {
-        Some(idn) => format!("{note}; {idn}"),
-        None => note,
-    });
-    Some(p)
+    Some(Parsed { value: Value::Domain(d), warning: Some(warning) })
 }
 
 /// Refangs and normalises a value whose kind the format states.
@@ -432,7 +404,7 @@ pub fn parse_typed(
             Ok(match (kind, p.value) {
                 (Kind::Domain, Value::Filename(f)) => {
                     match normalise_domain(&f) {
-                        Some(d) => noted(Value::Domain(d)),
+                        Some(d) => Parsed::plain(Value::Domain(d)),
                         None => {
                             return Err(Rejected(format!(
                                 "{v:?} is not a domain"
@@ -963,25 +935,11 @@ mod tests {
     }
 
     #[test]
-    fn internationalised_domains_load_with_a_warning() {
-        let idn = "internationalised domain bücher.example cannot be \
-                   matched yet (logs are swept for ASCII names only); add \
-                   its punycode form (xn--…) to sweep for it";
+    fn internationalised_domains_load_as_written() {
         let got = parsed("Bücher.example");
         assert_eq!(got.value, Value::Domain("bücher.example".into()));
-        assert_eq!(got.warning.as_deref(), Some(idn));
-        assert_eq!(
-            parsed("http://bücher.example/a").warning.as_deref(),
-            Some(idn)
-        );
-        assert_eq!(parsed("a@bücher.example").warning.as_deref(), Some(idn));
-        let o = ParseOptions::default();
-        let typed = parse_typed("bücher.example", Kind::Url, o).unwrap();
-        assert_eq!(typed.warning.as_deref(), Some(idn));
-        // Punycode, and non-ASCII outside the host, are not warned about.
+        assert_eq!(got.warning, None);
         assert_eq!(parsed("xn--bcher-kva.example").warning, None);
-        assert_eq!(parsed("http://evil.example/bücher").warning, None);
-        assert_eq!(parsed("jörg@evil.example").warning, None);
     }
 
     #[test]
@@ -998,7 +956,10 @@ mod tests {
         let o = ParseOptions::default();
         let typed = parse_typed("*.wild.test", Kind::Domain, o).unwrap();
         assert_eq!(typed.value, Value::Domain("wild.test".into()));
-        assert!(parsed("*.bücher.example").warning.unwrap().contains("; in"));
+        assert_eq!(
+            parsed("*.bücher.example").value,
+            Value::Domain("bücher.example".into())
+        );
         assert!(rejected("*.test").contains("is not an indicator"));
         assert!(rejected("a.*.test").contains("is not an indicator"));
         assert!(rejected("**.wild.test").contains("is not an indicator"));

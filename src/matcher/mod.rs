@@ -87,6 +87,9 @@ impl Matcher {
                 }
             });
         }
+        if self.names.has_domains() {
+            self.names.scan_dns_debug(hay, out, &mut scratch);
+        }
         if !self.digests.is_empty() {
             self.digests.scan(hay, out, &mut scratch);
         }

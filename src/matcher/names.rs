@@ -38,6 +38,22 @@ fn label_bit(label: &[u8]) -> usize {
     len << 10 | fold(first) << 5 | fold(last)
 }
 
+/// Returns the forms of a host name that logs write in ASCII: the name
+/// itself, and for an internationalised name its punycode form too
+/// (`bücher.example` and `xn--bcher-kva.example`), which is how DNS,
+/// proxy and mail logs write it.
+fn ascii_forms(host: &str) -> Vec<String> {
+    let mut forms = vec![host.to_string()];
+    if !host.is_ascii() {
+        if let Ok(ascii) = idna::domain_to_ascii(host) {
+            if ascii != host {
+                forms.push(ascii);
+            }
+        }
+    }
+    forms
+}
+
 /// Returns the last dot-separated label of `name`.
 fn last_label(name: &[u8]) -> &[u8] {
     name.rsplit(|b| *b == b'.').next().unwrap_or(name)
@@ -50,6 +66,9 @@ type LocalPart = (Box<[u8]>, u32);
 #[derive(Debug)]
 pub struct Names {
     domains: Map<Box<[u8]>, u32>,
+    /// Further indicators under a key `domains` already holds (an
+    /// internationalised name and its punycode form both listed).
+    more_domains: Map<Box<[u8]>, Vec<u32>>,
     /// Last labels (top-level domains, file extensions) of every name
     /// indicator, with which kinds use them: a token whose last label is
     /// not here holds no name indicator, which one probe tells.
@@ -71,6 +90,7 @@ impl Default for Names {
     fn default() -> Names {
         Names {
             domains: new_map(),
+            more_domains: new_map(),
             labels: new_map(),
             label_bits: Box::new([0; 256]),
             urls: new_map(),
@@ -83,9 +103,17 @@ impl Default for Names {
 
 impl Names {
     pub fn add_domain(&mut self, domain: &str, id: u32) {
-        let d = domain.as_bytes();
-        self.label(last_label(d), DOMAIN);
-        self.domains.insert(d.into(), id);
+        for form in ascii_forms(domain) {
+            let d = form.as_bytes();
+            self.label(last_label(d), DOMAIN);
+            if let Some(&first) = self.domains.get(d) {
+                if first != id {
+                    self.more_domains.entry(d.into()).or_default().push(id);
+                }
+            } else {
+                self.domains.insert(d.into(), id);
+            }
+        }
     }
 
     fn label(&mut self, label: &[u8], kind: u8) {
@@ -100,24 +128,29 @@ impl Names {
 
     pub fn add_url(&mut self, u: &UrlValue, id: u32) {
         self.v6_hosts |= u.host.starts_with('[');
-        if !u.host.starts_with('[') {
-            self.label(last_label(u.host.as_bytes()), URL);
+        for host in ascii_forms(&u.host) {
+            let entry = Url {
+                id,
+                scheme: u.scheme.as_ref().map(|s| s.as_bytes().into()),
+                port: u.port,
+                rest: u.rest.as_bytes().into(),
+            };
+            if !host.starts_with('[') {
+                self.label(last_label(host.as_bytes()), URL);
+            }
+            self.urls.entry(host.as_bytes().into()).or_default().push(entry);
         }
-        let entry = Url {
-            id,
-            scheme: u.scheme.as_ref().map(|s| s.as_bytes().into()),
-            port: u.port,
-            rest: u.rest.as_bytes().into(),
-        };
-        self.urls.entry(u.host.as_bytes().into()).or_default().push(entry);
     }
 
     pub fn add_email(&mut self, email: &str, id: u32) {
         let (local, domain) =
             email.rsplit_once('@').expect("e-mail indicators hold an @");
-        self.label(last_label(domain.as_bytes()), EMAIL);
-        let list = self.emails.entry(domain.as_bytes().into()).or_default();
-        list.push((local.as_bytes().into(), id));
+        for domain in ascii_forms(domain) {
+            self.label(last_label(domain.as_bytes()), EMAIL);
+            let list =
+                self.emails.entry(domain.as_bytes().into()).or_default();
+            list.push((local.as_bytes().into(), id));
+        }
     }
 
     /// Files a file name that host tokens can find: one with a dot, made
@@ -141,6 +174,10 @@ impl Names {
             && self.urls.is_empty()
             && self.emails.is_empty()
             && self.files.is_empty()
+    }
+
+    pub fn has_domains(&self) -> bool {
+        !self.domains.is_empty()
     }
 
     pub fn has_v6_hosts(&self) -> bool {
@@ -265,11 +302,55 @@ impl Names {
         loop {
             if let Some(id) = self.domains.get(&name[from..]) {
                 out.push(RawHit { start: s, end: e, id: *id });
+                if !self.more_domains.is_empty() {
+                    for id in self
+                        .more_domains
+                        .get(&name[from..])
+                        .into_iter()
+                        .flatten()
+                    {
+                        out.push(RawHit { start: s, end: e, id: *id });
+                    }
+                }
             }
             match memchr::memchr(b'.', &name[from..]) {
                 Some(i) if from + i < last_dot => from += i + 1,
                 _ => break,
             }
+        }
+    }
+
+    /// Finds names written as Windows DNS Server debug logs write them,
+    /// `(3)www(4)evil(7)example(0)`: each label after its length in
+    /// brackets, ending with `(0)`. The name is read back from the `(0)`
+    /// and checked against the domain indicators like any host token.
+    pub fn scan_dns_debug(
+        &self,
+        hay: &[u8],
+        out: &mut Vec<RawHit>,
+        buf: &mut Vec<u8>,
+    ) {
+        if self.domains.is_empty() {
+            return;
+        }
+        for end in memchr::memmem::find_iter(hay, b"(0)") {
+            let mut labels: Vec<&[u8]> = Vec::new();
+            let mut pos = end;
+            while let Some((open, label)) = encoded_label(hay, pos) {
+                labels.push(label);
+                pos = open;
+            }
+            if labels.len() < 2 {
+                continue;
+            }
+            buf.clear();
+            for (i, label) in labels.iter().rev().enumerate() {
+                if i > 0 {
+                    buf.push(b'.');
+                }
+                buf.extend(label.iter().map(u8::to_ascii_lowercase));
+            }
+            self.check_domain(buf, pos, end + 3, out);
         }
     }
 
@@ -293,6 +374,28 @@ impl Names {
             }
         }
     }
+}
+
+/// Reads the encoded label that ends at `end` in a Windows DNS debug
+/// name: `(N)label` with N the label's length. Returns where its `(`
+/// is, and the label.
+fn encoded_label(hay: &[u8], end: usize) -> Option<(usize, &[u8])> {
+    let close = memchr::memrchr(b')', &hay[end.saturating_sub(64)..end])?
+        + end.saturating_sub(64);
+    let label = &hay[close + 1..end];
+    let ok = !label.is_empty()
+        && label
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(b));
+    if !ok {
+        return None;
+    }
+    let digits_start =
+        close.checked_sub(if label.len() >= 10 { 2 } else { 1 })?;
+    let open = digits_start.checked_sub(1)?;
+    let digits = &hay[digits_start..close];
+    let len = std::str::from_utf8(digits).ok()?.parse::<usize>().ok()?;
+    (hay[open] == b'(' && len == label.len()).then_some((open, label))
 }
 
 /// Returns the default port of a scheme, where one is well known.
@@ -457,16 +560,23 @@ fn check_split_url(
     }
     let line_end =
         memchr::memchr(b'\n', &hay[q..]).map_or(hay.len(), |i| q + i);
+    let line_start = memchr::memrchr(b'\n', &hay[..hs]).map_or(0, |i| i + 1);
     // The rest may not be empty here: some field on the line must look
-    // like a request path, or a DNS log naming the host would match.
+    // like a request path, or a DNS log naming the host would match. The
+    // path field may come after the host (Zeek, Squid) or before it
+    // (W3C's cs-uri-stem … cs-host).
     let rest: &[u8] = if u.rest.is_empty() { b"/" } else { &u.rest };
-    let mut at = q;
-    while let Some(i) = memchr::memmem::find(&hay[at..line_end], rest) {
+    let line = &hay[..line_end];
+    let mut at = line_start;
+    while let Some(i) = memchr::memmem::find(&line[at..], rest) {
         let p = at + i;
-        if separates_fields(hay[p - 1])
-            && (u.rest.is_empty() || rest_ends(rest, &hay[..line_end], p))
+        let in_host = p >= hs && p < q;
+        let field = p > 0 && separates_fields(hay[p - 1]);
+        if !in_host && field && (u.rest.is_empty() || rest_ends(rest, line, p))
         {
-            out.push(RawHit { start: hs, end: p + rest.len(), id: u.id });
+            let (start, end) =
+                if p < hs { (p, q) } else { (hs, p + rest.len()) };
+            out.push(RawHit { start, end, id: u.id });
             return;
         }
         at = p + 1;

@@ -353,3 +353,62 @@ fn digests_at_every_alignment() {
         }
     }
 }
+
+#[test]
+fn internationalised_names_match_their_punycode_form() {
+    let i = &["bücher.example"];
+    hit(i, "query www.xn--bcher-kva.example A", "www.xn--bcher-kva.example");
+    hit(i, "q XN--BCHER-KVA.EXAMPLE.", "XN--BCHER-KVA.EXAMPLE");
+    miss(i, "q xn--bcher-kva.example.org");
+    // Listed in both forms: one record for each indicator.
+    assert_eq!(
+        hits(
+            &["bücher.example", "xn--bcher-kva.example"],
+            "q xn--bcher-kva.example"
+        )
+        .len(),
+        2
+    );
+    let url = &["http://bücher.example/a"];
+    hit(
+        url,
+        "GET http://xn--bcher-kva.example/a ok",
+        "http://xn--bcher-kva.example/a",
+    );
+    let mail = &["a@bücher.example"];
+    hit(mail, "from=<a@xn--bcher-kva.example>", "a@xn--bcher-kva.example");
+}
+
+#[test]
+fn windows_dns_debug_names() {
+    let i = &["evil.example"];
+    let line = "12/4/2026 2:58:20 PM 0E1C PACKET 000001 UDP Rcv 192.0.2.7 \
+                a1b2 Q [0001 D NOERROR] A (3)www(4)evil(7)example(0)";
+    hit(i, line, "(3)www(4)evil(7)example(0)");
+    hit(i, "A (4)EVIL(7)example(0)", "(4)EVIL(7)example(0)");
+    miss(i, "A (7)notevil(7)example(0)");
+    miss(i, "A (4)evil(7)example(3)org(0)");
+    // A length that does not fit its label is not this encoding.
+    miss(i, "A (5)evil(7)example(0)");
+    miss(i, "f(0) (0) ()(0)");
+    let long = &["abcdefghijkl.example"];
+    hit(
+        long,
+        "A (12)abcdefghijkl(7)example(0)",
+        "(12)abcdefghijkl(7)example(0)",
+    );
+}
+
+#[test]
+fn urls_split_into_w3c_fields_path_first() {
+    let i = &["http://evil.example/load/a.php"];
+    let w3c = "2026-12-04 14:58:20 192.0.2.5 GET /load/a.php id=1 80 - \
+               198.51.100.7 Mozilla/5.0 - evil.example 200 0 0 512";
+    hit(
+        i,
+        w3c,
+        "/load/a.php id=1 80 - 198.51.100.7 Mozilla/5.0 - evil.example",
+    );
+    miss(i, &w3c.replace("/load/a.php ", "/load/a.phpx "));
+    miss(i, "GET /load/a.php\n- evil.example 200");
+}
