@@ -12,5 +12,6 @@ mod inputs;
 mod load_corpus;
 mod prop;
 mod records;
+mod rotate;
 mod rules;
 mod select;
