@@ -10,6 +10,7 @@ mod corpus_sweep;
 mod encodings;
 mod inputs;
 mod load_corpus;
+mod mixed_folder;
 mod odd_files;
 mod prop;
 mod records;
