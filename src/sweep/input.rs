@@ -18,6 +18,8 @@ use std::time::{Duration, SystemTime};
 
 use memmap2::Mmap;
 
+use super::guard;
+
 use super::compress::{self, Decoder, Format};
 use super::content::{self, Content, Peeked};
 use super::select::Selection;
@@ -351,7 +353,7 @@ fn find_ids(
 #[derive(Debug)]
 pub enum Bytes {
     /// A memory-mapped file.
-    Mapped(Mmap),
+    Mapped(Mmap, guard::Guard),
     /// Bytes read into memory.
     Owned(Vec<u8>),
 }
@@ -361,7 +363,7 @@ impl std::ops::Deref for Bytes {
 
     fn deref(&self) -> &[u8] {
         match self {
-            Bytes::Mapped(m) => m,
+            Bytes::Mapped(m, _) => m,
             Bytes::Owned(v) => v,
         }
     }
@@ -390,7 +392,7 @@ impl Chunk {
     /// resident by the end. Does nothing for bytes read into memory.
     pub fn release(&self) {
         const PAGE: usize = 4096;
-        let Bytes::Mapped(map) = &*self.bytes else { return };
+        let Bytes::Mapped(map, _) = &*self.bytes else { return };
         let start = self.range.start / PAGE * PAGE;
         let len = self.range.end - start;
         // SAFETY: the map is a read-only mapping of a file; dropping its
@@ -579,15 +581,16 @@ fn unmodified_lately(meta: &Metadata) -> bool {
 fn map(file: &File) -> Option<Bytes> {
     // SAFETY: the map is read-only and private to this process, and only
     // files unmodified for QUIET_FOR are mapped, so a live log is read
-    // with read() instead. The remaining risk: if another process
-    // truncates a file that had been left alone that long while it is
-    // mapped here, reading the lost pages raises SIGBUS and ends the
-    // process. A change that does not shrink the file is caught by the
-    // Watch check after the sweep of the file.
+    // with read() instead. If another process still truncates the file
+    // while it is mapped here, reading the lost pages raises SIGBUS: the
+    // guard registered below replaces them with zeros (see `guard`), and
+    // the Watch check after the sweep of the file reports the change. A
+    // file that cannot be guarded is not mapped.
     let m = unsafe { Mmap::map(file) }.ok()?;
+    let guard = guard::Guard::register(m.as_ptr(), m.len())?;
     #[cfg(unix)]
     let _ = m.advise(memmap2::Advice::Sequential);
-    Some(Bytes::Mapped(m))
+    Some(Bytes::Mapped(m, guard))
 }
 
 /// Opens a file read-only. On Linux it asks for `O_NOATIME`, so reading

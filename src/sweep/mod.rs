@@ -14,6 +14,7 @@ pub mod archive;
 pub mod compress;
 pub mod content;
 mod feed;
+mod guard;
 pub mod input;
 pub mod select;
 pub mod utf16;
@@ -61,7 +62,8 @@ pub struct Hit<'a> {
     pub id: u32,
     /// The matched bytes.
     pub matched: &'a [u8],
-    /// The whole line, without its line break.
+    /// The line holding the match, without its line break; a long line
+    /// is cut to 4 KiB either side of the match.
     pub text: &'a [u8],
 }
 
@@ -111,13 +113,46 @@ pub trait Sink {
 /// Per-chunk matching result.
 #[derive(Debug, Default)]
 struct Matched {
-    /// Hits sorted by offset then id, one per line and indicator, with
-    /// their line number within the chunk (0-based).
-    hits: Vec<(u64, RawHit)>,
+    /// Hits sorted by offset then id, one per line and indicator.
+    hits: Vec<Captured>,
     newlines: u64,
     ends_in_newline: bool,
     binary: bool,
     invalid_utf8: bool,
+}
+
+/// A hit with its text copied out of the chunk as soon as it was found.
+///
+/// A mapped file truncated under the sweep has its lost pages replaced
+/// by zeros (see `guard`); copying at once keeps what was matched, and a
+/// hit whose bytes are already gone is dropped rather than reported
+/// with text that does not hold it.
+#[derive(Debug)]
+struct Captured {
+    /// Line number within the chunk (0-based).
+    line: u64,
+    hit: RawHit,
+    /// The line around the match, at most `CONTEXT` bytes either side.
+    text: Vec<u8>,
+    /// Where the match starts in `text`.
+    at: usize,
+}
+
+/// Bytes of line kept either side of a match: more than the record's
+/// text needs.
+const CONTEXT: usize = 4096;
+
+fn capture(data: &[u8], line: u64, h: RawHit) -> Option<Captured> {
+    let ls = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
+    let le = memchr::memchr(b'\n', &data[h.end..])
+        .map_or(data.len(), |i| h.end + i);
+    let le = if le > ls && data[le - 1] == b'\r' { le - 1 } else { le };
+    let from = ls.max(h.start.saturating_sub(CONTEXT));
+    let to = le.max(h.end).min(h.end + CONTEXT);
+    let text = data[from..to].to_vec();
+    let at = h.start - from;
+    let lost = text[at..at + (h.end - h.start)].contains(&0);
+    (!lost).then_some(Captured { line, hit: h, text, at })
 }
 
 fn match_chunk(m: &Matcher, data: &[u8]) -> Matched {
@@ -137,7 +172,7 @@ fn match_chunk(m: &Matcher, data: &[u8]) -> Matched {
         pos = h.start;
         if !seen.contains(&h.id) {
             seen.push(h.id);
-            hits.push((line, h));
+            hits.extend(capture(data, line, h));
         }
     }
     let newlines =
@@ -339,19 +374,14 @@ impl<'m> Sweeper<'m> {
     ) -> io::Result<()> {
         let data = chunk.data();
         let base_line = p.stats.lines;
-        for (line, h) in &m.hits {
-            let ls =
-                memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
-            let le = memchr::memchr(b'\n', &data[h.end..])
-                .map_or(data.len(), |i| h.end + i);
-            let le =
-                if le > ls && data[le - 1] == b'\r' { le - 1 } else { le };
+        for c in &m.hits {
+            let len = c.hit.end - c.hit.start;
             let hit = Hit {
-                line: base_line + line + 1,
-                offset: chunk.stream_offset + h.start as u64,
-                id: h.id,
-                matched: &data[h.start..h.end],
-                text: &data[ls..le.max(ls)],
+                line: base_line + c.line + 1,
+                offset: chunk.stream_offset + c.hit.start as u64,
+                id: c.hit.id,
+                matched: &c.text[c.at..c.at + len],
+                text: &c.text,
             };
             sink.hit(&p.input, &hit)?;
         }
