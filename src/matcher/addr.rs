@@ -212,9 +212,10 @@ fn parse_port(digits: &[u8]) -> Option<u16> {
 }
 
 /// Returns what is written right after an address ending at `end`: a
-/// port (`:443`, `#53`), digits that are no port, or nothing.
+/// port (`:443`, `#53`, `/443`), digits that are no port, or nothing.
 fn port_after(hay: &[u8], end: usize) -> After {
-    if !matches!(hay.get(end), Some(b':' | b'#')) {
+    // `:443`, BIND's `#53`, Cisco ASA's `outside:192.0.2.1/443`.
+    if !matches!(hay.get(end), Some(b':' | b'#' | b'/')) {
         return After::Nothing;
     }
     let from = end + 1;
@@ -333,7 +334,8 @@ fn check_v4_run(
     }
     let port = if n == 5 {
         parse_port(&hay[addr_end + 1..re]).map_or(After::NotAPort, After::Port)
-    } else if rs > 0 && hay[rs - 1] == b'[' && hay.get(re) == Some(&b']') {
+    } else if hay.get(re) == Some(&b']') {
+        // A bracketed host, `[192.0.2.1]:443` or `[::ffff:192.0.2.1]:443`.
         port_after(hay, re + 1)
     } else {
         port_after(hay, re)

@@ -482,8 +482,13 @@ fn port_fits(u: &Url, seen: Option<u16>) -> bool {
 /// or ends with `/`).
 fn rest_ends(rest: &[u8], hay: &[u8], at: usize) -> bool {
     let open_ended = rest.is_empty() || rest.ends_with(b"/");
-    match hay.get(at + rest.len()) {
+    let end = at + rest.len();
+    match hay.get(end) {
         None => true,
+        // A dot after a URL that ends a sentence is not part of it.
+        Some(b'.') => {
+            open_ended || hay.get(end + 1).is_none_or(|b| class::ends_url(*b))
+        }
         Some(b) => {
             open_ended
                 || matches!(b, b'?' | b'#' | b'/')
@@ -501,12 +506,26 @@ fn check_whole_url(
     he: usize,
     out: &mut Vec<RawHit>,
 ) {
-    let (seen_port, q) = port_after_host(hay, he);
-    if port_fits(u, seen_port)
-        && hay[q..].starts_with(&u.rest)
-        && rest_ends(&u.rest, hay, q)
+    // A fully qualified host may keep its root dot: `evil.example./a`.
+    let he = if hay.get(he) == Some(&b'.')
+        && matches!(hay.get(he + 1), Some(b'/' | b':'))
     {
+        he + 1
+    } else {
+        he
+    };
+    let (seen_port, q) = port_after_host(hay, he);
+    if !port_fits(u, seen_port) {
+        return;
+    }
+    if hay[q..].starts_with(&u.rest) && rest_ends(&u.rest, hay, q) {
         out.push(RawHit { start, end: q + u.rest.len(), id: u.id });
+    } else if *u.rest == *b"/" && rest_ends(b"", hay, q) {
+        // `http://evil.example` is the same URL as `http://evil.example/`.
+        let bare = hay.get(q).is_none_or(|b| class::ends_url(*b));
+        if bare {
+            out.push(RawHit { start, end: q, id: u.id });
+        }
     }
 }
 

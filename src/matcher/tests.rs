@@ -412,3 +412,25 @@ fn urls_split_into_w3c_fields_path_first() {
     miss(i, &w3c.replace("/load/a.php ", "/load/a.phpx "));
     miss(i, "GET /load/a.php\n- evil.example 200");
 }
+
+/// Found by the second round of trying the tool as a user would.
+#[test]
+fn user_reported_ports_and_url_forms() {
+    // Cisco ASA writes ports after a slash; brackets may hold a mapped
+    // address.
+    let port = &["203.0.113.80:8080"];
+    miss(port, "outside:203.0.113.80/443 (203.0.113.80/443)");
+    hit(port, "outside:203.0.113.80/8080 x", "203.0.113.80");
+    miss(port, "[::ffff:203.0.113.80]:443");
+    hit(&["203.0.113.80"], "outside:203.0.113.80/443", "203.0.113.80");
+    // The root path is the URL without one.
+    let root = &["http://evil.example/"];
+    hit(root, "GET http://evil.example HTTP/1.1", "http://evil.example");
+    hit(root, "GET http://evil.example/x HTTP/1.1", "http://evil.example/");
+    miss(root, "GET http://evil.example:8080 x");
+    // A root dot after the host, a sentence's dot after the URL.
+    let a = &["http://evil.example/a"];
+    hit(a, "GET http://evil.example./a x", "http://evil.example./a");
+    hit(a, "see http://evil.example/a.", "http://evil.example/a");
+    miss(a, "see http://evil.example/a.php");
+}

@@ -15,7 +15,12 @@ pub fn is_unsafe(c: char) -> bool {
             | '\u{FEFF}'
             | '\u{FFF9}'..='\u{FFFB}'
             | '\u{061C}'
-            | '\u{180E}')
+            | '\u{180E}'
+            | '\u{00AD}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}')
 }
 
 fn push_escaped(out: &mut String, c: char) {
@@ -78,6 +83,9 @@ mod tests {
         assert_eq!(escape("c1\u{9b}31m"), "c1\\u{9b}31m");
         assert_eq!(escape("tab\there"), "tab\\there");
         assert_eq!(escape("plain é text"), "plain é text");
+        assert_eq!(escape("soft\u{ad}hy"), "soft\\u{ad}hy");
+        assert_eq!(escape("x\u{e0041}y"), "x\\u{e0041}y");
+        assert_eq!(escape("\u{3164}"), "\\u{3164}");
     }
 
     #[test]
