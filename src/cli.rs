@@ -77,11 +77,16 @@ pub struct SweepArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Number of worker threads [default: one per core]; as many reader
-    /// threads open and decompress inputs ahead of them. Output is the
-    /// same whatever the number.
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Number of worker threads, 1 to 256 [default: one per core]; as
+    /// many reader threads open and decompress inputs ahead of them.
+    /// Output is the same whatever the number.
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u16).range(1..=256)
+    )]
+    pub threads: Option<u16>,
 
     /// Load CIDR ranges broader than /8 (IPv4) or /16 (IPv6), /0 included.
     #[arg(long)]

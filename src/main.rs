@@ -115,7 +115,7 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     );
 
     let matcher = Matcher::new(&loaded.set);
-    let threads = args.threads.unwrap_or(0);
+    let threads = args.threads.map_or(0, usize::from);
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(
             |e| io::Error::other(format!("cannot start worker threads: {e}")),

@@ -163,13 +163,34 @@ impl Loader {
         };
         entries.sort();
         for entry in entries {
-            let is_doc = entry
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-            if !is_doc {
-                self.add_path(&entry);
-            }
+            self.add_entry(&entry);
         }
+    }
+
+    /// Loads one entry met in a folder. Symbolic links are not followed
+    /// (a link to `..` would loop, or pull in the logs being swept) and
+    /// Markdown documentation is not read as indicators; both are named.
+    fn add_entry(&mut self, entry: &Path) {
+        let name: Arc<str> = entry.display().to_string().into();
+        let is_link = std::fs::symlink_metadata(entry)
+            .is_ok_and(|m| m.file_type().is_symlink());
+        let is_doc = entry.extension().is_some_and(|e| {
+            e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+        });
+        let skip = if is_link {
+            "symbolic link inside a folder, not followed; name it to load it"
+        } else if is_doc {
+            "Markdown documentation, not read as indicators; name it to \
+             load it"
+        } else {
+            return self.add_path(entry);
+        };
+        self.problems.push(Problem {
+            file: name,
+            at: None,
+            severity: Severity::Warning,
+            message: format!("skipped: {skip}"),
+        });
     }
 
     /// Loads one file's bytes, detecting its format from the content.
@@ -414,5 +435,39 @@ pub(crate) mod test_support {
     /// Lists the problems as their display strings.
     pub fn problems(loaded: &Loaded) -> Vec<String> {
         loaded.problems.iter().map(|p| p.to_string()).collect()
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_skip_links_and_documentation_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let iocs = dir.path().join("iocs");
+        std::fs::create_dir(&iocs).unwrap();
+        std::fs::write(iocs.join("a.txt"), "192.0.2.1\n").unwrap();
+        std::fs::write(iocs.join("NOTES.md"), "198.51.100.1\n").unwrap();
+        std::os::unix::fs::symlink("..", iocs.join("up")).unwrap();
+        let d = iocs.display().to_string();
+        let loaded = load_paths(&[iocs], LoadOptions::default());
+        let values: Vec<String> =
+            loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();
+        assert_eq!(values, ["192.0.2.1"]);
+        let shown = test_support::problems(&loaded);
+        assert_eq!(
+            shown,
+            [
+                format!(
+                    "{d}/NOTES.md: warning: skipped: Markdown documentation, \
+                     not read as indicators; name it to load it"
+                ),
+                format!(
+                    "{d}/up: warning: skipped: symbolic link inside a \
+                     folder, not followed; name it to load it"
+                ),
+            ]
+        );
     }
 }

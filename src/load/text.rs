@@ -136,9 +136,16 @@ fn first_field(line: &str) -> Option<&str> {
     let b = line.as_bytes();
     let is_path = matches!(b[0], b'/' | b'\\' | b'%')
         || (b.len() > 2 && b[0].is_ascii_alphabetic() && &b[1..3] == b":\\");
+    // A URL may hold `,` and `;` (`/a,b`, `?x=1;y=2`): it runs to a blank
+    // or tab, or ` #`.
+    let is_url = line.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.bytes().all(|c| c.is_ascii_alphabetic())
+    });
     let end = if is_path {
         let end = line.find([',', ';', '\t']).unwrap_or(line.len());
         line[..end].find(" #").unwrap_or(end)
+    } else if is_url {
+        line.find(char::is_whitespace).unwrap_or(line.len())
     } else {
         line.find(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .unwrap_or(line.len())
@@ -288,6 +295,19 @@ pub fn header_field<'t>(text: &'t str, key: &str) -> Option<&'t str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_keep_their_commas_and_semicolons() {
+        assert_eq!(
+            first_field("http://evil.example/a,b # c"),
+            Some("http://evil.example/a,b")
+        );
+        assert_eq!(
+            first_field("hxxp://evil.example/p?x=1;y=2\tcomment"),
+            Some("hxxp://evil.example/p?x=1;y=2")
+        );
+        assert_eq!(first_field("evil.example,comment"), Some("evil.example"));
+    }
 
     #[test]
     fn regular_expressions_are_refused_with_the_reason() {

@@ -199,22 +199,39 @@ fn comparison(
         }
         return warn(r, format!("{} cannot be swept for; skipped", c.path));
     };
-    if c.negated {
-        let why = format!("operator NOT {} is not supported yet", c.op);
-        return warn(r, format!("{why}; {} skipped", c.path));
+    // A negation or `!=` says what the indicator is not: nothing to sweep
+    // for, which is no loss. Other operators do name indicators that are
+    // not read yet: those are entries not loaded.
+    if c.negated || c.op == "!=" {
+        let op =
+            if c.negated { format!("NOT {}", c.op) } else { c.op.clone() };
+        return warn(
+            r,
+            format!("{} {op} names no value to sweep for; skipped", c.path),
+        );
     }
-    if c.op != "=" {
-        let why = format!("operator {} is not supported yet", c.op);
-        return warn(r, format!("{why}; {} skipped", c.path));
+    let values: Vec<&Literal> = match (c.op.as_str(), &c.literal) {
+        ("=", lit) => vec![lit],
+        ("IN", Literal::List(items)) => items.iter().collect(),
+        (op, _) => {
+            let why = format!(
+                "operator {op} is not supported yet; {} not loaded",
+                c.path
+            );
+            return r.error(Some(at.clone()), why);
+        }
+    };
+    for lit in values {
+        let Literal::Str(v) = lit else {
+            let why = format!("{} {} expects quoted strings", c.path, c.op);
+            r.error(Some(at.clone()), why);
+            continue;
+        };
+        match target {
+            Some(k) => r.typed(v, k, at.clone(), compound),
+            None => r.value(v, at.clone()),
+        };
     }
-    let Literal::Str(v) = &c.literal else {
-        let why = format!("{} = expects a quoted string", c.path);
-        return r.error(Some(at.clone()), why);
-    };
-    match target {
-        Some(k) => r.typed(v, k, at.clone(), compound),
-        None => r.value(v, at.clone()),
-    };
 }
 
 /// Returns what a path compared with `=` yields: `Some(Some(kind))` for a

@@ -88,29 +88,37 @@ fn or_lists_and_single_values_are_not_compound() {
 }
 
 #[test]
-fn unsupported_parts_are_warned_about_by_id() {
+fn in_lists_load_and_unsupported_parts_are_reported_by_id() {
     let got = load(&[
         "[file:name LIKE '%.exe' OR file:name = 'a.exe']",
         "[domain-name:value IN ('a.example', 'b.example')]",
         "[ipv4-addr:value NOT = '192.0.2.1']",
         "[file:hashes.'SHA3-256' = 'aa'] WITHIN 60 SECONDS",
         "[file:name = 'x.exe'",
+        "[ipv4-addr:value != '192.0.2.9']",
     ]);
-    assert_eq!(shown(&got), ["filename a.exe @indicator--1"]);
+    assert_eq!(
+        shown(&got),
+        [
+            "domain a.example @indicator--2",
+            "domain b.example @indicator--2",
+            "filename a.exe @indicator--1",
+        ]
+    );
     assert_eq!(
         problems(&got),
         [
-            "t.txt: indicator--1: warning: operator LIKE is not supported \
-             yet; file:name skipped",
-            "t.txt: indicator--2: warning: operator IN is not supported \
-             yet; domain-name:value skipped",
-            "t.txt: indicator--3: warning: operator NOT = is not supported \
-             yet; ipv4-addr:value skipped",
+            "t.txt: indicator--1: operator LIKE is not supported yet; \
+             file:name not loaded",
+            "t.txt: indicator--3: warning: ipv4-addr:value NOT = names no \
+             value to sweep for; skipped",
             "t.txt: indicator--4: warning: qualifier WITHIN is ignored: the \
              values are swept for at any time",
             "t.txt: indicator--4: warning: hash type SHA3-256 cannot be \
              swept for; skipped",
             "t.txt: indicator--5: pattern: expected ']' at column 21",
+            "t.txt: indicator--6: warning: ipv4-addr:value != names no \
+             value to sweep for; skipped",
         ]
     );
 }
