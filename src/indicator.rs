@@ -256,7 +256,6 @@ pub fn refang(raw: &str) -> String {
             out = replace_ignore_case(&out, from, to);
         }
     }
-    let lower = out.to_ascii_lowercase();
     for (from, to) in [
         ("hxxps", "https"),
         ("hxxp", "http"),
@@ -265,7 +264,8 @@ pub fn refang(raw: &str) -> String {
         ("hzzp", "http"),
         ("fxp", "ftp"),
     ] {
-        if lower.starts_with(from) {
+        let head = out.get(..from.len());
+        if head.is_some_and(|h| h.eq_ignore_ascii_case(from)) {
             let rest = &out[from.len()..];
             if rest.starts_with("://") || rest.starts_with(":\\\\") {
                 out = format!("{to}{}", rest.replacen(":\\\\", "://", 1));

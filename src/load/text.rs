@@ -168,7 +168,12 @@ fn regex_sign(field: &str) -> Option<&'static str> {
         ("\\s", "a \\s class"),
         ("|", "an alternation"),
     ];
-    let special = |b: u8| b"(*+[\\|^${".contains(&b);
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'(' | b'*' | b'+' | b'[' | b'\\' | b'|' | b'^' | b'$' | b'{'
+        )
+    };
     if !field.bytes().any(special) {
         return None;
     }
