@@ -2,7 +2,7 @@
 # Times iocsweep against the tools analysts use today (wc -l, GNU grep,
 # ripgrep, grepcidr) and against the plain decompressors, on one
 # generated corpus, checks iocsweep's hits against the truth, and prints
-# a Markdown table with the targets of issue 3.
+# a Markdown table with the speed and memory targets.
 #
 # Usage: benches/compare.sh [--size 100M] [--seed 1] [--dir DIR]
 #            [--runs 3] [--million] [--with-rg-i] [--no-build]
@@ -350,7 +350,7 @@ report() {
         [ -n "${CHECK[$k]:-}" ] && echo "- iocsweep, $k: ${CHECK[$k]}"
     done
     echo
-    echo "## Targets (issue 3)"
+    echo "## Targets"
     echo
     local g10 g100 ok10= ok100= okgz= okzst= ok1m=
     exact() { case "${CHECK[$1]:-}" in *"all matched"*) echo 1 ;; esac; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peak memory and wall time of sweeping one 200 MiB line (issue 4).
+# Peak memory and wall time of sweeping one 200 MiB line.
 #
 # Writes a single line of blank-separated key=value fields, 200 MiB long,
 # with one indicator 1 KiB before its end, as plain text (read, then
