@@ -233,8 +233,9 @@ impl Summary {
                 .map(|(f, n)| format!("{f} {n}"))
                 .collect();
             let n = self.total_compressed();
+            let inputs = plural(n as usize, "input", "inputs");
             notes.push(format!(
-                "{n} compressed inputs ({})",
+                "{n} compressed {inputs} ({})",
                 formats.join(", ")
             ));
         }

@@ -117,7 +117,7 @@ fn members_of_plain_and_compressed_archives_are_inputs() {
         "{err}"
     );
     // The gzip member is counted as compressed.
-    assert!(err.contains("1 compressed inputs (gzip 1)"), "{err}");
+    assert!(err.contains("1 compressed input (gzip 1)"), "{err}");
 
     for format in ["gzip", "zstd", "xz", "bzip2"] {
         let name = format!("logs-{format}.tgz");

@@ -156,7 +156,7 @@ fn every_format_gives_the_records_of_the_plain_text() {
         let out = s.sweep(&[&path], None);
         assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
         assert_eq!(records(&out), renamed(&plain, &path), "{format}");
-        let note = format!("1 compressed inputs ({format} 1)");
+        let note = format!("1 compressed input ({format} 1)");
         assert!(stderr(&out).contains(&note), "{}", stderr(&out));
     }
 }

@@ -36,7 +36,7 @@ fn empty_gzip_files_are_swept_and_named_empty() {
     assert!(tail[0].ends_with(" s: 0 hits; 0 errors"), "{err}");
     // Only the real gzip stream counts as compressed; zero bytes carry
     // no magic.
-    assert_eq!(tail[1], "iocsweep: 1 compressed inputs (gzip 1)");
+    assert_eq!(tail[1], "iocsweep: 1 compressed input (gzip 1)");
     assert_eq!(tail[2], "iocsweep: 2 empty inputs: empty.gz, zero.gz");
 }
 
