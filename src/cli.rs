@@ -56,8 +56,12 @@ pub struct SweepArgs {
 
     /// In folder walks, go at most N levels down: 1 sweeps only the
     /// folder's own files.
-    #[arg(long, value_name = "N")]
-    pub max_depth: Option<usize>,
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_depth: Option<u32>,
 
     /// In folder walks, follow symbolic links; a link back to a folder
     /// being walked is a loop, named and not followed.

@@ -88,9 +88,13 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let started = Instant::now();
     let q = args.quiet;
     let paths = paths(args)?;
-    let sel =
-        Selection::new(&args.glob, &args.exclude, args.max_depth, args.follow)
-            .map_err(io::Error::other)?;
+    let sel = Selection::new(
+        &args.glob,
+        &args.exclude,
+        args.max_depth.map(|d| d as usize),
+        args.follow,
+    )
+    .map_err(io::Error::other)?;
     let (inputs, walk) = input::expand(&paths, &sel);
     if let Some(clash) = output_clash(args, &paths, &walk) {
         say(false, &clash);
@@ -262,12 +266,15 @@ fn print_summary(
     say(
         quiet,
         &format!(
-            "swept {} inputs, {}, {} lines in {:.2} s: {} hits{}; {}",
+            "swept {} {}, {}, {} {} in {:.2} s: {} {}{}; {}",
             s.inputs,
+            report::plural(s.inputs as usize, "input", "inputs"),
             report::human_bytes(s.bytes),
             s.lines,
+            report::plural(s.lines as usize, "line", "lines"),
             started.elapsed().as_secs_f64(),
             s.total_hits(),
+            report::plural(s.total_hits() as usize, "hit", "hits"),
             hits,
             failures
         ),

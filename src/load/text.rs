@@ -145,12 +145,24 @@ fn first_field(line: &str) -> Option<&str> {
         let end = line.find([',', ';', '\t']).unwrap_or(line.len());
         line[..end].find(" #").unwrap_or(end)
     } else if is_url {
-        line.find(char::is_whitespace).unwrap_or(line.len())
+        url_end(line)
     } else {
         line.find(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .unwrap_or(line.len())
     };
     Some(line[..end].trim_end())
+}
+
+/// Returns where a URL value ends in a list line: at a blank or tab, or
+/// at a `,` or `;` before its query (`http://x.example/a,comment`). In
+/// the query both are part of the URL (`?x=1;y=2`).
+fn url_end(line: &str) -> usize {
+    let end = line.find(char::is_whitespace).unwrap_or(line.len());
+    let query = line[..end].find('?').unwrap_or(end);
+    let cut = line[..query].find([',', ';']).unwrap_or(end);
+    // A separator right before the blank belongs to the comment.
+    let cut = line[..cut].trim_end_matches([',', ';']).len();
+    cut.max(1)
 }
 
 /// Returns what makes `field` read as a regular expression rather than a
@@ -302,10 +314,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn urls_keep_their_commas_and_semicolons() {
+    fn urls_end_at_a_comment_but_keep_their_query() {
         assert_eq!(
-            first_field("http://evil.example/a,b # c"),
-            Some("http://evil.example/a,b")
+            first_field("http://evil.example/a, seen 2024"),
+            Some("http://evil.example/a")
+        );
+        assert_eq!(
+            first_field("http://evil.example/x,C2 server"),
+            Some("http://evil.example/x")
+        );
+        assert_eq!(
+            first_field("http://evil.example/q?a=1,2;b=3 # c"),
+            Some("http://evil.example/q?a=1,2;b=3")
         );
         assert_eq!(
             first_field("hxxp://evil.example/p?x=1;y=2\tcomment"),

@@ -450,6 +450,9 @@ fn check_v6_run(
         s > 0 && hay[s - 1] == b'[' && hay.get(addr_end) == Some(&b']');
     if bracketed && port == After::Nothing {
         port = port_after(hay, addr_end + 1);
+    } else if port == After::Nothing && hay.get(addr_end) == Some(&b'#') {
+        // BIND's `2001:db8::2#53`; a `:` would be part of the address.
+        port = port_after(hay, addr_end);
     }
     if let Some(v4) = addr.to_ipv4_mapped() {
         // Dotted forms were already seen by the IPv4 scan.

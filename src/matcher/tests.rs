@@ -108,6 +108,8 @@ fn address_with_port() {
     let v6 = &["[2001:db8::5]:8443"];
     hit(v6, "[2001:db8::5]:8443", "2001:db8::5");
     miss(v6, "[2001:db8::5]:443");
+    miss(v6, "client 2001:db8::5#53 query");
+    hit(v6, "client 2001:db8::5#8443 query", "2001:db8::5");
 }
 
 #[test]

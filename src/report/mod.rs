@@ -282,7 +282,7 @@ fn named_list(names: &[String], what: &str, how: &str) -> String {
 }
 
 /// Returns `one` if `n` is 1, `many` otherwise.
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 

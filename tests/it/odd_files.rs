@@ -112,7 +112,7 @@ fn a_file_that_cannot_be_read_is_named_with_status_2() {
     );
     assert!(
         lines[2]
-            .ends_with(" s: 1 hits (ipv4 1); 1 error: 1 input not fully read"),
+            .ends_with(" s: 1 hit (ipv4 1); 1 error: 1 input not fully read"),
         "{err}"
     );
 }

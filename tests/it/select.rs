@@ -196,7 +196,7 @@ fn sockets_are_skipped_and_named_and_empty_files_counted() {
         ),
         "{err}"
     );
-    assert!(err.contains("iocsweep: swept 3 inputs, 15 B, 1 lines"), "{err}");
+    assert!(err.contains("iocsweep: swept 3 inputs, 15 B, 1 line "), "{err}");
     assert!(
         err.contains("iocsweep: 2 empty inputs: t/empty.log, /dev/null\n"),
         "{err}"
