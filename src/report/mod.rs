@@ -568,8 +568,8 @@ fn ceil_char(text: &[u8], mut i: usize) -> usize {
 
 /// Appends `s` as a JSON string. Besides what JSON requires, every
 /// character that could steer a terminal (DEL, C1 controls, bidi and
-/// invisible characters, U+2028/U+2029) is written as a `\uXXXX` escape,
-/// so a record is safe to view raw.
+/// invisible characters, U+2028/U+2029) is written as a `\u` escape
+/// (`\u202e`), so a record is safe to view raw.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     use std::io::Write as _;
     out.push(b'"');
