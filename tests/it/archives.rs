@@ -9,7 +9,8 @@
 use std::io::Write;
 use std::process::Output;
 
-use crate::inputs::{Setup, records, stderr};
+use crate::encode::{self, gzip};
+use crate::inputs::{Setup, stderr, tuples};
 
 /// The members of the test archive: name, bytes.
 fn members() -> Vec<(&'static str, Vec<u8>)> {
@@ -27,13 +28,6 @@ fn expected(name: &str) -> Vec<(String, u64, u64, String)> {
         (format!("{name}:logs/a.log"), 2, 13, "192.0.2.1".into()),
         (format!("{name}:logs/b.log.gz"), 3, 10, "evil.example".into()),
     ]
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let level = flate2::Compression::default();
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
 }
 
 /// Returns a tar archive of `members()` with a folder and a symbolic
@@ -58,21 +52,6 @@ fn tar() -> Vec<u8> {
     b.into_inner().unwrap()
 }
 
-/// Returns the records of a run as tuples.
-fn tuples(out: &Output) -> Vec<(String, u64, u64, String)> {
-    records(out)
-        .iter()
-        .map(|r| {
-            (
-                r["path"].as_str().unwrap().to_string(),
-                r["line"].as_u64().unwrap(),
-                r["offset"].as_u64().unwrap(),
-                r["indicator"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 /// Returns the summary's first line.
 fn summary(out: &Output) -> String {
     let err = stderr(out);
@@ -82,19 +61,10 @@ fn summary(out: &Output) -> String {
 
 fn compressed(format: &str, data: &[u8]) -> Vec<u8> {
     match format {
-        "gzip" => gzip(data),
-        "zstd" => zstd::encode_all(data, 3).unwrap(),
-        "xz" => {
-            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 3);
-            e.write_all(data).unwrap();
-            e.finish().unwrap()
-        }
-        "bzip2" => {
-            let level = bzip2::Compression::default();
-            let mut e = bzip2::write::BzEncoder::new(Vec::new(), level);
-            e.write_all(data).unwrap();
-            e.finish().unwrap()
-        }
+        "gzip" => encode::gzip(data),
+        "zstd" => encode::zstd(data),
+        "xz" => encode::xz(data),
+        "bzip2" => encode::bzip2(data),
         _ => unreachable!("{format}"),
     }
 }

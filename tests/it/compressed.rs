@@ -11,6 +11,8 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
+use crate::encode::{bzip2, gzip, xz, zstd};
+
 /// Indicators planted in the log text, all documentation values.
 const IOCS: &str = "192.0.2.7\n198.51.100.0/24\n203.0.113.99\nevil.example\n";
 
@@ -39,30 +41,6 @@ fn log_text() -> Vec<u8> {
         out.extend_from_slice(line.as_bytes());
     }
     out
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let level = flate2::Compression::default();
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn bzip2(data: &[u8]) -> Vec<u8> {
-    let level = bzip2::Compression::default();
-    let mut e = bzip2::write::BzEncoder::new(Vec::new(), level);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn xz(data: &[u8]) -> Vec<u8> {
-    let mut e = liblzma::write::XzEncoder::new(Vec::new(), 3);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn zstd(data: &[u8]) -> Vec<u8> {
-    zstd::stream::encode_all(data, 3).unwrap()
 }
 
 /// A temporary folder holding the indicator file.

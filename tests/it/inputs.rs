@@ -73,6 +73,21 @@ pub fn records(out: &Output) -> Vec<serde_json::Value> {
     text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
+/// Returns the records of a run as (path, line, offset, indicator).
+pub fn tuples(out: &Output) -> Vec<(String, u64, u64, String)> {
+    records(out)
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+                r["offset"].as_u64().unwrap(),
+                r["indicator"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Returns 2000-01-01T00:00:00Z.
 fn y2k() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(946_684_800)

@@ -7,6 +7,7 @@ mod archives;
 mod bench_kit;
 mod compressed;
 mod corpus_sweep;
+mod encode;
 mod encodings;
 mod inputs;
 mod load_corpus;

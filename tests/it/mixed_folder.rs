@@ -6,29 +6,8 @@
 
 #![cfg(target_os = "linux")]
 
-use std::io::Write;
-
-use crate::inputs::{Setup, records, stderr};
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let level = flate2::Compression::default();
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn bzip2(data: &[u8]) -> Vec<u8> {
-    let level = bzip2::Compression::default();
-    let mut e = bzip2::write::BzEncoder::new(Vec::new(), level);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn xz(data: &[u8]) -> Vec<u8> {
-    let mut e = liblzma::write::XzEncoder::new(Vec::new(), 3);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
+use crate::encode::{bzip2, gzip, xz, zstd};
+use crate::inputs::{Setup, stderr, tuples};
 
 /// Returns a tar.gz of `members`.
 fn tar_gz(members: &[(&str, &[u8])]) -> Vec<u8> {
@@ -62,9 +41,8 @@ fn evidence(s: &Setup) {
     s.file("ev/c.log.1.gz", &multi);
     s.file("ev/d.log.bz2", &bzip2(b"x\ny\nmx.evil.example\n"));
     s.file("ev/e.log.xz", &xz(b"[192.0.2.1]:443\n"));
-    let zst =
-        zstd::encode_all(&b"ok\nok\nok\nGET http://evil.example/\n"[..], 3);
-    s.file("ev/f.log.zst", &zst.unwrap());
+    let zst = zstd(b"ok\nok\nok\nGET http://evil.example/\n");
+    s.file("ev/f.log.zst", &zst);
     let members: [(&str, &[u8]); 2] = [
         ("var/log/auth.log", b"sshd from 192.0.2.1\n"),
         ("var/log/dns.log", b"a\nA? cdn.evil.example\n"),
@@ -96,17 +74,7 @@ fn a_mixed_folder_gives_exact_records_and_names_every_file() {
     // --follow takes the link to the unreadable file.
     let out = s.sweep(&["--follow", "ev"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let got: Vec<Record> = records(&out)
-        .iter()
-        .map(|r| {
-            (
-                r["path"].as_str().unwrap().to_string(),
-                r["line"].as_u64().unwrap(),
-                r["offset"].as_u64().unwrap(),
-                r["indicator"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let got = tuples(&out);
     let want = [
         ("ev/a.log", 2, 15, "192.0.2.1"),
         ("ev/b.log.gz", 1, 6, "evil.example"),

@@ -9,14 +9,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use crate::inputs::{Setup, records, stderr};
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let level = flate2::Compression::default();
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
+use crate::encode::gzip;
+use crate::inputs::{Setup, records, stderr, tuples};
 
 #[test]
 fn empty_gzip_files_are_swept_and_named_empty() {
@@ -60,17 +54,7 @@ fn a_fifo_is_read_when_named_and_skipped_in_a_walk() {
     let out = s.sweep(&["t/pipe", "t"]);
     writer.join().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let got: Vec<(String, u64, u64, String)> = records(&out)
-        .iter()
-        .map(|r| {
-            (
-                r["path"].as_str().unwrap().to_string(),
-                r["line"].as_u64().unwrap(),
-                r["offset"].as_u64().unwrap(),
-                r["indicator"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let got = tuples(&out);
     let want = [
         ("t/pipe", 2, 10, "evil.example"),
         ("t/pipe", 2, 28, "192.0.2.1"),
