@@ -344,7 +344,7 @@ impl Reader<'_> {
     /// ignored silently: for cells or tokens that may hold anything.
     pub fn try_value(&mut self, raw: &str, at: Locator) -> bool {
         match indicator::parse_value(raw, self.opts.parse) {
-            Ok(_) => self.value(raw, at),
+            Ok(p) => self.take(Ok(p), at, false),
             Err(_) => false,
         }
     }
