@@ -16,3 +16,4 @@ pub mod matcher;
 pub mod report;
 pub mod set;
 pub mod sweep;
+pub mod time;

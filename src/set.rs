@@ -34,6 +34,25 @@ pub struct Source {
     /// Whether the value was one part of a compound (`AND`) pattern, which
     /// the sweep matches part by part.
     pub compound: bool,
+    /// What else the format states about the entry.
+    pub meta: SourceMeta,
+}
+
+/// What an indicator format may state about one entry beyond its value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceMeta {
+    /// MISP's `to_ids` flag (whether the publisher meant the value for
+    /// detection), where the format has one.
+    pub to_ids: Option<bool>,
+    /// Whether the entry was a substring condition (OpenIOC `contains`)
+    /// loaded as a string indicator, not a whole value.
+    pub contains: bool,
+    /// Start of validity (STIX `valid_from`), Unix seconds UTC.
+    pub valid_from: Option<i64>,
+    /// End of validity (STIX `valid_until`), Unix seconds UTC.
+    pub valid_until: Option<i64>,
+    /// Whether the publisher revoked the entry (STIX `revoked: true`).
+    pub revoked: bool,
 }
 
 impl fmt::Display for Source {
@@ -173,7 +192,12 @@ mod tests {
     use super::*;
 
     fn src(file: &str, line: u64) -> Source {
-        Source { file: file.into(), at: Locator::Line(line), compound: false }
+        Source {
+            file: file.into(),
+            at: Locator::Line(line),
+            compound: false,
+            meta: SourceMeta::default(),
+        }
     }
 
     #[test]

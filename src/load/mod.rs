@@ -20,7 +20,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::indicator::{self, Kind, ParseOptions};
-use crate::set::{IndicatorSet, Locator, SetBuilder, Source};
+use crate::set::{IndicatorSet, Locator, SetBuilder, Source, SourceMeta};
 
 pub use sniff::detect;
 pub use text::header_field;
@@ -217,6 +217,7 @@ impl Loader {
             builder: &mut self.builder,
             problems: &mut self.problems,
             values: 0,
+            meta: SourceMeta::default(),
         };
         if lossy {
             reader.warn(None, "invalid UTF-8 replaced with U+FFFD".into());
@@ -282,6 +283,7 @@ pub struct Reader<'a> {
     builder: &'a mut SetBuilder,
     problems: &'a mut Vec<Problem>,
     values: usize,
+    meta: SourceMeta,
 }
 
 impl Reader<'_> {
@@ -360,7 +362,12 @@ impl Reader<'_> {
                 if let Some(w) = p.warning {
                     self.warn(Some(at.clone()), w);
                 }
-                let source = Source { file: self.file.clone(), at, compound };
+                let source = Source {
+                    file: self.file.clone(),
+                    at,
+                    compound,
+                    meta: self.meta.clone(),
+                };
                 self.builder.push(p.value, source);
                 self.values += 1;
                 true
@@ -370,6 +377,12 @@ impl Reader<'_> {
                 false
             }
         }
+    }
+
+    /// Sets what the format states about the entries read next (validity,
+    /// flags); it stays until set again.
+    pub fn set_meta(&mut self, meta: SourceMeta) {
+        self.meta = meta;
     }
 
     /// Records a warning.

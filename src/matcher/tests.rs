@@ -21,6 +21,7 @@ fn set_of(iocs: &[&str]) -> IndicatorSet {
             file: "t".into(),
             at: Locator::Line(i as u64 + 1),
             compound: false,
+            meta: Default::default(),
         };
         b.push(p.value, src);
     }

@@ -421,6 +421,23 @@ impl<'s, W: Write> Reporter<'s, W> {
         json_str(b, &String::from_utf8_lossy(hit.matched));
         b.extend_from_slice(b",\"sources\":");
         b.extend_from_slice(sources.as_bytes());
+        if let Some(t) = hit.time {
+            b.extend_from_slice(format!(",\"time\":\"{t}\"").as_bytes());
+        }
+        if let Some(log) = hit.log {
+            b.extend_from_slice(b",\"log\":");
+            json_str(b, log);
+        }
+        if !hit.fields.is_empty() {
+            b.extend_from_slice(b",\"fields\":[");
+            for (i, f) in hit.fields.iter().enumerate() {
+                if i > 0 {
+                    b.push(b',');
+                }
+                json_str(b, f);
+            }
+            b.push(b']');
+        }
         b.extend_from_slice(b",\"text\":");
         let text = cut_text(hit.text, match_range(hit));
         json_str(b, &String::from_utf8_lossy(text));

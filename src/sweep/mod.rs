@@ -25,6 +25,7 @@ use std::sync::mpsc::TryRecvError;
 use rayon::prelude::*;
 
 use crate::matcher::{Matcher, RawHit};
+use crate::time::Stamp;
 use compress::Format;
 use content::Content;
 use feed::{Feed, Feeder, Item};
@@ -65,6 +66,14 @@ pub struct Hit<'a> {
     /// The line holding the match, without its line break; a long line
     /// is cut to 4 KiB either side of the match.
     pub text: &'a [u8],
+    /// When the line says it was written, if it says so in a form we read.
+    pub time: Option<Stamp>,
+    /// The kind of log the input is (`zeek-http`, `bind-query`), if
+    /// recognised.
+    pub log: Option<&'static str>,
+    /// The fields of the log the match sat in (`src`, `dst`, `query`,
+    /// `host`…), where the format names them.
+    pub fields: Vec<&'static str>,
 }
 
 /// What became of one input.
@@ -382,6 +391,9 @@ impl<'m> Sweeper<'m> {
                 id: c.hit.id,
                 matched: &c.text[c.at..c.at + len],
                 text: &c.text,
+                time: None,
+                log: None,
+                fields: Vec::new(),
             };
             sink.hit(&p.input, &hit)?;
         }

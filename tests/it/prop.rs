@@ -137,7 +137,15 @@ fn set_of(iocs: &[&str]) -> IndicatorSet {
     for (i, raw) in iocs.iter().enumerate() {
         let p = parse_value(raw, ParseOptions::default()).unwrap();
         let at = Locator::Line(i as u64 + 1);
-        b.push(p.value, Source { file: "prop".into(), at, compound: false });
+        b.push(
+            p.value,
+            Source {
+                file: "prop".into(),
+                at,
+                compound: false,
+                meta: Default::default(),
+            },
+        );
     }
     b.build()
 }
