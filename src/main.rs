@@ -1,22 +1,32 @@
 //! The `iocsweep` binary: parses arguments, loads indicators, runs the
 //! sweep and maps the outcome to the exit status (0 no hits, 1 hits, 2
-//! something could not be read or loaded).
+//! something could not be read or loaded, 130 or 143 stopped by SIGINT
+//! or SIGTERM).
 
 mod cli;
+mod interrupt;
+mod outputs;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Parser;
 
 use iocsweep::load::{LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
-use iocsweep::report::{self, Failures, Format, Reporter, Summary, sanitize};
+use iocsweep::report::manifest::{self, Ending};
+use iocsweep::report::progress::{Progress, Spinner};
+use iocsweep::report::{
+    self, Counters, Failures, Format, Reporter, Summary, sanitize,
+};
 use iocsweep::sweep::input;
 use iocsweep::sweep::select::{self, Selection};
+use iocsweep::sweep::tap::TapOptions;
 use iocsweep::sweep::{self, Sweeper};
 use iocsweep::{bundled, indicator::ParseOptions};
 
@@ -86,7 +96,10 @@ fn bundled_name() -> String {
 
 fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let started = Instant::now();
+    let started_at = manifest::now();
     let q = args.quiet;
+    let progress = !q && io::stderr().is_terminal();
+    let stop = interrupt::install();
     let paths = paths(args)?;
     let sel = Selection::new(
         &args.glob,
@@ -100,7 +113,9 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         say(false, &clash);
         return Ok(2);
     }
+    let spinner = progress.then(|| Spinner::start("loading indicators"));
     let (loaded, set_name) = load(args);
+    spinner.map(Spinner::finish);
     print_problems(q, &loaded);
     if loaded.set.is_empty() {
         say(false, "no indicators loaded: nothing to sweep for");
@@ -139,6 +154,8 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let format = match args.format {
         Some(FormatArg::Jsonl) => Format::Jsonl,
         Some(FormatArg::Text) => Format::Text,
+        Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Ecs) => Format::Ecs,
         None if to_terminal => Format::Text,
         None => Format::Jsonl,
     };
@@ -147,33 +164,123 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         ColorArg::Never => false,
         ColorArg::Auto => to_terminal,
     };
-    let mut reporter = Reporter::new(
+    let counters = Arc::new(Counters::default());
+    let reporter = Reporter::new(
         BufWriter::with_capacity(1 << 16, out),
         format,
         color,
         &loaded.set,
-    );
-    let sweeper = Sweeper::new(&matcher, sweep::Options::default());
-    pool.install(|| sweeper.run(&inputs, &mut reporter))?;
-    let summary = reporter.finish()?;
+    )
+    .started_at(started_at)
+    .count_in(counters.clone());
+    let facts = outputs::facts(&inputs, progress || outputs::wanted(args));
+    let read = Arc::new(AtomicU64::new(0));
+    let opts = sweep::Options {
+        tap: TapOptions {
+            hash: args.hash_inputs,
+            counter: progress.then(|| read.clone()),
+        },
+        ..sweep::Options::default()
+    };
+    let bar = progress.then(|| {
+        let total = facts.iter().flatten().map(|f| f.size).sum();
+        Progress::start(total, inputs.len(), read, counters)
+    });
+    let sweeper = Sweeper::new(&matcher, opts).stop_on(stop);
+    let mut reporter = reporter;
+    let result = pool.install(|| sweeper.run(&inputs, &mut reporter));
+    bar.map(Progress::finish);
+    let (summary, flushed) = reporter.finish_keeping();
+    let ending = match result.and(flushed) {
+        Ok(()) => Ending::Complete,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            Ending::OutputClosed
+        }
+        Err(e) if stop.load(Ordering::Relaxed) => {
+            let _ = e;
+            Ending::Interrupted(
+                interrupt::stopped_by().map_or("signal", |s| s.0),
+            )
+        }
+        Err(e) => return Err(e),
+    };
 
-    for (name, err) in &summary.errors {
-        say(false, &format!("{name}: {err}"));
-    }
     let failures = Failures::count(&walk, &summary, &loaded);
-    print_summary(q, &summary, &failures, started);
-    let failed = failures.total() > 0;
+    let code = exit_status(ending, &failures, &summary);
+    if ending != Ending::OutputClosed {
+        for (name, err) in &summary.errors {
+            say(false, &format!("{name}: {err}"));
+        }
+        print_summary(q, &summary, &failures, started);
+        print_table(q, &summary, &loaded);
+        if let Ending::Interrupted(signal) = ending {
+            let at = summary.ledger.records.iter().find(|r| r.stopped);
+            let at = at.map_or(String::new(), |r| {
+                format!(
+                    ", stopped in {} after {} lines",
+                    r.name, r.stats.lines
+                )
+            });
+            say(
+                false,
+                &format!(
+                    "interrupted by {signal}{at}: hits found so far are \
+                     written; {} of {} inputs done",
+                    summary
+                        .ledger
+                        .records
+                        .iter()
+                        .filter(|r| !r.stopped)
+                        .count(),
+                    inputs.len()
+                ),
+            );
+        }
+    }
+    let outcome = outputs::Outcome {
+        started: started_at,
+        ending,
+        exit_status: code,
+        loaded: &loaded,
+        inputs: &inputs,
+        facts: &facts,
+        walk: &walk,
+        summary: &summary,
+        failures: &failures,
+    };
+    let write_errors = outputs::write(args, &outcome);
+    for e in &write_errors {
+        say(false, e);
+    }
     // Freeing a million indicators costs a good part of what building
     // them did, and the process ends next: leave that to the OS.
     std::mem::forget(matcher);
     std::mem::forget(loaded);
-    Ok(if failed {
-        2
-    } else if summary.total_hits() > 0 {
-        1
-    } else {
-        0
-    })
+    Ok(if write_errors.is_empty() { code } else { 2 })
+}
+
+/// Returns the exit status of a sweep: 128 + the signal's number if one
+/// stopped it, 0 if its output was closed, else 2 on any failure, 1 on
+/// hits, 0 otherwise.
+fn exit_status(ending: Ending, failures: &Failures, summary: &Summary) -> u8 {
+    match ending {
+        Ending::Interrupted(_) => interrupt::stopped_by().map_or(130, |s| s.1),
+        Ending::OutputClosed => 0,
+        Ending::Complete if failures.total() > 0 => 2,
+        Ending::Complete if summary.total_hits() > 0 => 1,
+        Ending::Complete => 0,
+    }
+}
+
+/// Prints the top indicators by hits, with first and last sighting.
+fn print_table(q: bool, summary: &Summary, loaded: &Loaded) {
+    if q {
+        return;
+    }
+    for line in summary.tally.table(&loaded.set) {
+        // The table's cells are escaped already.
+        eprintln!("iocsweep: {line}");
+    }
 }
 
 /// Prints what the walk of the inputs met besides files to sweep: paths
@@ -222,9 +329,12 @@ fn output_clash(
     paths: &[PathBuf],
     walk: &input::WalkReport,
 ) -> Option<String> {
-    let out = args.output.as_ref()?;
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
-    let (what, path) = input::clash(out, walk, &args.iocs, stdin)?;
+    let outputs = [&args.output, &args.summary, &args.report, &args.manifest];
+    let (out, (what, path)) =
+        outputs.into_iter().flatten().find_map(|out| {
+            Some((out, input::clash(out, walk, &args.iocs, stdin)?))
+        })?;
     Some(format!(
         "{}: cannot write the output here: it is the same file as the \
          {what} {}, which writing would destroy; choose another path",
