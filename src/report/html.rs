@@ -389,6 +389,125 @@ mod tests {
         assert_eq!(esc("\u{1b}[31m"), "\\x1b[31m");
     }
 
+    use crate::indicator::Value as V;
+    use crate::set::{Locator, SetBuilder, Source, SourceMeta};
+    use crate::time::{Stamp, days_from_civil};
+
+    use super::super::tally::Sighting;
+
+    /// The value of a string indicator that carries markup.
+    const MARKUP: &str = "\"><svg onload=alert(1)>";
+
+    /// Returns a set of three indicators and a tally of hits over March
+    /// 2024, some without a time.
+    fn timed() -> (IndicatorSet, Tally) {
+        let mut b = SetBuilder::new();
+        let values = [
+            V::Ipv4("198.51.100.7".parse().unwrap(), None),
+            V::String(MARKUP.into()),
+            V::String("quiet-marker".into()),
+        ];
+        for (i, v) in values.into_iter().enumerate() {
+            let source = Source {
+                file: "iocs.txt".into(),
+                at: Locator::Line(i as u64 + 1),
+                compound: false,
+                meta: SourceMeta::default(),
+            };
+            b.push(v, source);
+        }
+        let set = b.build();
+        let mut t = Tally::default();
+        let day = |d: u32| days_from_civil(2024, 3, d) * 86_400;
+        let mut add = |id: u32, path: &str, secs: Option<i64>, line: u64| {
+            let time = secs.map(|secs| Stamp { secs, nanos: 0 });
+            t.add(&Sighting { id, path, line, time, log: None, fields: &[] });
+        };
+        for d in 1..=20u32 {
+            for k in 0..(d % 5 + 1) {
+                add(0, "fw.log", Some(day(d) + 3600 * i64::from(k)), 1);
+            }
+            if d % 3 == 0 {
+                add(1, "<b>proxy</b>.log", Some(day(d) + 60), 2);
+            }
+        }
+        add(0, "fw.log", None, 9);
+        add(2, "x.log", None, 4);
+        (set, t)
+    }
+
+    /// Returns a manifest document with what the scope shows.
+    fn scope() -> Value {
+        serde_json::json!({
+            "tool": {"name": "iocsweep", "version": "0.1.0"},
+            "command_line": ["iocsweep", "sweep", "--iocs", "iocs.txt", "logs"],
+            "operator": "analyst", "host": "triage-1",
+            "started": "2024-03-21T09:00:00Z", "ended": "2024-03-21T09:00:04Z",
+            "status": "complete",
+            "indicators": {"loaded": 3},
+            "indicator_files": [{"file": "iocs.txt", "format": "text",
+                "values": 3, "errors": 0, "sha256": "00ff"}],
+            "inputs": [{"path": "fw.log", "size": 1000, "status": "swept",
+                "hits": 61, "modified": "2024-03-20T23:59:00Z"}],
+            "totals": {"inputs": 1, "bytes": 1000, "lines": 100, "hits": 69,
+                "errors_summary": "0 errors"},
+        })
+    }
+
+    #[test]
+    fn golden_report_with_a_chart_of_hits_per_day() {
+        let (set, tally) = timed();
+        let html = render(&scope(), &tally, &set);
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/reports/golden/report_chart.html"
+        );
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(path, &html).unwrap();
+        }
+        let want = std::fs::read_to_string(path).unwrap();
+        assert!(want == html, "the chart report differs from {path}");
+
+        let page = scraper::Html::parse_document(&html);
+        assert!(page.errors.is_empty(), "{:?}", page.errors);
+        let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+        assert_eq!(page.select(&sel("svg[onload]")).count(), 0);
+        assert_eq!(page.select(&sel("script")).count(), 0);
+        // One bar a day for the address (20 days), one every third day
+        // for the other; the third indicator has no dated hit.
+        assert_eq!(page.select(&sel("rect.bar")).count(), 20 + 6);
+        let titles: Vec<String> = page
+            .select(&sel("rect.bar title"))
+            .map(|t| t.text().collect())
+            .collect();
+        assert_eq!(titles[0], "198.51.100.7: 2 hits on 2024-03-01");
+        assert_eq!(titles[20], format!("{MARKUP}: 1 hits on 2024-03-03"));
+        assert!(html.contains("2 hits had no time the sweep could read"));
+        assert!(html.contains("<code>&lt;b&gt;proxy&lt;/b&gt;.log:2</code>"));
+    }
+
+    #[test]
+    fn a_long_period_is_charted_in_groups_of_days() {
+        let (set, _) = timed();
+        let mut t = Tally::default();
+        for d in 0..1000i64 {
+            let time = Some(Stamp { secs: d * 86_400, nanos: 0 });
+            t.add(&Sighting {
+                id: 0,
+                path: "a.log",
+                line: 1,
+                time,
+                log: None,
+                fields: &[],
+            });
+        }
+        let html = render(&scope(), &t, &set);
+        // 1000 days in groups of 3: 334 bars.
+        assert_eq!(html.matches("<rect class=\"bar\"").count(), 334);
+        assert!(html.contains("each bar counts 3 days"));
+        assert!(html.contains("3 hits on 1970-01-01 to 1970-01-03"));
+    }
+
     #[test]
     fn command_lines_are_quoted_where_needed() {
         let v =
