@@ -6,13 +6,12 @@
 mod cli;
 mod interrupt;
 mod outputs;
+mod run;
 
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use clap::Parser;
@@ -20,17 +19,13 @@ use clap::Parser;
 use iocsweep::load::{LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
 use iocsweep::report::manifest::{self, Ending};
-use iocsweep::report::progress::{Progress, Spinner};
-use iocsweep::report::{
-    self, Counters, Failures, Format, Reporter, Summary, sanitize,
-};
+use iocsweep::report::progress::Spinner;
+use iocsweep::report::{self, Failures, Summary, sanitize};
 use iocsweep::sweep::input;
 use iocsweep::sweep::select::{self, Selection};
-use iocsweep::sweep::tap::TapOptions;
-use iocsweep::sweep::{self, Sweeper};
 use iocsweep::{bundled, indicator::ParseOptions};
 
-use cli::{Cli, ColorArg, Command, FormatArg, SweepArgs};
+use cli::{Cli, Command, SweepArgs};
 
 /// How many problems are listed per indicator file before the rest are
 /// only counted.
@@ -115,7 +110,9 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     }
     let spinner = progress.then(|| Spinner::start("loading indicators"));
     let (loaded, set_name) = load(args);
-    spinner.map(Spinner::finish);
+    if let Some(s) = spinner {
+        s.finish();
+    }
     print_problems(q, &loaded);
     if loaded.set.is_empty() {
         say(false, "no indicators loaded: nothing to sweep for");
@@ -141,100 +138,31 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         )?;
 
     report_walk(q, &walk);
-    let out: Box<dyn Write + Send> = match &args.output {
-        Some(path) => Box::new(File::create(path).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("{}: cannot create output: {e}", path.display()),
-            )
-        })?),
-        None => Box::new(io::stdout()),
-    };
-    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
-    let format = match args.format {
-        Some(FormatArg::Jsonl) => Format::Jsonl,
-        Some(FormatArg::Text) => Format::Text,
-        Some(FormatArg::Csv) => Format::Csv,
-        Some(FormatArg::Ecs) => Format::Ecs,
-        None if to_terminal => Format::Text,
-        None => Format::Jsonl,
-    };
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => to_terminal,
-    };
-    let counters = Arc::new(Counters::default());
-    let reporter = Reporter::new(
-        BufWriter::with_capacity(1 << 16, out),
-        format,
-        color,
-        &loaded.set,
-    )
-    .started_at(started_at)
-    .count_in(counters.clone());
     let facts = outputs::facts(&inputs, progress || outputs::wanted(args));
-    let read = Arc::new(AtomicU64::new(0));
-    let opts = sweep::Options {
-        tap: TapOptions {
-            hash: args.hash_inputs,
-            counter: progress.then(|| read.clone()),
-        },
-        ..sweep::Options::default()
+    let run = run::Run {
+        args,
+        inputs: &inputs,
+        facts: &facts,
+        progress,
+        started_at,
     };
-    let bar = progress.then(|| {
-        let total = facts.iter().flatten().map(|f| f.size).sum();
-        Progress::start(total, inputs.len(), read, counters)
-    });
-    let sweeper = Sweeper::new(&matcher, opts).stop_on(stop);
-    let mut reporter = reporter;
-    let result = pool.install(|| sweeper.run(&inputs, &mut reporter));
-    bar.map(Progress::finish);
-    let (summary, flushed) = reporter.finish_keeping();
-    let ending = match result.and(flushed) {
-        Ok(()) => Ending::Complete,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-            Ending::OutputClosed
-        }
-        Err(e) if stop.load(Ordering::Relaxed) => {
-            let _ = e;
-            Ending::Interrupted(
-                interrupt::stopped_by().map_or("signal", |s| s.0),
-            )
-        }
-        Err(e) => return Err(e),
-    };
+    let (summary, ending) = run.sweep(&matcher, &loaded, &pool, stop)?;
 
     let failures = Failures::count(&walk, &summary, &loaded);
-    let code = exit_status(ending, &failures, &summary);
+    let code = outputs::exit_status(ending, &failures, &summary);
     if ending != Ending::OutputClosed {
         for (name, err) in &summary.errors {
             say(false, &format!("{name}: {err}"));
         }
         print_summary(q, &summary, &failures, started);
-        print_table(q, &summary, &loaded);
+        if !q {
+            for line in summary.tally.table(&loaded.set) {
+                // The table's cells are escaped already.
+                eprintln!("iocsweep: {line}");
+            }
+        }
         if let Ending::Interrupted(signal) = ending {
-            let at = summary.ledger.records.iter().find(|r| r.stopped);
-            let at = at.map_or(String::new(), |r| {
-                format!(
-                    ", stopped in {} after {} lines",
-                    r.name, r.stats.lines
-                )
-            });
-            say(
-                false,
-                &format!(
-                    "interrupted by {signal}{at}: hits found so far are \
-                     written; {} of {} inputs done",
-                    summary
-                        .ledger
-                        .records
-                        .iter()
-                        .filter(|r| !r.stopped)
-                        .count(),
-                    inputs.len()
-                ),
-            );
+            say(false, &outputs::stopped_note(signal, &summary, inputs.len()));
         }
     }
     let outcome = outputs::Outcome {
@@ -257,30 +185,6 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     std::mem::forget(matcher);
     std::mem::forget(loaded);
     Ok(if write_errors.is_empty() { code } else { 2 })
-}
-
-/// Returns the exit status of a sweep: 128 + the signal's number if one
-/// stopped it, 0 if its output was closed, else 2 on any failure, 1 on
-/// hits, 0 otherwise.
-fn exit_status(ending: Ending, failures: &Failures, summary: &Summary) -> u8 {
-    match ending {
-        Ending::Interrupted(_) => interrupt::stopped_by().map_or(130, |s| s.1),
-        Ending::OutputClosed => 0,
-        Ending::Complete if failures.total() > 0 => 2,
-        Ending::Complete if summary.total_hits() > 0 => 1,
-        Ending::Complete => 0,
-    }
-}
-
-/// Prints the top indicators by hits, with first and last sighting.
-fn print_table(q: bool, summary: &Summary, loaded: &Loaded) {
-    if q {
-        return;
-    }
-    for line in summary.tally.table(&loaded.set) {
-        // The table's cells are escaped already.
-        eprintln!("iocsweep: {line}");
-    }
 }
 
 /// Prints what the walk of the inputs met besides files to sweep: paths

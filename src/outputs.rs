@@ -1,7 +1,7 @@
-//! What a sweep writes besides hit records: the per-indicator summary
-//! (`--summary`), the HTML report (`--report`) and the audit manifest
-//! (`--manifest`), each to its own file once the sweep is over, stopped
-//! or not.
+//! What a sweep leaves besides hit records: its exit status, the note
+//! on an interruption, and the per-indicator summary (`--summary`), the
+//! HTML report (`--report`) and the audit manifest (`--manifest`), each
+//! written to its own file once the sweep is over, stopped or not.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -14,6 +14,39 @@ use iocsweep::sweep::input::{Input, WalkReport};
 use iocsweep::time::Stamp;
 
 use crate::cli::SweepArgs;
+use crate::interrupt;
+
+/// Returns the exit status of a sweep: 128 + the signal's number if one
+/// stopped it, 0 if its output was closed, else 2 on any failure, 1 on
+/// hits, 0 otherwise.
+pub fn exit_status(
+    ending: Ending,
+    failures: &Failures,
+    summary: &Summary,
+) -> u8 {
+    match ending {
+        Ending::Interrupted(_) => interrupt::stopped_by().map_or(130, |s| s.1),
+        Ending::OutputClosed => 0,
+        Ending::Complete if failures.total() > 0 => 2,
+        Ending::Complete if summary.total_hits() > 0 => 1,
+        Ending::Complete => 0,
+    }
+}
+
+/// Returns what to say when a signal stopped the sweep: by which signal,
+/// in which input and after how many lines, and how many inputs were
+/// done.
+pub fn stopped_note(signal: &str, summary: &Summary, inputs: usize) -> String {
+    let records = &summary.ledger.records;
+    let at = records.iter().find(|r| r.stopped).map_or(String::new(), |r| {
+        format!(", stopped in {} after {} lines", r.name, r.stats.lines)
+    });
+    let done = records.iter().filter(|r| !r.stopped).count();
+    format!(
+        "interrupted by {signal}{at}: hits found so far are written; \
+         {done} of {inputs} inputs done"
+    )
+}
 
 /// Returns each input's size and modification time, taken before the
 /// sweep, when the manifest, the report or the progress bar needs them;
