@@ -228,8 +228,8 @@ impl Tally {
                 t.hits.to_string(),
                 ind.kind().to_string(),
                 cell(&ind.value.to_string(), 48),
-                cell(&t.first().short(), 48),
-                cell(&t.last().short(), 48),
+                tail(&t.first().short(), 48),
+                tail(&t.last().short(), 48),
             ]);
         }
         let mut widths = [0usize; 5];
@@ -282,6 +282,19 @@ fn cell(s: &str, max: usize) -> String {
     }
     let mut cut: String = s.chars().take(max - 1).collect();
     cut.push('…');
+    cut
+}
+
+/// Returns `s` escaped for a terminal and cut to its last `max`
+/// characters: the end of a path and the line number are what tell.
+fn tail(s: &str, max: usize) -> String {
+    let s = sanitize::escape(s);
+    let n = s.chars().count();
+    if n <= max {
+        return s;
+    }
+    let mut cut = String::from("…");
+    cut.extend(s.chars().skip(n - (max - 1)));
     cut
 }
 
@@ -454,5 +467,8 @@ mod tests {
             "  25  ipv4  192.0.2.24  x\\x1b[2J.log:1  x\\x1b[2J.log:25"
         );
         assert_eq!(lines[21], "… and 5 more");
+        let long = "/srv/archive/2024/03/firewall/edge-01/ufw.log.12:4711";
+        assert_eq!(tail(long, 30), "…ewall/edge-01/ufw.log.12:4711");
+        assert_eq!(tail("a.log:1", 30), "a.log:1");
     }
 }
