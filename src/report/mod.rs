@@ -450,14 +450,14 @@ impl<'s, W: Write> Reporter<'s, W> {
         })
     }
 
-    fn write_jsonl(&mut self, input: &Input, hit: &Hit<'_>) {
+    fn write_jsonl(&mut self, name: &str, hit: &Hit<'_>) {
         let ind = self.set.get(hit.id);
         let kind = ind.kind();
         let indicator = ind.value.to_string();
         let sources = self.sources_json(hit.id).to_string();
         let b = &mut self.buf;
         b.extend_from_slice(b"{\"path\":");
-        json_str(b, &input.name());
+        json_str(b, name);
         b.extend_from_slice(
             format!(
                 ",\"line\":{},\"offset\":{},\"kind\":\"{}\",\"indicator\":",
@@ -493,12 +493,12 @@ impl<'s, W: Write> Reporter<'s, W> {
         b.extend_from_slice(b"}\n");
     }
 
-    fn write_text(&mut self, input: &Input, hit: &Hit<'_>) {
+    fn write_text(&mut self, name: &str, hit: &Hit<'_>) {
         let ind = self.set.get(hit.id);
         let b = &mut self.buf;
         let head = format!(
             "{}:{}: {} {}: ",
-            sanitize::escape(&input.name()),
+            sanitize::escape(name),
             hit.line,
             ind.kind(),
             sanitize::escape(&ind.value.to_string())
@@ -531,17 +531,17 @@ impl<'s, W: Write> Reporter<'s, W> {
         b.push(b'\n');
     }
 
-    fn write_csv(&mut self, input: &Input, hit: &Hit<'_>) {
+    fn write_csv(&mut self, name: &str, hit: &Hit<'_>) {
         self.write_header();
         let ind = self.set.get(hit.id);
         let text = cut_text(hit.text, match_range(hit));
-        csv::write_row(&mut self.buf, &input.name(), hit, ind, text);
+        csv::write_row(&mut self.buf, name, hit, ind, text);
     }
 
-    fn write_ecs(&mut self, input: &Input, hit: &Hit<'_>) {
+    fn write_ecs(&mut self, name: &str, hit: &Hit<'_>) {
         let ind = self.set.get(hit.id);
         let text = cut_text(hit.text, match_range(hit));
-        let doc = ecs::record(&input.name(), hit, ind, text, self.started);
+        let doc = ecs::record(name, hit, ind, text, self.started);
         self.buf.extend_from_slice(terminal_safe_json(&doc).as_bytes());
         self.buf.push(b'\n');
     }
@@ -582,15 +582,15 @@ pub fn terminal_safe_json_text(text: String) -> String {
 
 impl<W: Write> Sink for Reporter<'_, W> {
     fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
+        let name = input.name();
         match self.format {
-            Format::Jsonl => self.write_jsonl(input, hit),
-            Format::Text => self.write_text(input, hit),
-            Format::Csv => self.write_csv(input, hit),
-            Format::Ecs => self.write_ecs(input, hit),
+            Format::Jsonl => self.write_jsonl(&name, hit),
+            Format::Text => self.write_text(&name, hit),
+            Format::Csv => self.write_csv(&name, hit),
+            Format::Ecs => self.write_ecs(&name, hit),
         }
         *self.summary.hits.entry(self.set.get(hit.id).kind()).or_insert(0) +=
             1;
-        let name = input.name();
         self.summary.tally.add(&Sighting {
             id: hit.id,
             path: &name,

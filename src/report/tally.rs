@@ -143,7 +143,13 @@ impl Tally {
         let new_file = t.hits == 0 || t.last_in_order.path != s.path;
         t.hits += 1;
         if t.hits > 1 {
-            t.last_in_order = seen();
+            // Most hits of an indicator come from the file of the hit
+            // before: keep its path rather than allocate it again.
+            let last = &mut t.last_in_order;
+            if new_file {
+                last.path = s.path.to_string();
+            }
+            (last.time, last.line) = (s.time, s.line);
         }
         match s.time {
             Some(time) => {
