@@ -13,6 +13,10 @@
 //!
 //! `@timestamp` is the line's time when the sweep read one, else the
 //! time the sweep started, which `event.created` always holds.
+//!
+//! Not written: `threat.indicator.provider`, `reference`, `confidence`
+//! and `first_seen`, which indicator files state in some formats (STIX,
+//! MISP) but the indicator set does not keep yet.
 
 use serde_json::{Map, Value, json};
 

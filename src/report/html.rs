@@ -65,8 +65,8 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em}\
 table{border-collapse:collapse;margin:.5em 0}\
 td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;\
 vertical-align:top}\
-th{background:#f0f0f0}td.n{text-align:right}\
-code{font:12px/1.3 ui-monospace,monospace;word-break:break-all}\
+th{background:#f0f0f0}td.n{text-align:right}td.t{white-space:nowrap}\
+code{font:12px/1.3 ui-monospace,monospace;overflow-wrap:anywhere}\
 .note{color:#555}svg text{font:11px sans-serif;fill:#333}\
 svg rect.bar{fill:#c0392b}svg line{stroke:#999}";
 
@@ -86,6 +86,7 @@ pub fn render(manifest: &Value, tally: &Tally, set: &IndicatorSet) -> String {
     let ranked = tally.ranked(set);
     chart(&mut h, &ranked, set);
     indicators(&mut h, &ranked, set);
+    inputs(&mut h, manifest);
     h.push_str("</body>\n</html>\n");
     h
 }
@@ -142,12 +143,24 @@ fn scope(h: &mut String, m: &Value) {
             esc(&text(&f["sha256"]))
         );
     }
-    h.push_str("</table>\n<h3>Inputs</h3>\n<table>\n");
+    h.push_str("</table>\n");
+}
+
+/// Writes the inputs, after the findings: there may be thousands.
+fn inputs(h: &mut String, m: &Value) {
+    let inputs = m["inputs"].as_array().map_or(&[][..], Vec::as_slice);
+    let _ = writeln!(
+        h,
+        "<h2 id=\"inputs\">Inputs ({})</h2>\n<details open>\n\
+         <summary>each input, its size and modification time before the \
+         sweep, what became of it, and its SHA-256 (with \
+         --hash-inputs)</summary>\n<table>",
+        inputs.len()
+    );
     h.push_str(
         "<tr><th>path</th><th>size</th><th>modified</th><th>status</th>\
          <th>hits</th><th>SHA-256</th></tr>\n",
     );
-    let inputs = m["inputs"].as_array().map_or(&[][..], Vec::as_slice);
     for i in inputs.iter().take(INPUTS_LISTED) {
         let hits: u64 = match i["members"].as_array() {
             Some(ms) => ms.iter().filter_map(|m| m["hits"].as_u64()).sum(),
@@ -155,9 +168,9 @@ fn scope(h: &mut String, m: &Value) {
         };
         let _ = writeln!(
             h,
-            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td>{}</td>\
-             <td>{}</td><td class=\"n\">{hits}</td><td><code>{}</code></td>\
-             </tr>",
+            "<tr><td><code>{}</code></td><td class=\"n\">{}</td>\
+             <td class=\"t\">{}</td><td>{}</td><td class=\"n\">{hits}</td>\
+             <td><code>{}</code></td></tr>",
             esc(&text(&i["path"])),
             esc(&text(&i["size"])),
             esc(&text(&i["modified"])),
@@ -165,7 +178,7 @@ fn scope(h: &mut String, m: &Value) {
             esc(&text(&i["sha256"]))
         );
     }
-    h.push_str("</table>\n");
+    h.push_str("</table>\n</details>\n");
     if inputs.len() > INPUTS_LISTED {
         let _ = writeln!(
             h,

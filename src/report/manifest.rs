@@ -209,6 +209,9 @@ fn indicator_files(loaded: &Loaded) -> Value {
                     .iter()
                     .find(|s| s.file == file)
                     .map(|s| s.text.as_bytes().to_vec()),
+                // Read again to hash: indicator files are small, and
+                // not the evidence. A file changed between the load and
+                // this read would show the new digest.
                 None => std::fs::read(name).ok(),
             };
             let count = |sev: Severity| {

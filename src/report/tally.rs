@@ -76,6 +76,12 @@ pub struct IndicatorTally {
     pub files_total: u64,
     /// Hits by the log field the match sat in (`src`, `query`), where the
     /// log format names fields.
+    ///
+    /// Not yet here: the distinct hosts or peers an indicator was seen
+    /// with (the other side of a connection, the client of a query).
+    /// Hits name the fields a match sat in, not the values of the line's
+    /// other fields; once they carry those, a `peers` count goes beside
+    /// this one.
     pub fields: BTreeMap<&'static str, u64>,
     /// Hits by kind of log (`zeek-conn`), where the format was recognised.
     pub logs: BTreeMap<&'static str, u64>,
