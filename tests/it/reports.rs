@@ -493,6 +493,7 @@ fn sigterm_stops_cleanly_with_every_hit_so_far_and_a_manifest() {
         .current_dir(&d)
         .args(["sweep", "--iocs", "iocs.txt", "--format", "jsonl"])
         .args(["--manifest", "m.json", "feed", "after.log"])
+        .args(["--summary", "s.json", "--report", "r.html"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -551,6 +552,15 @@ fn sigterm_stops_cleanly_with_every_hit_so_far_and_a_manifest() {
     let want: Vec<u64> = (1..=lines).collect();
     assert_eq!(got, want);
     assert!(err.contains("interrupted by SIGTERM"), "{err}");
+
+    // The summary and the report are written too, and say so.
+    let s: Value =
+        serde_json::from_slice(&std::fs::read(d.join("s.json")).unwrap())
+            .unwrap();
+    assert_eq!(s["hits"], lines);
+    let html = std::fs::read_to_string(d.join("r.html")).unwrap();
+    assert!(html.contains("<tr><th>Status</th><td>interrupted</td></tr>"));
+    assert!(html.contains("<tr><th>Stopped by</th><td>SIGTERM"), "{html}");
 }
 
 #[test]
