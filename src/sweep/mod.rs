@@ -321,7 +321,10 @@ impl<'m> Sweeper<'m> {
     ) -> io::Result<()> {
         let mut batch = Batch::default();
         match self.run_batches(inputs, &mut batch, sink) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+            Err(e)
+                if e.kind() == io::ErrorKind::Interrupted
+                    && self.stopping() =>
+            {
                 self.stop_now(&mut batch, sink)
             }
             other => other,
