@@ -588,3 +588,134 @@ impl Batch {
         self.events.push(Event::Finished(err, watch));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    use sha2::Digest;
+
+    use super::*;
+    use crate::load::{LoadOptions, Loader};
+
+    /// What a sweep told its sink.
+    #[derive(Default)]
+    struct Heard {
+        hits: Vec<(String, u64)>,
+        done: Vec<String>,
+        hashed: Vec<(String, RawDigest)>,
+        stopped: Vec<(String, u64)>,
+    }
+
+    impl Sink for Heard {
+        fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
+            self.hits.push((input.name(), hit.line));
+            Ok(())
+        }
+
+        fn input_done(
+            &mut self,
+            input: &Input,
+            _: &InputStats,
+            _: Option<&io::Error>,
+        ) -> io::Result<()> {
+            self.done.push(input.name());
+            Ok(())
+        }
+
+        fn input_hashed(
+            &mut self,
+            input: &Input,
+            digest: &RawDigest,
+        ) -> io::Result<()> {
+            self.hashed.push((input.name(), *digest));
+            Ok(())
+        }
+
+        fn input_stopped(
+            &mut self,
+            input: &Input,
+            stats: &InputStats,
+        ) -> io::Result<()> {
+            self.stopped.push((input.name(), stats.lines));
+            Ok(())
+        }
+    }
+
+    fn matcher() -> Matcher {
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("iocs.txt".into(), b"192.0.2.1\n");
+        Matcher::new(&l.finish().set)
+    }
+
+    /// Writes a plain and a gzip'd log in `dir`; returns their paths and
+    /// bytes as stored.
+    fn logs(dir: &std::path::Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let plain = b"a\nconn 192.0.2.1\n".to_vec();
+        let mut e = flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        );
+        e.write_all(b"192.0.2.1 first\nx\n").unwrap();
+        let zipped = e.finish().unwrap();
+        let mut out = Vec::new();
+        for (name, bytes) in [("a.log", plain), ("b.log.gz", zipped)] {
+            let path = dir.join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            out.push((path, bytes));
+        }
+        out
+    }
+
+    #[test]
+    fn hashes_are_of_the_bytes_as_stored_and_come_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = logs(dir.path());
+        let inputs: Vec<Input> =
+            files.iter().map(|(p, _)| Input::File(p.clone())).collect();
+        let m = matcher();
+        let mut opts = Options::default();
+        let mut heard = Heard::default();
+        Sweeper::new(&m, opts.clone()).run(&inputs, &mut heard).unwrap();
+        assert!(heard.hashed.is_empty());
+        assert_eq!(heard.hits.len(), 2);
+
+        opts.tap.hash = true;
+        let mut heard = Heard::default();
+        Sweeper::new(&m, opts).run(&inputs, &mut heard).unwrap();
+        let want: Vec<(String, RawDigest)> = files
+            .iter()
+            .map(|(p, b)| {
+                let sha256 = sha2::Sha256::digest(b).into();
+                let digest = RawDigest { sha256, bytes: b.len() as u64 };
+                (p.display().to_string(), digest)
+            })
+            .collect();
+        assert_eq!(heard.hashed, want);
+        assert_eq!(heard.hits.len(), 2);
+    }
+
+    #[test]
+    fn a_set_stop_flag_stops_the_sweep_before_any_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = logs(dir.path());
+        let inputs: Vec<Input> =
+            files.iter().map(|(p, _)| Input::File(p.clone())).collect();
+        let m = matcher();
+        let stop = AtomicBool::new(true);
+        let mut heard = Heard::default();
+        let sweeper = Sweeper::new(&m, Options::default()).stop_on(&stop);
+        let err = sweeper.run(&inputs, &mut heard).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Interrupted);
+        assert!(heard.hits.is_empty() && heard.done.is_empty());
+        assert!(heard.stopped.is_empty());
+
+        // Unset, the same sweeper sweeps everything.
+        stop.store(false, Ordering::Relaxed);
+        let mut heard = Heard::default();
+        sweeper.run(&inputs, &mut heard).unwrap();
+        assert_eq!(heard.done.len(), 2);
+        assert_eq!(heard.hits.len(), 2);
+    }
+}
