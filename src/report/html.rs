@@ -239,7 +239,7 @@ fn chart(h: &mut String, ranked: &[&IndicatorTally], set: &IndicatorSet) {
         dated.iter().copied().take(CHART_ROWS).collect();
     let (label_w, row_h, plot_w) = (260i64, 44i64, 840i64);
     let col_w = (plot_w as f64) / (columns as f64);
-    let height = row_h * shown.len() as i64 + 30;
+    let height = row_h * shown.len() as i64 + 40;
     let width = label_w + plot_w + 10;
     let _ = writeln!(
         h,
@@ -294,12 +294,28 @@ fn chart(h: &mut String, ranked: &[&IndicatorTally], set: &IndicatorSet) {
         }
     }
     let axis = row_h * shown.len() as i64 + 18;
+    // About eight dates along the axis, at the start of their bars; the
+    // last one says where the period ends.
+    let step = (columns + 7) / 8;
+    for col in (0..columns).step_by(step as usize) {
+        if col > 0 && columns - col < step / 2 {
+            break;
+        }
+        let x = label_w as f64 + col as f64 * col_w;
+        let _ = writeln!(
+            h,
+            "<line x1=\"{x:.1}\" y1=\"{}\" x2=\"{x:.1}\" y2=\"{}\"/>\
+             <text x=\"{x:.1}\" y=\"{axis}\">{}</text>",
+            axis - 14,
+            axis - 10,
+            date(first + col * per)
+        );
+    }
     let _ = writeln!(
         h,
-        "<text x=\"{label_w}\" y=\"{axis}\">{}</text>\
-         <text x=\"{}\" y=\"{axis}\" text-anchor=\"end\">{}</text>\n</svg>",
-        date(first),
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n</svg>",
         label_w + plot_w,
+        axis + 14,
         date(last)
     );
     let mut notes = Vec::new();
