@@ -21,7 +21,10 @@ pub enum Command {
     /// Sweep files, folders or standard input for indicators.
     ///
     /// Exit status: 0 no hits, 1 hits found, 2 something could not be
-    /// read or loaded (hits found are still written).
+    /// read or loaded (hits found are still written), 130 stopped by
+    /// Ctrl-C (SIGINT), 143 stopped by SIGTERM (hits found so far are
+    /// written, and the manifest says where the sweep stopped). A closed
+    /// output pipe (`| head`) ends the sweep quietly with 0.
     Sweep(SweepArgs),
 }
 
@@ -100,10 +103,32 @@ pub struct SweepArgs {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 
-    /// Print no summary or problem list on standard error (errors still
-    /// set the exit status).
+    /// Print no summary, table, progress bar or problem list on
+    /// standard error (errors still set the exit status).
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Write the per-indicator summary to FILE as JSON: hits, first and
+    /// last seen, files, sources of every indicator seen.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+
+    /// Write a self-contained HTML report to FILE: scope, a table per
+    /// indicator, hits per day.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Write the audit manifest to FILE as JSON: tool, command line,
+    /// operator, host, times, indicator files and inputs with their
+    /// hashes and results. Written even when the sweep is interrupted.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+
+    /// Compute the SHA-256 of every input's bytes as stored (compressed
+    /// bytes for compressed files) during the sweep's own read, for the
+    /// manifest and the report.
+    #[arg(long)]
+    pub hash_inputs: bool,
 }
 
 /// `--format` values.
@@ -113,6 +138,10 @@ pub enum FormatArg {
     Jsonl,
     /// One line per hit, for people.
     Text,
+    /// One row per hit with a header, safe to open in a spreadsheet.
+    Csv,
+    /// One Elastic Common Schema (8.17) JSON document per hit.
+    Ecs,
 }
 
 /// `--color` values.

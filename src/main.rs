@@ -1,11 +1,15 @@
 //! The `iocsweep` binary: parses arguments, loads indicators, runs the
 //! sweep and maps the outcome to the exit status (0 no hits, 1 hits, 2
-//! something could not be read or loaded).
+//! something could not be read or loaded, 130 or 143 stopped by SIGINT
+//! or SIGTERM).
 
 mod cli;
+mod interrupt;
+mod outputs;
+mod run;
 
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,13 +18,14 @@ use clap::Parser;
 
 use iocsweep::load::{LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
-use iocsweep::report::{self, Failures, Format, Reporter, Summary, sanitize};
+use iocsweep::report::manifest::{self, Ending};
+use iocsweep::report::progress::Spinner;
+use iocsweep::report::{self, Failures, Summary, sanitize};
 use iocsweep::sweep::input;
 use iocsweep::sweep::select::{self, Selection};
-use iocsweep::sweep::{self, Sweeper};
 use iocsweep::{bundled, indicator::ParseOptions};
 
-use cli::{Cli, ColorArg, Command, FormatArg, SweepArgs};
+use cli::{Cli, Command, SweepArgs};
 
 /// How many problems are listed per indicator file before the rest are
 /// only counted.
@@ -86,7 +91,10 @@ fn bundled_name() -> String {
 
 fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let started = Instant::now();
+    let started_at = manifest::now();
     let q = args.quiet;
+    let progress = !q && io::stderr().is_terminal();
+    let stop = interrupt::install();
     let paths = paths(args)?;
     let sel = Selection::new(
         &args.glob,
@@ -100,7 +108,11 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         say(false, &clash);
         return Ok(2);
     }
+    let spinner = progress.then(|| Spinner::start("loading indicators"));
     let (loaded, set_name) = load(args);
+    if let Some(s) = spinner {
+        s.finish();
+    }
     print_problems(q, &loaded);
     if loaded.set.is_empty() {
         say(false, "no indicators loaded: nothing to sweep for");
@@ -126,54 +138,53 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         )?;
 
     report_walk(q, &walk);
-    let out: Box<dyn Write + Send> = match &args.output {
-        Some(path) => Box::new(File::create(path).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("{}: cannot create output: {e}", path.display()),
-            )
-        })?),
-        None => Box::new(io::stdout()),
+    let facts = outputs::facts(&inputs, progress || outputs::wanted(args));
+    let run = run::Run {
+        args,
+        inputs: &inputs,
+        facts: &facts,
+        progress,
+        started_at,
     };
-    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
-    let format = match args.format {
-        Some(FormatArg::Jsonl) => Format::Jsonl,
-        Some(FormatArg::Text) => Format::Text,
-        None if to_terminal => Format::Text,
-        None => Format::Jsonl,
-    };
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => to_terminal,
-    };
-    let mut reporter = Reporter::new(
-        BufWriter::with_capacity(1 << 16, out),
-        format,
-        color,
-        &loaded.set,
-    );
-    let sweeper = Sweeper::new(&matcher, sweep::Options::default());
-    pool.install(|| sweeper.run(&inputs, &mut reporter))?;
-    let summary = reporter.finish()?;
+    let (summary, ending) = run.sweep(&matcher, &loaded, &pool, stop)?;
 
-    for (name, err) in &summary.errors {
-        say(false, &format!("{name}: {err}"));
-    }
     let failures = Failures::count(&walk, &summary, &loaded);
-    print_summary(q, &summary, &failures, started);
-    let failed = failures.total() > 0;
+    let code = outputs::exit_status(ending, &failures, &summary);
+    if ending != Ending::OutputClosed {
+        for (name, err) in &summary.errors {
+            say(false, &format!("{name}: {err}"));
+        }
+        print_summary(q, &summary, &failures, started);
+        if !q {
+            for line in summary.tally.table(&loaded.set) {
+                // The table's cells are escaped already.
+                eprintln!("iocsweep: {line}");
+            }
+        }
+        if let Ending::Interrupted(signal) = ending {
+            say(false, &outputs::stopped_note(signal, &summary, inputs.len()));
+        }
+    }
+    let outcome = outputs::Outcome {
+        started: started_at,
+        ending,
+        exit_status: code,
+        loaded: &loaded,
+        inputs: &inputs,
+        facts: &facts,
+        walk: &walk,
+        summary: &summary,
+        failures: &failures,
+    };
+    let write_errors = outputs::write(args, &outcome);
+    for e in &write_errors {
+        say(false, e);
+    }
     // Freeing a million indicators costs a good part of what building
     // them did, and the process ends next: leave that to the OS.
     std::mem::forget(matcher);
     std::mem::forget(loaded);
-    Ok(if failed {
-        2
-    } else if summary.total_hits() > 0 {
-        1
-    } else {
-        0
-    })
+    Ok(if write_errors.is_empty() { code } else { 2 })
 }
 
 /// Prints what the walk of the inputs met besides files to sweep: paths
@@ -222,9 +233,12 @@ fn output_clash(
     paths: &[PathBuf],
     walk: &input::WalkReport,
 ) -> Option<String> {
-    let out = args.output.as_ref()?;
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
-    let (what, path) = input::clash(out, walk, &args.iocs, stdin)?;
+    let outputs = [&args.output, &args.summary, &args.report, &args.manifest];
+    let (out, (what, path)) =
+        outputs.into_iter().flatten().find_map(|out| {
+            Some((out, input::clash(out, walk, &args.iocs, stdin)?))
+        })?;
     Some(format!(
         "{}: cannot write the output here: it is the same file as the \
          {what} {}, which writing would destroy; choose another path",

@@ -1,21 +1,37 @@
-//! Reporting: hit records in JSON lines or text, and the sweep summary.
+//! Reporting: hit records (JSON lines, CSV, text, ECS), the sweep
+//! summary, the per-indicator summary, the HTML report and the audit
+//! manifest.
 //!
 //! Log content is attacker-controlled: JSON output escapes it as JSON
-//! does, and text output escapes control, bidi and invisible characters
-//! (see [`sanitize`]) before anything reaches a terminal.
+//! does and also escapes what could steer a terminal, text output
+//! escapes control, bidi and invisible characters (see [`sanitize`]),
+//! CSV output also neutralises formulas (see [`csv`]), and the HTML
+//! report escapes everything it shows.
 
+pub mod csv;
+pub mod ecs;
+pub mod html;
+pub mod manifest;
+pub mod progress;
 pub mod sanitize;
+pub mod tally;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::indicator::Kind;
 use crate::load::{Loaded, Problem, Severity};
-use crate::set::{IndicatorSet, Locator};
+use crate::set::IndicatorSet;
 use crate::sweep::input::{Input, WalkReport};
+use crate::sweep::tap::RawDigest;
 use crate::sweep::{Hit, InputStats, Sink};
+use crate::time::Stamp;
+use manifest::{InputRecord, Ledger};
+use tally::{Sighting, Tally};
 
 /// How much of a line a hit record carries.
 pub const TEXT_LIMIT: usize = 4096;
@@ -27,6 +43,10 @@ pub enum Format {
     Jsonl,
     /// One line per hit for people: `path:line: kind indicator: text`.
     Text,
+    /// One row per hit under a header, safe to open in a spreadsheet.
+    Csv,
+    /// One Elastic Common Schema document per hit.
+    Ecs,
 }
 
 /// Totals of a sweep, for the summary and the exit status.
@@ -56,6 +76,10 @@ pub struct Summary {
     pub members: u64,
     /// Inputs that failed, with why.
     pub errors: Vec<(String, String)>,
+    /// Every indicator seen, with where and when.
+    pub tally: Tally,
+    /// What became of every input, for the manifest.
+    pub ledger: Ledger,
 }
 
 impl Summary {
@@ -329,6 +353,16 @@ pub fn problems_by_file(loaded: &Loaded) -> Vec<FileProblems<'_>> {
     files
 }
 
+/// Counts a sweep's progress as the sink sees it, for a progress bar
+/// on another thread.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Inputs done.
+    pub inputs: AtomicU64,
+    /// Hits so far.
+    pub hits: AtomicU64,
+}
+
 /// Writes hit records and keeps the summary.
 pub struct Reporter<'s, W: Write> {
     out: W,
@@ -339,6 +373,9 @@ pub struct Reporter<'s, W: Write> {
     summary: Summary,
     buf: Vec<u8>,
     last_archive: Option<String>,
+    started: Stamp,
+    header: bool,
+    counters: Option<Arc<Counters>>,
 }
 
 impl<'s, W: Write> Reporter<'s, W> {
@@ -359,7 +396,22 @@ impl<'s, W: Write> Reporter<'s, W> {
             summary: Summary::default(),
             buf: Vec::with_capacity(8192),
             last_archive: None,
+            started: manifest::now(),
+            header: false,
+            counters: None,
         }
+    }
+
+    /// Sets when the sweep started, which ECS records carry.
+    pub fn started_at(mut self, started: Stamp) -> Self {
+        self.started = started;
+        self
+    }
+
+    /// Makes the reporter count inputs done and hits in `counters`.
+    pub fn count_in(mut self, counters: Arc<Counters>) -> Self {
+        self.counters = Some(counters);
+        self
     }
 
     /// Flushes the output and returns the summary.
@@ -367,48 +419,45 @@ impl<'s, W: Write> Reporter<'s, W> {
     /// # Errors
     ///
     /// Returns the error of the final flush.
-    pub fn finish(mut self) -> io::Result<Summary> {
-        self.out.flush()?;
-        Ok(self.summary)
+    pub fn finish(self) -> io::Result<Summary> {
+        let (summary, flushed) = self.finish_keeping();
+        flushed.map(|()| summary)
+    }
+
+    /// Flushes the output; returns the summary, and the error of the
+    /// final flush if it failed (a closed pipe, a full disk).
+    pub fn finish_keeping(mut self) -> (Summary, io::Result<()>) {
+        self.write_header();
+        let flushed =
+            self.out.write_all(&self.buf).and_then(|()| self.out.flush());
+        (self.summary, flushed)
+    }
+
+    /// Writes the CSV header row once, before the first row (or at the
+    /// end, for a sweep without hits).
+    fn write_header(&mut self) {
+        if self.format == Format::Csv && !self.header {
+            self.buf.extend_from_slice(csv::HEADER.as_bytes());
+            self.header = true;
+        }
     }
 
     /// Returns the JSON array of an indicator's sources, built once.
     fn sources_json(&mut self, id: u32) -> &str {
         let set = self.set;
         self.sources[id as usize].get_or_insert_with(|| {
-            let list: Vec<serde_json::Value> = set
-                .get(id)
-                .sources
-                .iter()
-                .map(|s| {
-                    let mut o = serde_json::Map::new();
-                    o.insert("file".into(), s.file.as_ref().into());
-                    match &s.at {
-                        Locator::Line(n) => {
-                            o.insert("line".into(), (*n).into())
-                        }
-                        Locator::Id(id) => {
-                            o.insert("id".into(), id.as_str().into())
-                        }
-                    };
-                    if s.compound {
-                        o.insert("compound".into(), true.into());
-                    }
-                    serde_json::Value::Object(o)
-                })
-                .collect();
-            serde_json::Value::Array(list).to_string()
+            tally::sources_json(set.get(id)).to_string()
         })
     }
 
-    fn write_jsonl(&mut self, input: &Input, hit: &Hit<'_>) {
+    fn write_jsonl(&mut self, name: &str, hit: &Hit<'_>) {
         let ind = self.set.get(hit.id);
         let kind = ind.kind();
         let indicator = ind.value.to_string();
         let sources = self.sources_json(hit.id).to_string();
         let b = &mut self.buf;
         b.extend_from_slice(b"{\"path\":");
-        json_str(b, &input.name());
+        json_str(b, name);
         b.extend_from_slice(
             format!(
                 ",\"line\":{},\"offset\":{},\"kind\":\"{}\",\"indicator\":",
@@ -444,12 +493,12 @@ impl<'s, W: Write> Reporter<'s, W> {
         b.extend_from_slice(b"}\n");
     }
 
-    fn write_text(&mut self, input: &Input, hit: &Hit<'_>) {
+    fn write_text(&mut self, name: &str, hit: &Hit<'_>) {
         let ind = self.set.get(hit.id);
         let b = &mut self.buf;
         let head = format!(
             "{}:{}: {} {}: ",
-            sanitize::escape(&input.name()),
+            sanitize::escape(name),
             hit.line,
             ind.kind(),
             sanitize::escape(&ind.value.to_string())
@@ -481,16 +530,78 @@ impl<'s, W: Write> Reporter<'s, W> {
         }
         b.push(b'\n');
     }
+
+    fn write_csv(&mut self, name: &str, hit: &Hit<'_>) {
+        self.write_header();
+        let ind = self.set.get(hit.id);
+        let text = cut_text(hit.text, match_range(hit));
+        csv::write_row(&mut self.buf, name, hit, ind, text);
+    }
+
+    fn write_ecs(&mut self, name: &str, hit: &Hit<'_>) {
+        let ind = self.set.get(hit.id);
+        let text = cut_text(hit.text, match_range(hit));
+        let doc = ecs::record(name, hit, ind, text, self.started);
+        self.buf.extend_from_slice(terminal_safe_json(&doc).as_bytes());
+        self.buf.push(b'\n');
+    }
+}
+
+/// Returns `v` as compact JSON in which every character that could
+/// steer a terminal is written as a `\u` escape, as in JSON lines
+/// records. Such characters can only stand inside JSON strings, where
+/// the escape means the same character.
+pub fn terminal_safe_json(v: &serde_json::Value) -> String {
+    terminal_safe_json_text(v.to_string())
+}
+
+/// Returns JSON text with every character that could steer a terminal
+/// written as a `\u` escape; see [`terminal_safe_json`].
+pub fn terminal_safe_json_text(text: String) -> String {
+    use std::fmt::Write as _;
+    // Line breaks, tabs and carriage returns can only be whitespace
+    // between tokens (pretty printing): inside strings they are escaped.
+    let steers =
+        |c: char| sanitize::is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r');
+    if !text.chars().any(steers) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if steers(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl<W: Write> Sink for Reporter<'_, W> {
     fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
+        let name = input.name();
         match self.format {
-            Format::Jsonl => self.write_jsonl(input, hit),
-            Format::Text => self.write_text(input, hit),
+            Format::Jsonl => self.write_jsonl(&name, hit),
+            Format::Text => self.write_text(&name, hit),
+            Format::Csv => self.write_csv(&name, hit),
+            Format::Ecs => self.write_ecs(&name, hit),
         }
         *self.summary.hits.entry(self.set.get(hit.id).kind()).or_insert(0) +=
             1;
+        self.summary.tally.add(&Sighting {
+            id: hit.id,
+            path: &name,
+            line: hit.line,
+            time: hit.time,
+            log: hit.log,
+            fields: &hit.fields,
+        });
+        if let Some(c) = &self.counters {
+            c.hits.fetch_add(1, Ordering::Relaxed);
+        }
         if self.buf.len() >= 64 * 1024 {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
@@ -536,7 +647,58 @@ impl<W: Write> Sink for Reporter<'_, W> {
         if let Some(e) = error {
             s.errors.push((input.name(), e.to_string()));
         }
+        self.record(input, stats, error.map(ToString::to_string), false);
+        if let Some(c) = &self.counters {
+            c.inputs.fetch_add(1, Ordering::Relaxed);
+        }
         Ok(())
+    }
+
+    fn input_hashed(
+        &mut self,
+        input: &Input,
+        digest: &RawDigest,
+    ) -> io::Result<()> {
+        self.summary.ledger.digests.insert(input.name(), *digest);
+        Ok(())
+    }
+
+    fn input_stopped(
+        &mut self,
+        input: &Input,
+        stats: &InputStats,
+    ) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        let s = &mut self.summary;
+        s.inputs += 1;
+        s.bytes += stats.bytes;
+        s.lines += stats.lines;
+        self.record(input, stats, None, true);
+        Ok(())
+    }
+}
+
+impl<W: Write> Reporter<'_, W> {
+    /// Adds an input's record to the ledger.
+    fn record(
+        &mut self,
+        input: &Input,
+        stats: &InputStats,
+        error: Option<String>,
+        stopped: bool,
+    ) {
+        let archive = match input {
+            Input::Member { archive, .. } => Some(archive.clone()),
+            _ => None,
+        };
+        self.summary.ledger.records.push(InputRecord {
+            name: input.name(),
+            archive,
+            stats: stats.clone(),
+            error,
+            stopped,
+        });
     }
 }
 

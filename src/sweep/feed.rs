@@ -26,6 +26,7 @@ use super::content::Content;
 use super::input::{
     self, Bytes, Chunk, Input, Opened, Stream, StreamChunks, Watch,
 };
+use super::tap::{DigestSlot, Tap};
 
 /// What a lane sends about one input, in order.
 pub(super) enum Item {
@@ -58,6 +59,9 @@ pub(super) struct Feed {
     /// For a mapped file, what tells once it is swept whether it changed
     /// meanwhile.
     pub watch: Option<Watch>,
+    /// Where the SHA-256 of the input's raw bytes is left once the lane
+    /// has read them, if hashing was asked for.
+    pub digest: Option<DigestSlot>,
 }
 
 /// Hands out the inputs' feeds in input order.
@@ -114,11 +118,18 @@ impl Feeder {
         Ok(Feeder { lanes: receivers, next: 0 })
     }
 
-    /// Returns the feed of the next input, or why it could not be opened.
-    pub fn next_feed(&mut self) -> io::Result<Feed> {
+    /// Returns the lane the next input's feed comes from; its next
+    /// message, given to [`Feeder::feed_of`], is that feed.
+    pub fn next_lane(&mut self) -> &Receiver<io::Result<Feed>> {
         let lane = &self.lanes[self.next % self.lanes.len()];
         self.next += 1;
-        lane.recv().unwrap_or_else(|_| {
+        lane
+    }
+
+    /// Returns the feed a lane sent, or why the input could not be
+    /// opened; `None` (the lane is gone) is an error too.
+    pub fn feed_of(message: Option<io::Result<Feed>>) -> io::Result<Feed> {
+        message.unwrap_or_else(|| {
             Err(io::Error::other("the reader thread stopped unexpectedly"))
         })
     }
@@ -135,7 +146,10 @@ impl Lane {
         out: &SyncSender<io::Result<Feed>>,
     ) {
         for i in (first..self.inputs.len()).step_by(step) {
-            let opened = match open(&self.inputs[i]) {
+            let tap = Tap::new(&self.opts.tap);
+            let digest = tap.as_ref().filter(|_| self.opts.tap.hash);
+            let digest = digest.map(Tap::slot);
+            let (opened, tap) = match open(&self.inputs[i], tap) {
                 Ok(o) => o,
                 Err(e) => match out.send(Err(e)) {
                     Ok(()) => continue,
@@ -152,12 +166,12 @@ impl Lane {
                     (None, Content::Bytes, Some(m.watch), source)
                 }
             };
-            let feed = Feed { compression, content, chunks, watch };
+            let feed = Feed { compression, content, chunks, watch, digest };
             if out.send(Ok(feed)).is_err() {
                 return;
             }
             let sent = match source {
-                Source::Mapped(bytes) => self.cut(Arc::new(bytes), &tx),
+                Source::Mapped(bytes) => self.cut(Arc::new(bytes), tap, &tx),
                 Source::Stream(s) if s.content == Content::Tar => {
                     self.tar(s.reader, &tx)
                 }
@@ -171,11 +185,20 @@ impl Lane {
 
     /// Sends the line-aligned chunks of a whole file; returns whether
     /// the sweep took them all.
-    fn cut(&self, bytes: Arc<Bytes>, tx: &SyncSender<Item>) -> bool {
+    /// Feeds each chunk to `tap` as it is cut.
+    fn cut(
+        &self,
+        bytes: Arc<Bytes>,
+        mut tap: Option<Tap>,
+        tx: &SyncSender<Item>,
+    ) -> bool {
         let mut start = 0;
         while start < bytes.len() {
             let target = start + self.opts.chunk_size;
             let end = input::cut_point(&bytes, target, self.opts.max_line);
+            if let Some(tap) = &mut tap {
+                tap.feed(&bytes[start..end]);
+            }
             let chunk = Chunk {
                 bytes: bytes.clone(),
                 range: start..end,
@@ -265,6 +288,9 @@ impl Lane {
                 None => return false,
             }
         }
+        // Read the padding after the end-of-archive marker too, so that
+        // a tap on the file sees all of it. What it holds is not swept.
+        let _ = io::copy(&mut archive.into_inner(), &mut io::sink());
         true
     }
 
@@ -303,12 +329,15 @@ impl Lane {
     }
 }
 
-/// Opens one input: a file by [`input::open`], standard input as a
-/// stream.
-fn open(input: &Input) -> io::Result<Opened> {
+/// Opens one input behind `tap`: a file by [`input::open_tapped`],
+/// standard input as a stream. A mapped file's tap comes back with it.
+fn open(input: &Input, tap: Option<Tap>) -> io::Result<(Opened, Option<Tap>)> {
     match input {
-        Input::File(path) => input::open(path),
-        Input::Stdin => Stream::new(io::stdin()).map(Opened::Stream),
+        Input::File(path) => input::open_tapped(path, tap),
+        Input::Stdin => {
+            let s = Stream::new(input::tapped(io::stdin(), tap))?;
+            Ok((Opened::Stream(s), None))
+        }
         Input::Member { .. } => {
             Err(io::Error::other("an archive member is no input to open"))
         }

@@ -23,6 +23,7 @@ use super::guard;
 use super::compress::{self, Decoder, Format};
 use super::content::{self, Content, Peeked};
 use super::select::Selection;
+use super::tap::{Tap, Tapped};
 use super::utf16;
 
 /// One input as the user named it, or as a folder walk found it.
@@ -547,10 +548,25 @@ impl<'a> Stream<'a> {
 ///
 /// Returns the error of opening the file or reading its first bytes.
 pub fn open(path: &Path) -> io::Result<Opened> {
+    open_tapped(path, None).map(|(opened, _)| opened)
+}
+
+/// Opens a file as [`open`] does, its raw bytes passing through `tap`
+/// as they are read. A mapped file's tap is handed back with it, for
+/// whoever cuts the mapping to feed; a stream's is inside the stream.
+///
+/// # Errors
+///
+/// Returns the error of opening the file or reading its first bytes.
+pub fn open_tapped(
+    path: &Path,
+    tap: Option<Tap>,
+) -> io::Result<(Opened, Option<Tap>)> {
     let mut file = open_read_only(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Stream::new(file).map(Opened::Stream);
+        let s = Stream::new(tapped(file, tap))?;
+        return Ok((Opened::Stream(s), None));
     }
     let mut head = [0; content::HEAD_LEN];
     let got = compress::read_head(&mut file, &mut head)?;
@@ -560,12 +576,24 @@ pub fn open(path: &Path) -> io::Result<Opened> {
     if plain && meta.len() >= MAP_THRESHOLD && unmodified_lately(&meta) {
         if let Some(bytes) = map(&file) {
             let watch = Watch::new(file, &meta);
-            return Ok(Opened::Mapped(Mapped { bytes, watch }));
+            return Ok((Opened::Mapped(Mapped { bytes, watch }), tap));
         }
     }
     file.seek(SeekFrom::Start(0))?;
     let watched = Watched { watch: Watch::new(file, &meta), read: 0 };
-    Stream::new(watched).map(Opened::Stream)
+    let s = Stream::new(tapped(watched, tap))?;
+    Ok((Opened::Stream(s), None))
+}
+
+/// Returns `reader` behind `tap`, if there is one.
+pub fn tapped<R: Read + 'static>(
+    reader: R,
+    tap: Option<Tap>,
+) -> Box<dyn Read> {
+    match tap {
+        Some(tap) => Box::new(Tapped::new(reader, tap)),
+        None => Box::new(reader),
+    }
 }
 
 /// Whether a file was last modified at least [`QUIET_FOR`] ago. A time

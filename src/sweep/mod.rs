@@ -17,10 +17,13 @@ mod feed;
 mod guard;
 pub mod input;
 pub mod select;
+pub mod tap;
 pub mod utf16;
 
 use std::io;
-use std::sync::mpsc::TryRecvError;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
@@ -30,6 +33,7 @@ use compress::Format;
 use content::Content;
 use feed::{Feed, Feeder, Item};
 use input::{Chunk, Input, Watch};
+use tap::{RawDigest, TapOptions};
 
 /// Tuning for a sweep.
 #[derive(Clone, Debug)]
@@ -40,6 +44,8 @@ pub struct Options {
     pub max_line: usize,
     /// The most bytes matched in one batch.
     pub batch_bytes: usize,
+    /// What to tap on the raw bytes of every input (hash, byte count).
+    pub tap: TapOptions,
 }
 
 impl Default for Options {
@@ -48,6 +54,7 @@ impl Default for Options {
             chunk_size: 256 * 1024,
             max_line: 8 << 20,
             batch_bytes: 64 << 20,
+            tap: TapOptions::default(),
         }
     }
 }
@@ -117,6 +124,40 @@ pub trait Sink {
         stats: &InputStats,
         error: Option<&io::Error>,
     ) -> io::Result<()>;
+
+    /// Receives the SHA-256 of an input's raw bytes (of the file as
+    /// stored: compressed bytes for a compressed file, the whole archive
+    /// for a tar archive), after the input and its members are done.
+    /// Called only when [`Options::tap`] asks for hashes.
+    ///
+    /// # Errors
+    ///
+    /// An error stops the sweep.
+    fn input_hashed(
+        &mut self,
+        input: &Input,
+        digest: &RawDigest,
+    ) -> io::Result<()> {
+        let _ = (input, digest);
+        Ok(())
+    }
+
+    /// Called once when the sweep is stopped by its stop flag in the
+    /// middle of `input`, after every hit found in it so far: `stats`
+    /// counts what was swept of it.
+    ///
+    /// # Errors
+    ///
+    /// An error is returned by [`Sweeper::run`] in place of the
+    /// interruption.
+    fn input_stopped(
+        &mut self,
+        input: &Input,
+        stats: &InputStats,
+    ) -> io::Result<()> {
+        let _ = (input, stats);
+        Ok(())
+    }
 }
 
 /// Per-chunk matching result.
@@ -202,6 +243,8 @@ struct Progress {
     input: Input,
     stats: InputStats,
     last_ended_line: bool,
+    /// Whether the input was finished and reported.
+    done: bool,
 }
 
 /// How an input (or archive member) about to be swept was read.
@@ -211,16 +254,56 @@ struct Reading {
     utf16: bool,
 }
 
+/// How often a sweep waiting on a reader looks at its stop flag.
+const STOP_POLL: Duration = Duration::from_millis(50);
+
 /// Sweeps inputs with a compiled matcher.
 pub struct Sweeper<'m> {
     matcher: &'m Matcher,
     opts: Options,
+    stop: Option<&'m AtomicBool>,
 }
 
 impl<'m> Sweeper<'m> {
     /// Creates a sweeper.
     pub fn new(matcher: &'m Matcher, opts: Options) -> Sweeper<'m> {
-        Sweeper { matcher, opts }
+        Sweeper { matcher, opts, stop: None }
+    }
+
+    /// Makes the sweep stop once `flag` is set (by a signal handler, say):
+    /// what was read is matched and delivered, the input in progress is
+    /// reported to [`Sink::input_stopped`], and [`Sweeper::run`] returns
+    /// an error of kind [`io::ErrorKind::Interrupted`].
+    pub fn stop_on(mut self, flag: &'m AtomicBool) -> Sweeper<'m> {
+        self.stop = Some(flag);
+        self
+    }
+
+    /// Whether the stop flag is set.
+    fn stopping(&self) -> bool {
+        self.stop.is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Returns `chan`'s next message, `None` once it is closed; while
+    /// waiting, looks at the stop flag now and then and returns the
+    /// interruption once it is set.
+    fn recv<T>(
+        &self,
+        chan: &std::sync::mpsc::Receiver<T>,
+    ) -> io::Result<Option<T>> {
+        if self.stop.is_none() {
+            return Ok(chan.recv().ok());
+        }
+        loop {
+            if self.stopping() {
+                return Err(interrupted());
+            }
+            match chan.recv_timeout(STOP_POLL) {
+                Ok(t) => return Ok(Some(t)),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(None),
+            }
+        }
     }
 
     /// Sweeps `inputs` in order on the current rayon pool, with as many
@@ -236,12 +319,31 @@ impl<'m> Sweeper<'m> {
         inputs: &[Input],
         sink: &mut dyn Sink,
     ) -> io::Result<()> {
+        let mut batch = Batch::default();
+        match self.run_batches(inputs, &mut batch, sink) {
+            Err(e)
+                if e.kind() == io::ErrorKind::Interrupted
+                    && self.stopping() =>
+            {
+                self.stop_now(&mut batch, sink)
+            }
+            other => other,
+        }
+    }
+
+    /// Sweeps `inputs` through `batch`.
+    fn run_batches(
+        &self,
+        inputs: &[Input],
+        batch: &mut Batch,
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
         let lanes = rayon::current_num_threads();
         let mut feeder = Feeder::start(inputs, &self.opts, lanes)?;
-        let mut batch = Batch::default();
         for i in 0..inputs.len() {
-            match feeder.next_feed() {
-                Ok(feed) => self.add(i, feed, &mut batch, inputs, sink)?,
+            let next = self.recv(feeder.next_lane())?;
+            match Feeder::feed_of(next) {
+                Ok(feed) => self.add(i, feed, batch, inputs, sink)?,
                 Err(e) => {
                     let plain = Reading { compression: None, utf16: false };
                     batch.started(inputs[i].clone(), plain);
@@ -249,10 +351,32 @@ impl<'m> Sweeper<'m> {
                 }
             }
             if batch.bytes >= self.opts.batch_bytes {
-                self.flush(&mut batch, sink)?;
+                self.flush(batch, sink)?;
+            }
+            if self.stopping() {
+                return Err(interrupted());
             }
         }
-        self.flush(&mut batch, sink)
+        self.flush(batch, sink)
+    }
+
+    /// Ends a sweep stopped by its flag: matches and delivers what was
+    /// read, tells the sink where it stopped, and returns the
+    /// interruption.
+    fn stop_now(
+        &self,
+        batch: &mut Batch,
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        self.flush(batch, sink)?;
+        if let Some(p) = batch.progress.as_ref().filter(|p| !p.done) {
+            let mut stats = p.stats.clone();
+            if !p.last_ended_line && stats.bytes > 0 {
+                stats.lines += 1;
+            }
+            sink.input_stopped(&p.input, &stats)?;
+        }
+        Err(interrupted())
     }
 
     /// Takes the chunks of input `i` into batches as they come. A tar
@@ -304,6 +428,10 @@ impl<'m> Sweeper<'m> {
         if open {
             batch.finished(error, feed.watch);
         }
+        let digest = feed.digest.and_then(|d| d.lock().ok()?.take());
+        if let Some(digest) = digest {
+            batch.events.push(Event::Hashed(inputs[i].clone(), digest));
+        }
         Ok(())
     }
 
@@ -317,6 +445,9 @@ impl<'m> Sweeper<'m> {
         batch: &mut Batch,
         sink: &mut dyn Sink,
     ) -> io::Result<Option<Item>> {
+        if self.stopping() {
+            return Err(interrupted());
+        }
         match feed.chunks.try_recv() {
             Ok(item) => return Ok(Some(item)),
             Err(TryRecvError::Disconnected) => return Ok(None),
@@ -325,7 +456,7 @@ impl<'m> Sweeper<'m> {
         if batch.units.len() >= rayon::current_num_threads() {
             self.flush(batch, sink)?;
         }
-        Ok(feed.chunks.recv().ok())
+        self.recv(&feed.chunks)
     }
 
     /// Matches every unit of the batch in parallel, then delivers the
@@ -347,8 +478,12 @@ impl<'m> Sweeper<'m> {
                         ..InputStats::default()
                     };
                     let last_ended_line = false;
-                    batch.progress =
-                        Some(Progress { input, stats, last_ended_line });
+                    batch.progress = Some(Progress {
+                        input,
+                        stats,
+                        last_ended_line,
+                        done: false,
+                    });
                 }
                 Event::Unit => {
                     let chunk = units.next().expect("one unit per unit event");
@@ -361,12 +496,16 @@ impl<'m> Sweeper<'m> {
                     // Every chunk of the input is matched by now: a mapped
                     // file is checked for changes at the end of its sweep.
                     let err = err.or_else(|| watch?.check(None).err());
-                    let p = batch.progress.as_ref().expect("a started input");
+                    let p = batch.progress.as_mut().expect("a started input");
+                    p.done = true;
                     let mut stats = p.stats.clone();
                     if !p.last_ended_line && stats.bytes > 0 {
                         stats.lines += 1;
                     }
                     sink.input_done(&p.input, &stats, err.as_ref())?;
+                }
+                Event::Hashed(input, digest) => {
+                    sink.input_hashed(&input, &digest)?;
                 }
             }
         }
@@ -412,6 +551,13 @@ enum Event {
     Started(Input, Reading),
     Unit,
     Finished(Option<io::Error>, Option<Watch>),
+    /// The raw bytes of an input (not a member) were hashed.
+    Hashed(Input, RawDigest),
+}
+
+/// Returns the error a stopped sweep ends with.
+fn interrupted() -> io::Error {
+    io::Error::new(io::ErrorKind::Interrupted, "sweep interrupted")
 }
 
 /// Chunks waiting to be matched, and the order of events around them.
@@ -440,5 +586,136 @@ impl Batch {
     fn finished(&mut self, err: Option<io::Error>, watch: Option<Watch>) {
         self.bytes += 4096;
         self.events.push(Event::Finished(err, watch));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    use sha2::Digest;
+
+    use super::*;
+    use crate::load::{LoadOptions, Loader};
+
+    /// What a sweep told its sink.
+    #[derive(Default)]
+    struct Heard {
+        hits: Vec<(String, u64)>,
+        done: Vec<String>,
+        hashed: Vec<(String, RawDigest)>,
+        stopped: Vec<(String, u64)>,
+    }
+
+    impl Sink for Heard {
+        fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
+            self.hits.push((input.name(), hit.line));
+            Ok(())
+        }
+
+        fn input_done(
+            &mut self,
+            input: &Input,
+            _: &InputStats,
+            _: Option<&io::Error>,
+        ) -> io::Result<()> {
+            self.done.push(input.name());
+            Ok(())
+        }
+
+        fn input_hashed(
+            &mut self,
+            input: &Input,
+            digest: &RawDigest,
+        ) -> io::Result<()> {
+            self.hashed.push((input.name(), *digest));
+            Ok(())
+        }
+
+        fn input_stopped(
+            &mut self,
+            input: &Input,
+            stats: &InputStats,
+        ) -> io::Result<()> {
+            self.stopped.push((input.name(), stats.lines));
+            Ok(())
+        }
+    }
+
+    fn matcher() -> Matcher {
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("iocs.txt".into(), b"192.0.2.1\n");
+        Matcher::new(&l.finish().set)
+    }
+
+    /// Writes a plain and a gzip'd log in `dir`; returns their paths and
+    /// bytes as stored.
+    fn logs(dir: &std::path::Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let plain = b"a\nconn 192.0.2.1\n".to_vec();
+        let mut e = flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::default(),
+        );
+        e.write_all(b"192.0.2.1 first\nx\n").unwrap();
+        let zipped = e.finish().unwrap();
+        let mut out = Vec::new();
+        for (name, bytes) in [("a.log", plain), ("b.log.gz", zipped)] {
+            let path = dir.join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            out.push((path, bytes));
+        }
+        out
+    }
+
+    #[test]
+    fn hashes_are_of_the_bytes_as_stored_and_come_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = logs(dir.path());
+        let inputs: Vec<Input> =
+            files.iter().map(|(p, _)| Input::File(p.clone())).collect();
+        let m = matcher();
+        let mut opts = Options::default();
+        let mut heard = Heard::default();
+        Sweeper::new(&m, opts.clone()).run(&inputs, &mut heard).unwrap();
+        assert!(heard.hashed.is_empty());
+        assert_eq!(heard.hits.len(), 2);
+
+        opts.tap.hash = true;
+        let mut heard = Heard::default();
+        Sweeper::new(&m, opts).run(&inputs, &mut heard).unwrap();
+        let want: Vec<(String, RawDigest)> = files
+            .iter()
+            .map(|(p, b)| {
+                let sha256 = sha2::Sha256::digest(b).into();
+                let digest = RawDigest { sha256, bytes: b.len() as u64 };
+                (p.display().to_string(), digest)
+            })
+            .collect();
+        assert_eq!(heard.hashed, want);
+        assert_eq!(heard.hits.len(), 2);
+    }
+
+    #[test]
+    fn a_set_stop_flag_stops_the_sweep_before_any_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = logs(dir.path());
+        let inputs: Vec<Input> =
+            files.iter().map(|(p, _)| Input::File(p.clone())).collect();
+        let m = matcher();
+        let stop = AtomicBool::new(true);
+        let mut heard = Heard::default();
+        let sweeper = Sweeper::new(&m, Options::default()).stop_on(&stop);
+        let err = sweeper.run(&inputs, &mut heard).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Interrupted);
+        assert!(heard.hits.is_empty() && heard.done.is_empty());
+        assert!(heard.stopped.is_empty());
+
+        // Unset, the same sweeper sweeps everything.
+        stop.store(false, Ordering::Relaxed);
+        let mut heard = Heard::default();
+        sweeper.run(&inputs, &mut heard).unwrap();
+        assert_eq!(heard.done.len(), 2);
+        assert_eq!(heard.hits.len(), 2);
     }
 }

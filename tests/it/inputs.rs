@@ -67,6 +67,22 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Returns the lines of a run's standard error without the table of
+/// top indicators that follows the summary.
+pub fn stderr_without_table(out: &Output) -> Vec<String> {
+    let err = stderr(out);
+    let mut lines: Vec<String> = Vec::new();
+    let mut table = false;
+    for l in err.lines() {
+        // The table comes last, from its header row on.
+        table |= l.contains(" hits  kind  ");
+        if !table {
+            lines.push(l.to_string());
+        }
+    }
+    lines
+}
+
 /// Returns the JSON records of a run's standard output.
 pub fn records(out: &Output) -> Vec<serde_json::Value> {
     let text = String::from_utf8(out.stdout.clone()).unwrap();

@@ -15,6 +15,7 @@ mod mixed_folder;
 mod odd_files;
 mod prop;
 mod records;
+mod reports;
 mod rotate;
 mod rules;
 mod select;

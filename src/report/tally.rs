@@ -1,0 +1,486 @@
+//! The per-indicator summary of a sweep: for every indicator seen, how
+//! often, first and last when and where, in which files, and (where the
+//! log format says so) in which fields and kinds of log.
+//!
+//! Hits arrive in input then line order, so the files an indicator was
+//! seen in come one after another and each hit costs a few comparisons.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use crate::set::{Indicator, IndicatorSet, Locator};
+use crate::time::Stamp;
+
+use super::sanitize;
+
+/// How many files an indicator's summary lists; the rest are counted.
+pub const FILES_LISTED: usize = 50;
+
+/// How many rows the table on the terminal shows.
+pub const TABLE_ROWS: usize = 20;
+
+/// One sighting: when the line says it was written (if it says so in a
+/// form the sweep reads), and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seen {
+    /// The line's time.
+    pub time: Option<Stamp>,
+    /// The input, as hit records name it.
+    pub path: String,
+    /// The 1-based line number.
+    pub line: u64,
+}
+
+impl Seen {
+    /// Returns the sighting as JSON: `{"time"?, "path", "line"}`.
+    fn json(&self) -> Value {
+        let mut o = Map::new();
+        if let Some(t) = self.time {
+            o.insert("time".into(), t.to_string().into());
+        }
+        o.insert("path".into(), self.path.clone().into());
+        o.insert("line".into(), self.line.into());
+        Value::Object(o)
+    }
+
+    /// Returns the sighting for a table cell: the time if known, else
+    /// `path:line`.
+    pub fn short(&self) -> String {
+        match self.time {
+            Some(t) => t.to_string(),
+            None => format!("{}:{}", self.path, self.line),
+        }
+    }
+}
+
+/// What the sweep saw of one indicator.
+#[derive(Clone, Debug)]
+pub struct IndicatorTally {
+    /// The indicator's id in the set.
+    pub id: u32,
+    /// Hits, one per line.
+    pub hits: u64,
+    /// The first hit in sweep order.
+    pub first_in_order: Seen,
+    /// The last hit in sweep order.
+    pub last_in_order: Seen,
+    /// The hit with the earliest time, if any hit had one.
+    pub earliest: Option<Seen>,
+    /// The hit with the latest time, if any hit had one.
+    pub latest: Option<Seen>,
+    /// The first [`FILES_LISTED`] files with hits, in sweep order, and
+    /// their hits.
+    pub files: Vec<(String, u64)>,
+    /// How many files had hits, listed or not.
+    pub files_total: u64,
+    /// Hits by the log field the match sat in (`src`, `query`), where the
+    /// log format names fields.
+    ///
+    /// Not yet here: the distinct hosts or peers an indicator was seen
+    /// with (the other side of a connection, the client of a query).
+    /// Hits name the fields a match sat in, not the values of the line's
+    /// other fields; once they carry those, a `peers` count goes beside
+    /// this one.
+    pub fields: BTreeMap<&'static str, u64>,
+    /// Hits by kind of log (`zeek-conn`), where the format was recognised.
+    pub logs: BTreeMap<&'static str, u64>,
+    /// Hits by day (days since 1970-01-01, UTC) for hits with a time.
+    pub days: BTreeMap<i64, u64>,
+    /// Hits whose line had no time the sweep could read.
+    pub undated: u64,
+}
+
+impl IndicatorTally {
+    /// Returns the first sighting: the earliest by time when any hit had
+    /// a time, else the first in sweep order.
+    pub fn first(&self) -> &Seen {
+        self.earliest.as_ref().unwrap_or(&self.first_in_order)
+    }
+
+    /// Returns the last sighting: the latest by time when any hit had a
+    /// time, else the last in sweep order.
+    pub fn last(&self) -> &Seen {
+        self.latest.as_ref().unwrap_or(&self.last_in_order)
+    }
+}
+
+/// One hit as the tally takes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Sighting<'a> {
+    /// The indicator's id.
+    pub id: u32,
+    /// The input's name.
+    pub path: &'a str,
+    /// The line number.
+    pub line: u64,
+    /// The line's time, if known.
+    pub time: Option<Stamp>,
+    /// The kind of log, if recognised.
+    pub log: Option<&'static str>,
+    /// The fields the match sat in.
+    pub fields: &'a [&'static str],
+}
+
+/// Every indicator seen in a sweep.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    by_id: HashMap<u32, IndicatorTally>,
+}
+
+impl Tally {
+    /// Counts one hit.
+    pub fn add(&mut self, s: &Sighting<'_>) {
+        let seen = || Seen { time: s.time, path: s.path.into(), line: s.line };
+        let t = self.by_id.entry(s.id).or_insert_with(|| IndicatorTally {
+            id: s.id,
+            hits: 0,
+            first_in_order: seen(),
+            last_in_order: seen(),
+            earliest: None,
+            latest: None,
+            files: Vec::new(),
+            files_total: 0,
+            fields: BTreeMap::new(),
+            logs: BTreeMap::new(),
+            days: BTreeMap::new(),
+            undated: 0,
+        });
+        let new_file = t.hits == 0 || t.last_in_order.path != s.path;
+        t.hits += 1;
+        if t.hits > 1 {
+            // Most hits of an indicator come from the file of the hit
+            // before: keep its path rather than allocate it again.
+            let last = &mut t.last_in_order;
+            if new_file {
+                last.path = s.path.to_string();
+            }
+            (last.time, last.line) = (s.time, s.line);
+        }
+        match s.time {
+            Some(time) => {
+                if t.earliest.as_ref().is_none_or(|e| Some(time) < e.time) {
+                    t.earliest = Some(seen());
+                }
+                if t.latest.as_ref().is_none_or(|e| Some(time) >= e.time) {
+                    t.latest = Some(seen());
+                }
+                *t.days.entry(time.secs.div_euclid(86_400)).or_insert(0) += 1;
+            }
+            None => t.undated += 1,
+        }
+        count_file(t, s.path, new_file);
+        for f in s.fields {
+            *t.fields.entry(f).or_insert(0) += 1;
+        }
+        if let Some(log) = s.log {
+            *t.logs.entry(log).or_insert(0) += 1;
+        }
+    }
+
+    /// Returns the number of distinct indicators seen.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether no indicator was seen.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Returns the tallies by hits, most first; ties by kind, then value.
+    pub fn ranked<'t>(
+        &'t self,
+        set: &IndicatorSet,
+    ) -> Vec<&'t IndicatorTally> {
+        let mut v: Vec<&IndicatorTally> = self.by_id.values().collect();
+        v.sort_by(|a, b| {
+            let (ia, ib) = (set.get(a.id), set.get(b.id));
+            b.hits
+                .cmp(&a.hits)
+                .then_with(|| ia.kind().cmp(&ib.kind()))
+                .then_with(|| ia.value.cmp(&ib.value))
+        });
+        v
+    }
+
+    /// Returns the summary document written by `--summary`: totals, and
+    /// one object per indicator seen, most hits first.
+    pub fn to_json(&self, set: &IndicatorSet) -> Value {
+        let ranked = self.ranked(set);
+        let total: u64 = ranked.iter().map(|t| t.hits).sum();
+        let list: Vec<Value> =
+            ranked.iter().map(|t| indicator_json(t, set.get(t.id))).collect();
+        json!({
+            "indicators_loaded": set.len(),
+            "indicators_seen": ranked.len(),
+            "hits": total,
+            "indicators": list,
+        })
+    }
+
+    /// Returns the table shown on the terminal after a sweep: the top
+    /// [`TABLE_ROWS`] indicators by hits with first and last sighting,
+    /// then how many more. Log-derived text is escaped for a terminal.
+    pub fn table(&self, set: &IndicatorSet) -> Vec<String> {
+        let ranked = self.ranked(set);
+        if ranked.is_empty() {
+            return Vec::new();
+        }
+        let mut rows = vec![[
+            "hits".to_string(),
+            "kind".into(),
+            "indicator".into(),
+            "first seen".into(),
+            "last seen".into(),
+        ]];
+        for t in ranked.iter().take(TABLE_ROWS) {
+            let ind = set.get(t.id);
+            rows.push([
+                t.hits.to_string(),
+                ind.kind().to_string(),
+                cell(&ind.value.to_string(), 48),
+                tail(&t.first().short(), 48),
+                tail(&t.last().short(), 48),
+            ]);
+        }
+        let mut widths = [0usize; 5];
+        for r in &rows {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        let mut lines: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                let mut line = format!("{:>w$}", r[0], w = widths[0]);
+                for (c, w) in r[1..].iter().zip(&widths[1..]) {
+                    line.push_str("  ");
+                    line.push_str(c);
+                    line.extend(std::iter::repeat_n(
+                        ' ',
+                        w - c.chars().count(),
+                    ));
+                }
+                line.trim_end().to_string()
+            })
+            .collect();
+        if ranked.len() > TABLE_ROWS {
+            lines.push(format!("… and {} more", ranked.len() - TABLE_ROWS));
+        }
+        lines
+    }
+}
+
+/// Counts a hit in `path` among the indicator's files; `new_file` says
+/// whether the hit before it was in another file. Hits come in input
+/// order, so a file left is never met again.
+fn count_file(t: &mut IndicatorTally, path: &str, new_file: bool) {
+    if new_file {
+        t.files_total += 1;
+        if t.files.len() < FILES_LISTED {
+            t.files.push((path.to_string(), 1));
+        }
+    } else if t.files.len() as u64 == t.files_total {
+        t.files.last_mut().expect("the current file is listed").1 += 1;
+    }
+}
+
+/// Returns `s` escaped for a terminal and cut to `max` characters.
+fn cell(s: &str, max: usize) -> String {
+    let s = sanitize::escape(s);
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut cut: String = s.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Returns `s` escaped for a terminal and cut to its last `max`
+/// characters: the end of a path and the line number are what tell.
+fn tail(s: &str, max: usize) -> String {
+    let s = sanitize::escape(s);
+    let n = s.chars().count();
+    if n <= max {
+        return s;
+    }
+    let mut cut = String::from("…");
+    cut.extend(s.chars().skip(n - (max - 1)));
+    cut
+}
+
+/// Returns the JSON array of an indicator's sources.
+pub fn sources_json(ind: &Indicator) -> Value {
+    let list = ind
+        .sources
+        .iter()
+        .map(|s| {
+            let mut o = Map::new();
+            o.insert("file".into(), s.file.as_ref().into());
+            match &s.at {
+                Locator::Line(n) => o.insert("line".into(), (*n).into()),
+                Locator::Id(id) => o.insert("id".into(), id.as_str().into()),
+            };
+            if s.compound {
+                o.insert("compound".into(), true.into());
+            }
+            Value::Object(o)
+        })
+        .collect();
+    Value::Array(list)
+}
+
+/// Returns the summary of one indicator.
+fn indicator_json(t: &IndicatorTally, ind: &Indicator) -> Value {
+    let mut o = Map::new();
+    o.insert("kind".into(), ind.kind().to_string().into());
+    o.insert("indicator".into(), ind.value.to_string().into());
+    o.insert("hits".into(), t.hits.into());
+    o.insert("first_seen".into(), t.first().json());
+    o.insert("last_seen".into(), t.last().json());
+    if !t.days.is_empty() {
+        o.insert("undated_hits".into(), t.undated.into());
+    }
+    let files: Vec<Value> =
+        t.files.iter().map(|(p, n)| json!({"path": p, "hits": n})).collect();
+    o.insert("files".into(), files.into());
+    o.insert("files_total".into(), t.files_total.into());
+    if !t.fields.is_empty() {
+        o.insert("fields".into(), json!(t.fields));
+    }
+    if !t.logs.is_empty() {
+        o.insert("logs".into(), json!(t.logs));
+    }
+    o.insert("sources".into(), sources_json(ind));
+    Value::Object(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, Loader};
+
+    fn set() -> IndicatorSet {
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("iocs.txt".into(), b"192.0.2.1\nevil.example\n");
+        l.finish().set
+    }
+
+    fn at(secs: i64) -> Option<Stamp> {
+        Some(Stamp { secs, nanos: 0 })
+    }
+
+    fn hit<'a>(
+        id: u32,
+        path: &'a str,
+        line: u64,
+        time: Option<Stamp>,
+    ) -> Sighting<'a> {
+        Sighting { id, path, line, time, log: None, fields: &[] }
+    }
+
+    #[test]
+    fn first_and_last_follow_time_when_known_and_order_otherwise() {
+        let mut t = Tally::default();
+        // Lines out of time order, as merged or rotated logs have them.
+        t.add(&hit(0, "a.log", 1, at(86_400 * 3)));
+        t.add(&hit(0, "a.log", 7, at(86_400)));
+        t.add(&hit(0, "b.log", 2, None));
+        t.add(&hit(0, "b.log", 9, at(86_400 * 2 + 5)));
+        t.add(&hit(1, "b.log", 4, None));
+        t.add(&hit(1, "c.log", 1, None));
+        let s = set();
+        let j = t.to_json(&s);
+        let ip = &j["indicators"][0];
+        assert_eq!(ip["indicator"], "192.0.2.1");
+        assert_eq!(ip["hits"], 4);
+        assert_eq!(
+            ip["first_seen"],
+            json!({"time": "1970-01-02T00:00:00Z", "path": "a.log", "line": 7})
+        );
+        assert_eq!(
+            ip["last_seen"],
+            json!({"time": "1970-01-04T00:00:00Z", "path": "a.log", "line": 1})
+        );
+        assert_eq!(ip["undated_hits"], 1);
+        assert_eq!(
+            ip["files"],
+            json!([{"path": "a.log", "hits": 2}, {"path": "b.log", "hits": 2}])
+        );
+        let dom = &j["indicators"][1];
+        assert_eq!(dom["first_seen"], json!({"path": "b.log", "line": 4}));
+        assert_eq!(dom["last_seen"], json!({"path": "c.log", "line": 1}));
+        assert!(dom.get("undated_hits").is_none());
+        assert_eq!(dom["sources"], json!([{"file": "iocs.txt", "line": 2}]));
+        assert_eq!(j["hits"], 6);
+        assert_eq!(j["indicators_seen"], 2);
+        let days = &t.by_id[&0].days;
+        assert_eq!(
+            days.iter().collect::<Vec<_>>(),
+            [(&1, &1), (&2, &1), (&3, &1)]
+        );
+    }
+
+    #[test]
+    fn files_past_the_cap_are_counted_not_listed() {
+        let mut t = Tally::default();
+        for f in 0..FILES_LISTED + 7 {
+            let name = format!("f{f}.log");
+            t.add(&hit(0, &name, 1, None));
+            t.add(&hit(0, &name, 2, None));
+        }
+        let it = &t.by_id[&0];
+        assert_eq!(it.files.len(), FILES_LISTED);
+        assert_eq!(it.files_total, FILES_LISTED as u64 + 7);
+        assert!(it.files.iter().all(|(_, n)| *n == 2));
+        assert_eq!(it.hits, 2 * (FILES_LISTED as u64 + 7));
+    }
+
+    #[test]
+    fn fields_and_logs_are_counted_where_hits_carry_them() {
+        let mut t = Tally::default();
+        let fields = ["src"];
+        let s = Sighting {
+            id: 0,
+            path: "conn.log",
+            line: 3,
+            time: None,
+            log: Some("zeek-conn"),
+            fields: &fields,
+        };
+        t.add(&s);
+        t.add(&Sighting { fields: &["dst"], ..s });
+        let j = t.to_json(&set());
+        assert_eq!(j["indicators"][0]["fields"], json!({"dst": 1, "src": 1}));
+        assert_eq!(j["indicators"][0]["logs"], json!({"zeek-conn": 2}));
+    }
+
+    #[test]
+    fn the_table_is_capped_and_escaped() {
+        let mut l = Loader::new(LoadOptions::default());
+        let list: String = (0..25).map(|i| format!("192.0.2.{i}\n")).collect();
+        l.add_bytes("iocs.txt".into(), list.as_bytes());
+        let s = l.finish().set;
+        let mut t = Tally::default();
+        for id in 0..25u32 {
+            for line in 0..=u64::from(id) {
+                t.add(&hit(id, "x\u{1b}[2J.log", line + 1, None));
+            }
+        }
+        let lines = t.table(&s);
+        assert_eq!(lines.len(), 1 + TABLE_ROWS + 1);
+        assert_eq!(
+            lines[0],
+            "hits  kind  indicator   first seen      last seen"
+        );
+        assert_eq!(
+            lines[1],
+            "  25  ipv4  192.0.2.24  x\\x1b[2J.log:1  x\\x1b[2J.log:25"
+        );
+        assert_eq!(lines[21], "… and 5 more");
+        let long = "/srv/archive/2024/03/firewall/edge-01/ufw.log.12:4711";
+        assert_eq!(tail(long, 30), "…ewall/edge-01/ufw.log.12:4711");
+        assert_eq!(tail("a.log:1", 30), "a.log:1");
+    }
+}

@@ -1,0 +1,110 @@
+//! The sweep proper, as the binary runs it: the output and its format,
+//! the reporter, the taps on the readers (hashes, bytes read), the
+//! progress bar and the stop flag; and how the sweep ended.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use iocsweep::load::Loaded;
+use iocsweep::matcher::Matcher;
+use iocsweep::report::manifest::{Ending, FileFacts};
+use iocsweep::report::progress::Progress;
+use iocsweep::report::{Counters, Format, Reporter, Summary};
+use iocsweep::sweep::input::Input;
+use iocsweep::sweep::tap::TapOptions;
+use iocsweep::sweep::{self, Sweeper};
+use iocsweep::time::Stamp;
+
+use crate::cli::{ColorArg, FormatArg, SweepArgs};
+use crate::interrupt;
+
+/// What the sweep itself needs, besides the matcher and the pool.
+pub struct Run<'a> {
+    /// The arguments.
+    pub args: &'a SweepArgs,
+    /// The inputs, in order.
+    pub inputs: &'a [Input],
+    /// Their sizes, for the progress bar; may be empty.
+    pub facts: &'a [Option<FileFacts>],
+    /// Whether to draw a progress bar.
+    pub progress: bool,
+    /// When the sweep started.
+    pub started_at: Stamp,
+}
+
+impl Run<'_> {
+    /// Sweeps the inputs into the output the arguments name; returns the
+    /// summary and how the sweep ended.
+    pub fn sweep(
+        &self,
+        matcher: &Matcher,
+        loaded: &Loaded,
+        pool: &rayon::ThreadPool,
+        stop: &'static AtomicBool,
+    ) -> io::Result<(Summary, Ending)> {
+        let args = self.args;
+        let out: Box<dyn Write + Send> = match &args.output {
+            Some(path) => Box::new(File::create(path).map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("{}: cannot create output: {e}", path.display()),
+                )
+            })?),
+            None => Box::new(io::stdout()),
+        };
+        let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+        let format = match args.format {
+            Some(FormatArg::Jsonl) => Format::Jsonl,
+            Some(FormatArg::Text) => Format::Text,
+            Some(FormatArg::Csv) => Format::Csv,
+            Some(FormatArg::Ecs) => Format::Ecs,
+            None if to_terminal => Format::Text,
+            None => Format::Jsonl,
+        };
+        let color = match args.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => to_terminal,
+        };
+        let counters = Arc::new(Counters::default());
+        let mut reporter = Reporter::new(
+            BufWriter::with_capacity(1 << 16, out),
+            format,
+            color,
+            &loaded.set,
+        )
+        .started_at(self.started_at)
+        .count_in(counters.clone());
+        let read = Arc::new(AtomicU64::new(0));
+        let opts = sweep::Options {
+            tap: TapOptions {
+                hash: args.hash_inputs,
+                counter: self.progress.then(|| read.clone()),
+            },
+            ..sweep::Options::default()
+        };
+        let bar = self.progress.then(|| {
+            let total = self.facts.iter().flatten().map(|f| f.size).sum();
+            Progress::start(total, self.inputs.len(), read, counters)
+        });
+        let sweeper = Sweeper::new(matcher, opts).stop_on(stop);
+        let result = pool.install(|| sweeper.run(self.inputs, &mut reporter));
+        if let Some(b) = bar {
+            b.finish();
+        }
+        let (summary, flushed) = reporter.finish_keeping();
+        let ending = match result.and(flushed) {
+            Ok(()) => Ending::Complete,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                Ending::OutputClosed
+            }
+            Err(_) if stop.load(Ordering::Relaxed) => Ending::Interrupted(
+                interrupt::stopped_by().map_or("signal", |s| s.0),
+            ),
+            Err(e) => return Err(e),
+        };
+        Ok((summary, ending))
+    }
+}
