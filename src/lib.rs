@@ -10,6 +10,9 @@
 #![deny(missing_docs)]
 
 pub mod bundled;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod indicator;
 pub mod load;
 pub mod matcher;

@@ -9,7 +9,7 @@
 
 mod csv;
 mod sniff;
-mod stix2;
+pub(crate) mod stix2;
 mod text;
 mod zeek;
 
@@ -204,7 +204,7 @@ impl Loader {
     }
 
     /// Reads decoded text with the reader for `format`.
-    fn add_text(
+    pub(crate) fn add_text(
         &mut self,
         name: Arc<str>,
         text: &str,

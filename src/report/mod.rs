@@ -443,10 +443,12 @@ impl<'s, W: Write> Reporter<'s, W> {
     }
 
     /// Returns the JSON array of an indicator's sources, built once.
+    /// File names and ids go through [`json_str`], like log text: an
+    /// indicator file's name is no safer to print than a log line.
     fn sources_json(&mut self, id: u32) -> &str {
         let set = self.set;
         self.sources[id as usize].get_or_insert_with(|| {
-            tally::sources_json(set.get(id)).to_string()
+            terminal_safe_json(&tally::sources_json(set.get(id)))
         })
     }
 
@@ -727,9 +729,12 @@ fn cut_text(text: &[u8], (start, end): (usize, usize)) -> &[u8] {
     &text[from..to]
 }
 
-/// Moves `i` back to the start of a UTF-8 character.
+/// Moves `i` back to the start of a UTF-8 character, at most three
+/// bytes: in invalid UTF-8 a run of continuation bytes can be any length,
+/// and must not drag a cut point back past the match.
 fn floor_char(text: &[u8], mut i: usize) -> usize {
-    while i > 0 && i < text.len() && (text[i] & 0xC0) == 0x80 {
+    let limit = i.saturating_sub(3);
+    while i > limit && i < text.len() && (text[i] & 0xC0) == 0x80 {
         i -= 1;
     }
     i
@@ -804,6 +809,76 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::indicator::{ParseOptions, parse_value};
+    use crate::set::{Locator, SetBuilder, Source};
+
+    /// Writes one text record of `text`, the match at `at`.
+    fn text_record(text: &[u8], at: std::ops::Range<usize>) -> String {
+        let mut b = SetBuilder::new();
+        let p = parse_value("192.0.2.1", ParseOptions::default()).unwrap();
+        let source = Source {
+            file: "i.txt".into(),
+            at: Locator::Line(1),
+            compound: false,
+            meta: Default::default(),
+        };
+        b.push(p.value, source);
+        let set = b.build();
+        let mut out = Vec::new();
+        let mut r = Reporter::new(&mut out, Format::Text, false, &set);
+        let hit = Hit {
+            line: 1,
+            offset: 0,
+            id: 0,
+            matched: &text[at],
+            text,
+            time: None,
+            log: None,
+            fields: Vec::new(),
+        };
+        r.hit(&Input::Stdin, &hit).unwrap();
+        r.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn invalid_utf8_after_a_match_does_not_move_the_cut_before_it() {
+        // 200 continuation bytes after the match: the window's end must
+        // not walk back through them to before the match.
+        let mut t = b"192.0.2.1".to_vec();
+        t.extend_from_slice(&[0x80; 200]);
+        let got = text_record(&t, 0..9);
+        let tail = "\\x80".repeat(117);
+        assert_eq!(
+            got,
+            format!("-:1: ipv4 192.0.2.1: [[192.0.2.1]]{tail}…\n")
+        );
+    }
+
+    #[test]
+    fn a_bidi_override_in_an_indicator_file_name_is_escaped_in_sources() {
+        let mut b = SetBuilder::new();
+        let p = parse_value("192.0.2.1", ParseOptions::default()).unwrap();
+        let source = Source {
+            file: "iocs\u{202e}txt.exe".into(),
+            at: Locator::Id("x\u{200b}".into()),
+            compound: false,
+            meta: Default::default(),
+        };
+        b.push(p.value, source);
+        let set = b.build();
+        let mut r = Reporter::new(Vec::new(), Format::Jsonl, false, &set);
+        assert_eq!(
+            r.sources_json(0),
+            r#"[{"file":"iocs\u202etxt.exe","id":"x\u200b"}]"#
+        );
+    }
+
+    #[test]
+    fn hits_still_buffered_are_written_by_finish() {
+        let got = text_record(b"192.0.2.1", 0..9);
+        assert_eq!(got, "-:1: ipv4 192.0.2.1: [[192.0.2.1]]\n");
+    }
 
     #[test]
     fn text_is_cut_on_a_character_boundary() {

@@ -15,7 +15,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use super::prop::{
+use super::model::{
     model_domain, model_email, model_filename, model_hash, model_v4,
 };
 

@@ -12,6 +12,7 @@ mod encodings;
 mod inputs;
 mod load_corpus;
 mod mixed_folder;
+mod model;
 mod odd_files;
 mod prop;
 mod records;

@@ -7,7 +7,7 @@
 //! cyber-observables yield their values too. Every value is located by
 //! the id of the object it came from.
 
-mod pattern;
+pub(crate) mod pattern;
 
 use serde_json::{Map, Value as Json};
 

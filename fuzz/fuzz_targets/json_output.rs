@@ -1,0 +1,86 @@
+//! Hit records written from any bytes: every jsonl record is one line of
+//! valid JSON whose `text` and `matched` say what the log held, and a
+//! text record holds no byte that could steer a terminal.
+#![no_main]
+
+use iocsweep::indicator::{ParseOptions, parse_value};
+use iocsweep::report::{Format, Reporter, sanitize};
+use iocsweep::set::{Locator, SetBuilder, Source};
+use iocsweep::sweep::input::Input;
+use iocsweep::sweep::{Hit, Sink};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 2 {
+        return;
+    }
+    let (a, b) = (data[0] as usize, data[1] as usize);
+    let text = &data[2..];
+    let start = a.min(text.len());
+    let end = (start + b % 16).min(text.len());
+    let mut sb = SetBuilder::new();
+    let p = parse_value("evil.example", ParseOptions::default()).unwrap();
+    let at = Locator::Line(1);
+    let meta = Default::default();
+    sb.push(
+        p.value,
+        Source { file: "iocs\u{202e}.txt".into(), at, compound: false, meta },
+    );
+    let set = sb.build();
+    let name = String::from_utf8_lossy(text).into_owned();
+    let input = Input::Member { archive: name.clone(), member: name };
+    for format in [Format::Jsonl, Format::Text] {
+        let mut out = Vec::new();
+        {
+            let mut r = Reporter::new(&mut out, format, false, &set);
+            let hit = Hit {
+                line: 1,
+                offset: 0,
+                id: 0,
+                matched: &text[start..end],
+                text,
+                time: None,
+                log: None,
+                fields: Vec::new(),
+            };
+            r.hit(&input, &hit).unwrap();
+            r.finish().unwrap();
+        }
+        assert_eq!(
+            out.last(),
+            Some(&b'\n'),
+            "a record not ended by a line break"
+        );
+        assert_eq!(
+            out.iter().filter(|b| **b == b'\n').count(),
+            1,
+            "a record over several lines"
+        );
+        let line = std::str::from_utf8(&out).expect("records are UTF-8");
+        let body = &line[..line.len() - 1];
+        match format {
+            Format::Jsonl => {
+                let v: serde_json::Value =
+                    serde_json::from_str(body).expect("valid JSON");
+                let matched = String::from_utf8_lossy(&text[start..end]);
+                assert_eq!(v["matched"].as_str(), Some(&*matched));
+                if text.len() <= iocsweep::report::TEXT_LIMIT {
+                    assert_eq!(
+                        v["text"].as_str(),
+                        Some(&*String::from_utf8_lossy(text))
+                    );
+                }
+                assert!(
+                    !body.chars().any(sanitize::is_unsafe),
+                    "raw unsafe character in JSON"
+                );
+            }
+            _ => {
+                assert!(
+                    !body.chars().any(sanitize::is_unsafe),
+                    "unsafe character in text: {body:?}"
+                );
+            }
+        }
+    }
+});

@@ -1,0 +1,149 @@
+//! The whole sweep of one file (decompression, content detection, tar,
+//! UTF-16, chunking, numbering) on any bytes after a fixed prefix, with
+//! the records checked for what must always hold.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use iocsweep::indicator::{ParseOptions, parse_value};
+use iocsweep::matcher::{Matcher, RawHit};
+use iocsweep::set::{IndicatorSet, Locator, SetBuilder, Source};
+use iocsweep::sweep::input::Input;
+use iocsweep::sweep::{Hit, InputStats, Options, Sink, Sweeper};
+
+const IOCS: &[&str] = &[
+    "192.0.2.1",
+    "198.51.100.0/24",
+    "evil.example",
+    "23f02508b165ec7313f038c28dc9ce82",
+    "a@evil.example",
+    "evil.exe",
+    "http://evil.example/a",
+    "2001:db8::1",
+];
+
+fn set() -> &'static (IndicatorSet, Matcher) {
+    static SET: OnceLock<(IndicatorSet, Matcher)> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut b = SetBuilder::new();
+        for (n, raw) in IOCS.iter().enumerate() {
+            let p = parse_value(raw, ParseOptions::default()).unwrap();
+            let at = Locator::Line(n as u64 + 1);
+            let meta = Default::default();
+            b.push(
+                p.value,
+                Source { file: "fuzz".into(), at, compound: false, meta },
+            );
+        }
+        let set = b.build();
+        let m = Matcher::new(&set);
+        (set, m)
+    })
+}
+
+#[derive(Default)]
+struct Check {
+    hits: Vec<(String, u64, u64, u32)>,
+    done: Vec<(String, InputStats, bool)>,
+}
+
+impl Sink for Check {
+    fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
+        assert!(hit.line >= 1);
+        let t = hit.text.as_ptr() as usize;
+        let m = hit.matched.as_ptr() as usize;
+        assert!(
+            m >= t && m + hit.matched.len() <= t + hit.text.len(),
+            "matched text outside the line"
+        );
+        assert!(!hit.matched.contains(&0), "a match holding NUL bytes");
+        assert!(
+            !hit.text.contains(&b'\n'),
+            "a record's line holds a line break"
+        );
+        let name = input.name();
+        if let Some((last_name, line, offset, _)) = self.hits.last() {
+            if *last_name == name {
+                assert!(
+                    (hit.line, hit.offset) >= (*line, *offset),
+                    "hits out of order"
+                );
+            }
+        }
+        self.hits.push((name, hit.line, hit.offset, hit.id));
+        Ok(())
+    }
+
+    fn input_done(
+        &mut self,
+        input: &Input,
+        stats: &InputStats,
+        error: Option<&io::Error>,
+    ) -> io::Result<()> {
+        self.done.push((input.name(), stats.clone(), error.is_some()));
+        Ok(())
+    }
+}
+
+fn scratch() -> PathBuf {
+    let dir = std::env::var_os("TMPDIR")
+        .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
+    dir.join(format!("iocsweep-fuzz-{}", std::process::id()))
+}
+
+/// Sweeps `prefix` + `data` as a file, with chunks far smaller than a
+/// sweep's so that cutting is exercised, and checks the records. For
+/// plain ASCII text the hits must be those of one scan of the whole
+/// text, one per line and indicator.
+pub fn run(prefix: &[u8], data: &[u8]) {
+    let (set, m) = set();
+    let path = scratch();
+    let mut bytes = prefix.to_vec();
+    bytes.extend_from_slice(data);
+    std::fs::write(&path, &bytes).unwrap();
+    let opts =
+        Options { chunk_size: 64, max_line: 1 << 20, batch_bytes: 4096 };
+    let mut check = Check::default();
+    Sweeper::new(m, opts)
+        .run(&[Input::File(path.clone())], &mut check)
+        .unwrap();
+    assert!(!check.done.is_empty(), "the input was never reported done");
+    let total: u64 = check.done.iter().map(|(_, s, _)| s.hits).sum();
+    assert_eq!(total, check.hits.len() as u64, "hit counts disagree");
+    let plain = prefix.is_empty()
+        && bytes.iter().all(|b| b.is_ascii_graphic() || b" \t\n".contains(b))
+        && !bytes.starts_with(b"BZh")
+        && bytes.len() < 257;
+    if plain {
+        let mut raw: Vec<RawHit> = Vec::new();
+        m.scan(&bytes, &mut raw);
+        let want: BTreeSet<(u64, u32)> = raw
+            .iter()
+            .map(|h| {
+                (
+                    bytes[..h.start].iter().filter(|b| **b == b'\n').count()
+                        as u64
+                        + 1,
+                    h.id,
+                )
+            })
+            .collect();
+        let got: BTreeSet<(u64, u32)> =
+            check.hits.iter().map(|(_, l, _, id)| (*l, *id)).collect();
+        assert_eq!(
+            got.len(),
+            check.hits.len(),
+            "two records for one line and indicator"
+        );
+        assert_eq!(
+            got,
+            want,
+            "chunked sweep and whole scan disagree on {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+        let _ = set;
+    }
+    let _ = std::fs::remove_file(&path);
+}

@@ -1,0 +1,228 @@
+//! A naive model of DESIGN.md's matching rules, for the property test
+//! and the matcher fuzz target (`fuzz/fuzz_targets/matcher.rs` includes
+//! this file): it finds every candidate by brute force (every maximal
+//! run, every position) and applies each kind's boundary rule.
+//!
+//! It knows IPv4 addresses and ranges, domains, hashes, e-mail addresses
+//! and file names; [`model_knows`] tells whether a value is one of them.
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+use iocsweep::indicator::Value;
+use iocsweep::set::IndicatorSet;
+use ipnet::IpNet;
+
+/// Letters, digits, `.`, `-`, `_`: the bytes of a host-name token.
+pub fn is_host(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')
+}
+
+/// Returns the maximal runs of bytes for which `f` holds.
+pub fn runs(line: &[u8], f: impl Fn(u8) -> bool) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < line.len() {
+        if !f(line[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < line.len() && f(line[i]) {
+            i += 1;
+        }
+        out.push((s, i));
+    }
+    out
+}
+
+/// Whether the dotted address `text` at `s` is the tail of an IPv6
+/// address that does not map it (`2001:db8::192.0.2.1`): the hex digits
+/// and colons right before it, from a colon or a byte that is neither a
+/// letter, a digit nor a dot, holding `::` or six colons, and parsing as
+/// IPv6 together with the address.
+pub fn in_unmapped_v6(line: &[u8], s: usize, text: &str) -> bool {
+    if s == 0 || line[s - 1] != b':' {
+        return false;
+    }
+    let mut h = s;
+    while h > 0 && (line[h - 1].is_ascii_hexdigit() || line[h - 1] == b':') {
+        h -= 1;
+    }
+    if h > 0 && (line[h - 1].is_ascii_alphanumeric() || line[h - 1] == b'.') {
+        while line[h] != b':' {
+            h += 1;
+        }
+    }
+    let head = std::str::from_utf8(&line[h..s]).unwrap();
+    if !head.contains("::") && head.matches(':').count() < 6 {
+        return false;
+    }
+    match format!(
+        "{head}{}",
+        text.split('.').take(4).collect::<Vec<_>>().join(".")
+    )
+    .parse::<std::net::Ipv6Addr>()
+    {
+        Ok(v6) => v6.to_ipv4_mapped().is_none(),
+        Err(_) => false,
+    }
+}
+
+/// Every IPv4 address written in `line`, by DESIGN's rule: four octets
+/// that are not part of a longer number or dotted run, optionally
+/// followed by one tcpdump port component.
+pub fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
+    let mut out = Vec::new();
+    for (mut s, mut e) in runs(line, |b| b.is_ascii_digit() || b == b'.') {
+        // A dot at either end joined to a letter (or `-`, `_`) continues
+        // a dotted name: `a.1.2.3.4`, `1.2.3.4.example`.
+        if line[s] == b'.' {
+            if s > 0 && is_host(line[s - 1]) {
+                continue;
+            }
+            s += 1;
+        }
+        if e > s && line[e - 1] == b'.' {
+            if e < line.len() && is_host(line[e]) {
+                continue;
+            }
+            e -= 1;
+        }
+        let text = std::str::from_utf8(&line[s..e.max(s)]).unwrap();
+        let parts: Vec<&str> = text.split('.').collect();
+        let octet =
+            |p: &str| (1..=3).contains(&p.len()) && p.parse::<u8>().is_ok();
+        let port =
+            |p: &str| (1..=5).contains(&p.len()) && p.parse::<u16>().is_ok();
+        let ok = match parts.len() {
+            4 => parts.iter().all(|p| octet(p)),
+            5 => parts[..4].iter().all(|p| octet(p)) && port(parts[4]),
+            _ => false,
+        };
+        if ok && !in_unmapped_v6(line, s, text) {
+            let o: Vec<u8> =
+                parts[..4].iter().map(|p| p.parse().unwrap()).collect();
+            out.push(Ipv4Addr::new(o[0], o[1], o[2], o[3]));
+        }
+    }
+    out
+}
+
+/// Every host token in `line`, lower case, without the dots and dashes
+/// that punctuation leaves at its ends. A leading underscore stays: it
+/// belongs to the first label (`_evil.example` is not `evil.example`).
+pub fn model_hosts(line: &[u8]) -> Vec<(usize, usize, String)> {
+    runs(line, is_host)
+        .into_iter()
+        .map(|(mut s, mut e)| {
+            while s < e && matches!(line[s], b'.' | b'-') {
+                s += 1;
+            }
+            while e > s && matches!(line[e - 1], b'.' | b'-') {
+                e -= 1;
+            }
+            let t = String::from_utf8_lossy(&line[s..e]).to_lowercase();
+            (s, e, t)
+        })
+        .collect()
+}
+
+pub fn model_domain(line: &[u8], d: &str) -> bool {
+    let dotted = format!(".{d}");
+    model_hosts(line).iter().any(|(_, _, t)| t == d || t.ends_with(&dotted))
+}
+
+pub fn model_hash(line: &[u8], h: &str) -> bool {
+    runs(line, |b| b.is_ascii_alphanumeric())
+        .iter()
+        .any(|(s, e)| line[*s..*e].eq_ignore_ascii_case(h.as_bytes()))
+}
+
+/// Bytes an e-mail local part may hold: RFC 5322 atext and `.`, less
+/// `=`, `?` and `/`, which logs use between a key and an address
+/// (`from=a@evil.example`, `?to=`); the matcher makes the same choice.
+pub fn in_local(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-^_`{|}~.".contains(&b)
+}
+
+/// Every position where `needle` occurs, ignoring ASCII case.
+pub fn find_all(line: &[u8], needle: &str) -> Vec<usize> {
+    let n = needle.as_bytes();
+    (0..=line.len().saturating_sub(n.len()))
+        .filter(|i| {
+            line.len() >= n.len()
+                && line[*i..*i + n.len()].eq_ignore_ascii_case(n)
+        })
+        .collect()
+}
+
+pub fn model_email(line: &[u8], email: &str) -> bool {
+    let hosts = model_hosts(line);
+    find_all(line, email).into_iter().any(|s| {
+        let e = s + email.len();
+        let left_ok = s == 0 || !in_local(line[s - 1]);
+        // The domain must be a whole host token.
+        let right_ok = hosts.iter().any(|(_, he, _)| *he == e);
+        left_ok && right_ok
+    })
+}
+
+pub fn in_name(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"._-~$".contains(&b)
+}
+
+pub fn model_filename(line: &[u8], name: &str) -> bool {
+    find_all(line, name).into_iter().any(|s| {
+        let e = s + name.len();
+        let left_ok = s == 0 || !in_name(line[s - 1]);
+        // A dot right after the name may end a sentence.
+        let right_ok = match line.get(e) {
+            None => true,
+            Some(b'.') => line.get(e + 1).is_none_or(|b| !in_name(*b)),
+            Some(b) => !in_name(*b),
+        };
+        left_ok && right_ok
+    })
+}
+
+/// Whether the model has a rule for `v`.
+pub fn model_knows(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Ipv4(_, None)
+            | Value::Cidr(IpNet::V4(_))
+            | Value::Domain(_)
+            | Value::Hash(_)
+            | Value::Email(_)
+            | Value::Filename(_)
+    )
+}
+
+/// Whether the model finds indicator `v` in `line`.
+pub fn model_finds(v: &Value, line: &[u8]) -> bool {
+    match v {
+        Value::Ipv4(a, None) => model_v4(line).contains(a),
+        Value::Cidr(net @ IpNet::V4(_)) => {
+            model_v4(line).iter().any(|a| net.contains(&IpAddr::V4(*a)))
+        }
+        Value::Domain(d) => model_domain(line, d),
+        Value::Hash(h) => model_hash(line, h),
+        Value::Email(e) => model_email(line, e),
+        Value::Filename(f) => model_filename(line, f),
+        other => panic!("the model has no rule for {other:?}"),
+    }
+}
+
+/// Returns `(indicator id, line index)` for every hit of the model.
+pub fn model(set: &IndicatorSet, hay: &str) -> BTreeSet<(u32, usize)> {
+    let mut out = BTreeSet::new();
+    for (n, line) in hay.split('\n').enumerate() {
+        for (id, ind) in set.iter() {
+            if model_finds(&ind.value, line.as_bytes()) {
+                out.insert((id, n));
+            }
+        }
+    }
+    out
+}
