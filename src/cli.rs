@@ -96,6 +96,11 @@ pub struct SweepArgs {
     #[arg(long)]
     pub allow_broad_ranges: bool,
 
+    /// Keep indicators whose every source expired (valid_until before
+    /// today); revoked ones are left out all the same.
+    #[arg(long)]
+    pub include_expired: bool,
+
     /// Mark matches with colour in text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

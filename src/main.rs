@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use iocsweep::load::{LoadOptions, Loaded, Loader};
+use iocsweep::load::{self, LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
 use iocsweep::report::{self, Failures, Format, Reporter, Summary, sanitize};
 use iocsweep::sweep::input;
@@ -100,10 +100,15 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         say(false, &clash);
         return Ok(2);
     }
-    let (loaded, set_name) = load(args);
+    let (mut loaded, set_name) = load(args);
     print_problems(q, &loaded);
+    let retired = loaded.retain_current(unix_now(), args.include_expired);
+    for note in load::retired_note(&retired, args.include_expired) {
+        say(q, &note);
+    }
     if loaded.set.is_empty() {
-        say(false, "no indicators loaded: nothing to sweep for");
+        let what = if retired.is_empty() { "loaded" } else { "left" };
+        say(false, &format!("no indicators {what}: nothing to sweep for"));
         return Ok(2);
     }
     let counts: Vec<String> =
@@ -174,6 +179,14 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     } else {
         0
     })
+}
+
+/// Returns the current time, Unix seconds.
+fn unix_now() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// Prints what the walk of the inputs met besides files to sweep: paths
