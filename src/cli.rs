@@ -96,6 +96,13 @@ pub struct SweepArgs {
     #[arg(long)]
     pub allow_broad_ranges: bool,
 
+    /// Do not report indicators at or under a value in FILE (any
+    /// indicator format), nor hits whose matched text is: an address
+    /// inside a listed range, a domain under a listed domain, any other
+    /// value when equal. Repeat for more.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Vec<PathBuf>,
+
     /// Keep indicators whose every source expired (valid_until before
     /// today); revoked ones are left out all the same.
     #[arg(long)]

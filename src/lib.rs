@@ -9,6 +9,7 @@
 
 #![deny(missing_docs)]
 
+pub mod allow;
 pub mod bundled;
 pub mod indicator;
 pub mod load;

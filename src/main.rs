@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
+use iocsweep::allow::{self, AllowSink, Allowlist};
 use iocsweep::load::{self, LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
 use iocsweep::report::{self, Failures, Format, Reporter, Summary, sanitize};
@@ -102,12 +103,15 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     }
     let (mut loaded, set_name) = load(args);
     print_problems(q, &loaded);
+    let Some(allow) = allowlist(q, &args.allow) else { return Ok(2) };
+    let allowed = allow.filter(&mut loaded);
     let retired = loaded.retain_current(unix_now(), args.include_expired);
     for note in load::retired_note(&retired, args.include_expired) {
         say(q, &note);
     }
     if loaded.set.is_empty() {
-        let what = if retired.is_empty() { "loaded" } else { "left" };
+        let none = retired.is_empty() && allowed.is_empty();
+        let what = if none { "loaded" } else { "left" };
         say(false, &format!("no indicators {what}: nothing to sweep for"));
         return Ok(2);
     }
@@ -152,21 +156,26 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         ColorArg::Never => false,
         ColorArg::Auto => to_terminal,
     };
-    let mut reporter = Reporter::new(
+    let reporter = Reporter::new(
         BufWriter::with_capacity(1 << 16, out),
         format,
         color,
         &loaded.set,
     );
     let sweeper = Sweeper::new(&matcher, sweep::Options::default());
-    pool.install(|| sweeper.run(&inputs, &mut reporter))?;
-    let summary = reporter.finish()?;
+    let mut sink = AllowSink::new(reporter, &allow);
+    pool.install(|| sweeper.run(&inputs, &mut sink))?;
+    let hits_allowed = sink.dropped();
+    let summary = sink.into_inner().finish()?;
 
     for (name, err) in &summary.errors {
         say(false, &format!("{name}: {err}"));
     }
     let failures = Failures::count(&walk, &summary, &loaded);
     print_summary(q, &summary, &failures, started);
+    if !allow.is_empty() {
+        say(q, &allow::note(allowed.len(), hits_allowed));
+    }
     let failed = failures.total() > 0;
     // Freeing a million indicators costs a good part of what building
     // them did, and the process ends next: leave that to the OS.
@@ -179,6 +188,23 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     } else {
         0
     })
+}
+
+/// Loads the allowlist files, printing their problems; `None` if one
+/// could not be read at all (sweeping without it would report what the
+/// user asked not to see).
+fn allowlist(q: bool, paths: &[PathBuf]) -> Option<Allowlist> {
+    if paths.is_empty() {
+        return Some(Allowlist::default());
+    }
+    let loaded = allow::load(paths);
+    print_problems(q, &loaded);
+    if let Some(bad) = loaded.files.iter().find(|f| f.format.is_none()) {
+        let msg = format!("{}: cannot use this allowlist", bad.file);
+        say(false, &msg);
+        return None;
+    }
+    Some(Allowlist::new(&loaded.set))
 }
 
 /// Returns the current time, Unix seconds.
