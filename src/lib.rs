@@ -11,6 +11,7 @@
 
 pub mod allow;
 pub mod bundled;
+pub mod check;
 pub mod indicator;
 pub mod load;
 pub mod matcher;
