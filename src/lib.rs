@@ -12,6 +12,7 @@
 pub mod allow;
 pub mod bundled;
 pub mod check;
+pub mod export;
 pub mod indicator;
 pub mod load;
 pub mod matcher;

@@ -398,6 +398,8 @@ fn target(path: &Path) -> Option<Option<Kind>> {
         ("file", ["name" | "path"]) => typed(Kind::Filename),
         ("process", ["name"]) => typed(Kind::Filename),
         ("mutex", ["name"]) => typed(Kind::String),
+        // What our own STIX export writes plain strings as.
+        ("x-iocsweep-string", ["value"]) => typed(Kind::String),
         ("windows-registry-key", ["key"]) => typed(Kind::String),
         ("network-traffic", ["dst_ref" | "src_ref", "value"]) => Some(None),
         (
