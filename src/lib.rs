@@ -14,6 +14,7 @@ pub mod bundled;
 pub mod check;
 pub mod export;
 pub mod indicator;
+pub mod inspect;
 pub mod load;
 pub mod matcher;
 pub mod report;

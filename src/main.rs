@@ -3,6 +3,7 @@
 //! something could not be read or loaded).
 
 mod cli;
+mod iocs_cmd;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Sweep(args) => sweep(&args),
+        Command::Iocs(args) => iocs_cmd::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -26,7 +26,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-pub use self::render::{jsonl, text};
+pub use self::render::{jsonl, table, text};
 use crate::allow::Allowlist;
 use crate::indicator::{Kind, Value};
 use crate::load::{Format, Loaded, Loader, Retired, Retirement, Severity};

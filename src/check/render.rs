@@ -17,6 +17,19 @@ use crate::report::sanitize::escape;
 ///
 /// Returns write errors.
 pub fn text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    table(r, out)?;
+    problems(r, out)?;
+    findings(r, out)?;
+    summary(r, out)
+}
+
+/// Writes the per-file table: format, entries, entries not loaded,
+/// warnings, distinct indicators by kind, file.
+///
+/// # Errors
+///
+/// Returns write errors.
+pub fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let rows: Vec<[String; 6]> = r
         .files
         .iter()
@@ -54,9 +67,7 @@ pub fn text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             w4 = width[4],
         )?;
     }
-    problems(r, out)?;
-    findings(r, out)?;
-    summary(r, out)
+    Ok(())
 }
 
 /// Writes the loader's problems, errors first.
