@@ -101,6 +101,9 @@ impl Allowlist {
     /// Whether the text a hit matched is at or under an allowlisted
     /// value. Text that reads as no indicator is not covered.
     pub fn covers_text(&self, matched: &[u8]) -> bool {
+        if self.is_empty() {
+            return false;
+        }
         let Ok(text) = std::str::from_utf8(matched) else { return false };
         let text = dns_wire_name(text).unwrap_or_else(|| text.to_string());
         let opts = ParseOptions { allow_broad_ranges: true };
