@@ -340,6 +340,49 @@ mod tests {
         assert!(!a.covers_text(b"not an indicator"));
     }
 
+    proptest::proptest! {
+        /// Ranges and addresses against a list scan: a value is covered
+        /// exactly when some allowed range contains all of it. Octets
+        /// are drawn from a few values so that cases meet often.
+        #[test]
+        fn ranges_cover_as_a_list_scan_says(
+            allowed in proptest::collection::vec(
+                (proptest::sample::select(vec![10u8, 11, 203]),
+                 proptest::sample::select(vec![0u8, 1, 113]),
+                 0u8..=255, 8u8..=32),
+                1..6,
+            ),
+            probe in (proptest::sample::select(vec![10u8, 11, 203]),
+                      proptest::sample::select(vec![0u8, 1, 113]),
+                      0u8..=255, 0u8..=255, 8u8..=32),
+        ) {
+            use std::net::Ipv4Addr;
+            let nets: Vec<IpNet> = allowed
+                .iter()
+                .map(|&(a, b, c, len)| {
+                    let ip = IpAddr::V4(Ipv4Addr::new(a, b, c, 0));
+                    IpNet::new(ip, len).unwrap().trunc()
+                })
+                .collect();
+            let text: String =
+                nets.iter().map(|n| format!("{n}\n")).collect();
+            let a = Allowlist::new(&set(&text));
+            let ip = Ipv4Addr::new(probe.0, probe.1, probe.2, probe.3);
+            let net = IpNet::new(IpAddr::V4(ip), probe.4).unwrap().trunc();
+            let naive = |n: &IpNet| {
+                nets.iter().any(|m| {
+                    m.contains(&n.network()) && m.prefix_len() <= n.prefix_len()
+                })
+            };
+            let host = IpNet::from(IpAddr::V4(ip));
+            proptest::prop_assert_eq!(
+                a.covers(&Value::Ipv4(ip, None)),
+                naive(&host)
+            );
+            proptest::prop_assert_eq!(a.covers(&Value::Cidr(net)), naive(&net));
+        }
+    }
+
     #[test]
     fn filter_drops_covered_indicators() {
         let a = Allowlist::new(&set("10.0.0.0/8\ncdn.evil.example\n"));

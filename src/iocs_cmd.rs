@@ -18,7 +18,7 @@ use crate::cli::{
     CheckArgs, ExportArgs, ExportFormat, IocsArgs, IocsCommand, ListArgs,
     ListFormat,
 };
-use crate::{print_problems, say, unix_now};
+use crate::{print_problems, say};
 
 /// Runs an `iocs` subcommand; returns the exit status.
 pub fn run(args: &IocsArgs) -> io::Result<u8> {
@@ -42,9 +42,18 @@ fn load_paths(paths: &[PathBuf]) -> Loaded {
     loader.finish()
 }
 
-/// Loads allowlist files; `Err` with the exit status if one cannot be
-/// read.
-fn allowlist(paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
+/// Returns the current time, Unix seconds.
+pub fn unix_now() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Loads allowlist files, printing their problems; `Err` with the exit
+/// status if one cannot be read at all (going on without it would
+/// report what the user asked not to see).
+pub fn allowlist(paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
     if paths.is_empty() {
         return Ok(None);
     }

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use iocsweep::allow::{self, AllowSink, Allowlist};
+use iocsweep::allow::{self, AllowSink};
 use iocsweep::load::{self, LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
 use iocsweep::report::{self, Failures, Format, Reporter, Summary, sanitize};
@@ -105,9 +105,13 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     }
     let (mut loaded, set_name) = load(args);
     print_problems(q, &loaded);
-    let Some(allow) = allowlist(q, &args.allow) else { return Ok(2) };
+    let allow = match iocs_cmd::allowlist(&args.allow) {
+        Ok(a) => a.unwrap_or_default(),
+        Err(code) => return Ok(code),
+    };
     let allowed = allow.filter(&mut loaded);
-    let retired = loaded.retain_current(unix_now(), args.include_expired);
+    let now = iocs_cmd::unix_now();
+    let retired = loaded.retain_current(now, args.include_expired);
     for note in load::retired_note(&retired, args.include_expired) {
         say(q, &note);
     }
@@ -190,31 +194,6 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     } else {
         0
     })
-}
-
-/// Loads the allowlist files, printing their problems; `None` if one
-/// could not be read at all (sweeping without it would report what the
-/// user asked not to see).
-fn allowlist(q: bool, paths: &[PathBuf]) -> Option<Allowlist> {
-    if paths.is_empty() {
-        return Some(Allowlist::default());
-    }
-    let loaded = allow::load(paths);
-    print_problems(q, &loaded);
-    if let Some(bad) = loaded.files.iter().find(|f| f.format.is_none()) {
-        let msg = format!("{}: cannot use this allowlist", bad.file);
-        say(false, &msg);
-        return None;
-    }
-    Some(Allowlist::new(&loaded.set))
-}
-
-/// Returns the current time, Unix seconds.
-fn unix_now() -> i64 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// Prints what the walk of the inputs met besides files to sweep: paths
