@@ -320,4 +320,51 @@ mod tests {
                 .contains("whole values")
         );
     }
+
+    /// Whether `text` matches a LIKE pattern with `%` only, by brute
+    /// force: the reference the shapes are checked against.
+    fn like_matches(pattern: &str, text: &str) -> bool {
+        match pattern.split_once('%') {
+            None => pattern == text,
+            Some((head, rest)) => {
+                text.starts_with(head)
+                    && (head.len()..=text.len()).any(|i| {
+                        text.is_char_boundary(i)
+                            && like_matches(rest, &text[i..])
+                    })
+            }
+        }
+    }
+
+    /// Whether a domain indicator `d` matches the name `n` (our rule).
+    fn domain_rule(d: &str, n: &str) -> bool {
+        n == d || n.ends_with(&format!(".{d}"))
+    }
+
+    proptest::proptest! {
+        /// What `LIKE '%.d'` loads matches every name the pattern
+        /// matches, and one more: `d` itself.
+        #[test]
+        fn domain_suffix_loads_no_narrower_than_the_pattern(
+            d in "[ab]{1,2}\\.[ab]{1,2}",
+            n in "([ab]{1,2}\\.){0,3}[ab]{1,2}",
+        ) {
+            let pattern = format!("%.{d}");
+            let l = loadable(like(&pattern).unwrap(), Some(Kind::Domain))
+                .unwrap();
+            let by_like = like_matches(&pattern, &n);
+            let by_rule = domain_rule(&l.value, &n);
+            proptest::prop_assert!(!by_like || by_rule);
+            proptest::prop_assert!(by_like || !by_rule || n == d);
+        }
+
+        /// A domain suffix loads only when it starts at a label
+        /// boundary: without one, `%b.a` also matches `ab.a`, which the
+        /// domain `b.a` does not.
+        #[test]
+        fn only_suffixes_at_a_label_boundary_load(d in "[ab.]{1,4}") {
+            let got = loadable(like(&format!("%{d}")).unwrap(), Some(Kind::Domain));
+            proptest::prop_assert_eq!(got.is_ok(), d.starts_with('.') && d.len() > 1);
+        }
+    }
 }
