@@ -180,7 +180,7 @@ pub fn loadable(shape: Shape, kind: Option<Kind>) -> Result<Loadable, String> {
                 );
                 Ok(plain(d, kind, Some(note)))
             }
-            None => Err(unbounded(lead, trail, "a label boundary ('.')")),
+            None => Err(unbounded(trail, "a label boundary ('.')")),
         },
         Some(Kind::Email) => match boundary(&['@']) {
             Some(d) => {
@@ -190,13 +190,11 @@ pub fn loadable(shape: Shape, kind: Option<Kind>) -> Result<Loadable, String> {
                 );
                 Ok(plain(d, Some(Kind::Domain), Some(note)))
             }
-            None => Err(unbounded(lead, trail, "an '@'")),
+            None => Err(unbounded(trail, "an '@'")),
         },
         Some(Kind::Filename) => match boundary(&['\\', '/']) {
             Some(f) => Ok(plain(f, kind, None)),
-            None => {
-                Err(unbounded(lead, trail, "a path separator ('\\' or '/')"))
-            }
+            None => Err(unbounded(trail, "a path separator ('\\' or '/')")),
         },
         _ => Err("a wildcard on this kind of value cannot be an indicator: \
                   addresses take ISSUBSET with a CIDR range; URLs and \
@@ -206,13 +204,12 @@ pub fn loadable(shape: Shape, kind: Option<Kind>) -> Result<Loadable, String> {
 }
 
 /// Returns why an open-ended shape cannot be loaded.
-fn unbounded(lead: bool, trail: bool, boundary: &str) -> String {
+fn unbounded(trail: bool, boundary: &str) -> String {
     if trail {
         return "a prefix match (anything may follow) cannot be an \
                 indicator"
             .into();
     }
-    let _ = lead;
     format!(
         "a suffix match that does not start at {boundary} also matches \
          longer names ending in the same text"
