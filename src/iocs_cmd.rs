@@ -53,12 +53,12 @@ pub fn unix_now() -> i64 {
 /// Loads allowlist files, printing their problems; `Err` with the exit
 /// status if one cannot be read at all (going on without it would
 /// report what the user asked not to see).
-pub fn allowlist(paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
+pub fn allowlist(q: bool, paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
     if paths.is_empty() {
         return Ok(None);
     }
     let loaded = allow::load(paths);
-    print_problems(false, &loaded);
+    print_problems(q, &loaded);
     if let Some(bad) = loaded.files.iter().find(|f| f.format.is_none()) {
         say(false, &format!("{}: cannot use this allowlist", bad.file));
         return Err(2);
@@ -67,7 +67,7 @@ pub fn allowlist(paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
 }
 
 fn check(args: &CheckArgs) -> io::Result<u8> {
-    let allow = match allowlist(&args.allow) {
+    let allow = match allowlist(false, &args.allow) {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
@@ -91,7 +91,7 @@ fn load_for_use(
     allow: &[PathBuf],
     include_expired: bool,
 ) -> Result<(Loaded, Vec<Retired>), u8> {
-    let allow = allowlist(allow)?;
+    let allow = allowlist(false, allow)?;
     let mut loaded = load_paths(paths);
     print_problems(false, &loaded);
     let dropped = allow.as_ref().map(|a| a.filter(&mut loaded));

@@ -105,7 +105,7 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     }
     let (mut loaded, set_name) = load(args);
     print_problems(q, &loaded);
-    let allow = match iocs_cmd::allowlist(&args.allow) {
+    let allow = match iocs_cmd::allowlist(q, &args.allow) {
         Ok(a) => a.unwrap_or_default(),
         Err(code) => return Ok(code),
     };
