@@ -170,6 +170,9 @@ pub struct Report {
     pub files: Vec<FileAccount>,
     /// Every problem the loader reported, as it printed it.
     pub problems: Vec<(Severity, String)>,
+    /// Paths met in folder walks and not read (documentation, symbolic
+    /// links), with why: named, but no problem with the indicators.
+    pub skipped: Vec<String>,
     /// Findings, grouped by class in class order, then by kind and value.
     pub findings: Vec<Finding>,
     /// Whether the popular class came from an allowlist.
@@ -233,11 +236,26 @@ pub fn check(
         problems: loaded
             .problems
             .iter()
+            .filter(|p| !is_skip(loaded, p))
             .map(|p| (p.severity, p.to_string()))
+            .collect(),
+        skipped: loaded
+            .problems
+            .iter()
+            .filter(|p| is_skip(loaded, p))
+            .map(ToString::to_string)
             .collect(),
         findings,
         allowlist: allow.is_some(),
     }
+}
+
+/// Whether a problem is about a path a folder walk met and did not
+/// read (a warning about no file that was read).
+fn is_skip(loaded: &Loaded, p: &crate::load::Problem) -> bool {
+    p.severity == Severity::Warning
+        && p.at.is_none()
+        && !loaded.files.iter().any(|f| f.file == p.file)
 }
 
 /// Adds the findings about one indicator.

@@ -70,8 +70,14 @@ pub fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the loader's problems, errors first.
+/// Writes the loader's problems, errors first, then what was skipped.
 fn problems(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !r.skipped.is_empty() {
+        writeln!(out, "\nskipped ({}):", r.skipped.len())?;
+        for m in &r.skipped {
+            writeln!(out, "  {}", escape(m))?;
+        }
+    }
     for (sev, title) in
         [(Severity::Error, "not loaded"), (Severity::Warning, "load warnings")]
     {
@@ -151,6 +157,10 @@ pub fn jsonl(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             "not_loaded": f.not_loaded,
             "warnings": f.warnings,
         });
+        writeln!(out, "{line}")?;
+    }
+    for msg in &r.skipped {
+        let line = json!({"type": "skipped", "message": msg});
         writeln!(out, "{line}")?;
     }
     for (sev, msg) in &r.problems {

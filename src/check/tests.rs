@@ -296,3 +296,29 @@ duplicate (1): listed by more than one file
     assert_eq!(lines[3]["class"], "private");
     assert_eq!(lines[4]["sources"][1], "b.txt:1");
 }
+
+#[test]
+fn skipped_documentation_is_named_but_keeps_the_status_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "1.2.3.4\n").unwrap();
+    std::fs::write(dir.path().join("README.md"), "10.0.0.1\n").unwrap();
+    let loaded = crate::load::load_paths(
+        &[dir.path().to_path_buf()],
+        LoadOptions::default(),
+    );
+    let r = check(&loaded, &[], None);
+    assert_eq!(r.status(), 0, "{:?}", r.problems);
+    assert_eq!(r.skipped.len(), 1);
+    assert!(r.skipped[0].ends_with(
+        "README.md: warning: skipped: Markdown documentation, not read as \
+         indicators; name it to load it"
+    ));
+    // A file-level warning about a file that was read still counts.
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_bytes("c.txt".into(), b"1.2.3.4\n\xff\n");
+    let lossy = l.finish();
+    let r = check(&lossy, &[], None);
+    assert!(r.skipped.is_empty());
+    assert_eq!(r.status(), 2, "{:?}", r.problems);
+    assert!(r.problems[0].1.ends_with("invalid UTF-8 replaced with U+FFFD"));
+}
