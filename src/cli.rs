@@ -26,6 +26,129 @@ pub enum Command {
     /// written, and the manifest says where the sweep stopped). A closed
     /// output pipe (`| head`) ends the sweep quietly with 0.
     Sweep(SweepArgs),
+
+    /// Check, list, count or export indicator files.
+    Iocs(IocsArgs),
+}
+
+/// Arguments of `iocsweep iocs`.
+#[derive(Debug, clap::Args)]
+pub struct IocsArgs {
+    /// What to do with the indicators.
+    #[command(subcommand)]
+    pub command: IocsCommand,
+}
+
+/// The `iocsweep iocs` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IocsCommand {
+    /// Say what loaded from each file, and warn about every entry that
+    /// did not load or would flood a sweep: special-purpose and
+    /// documentation addresses, broad ranges, public resolvers and
+    /// popular domains, short strings, empty-input digests, duplicates
+    /// across files, expired and revoked indicators.
+    ///
+    /// Exit status: 0 clean, 1 warnings, 2 something could not be
+    /// loaded.
+    Check(CheckArgs),
+
+    /// List the indicators a sweep would use, one a line: kind, value,
+    /// sources.
+    List(ListArgs),
+
+    /// Count indicators by kind, file and format, with duplicates and
+    /// expired ones.
+    Stats(ListArgs),
+
+    /// Write the merged, normalised set in a format other tools read.
+    /// Entries the format cannot hold are left out and named.
+    Export(ExportArgs),
+}
+
+/// Arguments of `iocsweep iocs check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Indicator files or folders [default: the bundled sets].
+    #[arg(value_name = "FILE|DIR")]
+    pub paths: Vec<PathBuf>,
+
+    /// Warn about indicators at or under a value in FILE instead of
+    /// using the shipped list of resolvers and popular domains; repeat
+    /// for more.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Arguments of `iocsweep iocs list` and `iocsweep iocs stats`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Indicator files or folders [default: the bundled sets].
+    #[arg(value_name = "FILE|DIR")]
+    pub paths: Vec<PathBuf>,
+
+    /// Leave out indicators at or under a value in FILE, as a sweep
+    /// would; repeat for more.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Vec<PathBuf>,
+
+    /// Keep expired indicators, as `sweep --include-expired` would.
+    #[arg(long)]
+    pub include_expired: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Arguments of `iocsweep iocs export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Indicator files or folders.
+    #[arg(value_name = "FILE|DIR", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// The format to write.
+    #[arg(long, value_enum)]
+    pub to: ExportFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Leave out indicators at or under a value in FILE; repeat for
+    /// more.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Vec<PathBuf>,
+
+    /// Keep expired indicators.
+    #[arg(long)]
+    pub include_expired: bool,
+}
+
+/// `iocs --format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// For people.
+    Text,
+    /// One JSON object a line.
+    Jsonl,
+}
+
+/// `iocs export --to` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One value a line, under `# kind` comments.
+    Text,
+    /// `kind,indicator,sources`.
+    Csv,
+    /// A Zeek intel file (URLs without scheme, addresses without port).
+    Zeek,
+    /// A STIX 2.1 bundle.
+    Stix2,
 }
 
 /// Arguments of `iocsweep sweep`.
@@ -98,6 +221,18 @@ pub struct SweepArgs {
     /// Load CIDR ranges broader than /8 (IPv4) or /16 (IPv6), /0 included.
     #[arg(long)]
     pub allow_broad_ranges: bool,
+
+    /// Do not report indicators at or under a value in FILE (any
+    /// indicator format), nor hits whose matched text is: an address
+    /// inside a listed range, a domain under a listed domain, any other
+    /// value when equal. Repeat for more.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Vec<PathBuf>,
+
+    /// Keep indicators whose every source expired (valid_until before
+    /// today); revoked ones are left out all the same.
+    #[arg(long)]
+    pub include_expired: bool,
 
     /// Mark matches with colour in text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]

@@ -474,6 +474,11 @@ fn parse_address(
         if !looks {
             return Ok(None);
         }
+        if !len.bytes().all(|b| b.is_ascii_digit()) && addr.contains('.') {
+            // `203.0.113.9/gate.php`: an IPv4 host with a path, as Zeek
+            // intel writes URLs (without a scheme).
+            return Ok(None);
+        }
         let Ok(len) = len.parse::<u8>() else {
             return Err(Rejected(format!(
                 "{v:?} is not a CIDR range: expected a prefix length after '/'"
@@ -1063,6 +1068,17 @@ mod tests {
             parse_value("1http://x.example/", ParseOptions::default())
                 .is_err()
         );
+        // An address host with a path and no scheme, as Zeek intel
+        // writes URLs; a bad prefix length is still a bad range.
+        let Value::Url(u) = p("203.0.113.9/auth/login") else { panic!() };
+        assert_eq!((u.scheme, u.host.as_str()), (None, "203.0.113.9"));
+        assert_eq!(u.rest, "/auth/login");
+        for bad in ["203.0.113.9/", "203.0.113.9/33", "203.0.113.9/300"] {
+            assert!(
+                parse_value(bad, ParseOptions::default()).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

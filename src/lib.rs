@@ -9,11 +9,15 @@
 
 #![deny(missing_docs)]
 
+pub mod allow;
 pub mod bundled;
+pub mod check;
+pub mod export;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod indicator;
+pub mod inspect;
 pub mod load;
 pub mod matcher;
 pub mod report;

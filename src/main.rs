@@ -5,6 +5,7 @@
 
 mod cli;
 mod interrupt;
+mod iocs_cmd;
 mod outputs;
 mod run;
 
@@ -16,7 +17,8 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use iocsweep::load::{LoadOptions, Loaded, Loader};
+use iocsweep::allow;
+use iocsweep::load::{self, LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
 use iocsweep::report::manifest::{self, Ending};
 use iocsweep::report::progress::Spinner;
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Sweep(args) => sweep(&args),
+        Command::Iocs(args) => iocs_cmd::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -109,13 +112,25 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         return Ok(2);
     }
     let spinner = progress.then(|| Spinner::start("loading indicators"));
-    let (loaded, set_name) = load(args);
+    let (mut loaded, set_name) = load(args);
     if let Some(s) = spinner {
         s.finish();
     }
     print_problems(q, &loaded);
+    let allow = match iocs_cmd::allowlist(q, &args.allow) {
+        Ok(a) => a.unwrap_or_default(),
+        Err(code) => return Ok(code),
+    };
+    let allowed = allow.filter(&mut loaded);
+    let now = iocs_cmd::unix_now();
+    let retired = loaded.retain_current(now, args.include_expired);
+    for note in load::retired_note(&retired, args.include_expired) {
+        say(q, &note);
+    }
     if loaded.set.is_empty() {
-        say(false, "no indicators loaded: nothing to sweep for");
+        let none = retired.is_empty() && allowed.is_empty();
+        let what = if none { "loaded" } else { "left" };
+        say(false, &format!("no indicators {what}: nothing to sweep for"));
         return Ok(2);
     }
     let counts: Vec<String> =
@@ -146,7 +161,8 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         progress,
         started_at,
     };
-    let (summary, ending) = run.sweep(&matcher, &loaded, &pool, stop)?;
+    let (summary, ending, hits_allowed) =
+        run.sweep(&matcher, &loaded, &allow, &pool, stop)?;
 
     let failures = Failures::count(&walk, &summary, &loaded);
     let code = outputs::exit_status(ending, &failures, &summary);
@@ -155,6 +171,9 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
             say(false, &format!("{name}: {err}"));
         }
         print_summary(q, &summary, &failures, started);
+        if !allow.is_empty() {
+            say(q, &allow::note(allowed.len(), hits_allowed));
+        }
         if !q {
             for line in summary.tally.table(&loaded.set) {
                 // The table's cells are escaped already.

@@ -7,6 +7,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use iocsweep::allow::{AllowSink, Allowlist};
 use iocsweep::load::Loaded;
 use iocsweep::matcher::Matcher;
 use iocsweep::report::manifest::{Ending, FileFacts};
@@ -35,15 +36,17 @@ pub struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Sweeps the inputs into the output the arguments name; returns the
-    /// summary and how the sweep ended.
+    /// Sweeps the inputs into the output the arguments name, leaving out
+    /// hits the allowlist covers; returns the summary, how the sweep
+    /// ended and how many hits the allowlist dropped.
     pub fn sweep(
         &self,
         matcher: &Matcher,
         loaded: &Loaded,
+        allow: &Allowlist,
         pool: &rayon::ThreadPool,
         stop: &'static AtomicBool,
-    ) -> io::Result<(Summary, Ending)> {
+    ) -> io::Result<(Summary, Ending, u64)> {
         let args = self.args;
         let out: Box<dyn Write + Send> = match &args.output {
             Some(path) => Box::new(File::create(path).map_err(|e| {
@@ -69,7 +72,7 @@ impl Run<'_> {
             ColorArg::Auto => to_terminal,
         };
         let counters = Arc::new(Counters::default());
-        let mut reporter = Reporter::new(
+        let reporter = Reporter::new(
             BufWriter::with_capacity(1 << 16, out),
             format,
             color,
@@ -90,7 +93,10 @@ impl Run<'_> {
             Progress::start(total, self.inputs.len(), read, counters)
         });
         let sweeper = Sweeper::new(matcher, opts).stop_on(stop);
-        let result = pool.install(|| sweeper.run(self.inputs, &mut reporter));
+        let mut sink = AllowSink::new(reporter, allow);
+        let result = pool.install(|| sweeper.run(self.inputs, &mut sink));
+        let hits_allowed = sink.dropped();
+        let reporter = sink.into_inner();
         if let Some(b) = bar {
             b.finish();
         }
@@ -105,6 +111,6 @@ impl Run<'_> {
             ),
             Err(e) => return Err(e),
         };
-        Ok((summary, ending))
+        Ok((summary, ending, hits_allowed))
     }
 }

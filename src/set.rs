@@ -176,6 +176,20 @@ impl IndicatorSet {
         self.indicators.iter().enumerate().map(|(i, ind)| (i as u32, ind))
     }
 
+    /// Removes the indicators `keep` says no to and returns them, in id
+    /// order. Ids of the indicators kept change: do this before
+    /// compiling a matcher.
+    pub fn retain(
+        &mut self,
+        mut keep: impl FnMut(&Indicator) -> bool,
+    ) -> Vec<Indicator> {
+        let (kept, gone) = std::mem::take(&mut self.indicators)
+            .into_iter()
+            .partition(|i| keep(i));
+        self.indicators = kept;
+        gone
+    }
+
     /// Returns the number of indicators of each kind, for every kind that
     /// has at least one.
     pub fn counts(&self) -> BTreeMap<Kind, usize> {

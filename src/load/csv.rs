@@ -168,7 +168,7 @@ fn column(name: &str) -> Option<Column> {
     Some(match name.as_str() {
         "value" | "indicator" | "ioc" | "observable" | "indicator_value"
         | "ioc_value" | "hash" => Column::Generic,
-        "type" | "indicator_type" | "ioc_type" => Column::Type,
+        "type" | "indicator_type" | "ioc_type" | "kind" => Column::Type,
         "ip" | "ip_address" | "ipaddress" | "ip-address" | "dst_ip"
         | "src_ip" | "address" | "ipv4" | "ipv6" => Column::Typed(Kind::Ipv4),
         "domain" | "fqdn" | "hostname" | "host" | "domain_name" => {
@@ -256,6 +256,9 @@ fn kind_of_type(t: &str) -> Option<Kind> {
         "sha256" | "sha-256" | "tls fingerprint" => Kind::Sha256,
         "sha512" | "sha-512" => Kind::Sha512,
         "filename" | "file name" => Kind::Filename,
+        // The rest of the kind names our own CSV export writes.
+        "cidr" => Kind::Cidr,
+        "string" => Kind::String,
         _ => return None,
     })
 }

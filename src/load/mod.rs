@@ -20,7 +20,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::indicator::{self, Kind, ParseOptions};
-use crate::set::{IndicatorSet, Locator, SetBuilder, Source, SourceMeta};
+use crate::set::{
+    Indicator, IndicatorSet, Locator, SetBuilder, Source, SourceMeta,
+};
 
 pub use sniff::detect;
 pub use text::header_field;
@@ -121,6 +123,95 @@ impl Loaded {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
+
+    /// Leaves out the indicators no source still vouches for: those
+    /// whose every source was revoked or expired (`valid_until` before
+    /// the start of the UTC day of `now`, Unix seconds). With
+    /// `include_expired`, expired ones are kept; revoked ones never
+    /// are. Returns what was left out.
+    pub fn retain_current(
+        &mut self,
+        now: i64,
+        include_expired: bool,
+    ) -> Vec<Retired> {
+        let today = now - now.rem_euclid(86_400);
+        let state = |s: &Source| {
+            if s.meta.revoked {
+                Retirement::Revoked
+            } else if s.meta.valid_until.is_some_and(|u| u < today) {
+                Retirement::Expired
+            } else {
+                Retirement::Current
+            }
+        };
+        let keep = |i: &Indicator| {
+            i.sources.iter().map(state).any(|s| {
+                s == Retirement::Current
+                    || (include_expired && s == Retirement::Expired)
+            })
+        };
+        let gone = self.set.retain(keep);
+        gone.into_iter()
+            .map(|indicator| {
+                let revoked = indicator
+                    .sources
+                    .iter()
+                    .all(|s| state(s) == Retirement::Revoked);
+                let why = if revoked {
+                    Retirement::Revoked
+                } else {
+                    Retirement::Expired
+                };
+                Retired { indicator, why }
+            })
+            .collect()
+    }
+}
+
+/// Why an indicator was left out of a sweep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Retirement {
+    /// A source still vouches for it (not left out).
+    Current,
+    /// Its sources' validity ended before the day of the sweep.
+    Expired,
+    /// Every source revoked it.
+    Revoked,
+}
+
+/// An indicator [`Loaded::retain_current`] left out, and why.
+#[derive(Clone, Debug)]
+pub struct Retired {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// Why it was left out.
+    pub why: Retirement,
+}
+
+/// Returns the summary line for what [`Loaded::retain_current`] left
+/// out, if anything was.
+pub fn retired_note(
+    retired: &[Retired],
+    include_expired: bool,
+) -> Vec<String> {
+    let count = |w| retired.iter().filter(|r| r.why == w).count();
+    let (expired, revoked) =
+        (count(Retirement::Expired), count(Retirement::Revoked));
+    let mut out = Vec::new();
+    if expired > 0 && !include_expired {
+        out.push(format!(
+            "{expired} expired {} left out (valid_until before today); \
+             --include-expired keeps them",
+            if expired == 1 { "indicator" } else { "indicators" }
+        ));
+    }
+    if revoked > 0 {
+        out.push(format!(
+            "{revoked} revoked {} left out",
+            if revoked == 1 { "indicator" } else { "indicators" }
+        ));
+    }
+    out
 }
 
 /// Collects indicator files and builds one set from them.
@@ -385,6 +476,11 @@ impl Reader<'_> {
         self.meta = meta;
     }
 
+    /// Returns what is set about the entries read next.
+    pub fn meta(&self) -> &SourceMeta {
+        &self.meta
+    }
+
     /// Records a warning.
     pub fn warn(&mut self, at: Option<Locator>, message: String) {
         self.problem(at, Severity::Warning, message);
@@ -482,5 +578,123 @@ mod tests {
                 ),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod retain_tests {
+    use super::*;
+    use crate::indicator::Value;
+
+    /// 2024-03-10T12:00:00Z.
+    const NOW: i64 = 1_710_072_000;
+    /// 2024-03-10T00:00:00Z, the start of NOW's day.
+    const TODAY: i64 = 1_710_028_800;
+
+    fn source(id: &str, until: Option<i64>, revoked: bool) -> Source {
+        Source {
+            file: "f".into(),
+            at: Locator::Id(id.into()),
+            compound: false,
+            meta: SourceMeta {
+                valid_until: until,
+                revoked,
+                ..SourceMeta::default()
+            },
+        }
+    }
+
+    /// Loads one domain per entry, each with the sources given.
+    fn loaded(entries: &[(&str, Vec<Source>)]) -> Loaded {
+        let mut b = SetBuilder::new();
+        for (d, sources) in entries {
+            for s in sources {
+                b.push(Value::Domain(d.to_string()), s.clone());
+            }
+        }
+        Loaded { set: b.build(), ..Loaded::default() }
+    }
+
+    fn entries() -> Vec<(&'static str, Vec<Source>)> {
+        vec![
+            ("current.example", vec![source("a", None, false)]),
+            ("today.example", vec![source("b", Some(TODAY), false)]),
+            ("expired.example", vec![source("c", Some(TODAY - 1), false)]),
+            ("revoked.example", vec![source("d", None, true)]),
+            (
+                "one-current.example",
+                vec![
+                    source("e", Some(0), false),
+                    source("f", None, true),
+                    source("g", Some(NOW + 1), false),
+                ],
+            ),
+            (
+                "all-gone.example",
+                vec![source("h", Some(0), false), source("i", None, true)],
+            ),
+        ]
+    }
+
+    fn names(l: &Loaded) -> Vec<String> {
+        l.set.iter().map(|(_, i)| i.value.to_string()).collect()
+    }
+
+    #[test]
+    fn expired_and_revoked_are_left_out_unless_a_source_vouches() {
+        let mut l = loaded(&entries());
+        let gone = l.retain_current(NOW, false);
+        assert_eq!(
+            names(&l),
+            ["current.example", "today.example", "one-current.example"]
+        );
+        let gone: Vec<(String, Retirement)> = gone
+            .iter()
+            .map(|r| (r.indicator.value.to_string(), r.why))
+            .collect();
+        assert_eq!(
+            gone,
+            [
+                ("expired.example".into(), Retirement::Expired),
+                ("revoked.example".into(), Retirement::Revoked),
+                ("all-gone.example".into(), Retirement::Expired),
+            ]
+        );
+    }
+
+    #[test]
+    fn include_expired_keeps_expired_but_not_revoked() {
+        let mut l = loaded(&entries());
+        let gone = l.retain_current(NOW, true);
+        assert_eq!(
+            names(&l),
+            [
+                "current.example",
+                "today.example",
+                "expired.example",
+                "one-current.example",
+                "all-gone.example"
+            ]
+        );
+        assert_eq!(gone.len(), 1);
+        assert_eq!(
+            retired_note(&gone, true),
+            ["1 revoked indicator left out"]
+        );
+    }
+
+    #[test]
+    fn the_note_counts_each_reason() {
+        let mut l = loaded(&entries());
+        let gone = l.retain_current(NOW, false);
+        assert_eq!(
+            retired_note(&gone, false),
+            [
+                "2 expired indicators left out (valid_until before \
+                 today); --include-expired keeps them",
+                "1 revoked indicator left out",
+            ]
+        );
+        assert!(retired_note(&[], false).is_empty());
     }
 }

@@ -10,6 +10,7 @@ mod corpus_sweep;
 mod encode;
 mod encodings;
 mod inputs;
+mod iocs_cmd;
 mod load_corpus;
 mod mixed_folder;
 mod model;

@@ -1,20 +1,30 @@
 //! The STIX 2.0/2.1 JSON reader.
 //!
-//! Indicators yield the values their patterns compare with `=` on paths
-//! we can sweep for (addresses, domains, URLs, e-mail addresses, file
-//! names and hashes, a few strings); everything else in a pattern is
-//! reported, never dropped silently. Observed-data objects and top-level
-//! cyber-observables yield their values too. Every value is located by
-//! the id of the object it came from.
+//! Indicators yield the values their patterns name on paths we can sweep
+//! for (addresses, domains, URLs, e-mail addresses, file names and
+//! hashes, a few strings): with `=` and `IN`; with `LIKE` and `MATCHES`
+//! where the pattern is a literal our matching rules find exactly (see
+//! [`wildcard`] for each shape); with `ISSUBSET` as a CIDR range. An
+//! address compared beside `network-traffic:dst_port = N` keeps the
+//! port. `!=` and `NOT` name nothing to sweep for and are warned about;
+//! what cannot become an indicator is an error naming the indicator id
+//! and why, never dropped silently. `valid_from`, `valid_until` and
+//! `revoked` are kept in each source's [`SourceMeta`]; leaving out
+//! expired and revoked indicators is a later step
+//! ([`super::Loaded::retain_current`]). Observed-data objects and
+//! top-level cyber-observables yield their values too. Every value is
+//! located by the id of the object it came from.
 
 pub(crate) mod pattern;
+mod wildcard;
 
 use serde_json::{Map, Value as Json};
 
 use self::pattern::{Comparison, Expr, Literal, Observation, Path};
 use super::Reader;
 use crate::indicator::Kind;
-use crate::set::Locator;
+use crate::set::{Locator, SourceMeta};
+use crate::time::Civil;
 
 /// Whether `json` is an object that is a bundle, or that holds an
 /// `objects` array of typed objects.
@@ -53,6 +63,7 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
 fn read_object(r: &mut Reader<'_>, obj: &Map<String, Json>) {
     let id = obj.get("id").and_then(Json::as_str).unwrap_or("(no id)");
     let at = Locator::Id(id.to_string());
+    r.set_meta(SourceMeta::default());
     match obj.get("type").and_then(Json::as_str) {
         Some("indicator") => read_indicator(r, obj, at),
         Some("observed-data") => {
@@ -104,9 +115,8 @@ fn read_observable(r: &mut Reader<'_>, o: &Map<String, Json>, at: &Locator) {
 
 /// Reads an indicator object's pattern.
 fn read_indicator(r: &mut Reader<'_>, obj: &Map<String, Json>, at: Locator) {
-    if obj.get("revoked").and_then(Json::as_bool) == Some(true) {
-        return r.warn(Some(at), "indicator is revoked; skipped".into());
-    }
+    let meta = validity(r, obj, &at);
+    r.set_meta(meta);
     let kind = obj.get("pattern_type").and_then(Json::as_str);
     if kind.is_some_and(|k| k != "stix") {
         let why = format!(
@@ -137,10 +147,15 @@ fn observation(
         Observation::One(_, q) | Observation::Join(_, _, q) => q,
     };
     for q in quals {
-        let why = format!(
-            "qualifier {q} is ignored: the values are swept for at any time"
-        );
-        r.warn(Some(at.clone()), why);
+        let why = match q.as_str() {
+            "REPEATS" => "every sighting is reported, not only repeated ones",
+            "START" => {
+                "sightings outside its START … STOP window are \
+                        reported too"
+            }
+            _ => "the values are swept for at any time",
+        };
+        r.warn(Some(at.clone()), format!("qualifier {q} is ignored: {why}"));
     }
     match obs {
         Observation::One(expr, _) => {
@@ -150,8 +165,12 @@ fn observation(
             };
             let yielding = parts.iter().filter(|e| yields(e)).count();
             let compound = compound || yielding >= 2;
+            let port = parts.iter().find_map(|e| match e {
+                Expr::Test(c) => dst_port(c),
+                _ => None,
+            });
             for part in parts {
-                comparisons(r, part, at, compound);
+                comparisons(r, part, at, compound, port);
             }
         }
         Observation::Join(op, parts, _) => {
@@ -168,40 +187,53 @@ fn yields(e: &Expr) -> bool {
     match e {
         Expr::And(parts) | Expr::Or(parts) => parts.iter().any(yields),
         Expr::Test(c) => {
-            c.op == "=" && !c.negated && target(&c.path).is_some()
+            let op = ["=", "IN", "LIKE", "MATCHES", "ISSUBSET"];
+            op.contains(&c.op.as_str())
+                && !c.negated
+                && target(&c.path).is_some()
         }
     }
 }
 
 /// Reports every comparison in `e`.
-fn comparisons(r: &mut Reader<'_>, e: &Expr, at: &Locator, compound: bool) {
+fn comparisons(
+    r: &mut Reader<'_>,
+    e: &Expr,
+    at: &Locator,
+    compound: bool,
+    port: Option<u16>,
+) {
     match e {
         Expr::And(parts) | Expr::Or(parts) => {
             for p in parts {
-                comparisons(r, p, at, compound);
+                comparisons(r, p, at, compound, port);
             }
         }
-        Expr::Test(c) => comparison(r, c, at, compound),
+        Expr::Test(c) => comparison(r, c, at, compound, port),
     }
 }
 
-/// Reports one comparison: its value, or why it yields none.
+/// Reports one comparison: its value, or why it yields none. `port` is
+/// the `network-traffic:dst_port` compared with `=` beside it, if any.
 fn comparison(
     r: &mut Reader<'_>,
     c: &Comparison,
     at: &Locator,
     compound: bool,
+    port: Option<u16>,
 ) {
     let warn = |r: &mut Reader<'_>, why: String| r.warn(Some(at.clone()), why);
     let Some(target) = target(&c.path) else {
         if let Some(key) = hash_key(&c.path) {
             return unsupported_hash(r, key, at);
         }
+        if port.is_some() && is_dst_port(c) {
+            return;
+        }
         return warn(r, format!("{} cannot be swept for; skipped", c.path));
     };
     // A negation or `!=` says what the indicator is not: nothing to sweep
-    // for, which is no loss. Other operators do name indicators that are
-    // not read yet: those are entries not loaded.
+    // for, which is no loss.
     if c.negated || c.op == "!=" {
         let op =
             if c.negated { format!("NOT {}", c.op) } else { c.op.clone() };
@@ -211,11 +243,11 @@ fn comparison(
         );
     }
     let values: Vec<&Literal> = match (c.op.as_str(), &c.literal) {
-        ("=", lit) => vec![lit],
+        ("=" | "LIKE" | "MATCHES" | "ISSUBSET", lit) => vec![lit],
         ("IN", Literal::List(items)) => items.iter().collect(),
         (op, _) => {
             let why = format!(
-                "operator {op} is not supported yet; {} not loaded",
+                "{} {op} names no single value to sweep for; not loaded",
                 c.path
             );
             return r.error(Some(at.clone()), why);
@@ -227,10 +259,114 @@ fn comparison(
             r.error(Some(at.clone()), why);
             continue;
         };
-        match target {
-            Some(k) => r.typed(v, k, at.clone(), compound),
-            None => r.value(v, at.clone()),
-        };
+        match loadable(c, v, target, port) {
+            Ok(l) => load(r, l, at, compound),
+            Err(why) => {
+                let why =
+                    format!("{} {} '{v}' not loaded: {why}", c.path, c.op);
+                r.error(Some(at.clone()), why);
+            }
+        }
+    }
+}
+
+/// Returns what one quoted value of a comparison loads as.
+fn loadable(
+    c: &Comparison,
+    v: &str,
+    target: Option<Kind>,
+    port: Option<u16>,
+) -> Result<wildcard::Loadable, String> {
+    let plain = |value: String| wildcard::Loadable {
+        value,
+        kind: target,
+        contains: false,
+        note: None,
+    };
+    match c.op.as_str() {
+        "LIKE" => wildcard::loadable(wildcard::like(v)?, target),
+        "MATCHES" => wildcard::loadable(wildcard::matches(v)?, target),
+        "ISSUBSET" => subset(v, target),
+        _ => match port {
+            Some(p) if is_traffic_ref(&c.path) => Ok(plain(with_port(v, p))),
+            _ => Ok(plain(v.to_string())),
+        },
+    }
+}
+
+/// Returns what `address ISSUBSET 'range'` loads as: the range.
+fn subset(
+    v: &str,
+    target: Option<Kind>,
+) -> Result<wildcard::Loadable, String> {
+    let is_addr = matches!(target, None | Some(Kind::Ipv4 | Kind::Ipv6));
+    let range = v.split_once('/').is_some_and(|(a, n)| {
+        a.parse::<std::net::IpAddr>().is_ok() && n.parse::<u8>().is_ok()
+    });
+    if !is_addr {
+        return Err("ISSUBSET applies to addresses only".into());
+    }
+    if !range {
+        return Err("expected a CIDR range such as '198.51.100.0/24'".into());
+    }
+    Ok(wildcard::Loadable {
+        value: v.to_string(),
+        kind: Some(Kind::Cidr),
+        contains: false,
+        note: None,
+    })
+}
+
+/// Adds one loadable value, marking a substring condition in its source.
+fn load(
+    r: &mut Reader<'_>,
+    l: wildcard::Loadable,
+    at: &Locator,
+    compound: bool,
+) {
+    if let Some(note) = l.note {
+        r.warn(Some(at.clone()), note);
+    }
+    let meta = r.meta().clone();
+    if l.contains {
+        r.set_meta(SourceMeta { contains: true, ..meta.clone() });
+    }
+    match l.kind {
+        Some(k) => r.typed(&l.value, k, at.clone(), compound),
+        None => r.value(&l.value, at.clone()),
+    };
+    r.set_meta(meta);
+}
+
+/// Writes an address with a port as our loader reads it.
+fn with_port(addr: &str, port: u16) -> String {
+    if addr.contains(':') {
+        format!("[{addr}]:{port}")
+    } else {
+        format!("{addr}:{port}")
+    }
+}
+
+/// Whether the path is `network-traffic:dst_ref.value`.
+fn is_traffic_ref(path: &Path) -> bool {
+    path.object == "network-traffic"
+        && path.steps.iter().map(String::as_str).eq(["dst_ref", "value"])
+}
+
+/// Whether the comparison is `network-traffic:dst_port = N`.
+fn is_dst_port(c: &Comparison) -> bool {
+    dst_port(c).is_some()
+}
+
+/// Returns N of `network-traffic:dst_port = N`.
+fn dst_port(c: &Comparison) -> Option<u16> {
+    let ok = c.path.object == "network-traffic"
+        && c.path.steps == ["dst_port"]
+        && c.op == "="
+        && !c.negated;
+    match &c.literal {
+        Literal::Int(n) if ok => u16::try_from(*n).ok(),
+        _ => None,
     }
 }
 
@@ -262,6 +398,8 @@ fn target(path: &Path) -> Option<Option<Kind>> {
         ("file", ["name" | "path"]) => typed(Kind::Filename),
         ("process", ["name"]) => typed(Kind::Filename),
         ("mutex", ["name"]) => typed(Kind::String),
+        // What our own STIX export writes plain strings as.
+        ("x-iocsweep-string", ["value"]) => typed(Kind::String),
         ("windows-registry-key", ["key"]) => typed(Kind::String),
         ("network-traffic", ["dst_ref" | "src_ref", "value"]) => Some(None),
         (
@@ -299,6 +437,82 @@ fn hash_kind(key: &str) -> Option<Kind> {
         "ssdeep" | "tlsh" => Kind::String,
         _ => return None,
     })
+}
+
+/// Returns what an indicator object states about its validity:
+/// `valid_from`, `valid_until` and `revoked`. A timestamp that is not
+/// RFC 3339 is warned about and ignored.
+fn validity(
+    r: &mut Reader<'_>,
+    obj: &Map<String, Json>,
+    at: &Locator,
+) -> SourceMeta {
+    let mut stamp = |key: &str| {
+        let text = obj.get(key).and_then(Json::as_str)?;
+        let secs = rfc3339(text);
+        if secs.is_none() {
+            let why = format!(
+                "{key} {text:?} is not an RFC 3339 timestamp; ignored"
+            );
+            r.warn(Some(at.clone()), why);
+        }
+        secs
+    };
+    SourceMeta {
+        valid_from: stamp("valid_from"),
+        valid_until: stamp("valid_until"),
+        revoked: obj.get("revoked").and_then(Json::as_bool) == Some(true),
+        ..SourceMeta::default()
+    }
+}
+
+/// Returns the Unix seconds of an RFC 3339 timestamp
+/// (`2024-01-31T00:00:00.000Z`, `2024-01-31T02:00:00+02:00`); the
+/// fraction is dropped.
+pub fn rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<u32> {
+        let d = b.get(from..from + len)?;
+        if !d.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(d).ok()?.parse().ok()
+    };
+    let seps = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if seps.iter().any(|&(i, c)| b.get(i) != Some(&c))
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+    {
+        return None;
+    }
+    let civil = Civil {
+        year: i64::from(num(0, 4)?),
+        month: num(5, 2)?,
+        day: num(8, 2)?,
+        hour: num(11, 2)?,
+        minute: num(14, 2)?,
+        second: num(17, 2)?,
+        nanos: 0,
+    };
+    let mut at = 19;
+    if b.get(at) == Some(&b'.') {
+        at += 1;
+        let digits = b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        at += digits;
+    }
+    let offset = match b.get(at..)? {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), ..]
+            if b.len() == at + 6 && b[at + 3] == b':' =>
+        {
+            let mins = i64::from(num(at + 1, 2)? * 60 + num(at + 4, 2)?);
+            if *sign == b'+' { mins * 60 } else { -mins * 60 }
+        }
+        _ => return None,
+    };
+    Some(civil.stamp()?.secs - offset)
 }
 
 fn unsupported_hash(r: &mut Reader<'_>, key: &str, at: &Locator) {

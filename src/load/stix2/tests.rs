@@ -108,8 +108,9 @@ fn in_lists_load_and_unsupported_parts_are_reported_by_id() {
     assert_eq!(
         problems(&got),
         [
-            "t.txt: indicator--1: operator LIKE is not supported yet; \
-             file:name not loaded",
+            "t.txt: indicator--1: file:name LIKE '%.exe' not loaded: a \
+             suffix match that does not start at a path separator ('\\' \
+             or '/') also matches longer names ending in the same text",
             "t.txt: indicator--3: warning: ipv4-addr:value NOT = names no \
              value to sweep for; skipped",
             "t.txt: indicator--4: warning: qualifier WITHIN is ignored: the \
@@ -134,7 +135,7 @@ fn observation_and_marks_both_sides_compound() {
 }
 
 #[test]
-fn reads_observables_and_skips_revoked_and_foreign_patterns() {
+fn reads_observables_marks_revoked_and_skips_foreign_patterns() {
     let text = serde_json::json!({
         "type": "bundle",
         "objects": [
@@ -156,6 +157,7 @@ fn reads_observables_and_skips_revoked_and_foreign_patterns() {
         shown(&got),
         [
             "ipv4 192.0.2.7 @ipv4-addr--1",
+            "ipv4 192.0.2.8 @indicator--r",
             "domain c2.example @observed-data--1",
             &format!("sha1 {} @file--1", "a".repeat(40)),
             "filename x.dll @file--1",
@@ -163,10 +165,289 @@ fn reads_observables_and_skips_revoked_and_foreign_patterns() {
     );
     assert_eq!(
         problems(&got),
+        ["t.txt: indicator--y: warning: pattern_type \"yara\" is not \
+             supported; skipped",]
+    );
+    let revoked: Vec<bool> = got
+        .set
+        .iter()
+        .flat_map(|(_, i)| i.sources.iter().map(|s| s.meta.revoked))
+        .collect();
+    assert_eq!(revoked, [false, false, false, false, true]);
+}
+
+/// Loads one pattern and returns what loaded and every problem.
+fn one(pattern: &str) -> (Vec<String>, Vec<String>) {
+    let got = load(&[pattern]);
+    let mut problems = problems(&got);
+    // A file that yields nothing says so too; that is not about the
+    // pattern.
+    problems.retain(|p| !p.contains("no usable indicator in this file"));
+    (shown(&got), problems)
+}
+
+#[test]
+fn each_operator_loads_what_it_names_or_says_why_not() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        // `=` and `IN` on every object we sweep for
+        ("[ipv6-addr:value = '2001:DB8::1']", &["ipv6 2001:db8::1"], &[]),
+        (
+            "[email-addr:value = 'A@Evil.Example']",
+            &["email a@evil.example"],
+            &[],
+        ),
+        ("[process:name = 'evil.exe']", &["filename evil.exe"], &[]),
+        (
+            "[x509-certificate:hashes.'SHA-1' = '0123456789abcdef0123456789abcdef01234567']",
+            &["sha1 0123456789abcdef0123456789abcdef01234567"],
+            &[],
+        ),
+        (
+            "[network-traffic:src_ref.value = '192.0.2.5']",
+            &["ipv4 192.0.2.5"],
+            &[],
+        ),
+        (
+            "[network-traffic:dst_ref.value IN ('192.0.2.5', 'evil.example')]",
+            &["ipv4 192.0.2.5", "domain evil.example"],
+            &[],
+        ),
+        // LIKE without a wildcard is `=`
+        (
+            "[domain-name:value LIKE 'evil.example']",
+            &["domain evil.example"],
+            &[],
+        ),
+        // LIKE '%.d' is the domain d, which also matches d itself
+        (
+            "[domain-name:value LIKE '%.evil.example']",
+            &["domain evil.example"],
+            &[
+                "warning: loaded as the domain evil.example, which also matches evil.example itself",
+            ],
+        ),
+        (
+            "[domain-name:value LIKE '%evil.example']",
+            &[],
+            &[
+                "domain-name:value LIKE '%evil.example' not loaded: a suffix match that does not start at a label boundary ('.') also matches longer names ending in the same text",
+            ],
+        ),
+        (
+            "[domain-name:value LIKE 'evil.%']",
+            &[],
+            &[
+                "domain-name:value LIKE 'evil.%' not loaded: a prefix match (anything may follow) cannot be an indicator",
+            ],
+        ),
+        (
+            "[email-message:from_ref.value LIKE '%@evil.example']",
+            &["domain evil.example"],
+            &[
+                "warning: loaded as the domain evil.example: every address there, and the domain outside addresses too",
+            ],
+        ),
+        ("[file:name LIKE '%\\\\evil.exe']", &["filename evil.exe"], &[]),
+        ("[mutex:name LIKE '%Global\\\\m%']", &["string Global\\m"], &[]),
+        (
+            "[url:value LIKE 'http://evil.example/%']",
+            &[],
+            &[
+                "url:value LIKE 'http://evil.example/%' not loaded: a wildcard on this kind of value cannot be an indicator: addresses take ISSUBSET with a CIDR range; URLs and hashes only whole values",
+            ],
+        ),
+        (
+            "[file:name LIKE 'ev_l.exe']",
+            &[],
+            &[
+                "file:name LIKE 'ev_l.exe' not loaded: '_' in a LIKE pattern stands for any one character, which no indicator can express",
+            ],
+        ),
+        // MATCHES with a literal regex is that literal
+        (
+            "[domain-name:value MATCHES '^evil\\\\.example$']",
+            &["domain evil.example"],
+            &[],
+        ),
+        (
+            "[domain-name:value MATCHES '\\\\.evil\\\\.example$']",
+            &["domain evil.example"],
+            &[
+                "warning: loaded as the domain evil.example, which also matches evil.example itself",
+            ],
+        ),
+        (
+            "[domain-name:value MATCHES '^[a-z]+\\\\.example$']",
+            &[],
+            &[
+                "domain-name:value MATCHES '^[a-z]+\\.example$' not loaded: the regular expression is not a literal (it has a class, repetition, group or alternation)",
+            ],
+        ),
+        // ISSUBSET on an address is the range
+        (
+            "[ipv4-addr:value ISSUBSET '198.51.100.0/24']",
+            &["cidr 198.51.100.0/24"],
+            &[],
+        ),
+        (
+            "[network-traffic:dst_ref.value ISSUBSET '2001:db8::/32']",
+            &["cidr 2001:db8::/32"],
+            &[],
+        ),
+        (
+            "[ipv4-addr:value ISSUBSET '198.51.100.7']",
+            &[],
+            &[
+                "ipv4-addr:value ISSUBSET '198.51.100.7' not loaded: expected a CIDR range such as '198.51.100.0/24'",
+            ],
+        ),
+        (
+            "[domain-name:value ISSUBSET '198.51.100.0/24']",
+            &[],
+            &[
+                "domain-name:value ISSUBSET '198.51.100.0/24' not loaded: ISSUBSET applies to addresses only",
+            ],
+        ),
+        (
+            "[ipv4-addr:value ISSUPERSET '198.51.100.7']",
+            &[],
+            &[
+                "ipv4-addr:value ISSUPERSET names no single value to sweep for; not loaded",
+            ],
+        ),
+        // `!=` and NOT name nothing to sweep for
+        (
+            "[domain-name:value != 'evil.example']",
+            &[],
+            &[
+                "warning: domain-name:value != names no value to sweep for; skipped",
+            ],
+        ),
+        (
+            "[domain-name:value NOT LIKE '%.evil.example']",
+            &[],
+            &[
+                "warning: domain-name:value NOT LIKE names no value to sweep for; skipped",
+            ],
+        ),
+        // an address with the port it was contacted on
+        (
+            "[network-traffic:dst_ref.value = '203.0.113.80' AND network-traffic:dst_port = 8080]",
+            &["ipv4 203.0.113.80:8080"],
+            &[],
+        ),
+        (
+            "[network-traffic:dst_ref.value = '2001:db8::8' AND network-traffic:dst_port = 443]",
+            &["ipv6 [2001:db8::8]:443"],
+            &[],
+        ),
+        // qualifiers that change what a sighting means are named
+        (
+            "[ipv4-addr:value = '192.0.2.1'] REPEATS 5 TIMES",
+            &["ipv4 192.0.2.1"],
+            &[
+                "warning: qualifier REPEATS is ignored: every sighting is reported, not only repeated ones",
+            ],
+        ),
+        (
+            "[ipv4-addr:value = '192.0.2.1'] START t'2024-01-01T00:00:00Z' STOP t'2024-02-01T00:00:00Z'",
+            &["ipv4 192.0.2.1"],
+            &[
+                "warning: qualifier START is ignored: sightings outside its START … STOP window are reported too",
+            ],
+        ),
+        // unknown objects are named
+        (
+            "[software:name = 'x']",
+            &[],
+            &["warning: software:name cannot be swept for; skipped"],
+        ),
+    ];
+    for (pattern, loads, why) in cases {
+        let (got, problems) = one(pattern);
+        let got: Vec<String> = got
+            .iter()
+            .map(|s| s.trim_end_matches(" @indicator--1").to_string())
+            .collect();
+        let mut want: Vec<String> =
+            loads.iter().map(|s| s.to_string()).collect();
+        let mut sorted = got.clone();
+        sorted.sort();
+        want.sort();
+        assert_eq!(sorted, want, "{pattern}");
+        let why: Vec<String> =
+            why.iter().map(|w| format!("t.txt: indicator--1: {w}")).collect();
+        assert_eq!(problems, why, "{pattern}");
+    }
+}
+
+#[test]
+fn substring_conditions_are_marked_in_their_source() {
+    let got = load(&["[mutex:name LIKE '%m1%' OR mutex:name = 'm2']"]);
+    let contains: Vec<(String, bool)> = got
+        .set
+        .iter()
+        .map(|(_, i)| (i.value.to_string(), i.sources[0].meta.contains))
+        .collect();
+    assert_eq!(contains, [("m1".into(), true), ("m2".into(), false)]);
+}
+
+#[test]
+fn validity_and_revocation_are_kept_per_source() {
+    let text = serde_json::json!({
+        "type": "bundle",
+        "objects": [
+            {"type": "indicator", "id": "indicator--a",
+             "pattern": "[ipv4-addr:value = '192.0.2.1']",
+             "valid_from": "2024-01-31T00:00:00.000Z",
+             "valid_until": "2024-03-01T01:00:00+01:00"},
+            {"type": "indicator", "id": "indicator--b", "revoked": true,
+             "pattern": "[ipv4-addr:value = '192.0.2.2']",
+             "valid_until": "next week"},
+            {"type": "ipv4-addr", "id": "ipv4-addr--c", "value": "192.0.2.3"}
+        ]
+    })
+    .to_string();
+    let got = load_as(Format::Stix2, &text);
+    let metas: Vec<_> = got
+        .set
+        .iter()
+        .map(|(_, i)| {
+            let m = &i.sources[0].meta;
+            (m.valid_from, m.valid_until, m.revoked)
+        })
+        .collect();
+    assert_eq!(
+        metas,
         [
-            "t.txt: indicator--r: warning: indicator is revoked; skipped",
-            "t.txt: indicator--y: warning: pattern_type \"yara\" is not \
-             supported; skipped",
+            (Some(1_706_659_200), Some(1_709_251_200), false),
+            (None, None, true),
+            (None, None, false),
         ]
     );
+    assert_eq!(
+        problems(&got),
+        ["t.txt: indicator--b: warning: valid_until \"next week\" is not \
+          an RFC 3339 timestamp; ignored"]
+    );
+}
+
+#[test]
+fn rfc3339_timestamps_read_to_the_second() {
+    assert_eq!(rfc3339("1970-01-01T00:00:00Z"), Some(0));
+    assert_eq!(rfc3339("2024-01-31T00:00:00.000Z"), Some(1_706_659_200));
+    assert_eq!(rfc3339("2024-01-31T00:00:00.123456789Z"), Some(1_706_659_200));
+    assert_eq!(rfc3339("2024-01-31T02:30:00+02:30"), Some(1_706_659_200));
+    assert_eq!(rfc3339("2024-01-30T22:00:00-02:00"), Some(1_706_659_200));
+    for bad in [
+        "2024-01-31",
+        "2024-01-31T00:00:00",
+        "2024-02-30T00:00:00Z",
+        "2024-01-31T00:00:00.Z",
+        "2024-01-31T00:00:00+0200",
+        "2024-01-31T24:00:00Z",
+        "２024-01-31T00:00:00Z",
+    ] {
+        assert_eq!(rfc3339(bad), None, "{bad}");
+    }
 }

@@ -1,0 +1,422 @@
+//! Allowlists: values a sweep must not report, loaded from files in any
+//! indicator format.
+//!
+//! An [`Allowlist`] drops indicators at or under an allowlisted value
+//! before the matcher is built (an address or range inside an allowed
+//! range, a domain or URL host at or under an allowed domain, any other
+//! value when equal, ports and URL paths aside), and an [`AllowSink`]
+//! drops hits whose matched text is at or under an allowlisted value
+//! (indicator `evil.example`, allowed `cdn.evil.example`: a hit on
+//! `cdn.evil.example` is dropped, one on `www.evil.example` is not).
+//! E-mail addresses are dropped only when equal: allowing a domain does
+//! not allow every sender there.
+
+use std::collections::HashSet;
+use std::io;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use ipnet::IpNet;
+
+use crate::indicator::{self, ParseOptions, Value};
+use crate::load::{LoadOptions, Loaded, load_paths};
+use crate::set::{Indicator, IndicatorSet};
+use crate::sweep::input::Input;
+use crate::sweep::tap::RawDigest;
+use crate::sweep::{Hit, InputStats, Sink};
+
+/// Values not to report, indexed for the three ways they allow.
+#[derive(Clone, Debug, Default)]
+pub struct Allowlist {
+    /// Allowed ranges and addresses (as /32 or /128), by network and
+    /// prefix length.
+    nets: HashSet<IpNet>,
+    /// Allowed domains, lower-case.
+    domains: HashSet<String>,
+    /// Other allowed values, ports and URL paths kept.
+    exact: HashSet<Value>,
+    /// How many distinct values the list holds.
+    len: usize,
+}
+
+impl Allowlist {
+    /// Builds an allowlist from loaded values.
+    pub fn new(set: &IndicatorSet) -> Allowlist {
+        let mut a = Allowlist { len: set.len(), ..Allowlist::default() };
+        for (_, ind) in set.iter() {
+            match &ind.value {
+                Value::Ipv4(ip, _) => a.nets.insert(host_net((*ip).into())),
+                Value::Ipv6(ip, _) => a.nets.insert(host_net((*ip).into())),
+                Value::Cidr(n) => a.nets.insert(*n),
+                Value::Domain(d) => a.domains.insert(d.clone()),
+                v => a.exact.insert(v.clone()),
+            };
+        }
+        a
+    }
+
+    /// Returns how many distinct values the list holds.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the list holds no value.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether `value` is at or under an allowlisted value: an address or
+    /// range inside an allowed range or equal to an allowed address
+    /// (ports aside), a domain or a URL's host at or under an allowed
+    /// domain, or anything equal to an allowed value.
+    pub fn covers(&self, value: &Value) -> bool {
+        match value {
+            Value::Ipv4(ip, _) => self.covers_net(host_net((*ip).into())),
+            Value::Ipv6(ip, _) => self.covers_net(host_net((*ip).into())),
+            Value::Cidr(n) => self.covers_net(*n),
+            Value::Domain(d) => self.covers_domain(d),
+            Value::Url(u) => {
+                self.covers_host(&u.host) || self.exact.contains(value)
+            }
+            v => self.exact.contains(v),
+        }
+    }
+
+    /// Whether `value` is exactly an allowlisted value (an address with
+    /// any port; a URL with no path whose host is listed).
+    pub fn lists(&self, value: &Value) -> bool {
+        match value {
+            Value::Ipv4(ip, _) => self.nets.contains(&host_net((*ip).into())),
+            Value::Ipv6(ip, _) => self.nets.contains(&host_net((*ip).into())),
+            Value::Cidr(n) => self.nets.contains(n),
+            Value::Domain(d) => self.domains.contains(d),
+            Value::Url(u) => {
+                let bare = u.rest.is_empty() || u.rest == "/";
+                (bare && self.domains.contains(&u.host))
+                    || self.exact.contains(value)
+            }
+            v => self.exact.contains(v),
+        }
+    }
+
+    /// Whether the text a hit matched is at or under an allowlisted
+    /// value. Text that reads as no indicator is not covered.
+    pub fn covers_text(&self, matched: &[u8]) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        let Ok(text) = std::str::from_utf8(matched) else { return false };
+        let text = dns_wire_name(text).unwrap_or_else(|| text.to_string());
+        let opts = ParseOptions { allow_broad_ranges: true };
+        match indicator::parse_value(&text, opts) {
+            Ok(p) => self.covers(&p.value),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether a range lies inside an allowed range.
+    fn covers_net(&self, net: IpNet) -> bool {
+        if self.nets.is_empty() {
+            return false;
+        }
+        (0..=net.prefix_len()).any(|len| {
+            let wider = IpNet::new(net.addr(), len)
+                .expect("a shorter prefix is valid")
+                .trunc();
+            self.nets.contains(&wider)
+        })
+    }
+
+    /// Whether a domain is at or under an allowed domain.
+    fn covers_domain(&self, d: &str) -> bool {
+        let mut rest = d;
+        loop {
+            if self.domains.contains(rest) {
+                return true;
+            }
+            match rest.split_once('.') {
+                Some((_, up)) => rest = up,
+                None => return false,
+            }
+        }
+    }
+
+    /// Whether a URL's host is at or under an allowed domain or address.
+    fn covers_host(&self, host: &str) -> bool {
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        match bare.parse::<IpAddr>() {
+            Ok(ip) => self.covers_net(host_net(ip)),
+            Err(_) => self.covers_domain(host),
+        }
+    }
+
+    /// Removes the indicators the list covers from a loaded set and
+    /// returns them.
+    pub fn filter(&self, loaded: &mut Loaded) -> Vec<Indicator> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        loaded.set.retain(|i| !self.covers(&i.value))
+    }
+}
+
+/// Loads allowlist files (any indicator format; ranges of any width).
+pub fn load(paths: &[PathBuf]) -> Loaded {
+    let parse = ParseOptions { allow_broad_ranges: true };
+    load_paths(paths, LoadOptions { parse })
+}
+
+/// Returns the single-address network of `ip`.
+fn host_net(ip: IpAddr) -> IpNet {
+    let len = if ip.is_ipv4() { 32 } else { 128 };
+    IpNet::new(ip, len).expect("a full-length prefix is valid")
+}
+
+/// Turns a name in DNS wire form as Windows DNS debug logs write it,
+/// `(3)cdn(4)evil(7)example(0)`, into `cdn.evil.example`.
+fn dns_wire_name(text: &str) -> Option<String> {
+    if !text.starts_with('(') {
+        return None;
+    }
+    let mut labels = Vec::new();
+    let mut rest = text;
+    while let Some(r) = rest.strip_prefix('(') {
+        let (len, r) = r.split_once(')')?;
+        let len: usize = len.parse().ok()?;
+        if len == 0 {
+            break;
+        }
+        labels.push(r.get(..len)?);
+        rest = &r[len..];
+    }
+    Some(labels.join("."))
+}
+
+/// A [`Sink`] that forwards every hit except those whose matched text an
+/// [`Allowlist`] covers, and counts those.
+pub struct AllowSink<'a, S: Sink> {
+    inner: S,
+    allow: &'a Allowlist,
+    dropped: u64,
+}
+
+impl<'a, S: Sink> AllowSink<'a, S> {
+    /// Wraps `inner`.
+    pub fn new(inner: S, allow: &'a Allowlist) -> AllowSink<'a, S> {
+        AllowSink { inner, allow, dropped: 0 }
+    }
+
+    /// Returns how many hits were dropped.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Returns the wrapped sink.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: Sink> Sink for AllowSink<'_, S> {
+    fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
+        if self.allow.covers_text(hit.matched) {
+            self.dropped += 1;
+            return Ok(());
+        }
+        self.inner.hit(input, hit)
+    }
+
+    fn input_done(
+        &mut self,
+        input: &Input,
+        stats: &InputStats,
+        error: Option<&io::Error>,
+    ) -> io::Result<()> {
+        self.inner.input_done(input, stats, error)
+    }
+
+    fn input_hashed(
+        &mut self,
+        input: &Input,
+        digest: &RawDigest,
+    ) -> io::Result<()> {
+        self.inner.input_hashed(input, digest)
+    }
+
+    fn input_stopped(
+        &mut self,
+        input: &Input,
+        stats: &InputStats,
+    ) -> io::Result<()> {
+        self.inner.input_stopped(input, stats)
+    }
+}
+
+/// Returns the summary line for what an allowlist dropped.
+pub fn note(indicators: usize, hits: u64) -> String {
+    let i = if indicators == 1 { "indicator" } else { "indicators" };
+    let h = if hits == 1 { "hit" } else { "hits" };
+    format!("allowlist: {indicators} {i} and {hits} {h} dropped")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, Loader};
+
+    fn set(text: &str) -> IndicatorSet {
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("allow.txt".into(), text.as_bytes());
+        let loaded = l.finish();
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        loaded.set
+    }
+
+    fn value(s: &str) -> Value {
+        let opts = ParseOptions { allow_broad_ranges: true };
+        indicator::parse_value(s, opts).unwrap().value
+    }
+
+    const LIST: &str = "10.0.0.0/8\n203.0.113.5\n2001:db8:1::/48\n\
+                        cdn.evil.example\nfriend@evil.example\n\
+                        http://ok.example/a\n\
+                        d41d8cd98f00b204e9800998ecf8427e\n";
+
+    #[test]
+    fn covers_values_at_or_under_an_allowed_one() {
+        let a = Allowlist::new(&set(LIST));
+        assert_eq!(a.len(), 7);
+        for yes in [
+            "10.1.2.3",
+            "10.1.2.3:8080",
+            "10.9.0.0/16",
+            "10.0.0.0/8",
+            "203.0.113.5",
+            "203.0.113.5:443",
+            "2001:db8:1::7",
+            "cdn.evil.example",
+            "x.cdn.evil.example",
+            "http://cdn.evil.example/gate.php",
+            "http://10.0.0.1/x",
+            "friend@evil.example",
+            "http://ok.example/a",
+            "D41D8CD98F00B204E9800998ECF8427E",
+        ] {
+            assert!(a.covers(&value(yes)), "{yes}");
+        }
+        for no in [
+            "11.0.0.1",
+            "9.255.255.255",
+            "10.0.0.0/7",
+            "203.0.113.6",
+            "203.0.113.0/24",
+            "2001:db8:2::7",
+            "evil.example",
+            "www.evil.example",
+            "notcdn.evil.example",
+            "cdn.evil.example.org",
+            "foe@evil.example",
+            "friend@cdn.evil.example",
+            "http://ok.example/ab",
+            "http://evil.example/cdn.evil.example",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        ] {
+            assert!(!a.covers(&value(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn lists_only_exact_values() {
+        let a = Allowlist::new(&set("google.com\n8.8.8.8\n"));
+        for yes in
+            ["google.com", "8.8.8.8", "8.8.8.8:53", "https://google.com/"]
+        {
+            assert!(a.lists(&value(yes)), "{yes}");
+        }
+        for no in [
+            "www.google.com",
+            "google.com.evil.example",
+            "8.8.8.9",
+            "https://google.com/x",
+        ] {
+            assert!(!a.lists(&value(no)), "{no}");
+        }
+    }
+
+    #[test]
+    fn matched_text_is_read_as_an_indicator() {
+        let a = Allowlist::new(&set(LIST));
+        assert!(a.covers_text(b"cdn.evil.example"));
+        assert!(a.covers_text(b"CDN.Evil.Example."));
+        assert!(a.covers_text(b"(3)cdn(4)evil(7)example(0)"));
+        assert!(a.covers_text(b"203.0.113.5"));
+        assert!(!a.covers_text(b"www.evil.example"));
+        assert!(!a.covers_text(b"(3)www(4)evil(7)example(0)"));
+        assert!(!a.covers_text(b"203.0.113.7"));
+        assert!(!a.covers_text(b"\xff"));
+        assert!(!a.covers_text(b"not an indicator"));
+    }
+
+    proptest::proptest! {
+        /// Ranges and addresses against a list scan: a value is covered
+        /// exactly when some allowed range contains all of it. Octets
+        /// are drawn from a few values so that cases meet often.
+        #[test]
+        fn ranges_cover_as_a_list_scan_says(
+            allowed in proptest::collection::vec(
+                (proptest::sample::select(vec![10u8, 11, 203]),
+                 proptest::sample::select(vec![0u8, 1, 113]),
+                 0u8..=255, 8u8..=32),
+                1..6,
+            ),
+            probe in (proptest::sample::select(vec![10u8, 11, 203]),
+                      proptest::sample::select(vec![0u8, 1, 113]),
+                      0u8..=255, 0u8..=255, 8u8..=32),
+        ) {
+            use std::net::Ipv4Addr;
+            let nets: Vec<IpNet> = allowed
+                .iter()
+                .map(|&(a, b, c, len)| {
+                    let ip = IpAddr::V4(Ipv4Addr::new(a, b, c, 0));
+                    IpNet::new(ip, len).unwrap().trunc()
+                })
+                .collect();
+            let text: String =
+                nets.iter().map(|n| format!("{n}\n")).collect();
+            let a = Allowlist::new(&set(&text));
+            let ip = Ipv4Addr::new(probe.0, probe.1, probe.2, probe.3);
+            let net = IpNet::new(IpAddr::V4(ip), probe.4).unwrap().trunc();
+            let naive = |n: &IpNet| {
+                nets.iter().any(|m| {
+                    m.contains(&n.network()) && m.prefix_len() <= n.prefix_len()
+                })
+            };
+            let host = IpNet::from(IpAddr::V4(ip));
+            proptest::prop_assert_eq!(
+                a.covers(&Value::Ipv4(ip, None)),
+                naive(&host)
+            );
+            proptest::prop_assert_eq!(a.covers(&Value::Cidr(net)), naive(&net));
+        }
+    }
+
+    #[test]
+    fn filter_drops_covered_indicators() {
+        let a = Allowlist::new(&set("10.0.0.0/8\ncdn.evil.example\n"));
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes(
+            "iocs.txt".into(),
+            b"10.1.2.3\n11.0.0.1\nevil.example\na.cdn.evil.example\n",
+        );
+        let mut loaded = l.finish();
+        let gone = a.filter(&mut loaded);
+        let names = |s: &IndicatorSet| -> Vec<String> {
+            s.iter().map(|(_, i)| i.value.to_string()).collect()
+        };
+        assert_eq!(names(&loaded.set), ["11.0.0.1", "evil.example"]);
+        let gone: Vec<String> =
+            gone.iter().map(|i| i.value.to_string()).collect();
+        assert_eq!(gone, ["10.1.2.3", "a.cdn.evil.example"]);
+        assert_eq!(note(2, 1), "allowlist: 2 indicators and 1 hit dropped");
+    }
+}

@@ -1,0 +1,183 @@
+//! Writes a check [`Report`]: a table of files and the findings grouped
+//! by class for people, or JSON lines for machines.
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use super::{Class, Report};
+use crate::load::Severity;
+use crate::report::sanitize::escape;
+
+/// Writes the report for people: the per-file table, the loader's
+/// problems, then the findings grouped by class. Control and bidi
+/// characters from indicator files are escaped.
+///
+/// # Errors
+///
+/// Returns write errors.
+pub fn text(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    table(r, out)?;
+    problems(r, out)?;
+    findings(r, out)?;
+    summary(r, out)
+}
+
+/// Writes the per-file table: format, entries, entries not loaded,
+/// warnings, distinct indicators by kind, file.
+///
+/// # Errors
+///
+/// Returns write errors.
+pub fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let rows: Vec<[String; 6]> = r
+        .files
+        .iter()
+        .map(|f| {
+            let kinds: Vec<String> =
+                f.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            [
+                f.format.map_or("unread", |f| f.name()).to_string(),
+                f.values.to_string(),
+                f.not_loaded.to_string(),
+                f.warnings.to_string(),
+                if kinds.is_empty() { "-".into() } else { kinds.join(", ") },
+                escape(&f.file),
+            ]
+        })
+        .collect();
+    let head =
+        ["format", "entries", "not loaded", "warnings", "indicators", "file"]
+            .map(String::from);
+    let mut width = head.clone().map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in width.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&head).chain(&rows) {
+        let [fmt, n, bad, warn, kinds, file] = row;
+        writeln!(
+            out,
+            "{fmt:<w0$}  {n:>w1$}  {bad:>w2$}  {warn:>w3$}  {kinds:<w4$}  {file}",
+            w0 = width[0],
+            w1 = width[1],
+            w2 = width[2],
+            w3 = width[3],
+            w4 = width[4],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the loader's problems, errors first, then what was skipped.
+fn problems(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !r.skipped.is_empty() {
+        writeln!(out, "\nskipped ({}):", r.skipped.len())?;
+        for m in &r.skipped {
+            writeln!(out, "  {}", escape(m))?;
+        }
+    }
+    for (sev, title) in
+        [(Severity::Error, "not loaded"), (Severity::Warning, "load warnings")]
+    {
+        let list: Vec<&String> = r
+            .problems
+            .iter()
+            .filter(|(s, _)| *s == sev)
+            .map(|(_, m)| m)
+            .collect();
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{title} ({}):", list.len())?;
+        for m in list {
+            writeln!(out, "  {}", escape(m))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the findings grouped by class.
+fn findings(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut last: Option<Class> = None;
+    for f in &r.findings {
+        if last != Some(f.class) {
+            let n = r.findings.iter().filter(|g| g.class == f.class).count();
+            let meaning = f.class.meaning(r.allowlist);
+            writeln!(out, "\n{} ({n}): {meaning}", f.class.name())?;
+            last = Some(f.class);
+        }
+        let detail =
+            f.detail.as_ref().map_or(String::new(), |d| format!(" [{d}]"));
+        writeln!(
+            out,
+            "  {} {}{detail}: {}",
+            f.kind,
+            escape(&f.value),
+            escape(&f.sources.join(", "))
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the closing line.
+fn summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let errors = r.problems.iter().filter(|(s, _)| *s == Severity::Error);
+    let errors = errors.count();
+    let warnings = r.problems.len() - errors;
+    writeln!(
+        out,
+        "\n{} files; {errors} errors, {warnings} load warnings, {} findings",
+        r.files.len(),
+        r.findings.len()
+    )
+}
+
+/// Writes the report as JSON lines: `{"type":"file",…}` per file,
+/// `{"type":"problem",…}` per loader problem, `{"type":"finding",…}` per
+/// finding.
+///
+/// # Errors
+///
+/// Returns write errors.
+pub fn jsonl(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for f in &r.files {
+        let kinds: serde_json::Map<String, serde_json::Value> = f
+            .kinds
+            .iter()
+            .map(|(k, n)| (k.name().to_string(), json!(n)))
+            .collect();
+        let line = json!({
+            "type": "file",
+            "file": f.file,
+            "format": f.format.map(|f| f.name()),
+            "entries": f.values,
+            "indicators": kinds,
+            "not_loaded": f.not_loaded,
+            "warnings": f.warnings,
+        });
+        writeln!(out, "{line}")?;
+    }
+    for msg in &r.skipped {
+        let line = json!({"type": "skipped", "message": msg});
+        writeln!(out, "{line}")?;
+    }
+    for (sev, msg) in &r.problems {
+        let sev = if *sev == Severity::Error { "error" } else { "warning" };
+        let line = json!({"type": "problem", "severity": sev, "message": msg});
+        writeln!(out, "{line}")?;
+    }
+    for f in &r.findings {
+        let line = json!({
+            "type": "finding",
+            "class": f.class.name(),
+            "kind": f.kind.name(),
+            "indicator": f.value,
+            "sources": f.sources,
+            "detail": f.detail,
+        });
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}

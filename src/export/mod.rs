@@ -1,0 +1,387 @@
+//! Writes a loaded indicator set in a format other tools (and our own
+//! loader) read: a text list, CSV, a Zeek intel file or a STIX 2.1
+//! bundle.
+//!
+//! Every export is checked by loading it back: an entry that does not
+//! read back as what it should is left out of the export and named with
+//! the reason, so what is written always round-trips. What each format
+//! cannot hold:
+//!
+//! - text: plain strings, and names that read as another kind (a domain
+//!   that looks like a file name); substring (`contains`) marks;
+//! - csv: values a spreadsheet would run as a formula (`=`, `+`, `-`,
+//!   `@` first); substring marks;
+//! - zeek: plain strings (Zeek intel has no type for them); a port on
+//!   an address, and a URL's scheme, are dropped, as Zeek intel writes
+//!   addresses and URLs without them; substring marks;
+//! - stix2: nothing: ports go in `network-traffic:dst_port`, strings in
+//!   an `x-iocsweep-string:value` object, substring marks as `LIKE
+//!   '%…%'`.
+
+mod uuid;
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::indicator::{Kind, Value};
+use crate::load::{LoadOptions, Loader};
+use crate::set::{Indicator, IndicatorSet, Locator};
+use crate::time::Stamp;
+
+pub use self::uuid::v5 as uuid_v5;
+
+/// The formats an export can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One value a line, grouped under `# kind` comments.
+    Text,
+    /// `kind,indicator,sources` with a header row.
+    Csv,
+    /// A Zeek intel file.
+    Zeek,
+    /// A STIX 2.1 bundle, one indicator object per value.
+    Stix2,
+}
+
+impl Target {
+    /// Returns the format's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Text => "text",
+            Target::Csv => "csv",
+            Target::Zeek => "zeek",
+            Target::Stix2 => "stix2",
+        }
+    }
+}
+
+/// A written export.
+#[derive(Clone, Debug, Default)]
+pub struct Export {
+    /// The file's content.
+    pub text: String,
+    /// How many indicators it holds.
+    pub written: usize,
+    /// Indicators left out, with why.
+    pub left_out: Vec<(String, String)>,
+    /// How many indicators were written in a changed form (a port or a
+    /// URL scheme dropped; a substring mark lost).
+    pub changed: Vec<(String, String)>,
+}
+
+/// One indicator as an entry of the export.
+struct Entry<'a> {
+    ind: &'a Indicator,
+    /// What the entry must load back as.
+    expected: Value,
+    /// How it differs from the indicator, if it does.
+    change: Option<String>,
+}
+
+/// Writes `set` as `to`. `now` dates a STIX bundle's objects.
+pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
+    let mut inds: Vec<&Indicator> = set.iter().map(|(_, i)| i).collect();
+    inds.sort_by(|a, b| (a.kind(), &a.value).cmp(&(b.kind(), &b.value)));
+    let mut left_out = Vec::new();
+    let mut entries = Vec::new();
+    for ind in inds {
+        match entry(ind, to) {
+            Ok(e) => entries.push(e),
+            Err(why) => left_out.push((shown(ind), why)),
+        }
+    }
+    // Load the export back; keep what reads back as it should.
+    let first = render(&entries, to, now);
+    let back = load_back(&first.0);
+    let (kept, lost): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .zip(first.1)
+        .partition(|(e, at)| back.contains(&(e.expected.clone(), at.clone())));
+    for (e, _) in lost {
+        let why = format!(
+            "does not read back as the same {} from {}",
+            e.ind.kind(),
+            to.name()
+        );
+        left_out.push((shown(e.ind), why));
+    }
+    left_out.sort();
+    let kept: Vec<Entry<'_>> = kept.into_iter().map(|(e, _)| e).collect();
+    let changed = kept
+        .iter()
+        .filter_map(|e| Some((shown(e.ind), e.change.clone()?)))
+        .collect();
+    Export {
+        text: render(&kept, to, now).0,
+        written: kept.len(),
+        left_out,
+        changed,
+    }
+}
+
+/// Returns `kind value` for messages.
+fn shown(ind: &Indicator) -> String {
+    format!("{} {}", ind.kind(), ind.value)
+}
+
+/// Returns the entry for one indicator, or why the format cannot hold
+/// it.
+fn entry(ind: &Indicator, to: Target) -> Result<Entry<'_>, String> {
+    let contains = ind.sources.iter().any(|s| s.meta.contains);
+    let like_safe = !ind.value.to_string().contains(['%', '_']);
+    let mut change = (contains && (to != Target::Stix2 || !like_safe))
+        .then(|| "substring mark lost".to_string());
+    let mut expected = ind.value.clone();
+    match (to, &ind.value) {
+        (Target::Text, Value::String(_)) => {
+            return Err("a text list cannot say a value is a plain \
+                        string; csv and stix2 can"
+                .into());
+        }
+        (Target::Csv, v) if is_formula(&v.to_string()) => {
+            return Err("it would run as a formula in a spreadsheet; text \
+                        and stix2 can hold it"
+                .into());
+        }
+        (Target::Zeek, Value::String(_)) => {
+            return Err("Zeek intel has no type for a plain string; csv \
+                        and stix2 can hold it"
+                .into());
+        }
+        (Target::Zeek, Value::Ipv4(a, Some(_))) => {
+            expected = Value::Ipv4(*a, None);
+            change = Some("port dropped".into());
+        }
+        (Target::Zeek, Value::Ipv6(a, Some(_))) => {
+            expected = Value::Ipv6(*a, None);
+            change = Some("port dropped".into());
+        }
+        (Target::Zeek, Value::Url(u)) if u.scheme.is_some() => {
+            let mut u = u.clone();
+            u.scheme = None;
+            expected = Value::Url(u);
+            change = Some("scheme dropped".into());
+        }
+        _ => {}
+    }
+    Ok(Entry { ind, expected, change })
+}
+
+/// Whether a spreadsheet would run a cell starting this way.
+fn is_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Renders entries; returns the text and each entry's locator in it.
+fn render(
+    entries: &[Entry<'_>],
+    to: Target,
+    now: Stamp,
+) -> (String, Vec<Locator>) {
+    match to {
+        Target::Text => lines(entries, text_line, "# iocsweep export\n"),
+        Target::Csv => lines(entries, csv_line, "kind,indicator,sources\n"),
+        Target::Zeek => lines(
+            entries,
+            zeek_line,
+            "#fields\tindicator\tindicator_type\tmeta.source\n",
+        ),
+        Target::Stix2 => stix2(entries, now),
+    }
+}
+
+/// Renders a line-based format: the header, then one line an entry
+/// (text lists also get a `# kind` line before each kind's values).
+fn lines(
+    entries: &[Entry<'_>],
+    line: fn(&Entry<'_>) -> String,
+    header: &str,
+) -> (String, Vec<Locator>) {
+    let mut out = header.to_string();
+    let mut n = header.lines().count() as u64;
+    let mut at = Vec::with_capacity(entries.len());
+    let mut last = None;
+    let text = header.starts_with("# iocsweep");
+    for e in entries {
+        if text && last != Some(e.ind.kind()) {
+            let _ = writeln!(out, "# {}", e.ind.kind());
+            n += 1;
+            last = Some(e.ind.kind());
+        }
+        out.push_str(&line(e));
+        out.push('\n');
+        n += 1;
+        at.push(Locator::Line(n));
+    }
+    (out, at)
+}
+
+fn text_line(e: &Entry<'_>) -> String {
+    e.expected.to_string()
+}
+
+fn csv_line(e: &Entry<'_>) -> String {
+    let sources: Vec<String> =
+        e.ind.sources.iter().map(ToString::to_string).collect();
+    let mut sources = sources.join("; ");
+    if is_formula(&sources) {
+        sources.insert(0, '\'');
+    }
+    format!(
+        "{},{},{}",
+        e.ind.kind(),
+        csv_cell(&e.expected.to_string()),
+        csv_cell(&sources)
+    )
+}
+
+/// Quotes a CSV cell when it holds a separator, quote or line break.
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn zeek_line(e: &Entry<'_>) -> String {
+    let kind = match e.ind.kind() {
+        Kind::Ipv4 | Kind::Ipv6 => "Intel::ADDR",
+        Kind::Cidr => "Intel::SUBNET",
+        Kind::Domain => "Intel::DOMAIN",
+        Kind::Url => "Intel::URL",
+        Kind::Email => "Intel::EMAIL",
+        Kind::Filename => "Intel::FILE_NAME",
+        Kind::String => "Intel::SOFTWARE",
+        _ => "Intel::FILE_HASH",
+    };
+    let source = e.ind.sources.first().map_or("-".into(), |s| {
+        let more = e.ind.sources.len() - 1;
+        let s = s.to_string().replace(['\t', '\n', '\r'], " ");
+        if more > 0 { format!("{s} (+{more})") } else { s }
+    });
+    format!("{}\t{kind}\t{source}", e.expected)
+}
+
+/// Renders a STIX 2.1 bundle.
+fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Locator>) {
+    let now_text = Stamp { nanos: 0, ..now }.to_string();
+    let mut ids = Vec::with_capacity(entries.len());
+    let mut objects = Vec::with_capacity(entries.len());
+    for e in entries {
+        let name = format!("iocsweep:{}:{}", e.ind.kind(), e.ind.value);
+        let id = format!("indicator--{}", uuid_v5(&name));
+        let from =
+            e.ind.sources.iter().filter_map(|s| s.meta.valid_from).min();
+        let until = e
+            .ind
+            .sources
+            .iter()
+            .map(|s| s.meta.valid_until)
+            .collect::<Option<Vec<i64>>>();
+        let stamp = |secs| Stamp { secs, nanos: 0 }.to_string();
+        let mut obj = json!({
+            "type": "indicator",
+            "spec_version": "2.1",
+            "id": id,
+            "created": now_text,
+            "modified": now_text,
+            "name": e.ind.value.to_string(),
+            "indicator_types": ["malicious-activity"],
+            "pattern": pattern(e.ind),
+            "pattern_type": "stix",
+            "valid_from": from.map_or(now_text.clone(), stamp),
+        });
+        if let Some(u) = until.and_then(|u| u.into_iter().max()) {
+            obj["valid_until"] = json!(stamp(u));
+        }
+        ids.push(Locator::Id(id));
+        objects.push(obj);
+    }
+    let bundle_name: Vec<String> = ids
+        .iter()
+        .map(|l| match l {
+            Locator::Id(id) => id.clone(),
+            Locator::Line(n) => n.to_string(),
+        })
+        .collect();
+    let bundle_name = bundle_name.join(",");
+    let bundle = json!({
+        "type": "bundle",
+        "id": format!("bundle--{}", uuid_v5(&format!("iocsweep:bundle:{bundle_name}"))),
+        "objects": objects,
+    });
+    let text =
+        serde_json::to_string_pretty(&bundle).expect("JSON values serialise");
+    (text + "\n", ids)
+}
+
+/// Returns the STIX pattern that names one indicator.
+fn pattern(ind: &Indicator) -> String {
+    let q = |s: &str| {
+        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    };
+    let contains = ind.sources.iter().any(|s| s.meta.contains);
+    match &ind.value {
+        Value::Ipv4(a, None) => {
+            format!("[ipv4-addr:value = {}]", q(&a.to_string()))
+        }
+        Value::Ipv6(a, None) => {
+            format!("[ipv6-addr:value = {}]", q(&a.to_string()))
+        }
+        Value::Ipv4(a, Some(p)) => traffic(&a.to_string(), *p),
+        Value::Ipv6(a, Some(p)) => traffic(&a.to_string(), *p),
+        Value::Cidr(n) => {
+            let obj =
+                if n.addr().is_ipv4() { "ipv4-addr" } else { "ipv6-addr" };
+            format!("[{obj}:value = {}]", q(&n.to_string()))
+        }
+        Value::Domain(d) => format!("[domain-name:value = {}]", q(d)),
+        Value::Url(_) => {
+            format!("[url:value = {}]", q(&ind.value.to_string()))
+        }
+        Value::Email(m) => format!("[email-addr:value = {}]", q(m)),
+        Value::Hash(h) => {
+            let key = match ind.kind() {
+                Kind::Md5 => "MD5",
+                Kind::Sha1 => "'SHA-1'",
+                Kind::Sha256 => "'SHA-256'",
+                _ => "'SHA-512'",
+            };
+            format!("[file:hashes.{key} = {}]", q(h))
+        }
+        Value::Filename(f) => format!("[file:name = {}]", q(f)),
+        Value::String(s) if contains && !s.contains(['%', '_']) => {
+            format!("[x-iocsweep-string:value LIKE {}]", q(&format!("%{s}%")))
+        }
+        Value::String(s) => format!("[x-iocsweep-string:value = {}]", q(s)),
+    }
+}
+
+/// Returns the pattern of an address contacted on a port.
+fn traffic(addr: &str, port: u16) -> String {
+    format!(
+        "[network-traffic:dst_ref.value = '{addr}' AND \
+         network-traffic:dst_port = {port}]"
+    )
+}
+
+/// Loads an export back; returns each value with each place it came
+/// from.
+fn load_back(text: &str) -> HashSet<(Value, Locator)> {
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_bytes("export".into(), text.as_bytes());
+    let loaded = l.finish();
+    loaded
+        .set
+        .iter()
+        .flat_map(|(_, i)| {
+            i.sources.iter().map(|s| (i.value.clone(), s.at.clone()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+//! `iocsweep iocs check|list|stats|export`: loads indicator files as a
+//! sweep would and hands them to the library's check, listing and
+//! export; this module only picks the output and the exit status.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use iocsweep::allow::{self, Allowlist};
+use iocsweep::bundled;
+use iocsweep::check;
+use iocsweep::export::{self, Target};
+use iocsweep::inspect;
+use iocsweep::load::{self, LoadOptions, Loaded, Loader, Retired};
+use iocsweep::time::Stamp;
+
+use crate::cli::{
+    CheckArgs, ExportArgs, ExportFormat, IocsArgs, IocsCommand, ListArgs,
+    ListFormat,
+};
+use crate::{print_problems, say};
+
+/// Runs an `iocs` subcommand; returns the exit status.
+pub fn run(args: &IocsArgs) -> io::Result<u8> {
+    match &args.command {
+        IocsCommand::Check(a) => check(a),
+        IocsCommand::List(a) => list(a, false),
+        IocsCommand::Stats(a) => list(a, true),
+        IocsCommand::Export(a) => export(a),
+    }
+}
+
+/// Loads the paths, or the bundled sets when there are none.
+fn load_paths(paths: &[PathBuf]) -> Loaded {
+    let mut loader = Loader::new(LoadOptions::default());
+    if paths.is_empty() {
+        bundled::add_all(&mut loader);
+    }
+    for p in paths {
+        loader.add_path(p);
+    }
+    loader.finish()
+}
+
+/// Returns the current time, Unix seconds.
+pub fn unix_now() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Loads allowlist files, printing their problems; `Err` with the exit
+/// status if one cannot be read at all (going on without it would
+/// report what the user asked not to see).
+pub fn allowlist(q: bool, paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let loaded = allow::load(paths);
+    print_problems(q, &loaded);
+    if let Some(bad) = loaded.files.iter().find(|f| f.format.is_none()) {
+        say(false, &format!("{}: cannot use this allowlist", bad.file));
+        return Err(2);
+    }
+    Ok(Some(Allowlist::new(&loaded.set)))
+}
+
+fn check(args: &CheckArgs) -> io::Result<u8> {
+    let allow = match allowlist(false, &args.allow) {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
+    let mut loaded = load_paths(&args.paths);
+    let retired = loaded.retain_current(unix_now(), false);
+    let report = check::check(&loaded, &retired, allow.as_ref());
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        ListFormat::Text => check::text(&report, &mut out)?,
+        ListFormat::Jsonl => check::jsonl(&report, &mut out)?,
+    }
+    out.flush()?;
+    Ok(report.status())
+}
+
+/// Loads as a sweep would: allowlist applied, expired and revoked left
+/// out (and said so on standard error). Returns the set, what was left
+/// out, and the exit status so far.
+fn load_for_use(
+    paths: &[PathBuf],
+    allow: &[PathBuf],
+    include_expired: bool,
+) -> Result<(Loaded, Vec<Retired>), u8> {
+    let allow = allowlist(false, allow)?;
+    let mut loaded = load_paths(paths);
+    print_problems(false, &loaded);
+    let dropped = allow.as_ref().map(|a| a.filter(&mut loaded));
+    let retired = loaded.retain_current(unix_now(), include_expired);
+    for note in load::retired_note(&retired, include_expired) {
+        say(false, &note);
+    }
+    if let Some(d) = dropped {
+        say(false, &allow::note(d.len(), 0).replace(" and 0 hits", ""));
+    }
+    Ok((loaded, retired))
+}
+
+fn list(args: &ListArgs, stats: bool) -> io::Result<u8> {
+    let (loaded, retired) =
+        match load_for_use(&args.paths, &args.allow, args.include_expired) {
+            Ok(l) => l,
+            Err(code) => return Ok(code),
+        };
+    let mut out = BufWriter::new(io::stdout().lock());
+    if stats {
+        let report = check::check(&loaded, &retired, None);
+        let s = inspect::stats(&loaded, &report);
+        match args.format {
+            ListFormat::Text => inspect::stats_text(&s, &report, &mut out)?,
+            ListFormat::Jsonl => inspect::stats_json(&s, &mut out)?,
+        }
+    } else {
+        match args.format {
+            ListFormat::Text => inspect::list_text(&loaded, &mut out)?,
+            ListFormat::Jsonl => inspect::list_jsonl(&loaded, &mut out)?,
+        }
+    }
+    out.flush()?;
+    Ok(if loaded.has_errors() { 2 } else { 0 })
+}
+
+fn export(args: &ExportArgs) -> io::Result<u8> {
+    if let Some(out) = &args.output {
+        if let Some(input) = args.paths.iter().find(|p| same_file(out, p)) {
+            say(
+                false,
+                &format!(
+                    "{}: cannot write the export here: it is the indicator \
+                     file {}, which writing would destroy",
+                    out.display(),
+                    input.display()
+                ),
+            );
+            return Ok(2);
+        }
+    }
+    let (loaded, _) =
+        match load_for_use(&args.paths, &args.allow, args.include_expired) {
+            Ok(l) => l,
+            Err(code) => return Ok(code),
+        };
+    let to = match args.to {
+        ExportFormat::Text => Target::Text,
+        ExportFormat::Csv => Target::Csv,
+        ExportFormat::Zeek => Target::Zeek,
+        ExportFormat::Stix2 => Target::Stix2,
+    };
+    let e =
+        export::export(&loaded.set, to, Stamp { secs: unix_now(), nanos: 0 });
+    for (value, why) in &e.left_out {
+        say(
+            false,
+            &format!("left out of the {} export: {value}: {why}", to.name()),
+        );
+    }
+    for (value, what) in &e.changed {
+        say(false, &format!("{} export: {value}: {what}", to.name()));
+    }
+    let written = match &args.output {
+        Some(path) => File::create(path)
+            .and_then(|mut f| f.write_all(e.text.as_bytes()))
+            .map_err(|err| {
+                io::Error::new(
+                    err.kind(),
+                    format!(
+                        "{}: cannot write the export: {err}",
+                        path.display()
+                    ),
+                )
+            }),
+        None => io::stdout().lock().write_all(e.text.as_bytes()),
+    };
+    written?;
+    say(
+        false,
+        &format!(
+            "exported {} indicators as {} ({} left out)",
+            e.written,
+            to.name(),
+            e.left_out.len()
+        ),
+    );
+    Ok(if loaded.has_errors() { 2 } else { 0 })
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

@@ -1,0 +1,374 @@
+//! `iocsweep iocs check|list|stats|export`, `--allow` and expiry, run
+//! through the binary, and exports of the real corpus loading back to
+//! the same set.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use iocsweep::export::{Target, export};
+use iocsweep::indicator::Value;
+use iocsweep::load::{LoadOptions, Loader, load_paths};
+use iocsweep::set::IndicatorSet;
+use iocsweep::time::Stamp;
+
+use crate::inputs::{Setup, records, stderr};
+
+/// Runs `iocsweep iocs ARGS` in the setup's folder.
+fn iocs(s: &Setup, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iocsweep"))
+        .current_dir(s.dir.path())
+        .arg("iocs")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn check_exits_0_clean_1_warned_2_not_loaded() {
+    let s = Setup::new();
+    s.file("clean.txt", b"11.0.0.1\nbad.example\n");
+    s.file("private.txt", b"10.0.0.1\n");
+    s.file("broken.txt", b"11.0.0.1\nnot an indicator!\n");
+
+    let out = iocs(&s, &["check", "clean.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out)
+            .ends_with("\n1 files; 0 errors, 0 load warnings, 0 findings\n")
+    );
+
+    let out = iocs(&s, &["check", "private.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains(
+        "\nprivate (1): private address space (RFC 1918, RFC 6598, ULA): \
+         every internal host matches\n  ipv4 10.0.0.1 [10.0.0.0/8]: \
+         private.txt:1\n"
+    ));
+
+    let out = iocs(&s, &["check", "broken.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("\nnot loaded (1):\n  broken.txt:2: "));
+
+    let out = iocs(&s, &["check", "missing.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn check_allow_replaces_the_popular_list() {
+    let s = Setup::new();
+    s.file("iocs.txt", b"google.com\nmail.corp.example\n");
+    s.file("allow.txt", b"corp.example\n");
+    let out = iocs(&s, &["check", "--format", "jsonl", "iocs.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    let found: Vec<String> = records(&out)
+        .iter()
+        .filter(|r| r["type"] == "finding")
+        .map(|r| format!("{} {}", r["class"], r["indicator"]))
+        .collect();
+    assert_eq!(found, ["\"popular\" \"google.com\""]);
+    let out = iocs(
+        &s,
+        &["check", "--format", "jsonl", "--allow", "allow.txt", "iocs.txt"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let found: Vec<String> = records(&out)
+        .iter()
+        .filter(|r| r["type"] == "finding")
+        .map(|r| format!("{} {}", r["class"], r["indicator"]))
+        .collect();
+    assert_eq!(found, ["\"popular\" \"mail.corp.example\""]);
+}
+
+#[test]
+fn list_and_stats_use_the_given_files_or_the_bundled_sets() {
+    let s = Setup::new();
+    let out = iocs(&s, &["list", "iocs.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "ipv4\t192.0.2.1\tiocs.txt:1\ndomain\tevil.example\tiocs.txt:2\n"
+    );
+    let out = iocs(&s, &["list", "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bundled = records(&out);
+    assert!(bundled.len() > 100, "{}", bundled.len());
+    assert!(
+        bundled[0]["sources"][0].as_str().unwrap().starts_with("bundled:")
+    );
+
+    let out = iocs(&s, &["stats", "iocs.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with(
+        "indicators: 2 (ipv4 1, domain 1)\nentries read: 2 (repeats \
+         included)\nformat text: 1 file, 2 indicators\n"
+    ));
+}
+
+/// A bundle with an expired, a revoked and a current indicator.
+fn dated_bundle() -> String {
+    serde_json::json!({
+        "type": "bundle",
+        "objects": [
+            {"type": "indicator", "id": "indicator--old",
+             "pattern": "[ipv4-addr:value = '11.0.0.1']",
+             "valid_until": "2020-01-01T00:00:00Z"},
+            {"type": "indicator", "id": "indicator--gone", "revoked": true,
+             "pattern": "[ipv4-addr:value = '11.0.0.2']"},
+            {"type": "indicator", "id": "indicator--new",
+             "pattern": "[ipv4-addr:value = '11.0.0.3']",
+             "valid_until": "2999-01-01T00:00:00Z"}
+        ]
+    })
+    .to_string()
+}
+
+#[test]
+fn sweeps_leave_out_expired_and_revoked_unless_asked() {
+    let s = Setup::new();
+    s.file("dated.json", dated_bundle().as_bytes());
+    s.file("log", b"a 11.0.0.1\nb 11.0.0.2\nc 11.0.0.3\n");
+    let out = s.run(&["--iocs", "dated.json", "log"]);
+    assert_eq!(out.status.code(), Some(1));
+    let hits: Vec<String> = records(&out)
+        .iter()
+        .map(|r| r["indicator"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(hits, ["11.0.0.3"]);
+    let err = stderr(&out);
+    assert!(err.contains(
+        "iocsweep: 1 expired indicator left out (valid_until before \
+         today); --include-expired keeps them\n"
+    ));
+    assert!(err.contains("iocsweep: 1 revoked indicator left out\n"));
+
+    let out = s.run(&["--include-expired", "--iocs", "dated.json", "log"]);
+    let hits: Vec<String> = records(&out)
+        .iter()
+        .map(|r| r["indicator"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(hits, ["11.0.0.1", "11.0.0.3"]);
+    assert!(!stderr(&out).contains("expired"));
+
+    let out = iocs(&s, &["check", "dated.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("\n  ipv4 11.0.0.1: dated.json#indicator--old\n"));
+    assert!(text.contains("\n  ipv4 11.0.0.2: dated.json#indicator--gone\n"));
+}
+
+#[test]
+fn allowlists_drop_indicators_and_hits_and_count_them() {
+    let s = Setup::new();
+    s.file("iocs.txt", b"203.0.113.0/24\nevil.example\n10.1.2.3\n");
+    s.file("allow.txt", b"203.0.113.5\ncdn.evil.example\n10.0.0.0/8\n");
+    s.file(
+        "log",
+        b"a 203.0.113.5\nb 203.0.113.6\nc cdn.evil.example\n\
+          d www.evil.example\ne 10.1.2.3\n",
+    );
+    let line = |out: &Output| -> Vec<u64> {
+        records(out).iter().map(|r| r["line"].as_u64().unwrap()).collect()
+    };
+    let out = s.run(&["--iocs", "iocs.txt", "log"]);
+    assert_eq!(line(&out), [1, 2, 3, 4, 5]);
+    assert!(!stderr(&out).contains("allowlist"));
+
+    let out = s.run(&["--iocs", "iocs.txt", "--allow", "allow.txt", "log"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(line(&out), [2, 4]);
+    assert!(
+        stderr(&out)
+            .contains("iocsweep: allowlist: 1 indicator and 2 hits dropped\n"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = iocs(&s, &["list", "--allow", "allow.txt", "iocs.txt"]);
+    assert_eq!(
+        stdout(&out),
+        "cidr\t203.0.113.0/24\tiocs.txt:1\ndomain\tevil.example\tiocs.txt:2\n"
+    );
+    assert!(stderr(&out).contains("allowlist: 1 indicator dropped"));
+
+    let out = s.run(&["--iocs", "iocs.txt", "--allow", "nope.txt", "log"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope.txt: cannot use this allowlist"));
+}
+
+/// Returns each value of a set, shown.
+fn values(set: &IndicatorSet) -> BTreeSet<String> {
+    set.iter().map(|(_, i)| format!("{} {}", i.kind(), i.value)).collect()
+}
+
+#[test]
+fn export_writes_files_that_list_back_the_same() {
+    let s = Setup::new();
+    s.file(
+        "iocs.csv",
+        b"type,value\nip,203.0.113.80:8080\ndomain,evil.example\n\
+          url,http://evil.example/a\nsha1,da39a3ee5e6b4b0d3255bfef95601890afd80709\n",
+    );
+    let listed = |file: &str| -> Vec<String> {
+        let out = iocs(&s, &["list", file]);
+        let mut v: Vec<String> = stdout(&out)
+            .lines()
+            .map(|l| l.split('\t').take(2).collect::<Vec<_>>().join(" "))
+            .collect();
+        v.sort();
+        v
+    };
+    let want = listed("iocs.csv");
+    assert_eq!(want.len(), 4);
+    for to in ["text", "csv", "stix2"] {
+        let file = format!("out.{to}");
+        let out = iocs(&s, &["export", "--to", to, "-o", &file, "iocs.csv"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!(
+                "exported 4 indicators as {to} (0 left out)"
+            ))
+        );
+        assert_eq!(listed(&file), want, "{to}");
+    }
+    let out = iocs(&s, &["export", "--to", "zeek", "iocs.csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("evil.example/a\tIntel::URL\tiocs.csv:4\n"));
+    let err = stderr(&out);
+    assert!(err.contains("zeek export: ipv4 203.0.113.80:8080: port dropped"));
+    assert!(
+        err.contains("zeek export: url http://evil.example/a: scheme dropped")
+    );
+
+    let out =
+        iocs(&s, &["export", "--to", "csv", "-o", "iocs.csv", "iocs.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(listed("iocs.csv"), want, "the input was left alone");
+}
+
+/// Returns the corpus folder, or `None` (with a note) when it is absent.
+fn corpus() -> Option<PathBuf> {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/iocs");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    eprintln!("corpus not found at {}, skipping", dir.display());
+    None
+}
+
+/// Returns the value a Zeek intel file holds for `v`.
+fn zeek_form(v: &Value) -> Value {
+    match v {
+        Value::Ipv4(a, Some(_)) => Value::Ipv4(*a, None),
+        Value::Ipv6(a, Some(_)) => Value::Ipv6(*a, None),
+        Value::Url(u) => {
+            let mut u = u.clone();
+            u.scheme = None;
+            Value::Url(u)
+        }
+        v => v.clone(),
+    }
+}
+
+#[test]
+fn corpus_stix2_and_cisa_sets_export_and_load_back_the_same() {
+    let Some(dir) = corpus() else { return };
+    let mut paths = vec![dir.join("stix2")];
+    for adv in ["AA25-203A", "AA25-239A", "AA26-097A", "AA26-204A"] {
+        paths.push(dir.join(format!("cisa/cisa_{adv}.stix2.json")));
+    }
+    let loaded = load_paths(&paths, LoadOptions::default());
+    // The per-file counts load_corpus pins add up to this: no value is
+    // in two of these files.
+    assert_eq!(loaded.set.len(), 762);
+    let now = Stamp { secs: 1_796_396_300, nanos: 0 };
+    for to in [Target::Text, Target::Csv, Target::Zeek, Target::Stix2] {
+        let e = export(&loaded.set, to, now);
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("export".into(), e.text.as_bytes());
+        let back = l.finish();
+        assert!(!back.has_errors(), "{}: {:?}", to.name(), back.problems);
+        let left: BTreeSet<&String> =
+            e.left_out.iter().map(|(v, _)| v).collect();
+        let want: BTreeSet<String> = loaded
+            .set
+            .iter()
+            .map(|(_, i)| (i.kind(), &i.value))
+            .filter(|(k, v)| !left.contains(&format!("{k} {v}")))
+            .map(|(_, v)| {
+                let v =
+                    if to == Target::Zeek { zeek_form(v) } else { v.clone() };
+                format!("{} {v}", v.kind())
+            })
+            .collect();
+        assert_eq!(values(&back.set), want, "{}", to.name());
+        let strings = loaded
+            .set
+            .iter()
+            .filter(|(_, i)| matches!(i.value, Value::String(_)));
+        match to {
+            Target::Csv | Target::Stix2 => {
+                assert!(
+                    e.left_out.is_empty(),
+                    "{}: {:?}",
+                    to.name(),
+                    e.left_out
+                )
+            }
+            Target::Zeek => assert_eq!(e.left_out.len(), strings.count()),
+            Target::Text => assert!(e.left_out.len() >= strings.count()),
+        }
+    }
+}
+
+#[test]
+fn check_gives_an_account_of_each_corpus_file() {
+    let Some(dir) = corpus() else { return };
+    let s = Setup::new();
+    let path = dir.display().to_string();
+    let out = iocs(&s, &["check", "--format", "jsonl", &path]);
+    // Prose lines in the report tables are entries not loaded.
+    assert_eq!(out.status.code(), Some(2));
+    let files: Vec<serde_json::Value> =
+        records(&out).into_iter().filter(|r| r["type"] == "file").collect();
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not listed"))
+            .clone()
+    };
+    let f = find("cisa/cisa_AA26-097A.stix2.json");
+    assert_eq!(f["format"], "stix2");
+    assert_eq!(f["entries"], 21);
+    assert_eq!(f["indicators"], serde_json::json!({"ipv4": 21}));
+    let f = find("zeek-intel/criticalpath_gru-aa25.intel");
+    assert_eq!(f["indicators"], serde_json::json!({"ipv4": 65, "domain": 57}));
+    // Expired indicators are still accounted to their file.
+    let f = find("stix2/elastic_ghostengine_stix-bundle.json");
+    assert_eq!(
+        f["indicators"],
+        serde_json::json!({"ipv4": 2, "domain": 3, "md5": 12, "sha1": 12, "sha256": 12})
+    );
+    let expired = records(&out)
+        .iter()
+        .filter(|r| r["class"] == "expired")
+        .filter(|r| r["sources"][0].as_str().unwrap().contains("ghostengine"))
+        .count();
+    // Two of its 41 are also in signature-base's hash list, which sets no
+    // end of validity: those are still current.
+    assert_eq!(expired, 39);
+    let current = records(&out)
+        .iter()
+        .filter(|r| r["type"] == "finding" && r["class"] != "duplicate")
+        .any(|r| r["indicator"] == "d25340ae8e92a6d29f599fef426a2bc1b5217299");
+    assert!(!current);
+    let md =
+        files.iter().any(|f| f["file"].as_str().unwrap().ends_with(".md"));
+    assert!(!md, "documentation is not an indicator file");
+}
