@@ -8,9 +8,12 @@
 //! entry costs one problem line and the rest of the file still loads.
 
 mod csv;
+mod openioc;
 mod sniff;
+mod stix1;
 mod stix2;
 mod text;
+mod xml;
 mod zeek;
 
 use std::fmt;
@@ -36,6 +39,10 @@ pub enum Format {
     Stix2,
     /// A Zeek intel framework file.
     ZeekIntel,
+    /// A STIX 1.x XML package (CybOX observables).
+    Stix1,
+    /// An OpenIOC 1.0 or 1.1 XML document.
+    OpenIoc,
 }
 
 impl Format {
@@ -46,6 +53,8 @@ impl Format {
             Format::Csv => "csv",
             Format::Stix2 => "stix2",
             Format::ZeekIntel => "zeek-intel",
+            Format::Stix1 => "stix1",
+            Format::OpenIoc => "openioc",
         }
     }
 }
@@ -227,6 +236,8 @@ impl Loader {
             Format::Csv => csv::read(&mut reader, text),
             Format::Stix2 => stix2::read(&mut reader, text),
             Format::ZeekIntel => zeek::read(&mut reader, text),
+            Format::Stix1 => stix1::read(&mut reader, text),
+            Format::OpenIoc => openioc::read(&mut reader, text),
         }
         let values = reader.values;
         if values == 0 {
@@ -342,6 +353,17 @@ impl Reader<'_> {
         self.take(parsed, at, false)
     }
 
+    /// Adds `raw` as a string indicator marked as a substring condition
+    /// (OpenIOC `contains`, CybOX `Contains`): the sweep finds it inside
+    /// longer text, so the source says it was not a whole value.
+    pub fn contains(&mut self, raw: &str, at: Locator) -> bool {
+        let saved = self.meta.clone();
+        self.meta.contains = true;
+        let loaded = self.exact(raw, Kind::String, at);
+        self.meta = saved;
+        loaded
+    }
+
     /// Like [`Reader::value`], but a value that is not an indicator is
     /// ignored silently: for cells or tokens that may hold anything.
     pub fn try_value(&mut self, raw: &str, at: Locator) -> bool {
@@ -412,6 +434,35 @@ impl Reader<'_> {
     /// Returns the file being read.
     pub fn file(&self) -> &Arc<str> {
         &self.file
+    }
+}
+
+/// Counts entries of types the sweep cannot match (registry keys,
+/// mutexes, YARA rules, AS numbers…), so each type costs the user one
+/// warning a file, not one a line.
+#[derive(Debug, Default)]
+pub(crate) struct Unmatchable {
+    counts: std::collections::BTreeMap<String, usize>,
+}
+
+impl Unmatchable {
+    /// Counts one entry of type `what`.
+    pub fn add(&mut self, what: &str) {
+        *self.counts.entry(what.to_string()).or_insert(0) += 1;
+    }
+
+    /// Warns once per type: "`n` `noun`s of type `what` not loaded".
+    pub fn report(self, r: &mut Reader<'_>, noun: (&str, &str)) {
+        for (what, n) in self.counts {
+            let noun = if n == 1 { noun.0 } else { noun.1 };
+            r.warn(
+                None,
+                format!(
+                    "{n} {noun} of type {what} not loaded: not an \
+                     indicator the sweep can match"
+                ),
+            );
+        }
     }
 }
 

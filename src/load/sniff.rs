@@ -91,7 +91,7 @@ pub fn detect(text: &str) -> Result<Format, String> {
     let text = text.trim_start_matches('\u{feff}');
     let head = text.trim_start();
     if head.starts_with('<') {
-        return Err(xml_reason(head));
+        return xml_format(head);
     }
     if looks_like_json(head) {
         return json_format(text);
@@ -168,24 +168,27 @@ fn is_misp(json: &Json) -> bool {
     }
 }
 
-/// Returns why an XML file is refused, naming its format when the root
-/// element tells it.
-fn xml_reason(head: &str) -> String {
+/// Returns the format of an XML file by its root element, or why it is
+/// refused.
+fn xml_format(head: &str) -> Result<Format, String> {
     let what = match root_element(head) {
         Some(name) => {
             let local = name.rsplit(':').next().unwrap_or(name);
             match local {
-                "STIX_Package" => "STIX 1.x".to_string(),
-                "ioc" | "OpenIOC" => "OpenIOC".to_string(),
+                "STIX_Package" => return Ok(Format::Stix1),
+                "ioc" | "OpenIOC" => return Ok(Format::OpenIoc),
                 _ if local.eq_ignore_ascii_case("html") => {
-                    return "HTML page, not an indicator list".into();
+                    return Err("HTML page, not an indicator list".into());
                 }
                 _ => format!("root element <{name}>"),
             }
         }
         None => "no root element found".to_string(),
     };
-    format!("XML indicator file ({what}) is not supported yet")
+    Err(format!(
+        "XML file that is neither STIX 1.x nor OpenIOC ({what}); not an \
+         indicator format this tool reads"
+    ))
 }
 
 /// Returns the name of the first element, after any declaration,
@@ -239,23 +242,20 @@ mod tests {
     }
 
     #[test]
-    fn xml_is_refused_naming_its_root_element() {
+    fn xml_is_told_by_its_root_element() {
         let stix1 = "\u{feff}<?xml version=\"1.0\"?>\n<!-- by IMX -->\n\
                      <stix:STIX_Package\n\txmlns:AIS=\"http://x/\">";
-        assert_eq!(
-            detect(stix1),
-            Err("XML indicator file (STIX 1.x) is not supported yet".into())
-        );
+        assert_eq!(detect(stix1), Ok(Format::Stix1));
         let ioc = "<?xml version=\"1.0\"?>\n<ioc xmlns=\"x\" id=\"1\">";
-        assert_eq!(
-            detect(ioc),
-            Err("XML indicator file (OpenIOC) is not supported yet".into())
-        );
+        assert_eq!(detect(ioc), Ok(Format::OpenIoc));
+        let ioc11 =
+            "<OpenIOC xmlns=\"http://openioc.org/schemas/OpenIOC_1.1\">";
+        assert_eq!(detect(ioc11), Ok(Format::OpenIoc));
         assert_eq!(
             detect("  <feed>\n<item/>"),
-            Err("XML indicator file (root element <feed>) is not supported \
-                 yet"
-            .into())
+            Err("XML file that is neither STIX 1.x nor OpenIOC (root \
+                 element <feed>); not an indicator format this tool reads"
+                .into())
         );
         assert_eq!(
             detect("<!DOCTYPE html>\n<HTML lang=en>"),
