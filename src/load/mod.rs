@@ -8,6 +8,8 @@
 //! entry costs one problem line and the rest of the file still loads.
 
 mod csv;
+mod jsonl;
+mod misp;
 mod openioc;
 mod sniff;
 mod stix1;
@@ -43,6 +45,10 @@ pub enum Format {
     Stix1,
     /// An OpenIOC 1.0 or 1.1 XML document.
     OpenIoc,
+    /// A MISP event export (JSON).
+    Misp,
+    /// One JSON object a line (Spamhaus DROP lists).
+    JsonLines,
 }
 
 impl Format {
@@ -55,6 +61,8 @@ impl Format {
             Format::ZeekIntel => "zeek-intel",
             Format::Stix1 => "stix1",
             Format::OpenIoc => "openioc",
+            Format::Misp => "misp",
+            Format::JsonLines => "jsonl",
         }
     }
 }
@@ -112,6 +120,9 @@ pub struct FileReport {
 pub struct LoadOptions {
     /// Options for classifying values.
     pub parse: ParseOptions,
+    /// Load only entries the publisher flagged for detection (MISP
+    /// `to_ids`); formats without the flag load whole.
+    pub to_ids_only: bool,
 }
 
 /// The result of loading indicator files.
@@ -226,6 +237,7 @@ impl Loader {
             builder: &mut self.builder,
             problems: &mut self.problems,
             values: 0,
+            unmatchable: 0,
             meta: SourceMeta::default(),
         };
         if lossy {
@@ -238,15 +250,24 @@ impl Loader {
             Format::ZeekIntel => zeek::read(&mut reader, text),
             Format::Stix1 => stix1::read(&mut reader, text),
             Format::OpenIoc => openioc::read(&mut reader, text),
+            Format::Misp => misp::read(&mut reader, text),
+            Format::JsonLines => jsonl::read(&mut reader, text),
         }
-        let values = reader.values;
+        let (values, unmatchable) = (reader.values, reader.unmatchable);
         if values == 0 {
+            // A file that holds only what the sweep cannot match (AS
+            // numbers, registry keys) was understood: that is a warning.
+            let (severity, what) = if unmatchable > 0 {
+                (Severity::Warning, "no indicator the sweep can match")
+            } else {
+                (Severity::Error, "no usable indicator")
+            };
             self.problems.push(Problem {
                 file: name.clone(),
                 at: None,
-                severity: Severity::Error,
+                severity,
                 message: format!(
-                    "no usable indicator in this file (read as {})",
+                    "{what} in this file (read as {})",
                     format.name()
                 ),
             });
@@ -294,6 +315,7 @@ pub struct Reader<'a> {
     builder: &'a mut SetBuilder,
     problems: &'a mut Vec<Problem>,
     values: usize,
+    unmatchable: usize,
     meta: SourceMeta,
 }
 
@@ -454,6 +476,7 @@ impl Unmatchable {
     /// Warns once per type: "`n` `noun`s of type `what` not loaded".
     pub fn report(self, r: &mut Reader<'_>, noun: (&str, &str)) {
         for (what, n) in self.counts {
+            r.unmatchable += n;
             let noun = if n == 1 { noun.0 } else { noun.1 };
             r.warn(
                 None,

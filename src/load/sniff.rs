@@ -7,7 +7,7 @@
 
 use serde_json::Value as Json;
 
-use super::{Format, csv, stix2, zeek};
+use super::{Format, csv, jsonl, misp, stix2, zeek};
 
 /// How many leading bytes are checked for signs of a binary file.
 const HEAD: usize = 8192;
@@ -125,47 +125,19 @@ fn looks_like_json(head: &str) -> bool {
 fn json_format(text: &str) -> Result<Format, String> {
     let json = match serde_json::from_str::<Json>(text) {
         Ok(json) => json,
-        Err(_) if is_json_lines(text) => {
-            return Err("JSON Lines (one JSON value a line) is not a STIX 2 \
-                        bundle; not supported yet"
-                .into());
-        }
+        Err(_) if jsonl::looks_like(text) => return Ok(Format::JsonLines),
         Err(e) => return Err(format!("not valid JSON: {e}")),
     };
     if stix2::looks_like(&json) {
         return Ok(Format::Stix2);
     }
-    if is_misp(&json) {
-        return Err("MISP event JSON is not supported yet".into());
+    if misp::looks_like(&json) {
+        return Ok(Format::Misp);
     }
-    Err("JSON that is not a STIX 2 bundle: expected \"type\": \"bundle\" \
-         or an \"objects\" array of typed objects"
+    Err("JSON that is neither a STIX 2 bundle nor a MISP event: expected \
+         \"type\": \"bundle\", an \"objects\" array of typed objects, or \
+         an \"Event\""
         .into())
-}
-
-/// Whether every non-blank line, two at least, is a JSON value of its own.
-fn is_json_lines(text: &str) -> bool {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let mut n = 0;
-    let all = lines.all(|l| {
-        n += 1;
-        serde_json::from_str::<Json>(l).is_ok()
-    });
-    all && n >= 2
-}
-
-/// Whether `json` is a MISP event export: an object with an `Event` or
-/// `response` key, or an array of such objects.
-fn is_misp(json: &Json) -> bool {
-    let event = |v: &Json| {
-        v.as_object().is_some_and(|o| {
-            o.contains_key("Event") || o.contains_key("response")
-        })
-    };
-    match json {
-        Json::Array(items) => items.first().is_some_and(event),
-        other => event(other),
-    }
 }
 
 /// Returns the format of an XML file by its root element, or why it is
@@ -268,13 +240,16 @@ mod tests {
         let bundle = r#"{"type": "bundle", "objects": []}"#;
         assert_eq!(detect(bundle), Ok(Format::Stix2));
         let misp = "{\"response\":[{\n\"Event\": {\"id\": \"1\"}}]}";
-        let misp_err = Err("MISP event JSON is not supported yet".into());
-        assert_eq!(detect(misp), misp_err);
-        assert_eq!(detect(r#"[{"Event": {}}]"#), misp_err);
+        assert_eq!(detect(misp), Ok(Format::Misp));
+        assert_eq!(detect(r#"[{"Event": {}}]"#), Ok(Format::Misp));
         let other = detect(r#"["evil.example"]"#).unwrap_err();
-        assert!(other.starts_with("JSON that is not a STIX 2 bundle"));
+        assert!(other.starts_with("JSON that is neither a STIX 2 bundle"));
         let lines = "{\"asn\":932}\n{\"asn\":6060}\n";
-        assert!(detect(lines).unwrap_err().starts_with("JSON Lines"));
+        assert_eq!(detect(lines), Ok(Format::JsonLines));
+        // One object alone is JSON, not JSON Lines; two bare values are
+        // neither.
+        assert!(detect("{\"asn\":932}\n").is_err());
+        assert!(detect("[\"a\"]\n[\"b\"]\n").is_err());
     }
 
     #[test]
