@@ -56,12 +56,11 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     }
     r.set_meta(SourceMeta::default());
     if tally.not_for_ids > 0 {
+        let n = tally.not_for_ids;
+        let noun = if n == 1 { "attribute" } else { "attributes" };
         r.warn(
             None,
-            format!(
-                "{} attributes without to_ids left out (--to-ids-only)",
-                tally.not_for_ids
-            ),
+            format!("{n} {noun} without to_ids left out (--to-ids-only)"),
         );
     }
     tally.skipped.report(r, ("attribute", "attributes"));

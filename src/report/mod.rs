@@ -394,6 +394,12 @@ impl<'s, W: Write> Reporter<'s, W> {
                     if s.compound {
                         o.insert("compound".into(), true.into());
                     }
+                    if s.meta.contains {
+                        o.insert("contains".into(), true.into());
+                    }
+                    if let Some(flag) = s.meta.to_ids {
+                        o.insert("to_ids".into(), flag.into());
+                    }
                     serde_json::Value::Object(o)
                 })
                 .collect();

@@ -9,6 +9,7 @@ mod compressed;
 mod corpus_sweep;
 mod encode;
 mod encodings;
+mod formats;
 mod inputs;
 mod load_corpus;
 mod mixed_folder;
