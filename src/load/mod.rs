@@ -11,6 +11,7 @@ mod csv;
 mod jsonl;
 mod misp;
 mod openioc;
+mod prose;
 mod sniff;
 mod stix1;
 mod stix2;
@@ -49,6 +50,8 @@ pub enum Format {
     Misp,
     /// One JSON object a line (Spamhaus DROP lists).
     JsonLines,
+    /// A report or advisory appendix: prose, tables, lists.
+    Prose,
 }
 
 impl Format {
@@ -63,6 +66,7 @@ impl Format {
             Format::OpenIoc => "openioc",
             Format::Misp => "misp",
             Format::JsonLines => "jsonl",
+            Format::Prose => "prose",
         }
     }
 }
@@ -252,6 +256,7 @@ impl Loader {
             Format::OpenIoc => openioc::read(&mut reader, text),
             Format::Misp => misp::read(&mut reader, text),
             Format::JsonLines => jsonl::read(&mut reader, text),
+            Format::Prose => prose::read(&mut reader, text),
         }
         let (values, unmatchable) = (reader.values, reader.unmatchable);
         if values == 0 {

@@ -1,13 +1,15 @@
 //! Format detection: decodes an indicator file's bytes and tells from its
 //! content which reader takes it, or why none can.
 //!
-//! Binary files, XML and JSON that is not a STIX 2 bundle are refused
-//! here with one reason for the whole file, so their bytes or markup are
-//! never read line by line as a plain list of junk values.
+//! XML goes to the STIX 1 or OpenIOC reader by its root element, JSON to
+//! the STIX 2 or MISP reader by its shape (or the JSON Lines reader), and
+//! text to the Zeek, CSV, prose or list reader. Binary files, other XML
+//! and other JSON are refused here with one reason for the whole file, so
+//! their bytes or markup are never read line by line as junk values.
 
 use serde_json::Value as Json;
 
-use super::{Format, csv, jsonl, misp, stix2, zeek};
+use super::{Format, csv, jsonl, misp, prose, stix2, zeek};
 
 /// How many leading bytes are checked for signs of a binary file.
 const HEAD: usize = 8192;
@@ -85,8 +87,9 @@ fn is_binary(head: &[u8]) -> bool {
 ///
 /// # Errors
 ///
-/// Returns one reason for the whole file when it is XML, JSON that does
-/// not parse, or JSON that is not a STIX 2 bundle: formats not read yet.
+/// Returns one reason for the whole file when it is XML other than STIX 1
+/// or OpenIOC, JSON that does not parse, or JSON that is neither a STIX 2
+/// bundle nor a MISP event.
 pub fn detect(text: &str) -> Result<Format, String> {
     let text = text.trim_start_matches('\u{feff}');
     let head = text.trim_start();
@@ -101,6 +104,9 @@ pub fn detect(text: &str) -> Result<Format, String> {
     }
     if csv::looks_like(text) {
         return Ok(Format::Csv);
+    }
+    if prose::looks_like(text) {
+        return Ok(Format::Prose);
     }
     Ok(Format::Text)
 }

@@ -126,7 +126,7 @@ fn next_part<'t>(rest: &mut Option<&'t str>) -> Option<&'t str> {
 }
 
 /// Returns the first field of a line that is neither blank nor a comment.
-fn first_field(line: &str) -> Option<&str> {
+pub(super) fn first_field(line: &str) -> Option<&str> {
     let line = line.trim();
     if line.is_empty() || line.starts_with(['#', ';']) {
         return None;
