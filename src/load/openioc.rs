@@ -92,7 +92,7 @@ fn read_item(
             r.warn(
                 Some(at.clone()),
                 format!(
-                    "negated item ({search} not {condition} {v:?}) cannot \
+                    "negated item ({search} {condition} {v:?}) cannot \
                      be swept for; not loaded"
                 ),
             );
@@ -244,8 +244,32 @@ mod tests {
         );
         assert_eq!(
             problems(&got),
-            ["t.txt: n: warning: negated item (Network/DNS not is \
+            ["t.txt: n: warning: negated item (Network/DNS is \
               \"good.example\") cannot be swept for; not loaded"]
+        );
+    }
+
+    #[test]
+    fn openioc_1_1_documents_load_the_same_way() {
+        let text = "<?xml version=\"1.0\"?>\n\
+            <OpenIOC xmlns=\"http://openioc.org/schemas/OpenIOC_1.1\" \
+            id=\"d\"><criteria><Indicator id=\"i\" operator=\"OR\">\
+            <IndicatorItem id=\"a\" condition=\"is\" preserve-case=\"false\" \
+            negate=\"false\"><Context document=\"PortItem\" \
+            search=\"PortItem/remoteIP\" type=\"mir\"/>\
+            <Content type=\"IP\">198.51.100.9</Content></IndicatorItem>\
+            <IndicatorItem id=\"b\" condition=\"is\" preserve-case=\"true\" \
+            negate=\"true\"><Context document=\"FileItem\" \
+            search=\"FileItem/FileName\" type=\"mir\"/>\
+            <Content type=\"string\">svchost.exe</Content></IndicatorItem>\
+            </Indicator></criteria></OpenIOC>\n";
+        assert_eq!(detect(text), Ok(Format::OpenIoc));
+        let got = load_as(Format::OpenIoc, text);
+        assert_eq!(shown(&got), ["ipv4 198.51.100.9 @a"]);
+        assert_eq!(
+            problems(&got),
+            ["t.txt: b: warning: negated item (FileItem/FileName is \
+              \"svchost.exe\") cannot be swept for; not loaded"]
         );
     }
 
