@@ -12,8 +12,10 @@
 //! refers to its observable by `idref`, else the observable or object id.
 //! `Equals` (or no condition) loads the value as its kind. A field with
 //! `apply_condition` holds a list: it is split at its `delimiter` (CybOX
-//! 2.1's default is `##comma##`), or at plain commas when that does not
-//! occur (CybOX 2.0 lists). `Contains`, `StartsWith` and `EndsWith` load a
+//! 2.1's default is `##comma##`, which splits wherever it appears), or at
+//! plain commas when that does not occur (CybOX 2.0 lists, where
+//! `&comma;` stands for a literal comma). A comma in a field that is not
+//! a list (a URL's query) is part of the value. `Contains`, `StartsWith` and `EndsWith` load a
 //! string marked as a substring condition; other conditions cannot be
 //! honoured and are named with their object. Several properties of one
 //! object (a file's name and hashes), or objects under an `AND`
@@ -131,14 +133,15 @@ fn load_field(
 /// Splits a list field (one with `apply_condition`) into its values.
 fn split_list(f: &Field) -> Vec<String> {
     let text = f.node_text.as_str();
-    if f.apply.is_none() && f.delimiter.is_none() {
-        return vec![text.to_string()];
-    }
     let delim = f.delimiter.as_deref().unwrap_or("##comma##");
+    // The delimiter never occurs in a value, so it splits wherever it
+    // appears; plain commas split only a field marked as a list.
     let parts: Vec<&str> = if text.contains(delim) {
         text.split(delim).collect()
-    } else {
+    } else if f.apply.is_some() {
         text.split(',').collect()
+    } else {
+        return vec![text.to_string()];
     };
     parts
         .into_iter()
@@ -429,6 +432,15 @@ mod tests {
              <cybox:Properties xsi:type=\"URIObj:URIObjectType\">\
              <URIObj:Value>http://c.example/a,b</URIObj:Value>\
              </cybox:Properties></cybox:Object></cybox:Observable>\
+             <cybox:Observable id=\"o-6\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"URIObj:URIObjectType\">\
+             <URIObj:Value apply_condition=\"ANY\">http://d.example/x\
+             &amp;comma;y,http://e.example/</URIObj:Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\
+             <cybox:Observable id=\"o-7\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"DomainNameObj:DomainNameObjectType\">\
+             <DomainNameObj:Value>f.example##comma##g.example</DomainNameObj:Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\
              </stix:Observables>",
         );
         assert_eq!(
@@ -438,7 +450,11 @@ mod tests {
                 "ipv4 192.0.2.2 @o-1",
                 "domain a.example @o-2",
                 "domain b.example @o-2",
+                "domain f.example @o-7",
+                "domain g.example @o-7",
                 "url http://c.example/a,b @o-5",
+                "url http://d.example/x,y @o-6",
+                "url http://e.example/ @o-6",
                 "string /gate.php?id= @o-3",
             ]
         );
