@@ -179,7 +179,13 @@ fn root_element(mut rest: &str) -> Option<&str> {
         } else if rest.starts_with("<!--") {
             "-->"
         } else if rest.starts_with("<!") {
-            ">"
+            // A document type with an internal subset (`[ <!ENTITY …> ]`)
+            // ends at `]>`.
+            let open = rest.find('[');
+            match (open, rest.find('>')) {
+                (Some(o), Some(c)) if o < c => "]>",
+                _ => ">",
+            }
         } else {
             break;
         };
@@ -238,6 +244,33 @@ mod tests {
         assert_eq!(
             detect("<!DOCTYPE html>\n<HTML lang=en>"),
             Err("HTML page, not an indicator list".into())
+        );
+        // An internal subset is skipped whole: the root is still found,
+        // and the reader then refuses the DTD.
+        let dtd = "<?xml version=\"1.0\"?>\n<!DOCTYPE ioc [\n\
+                   <!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n<ioc/>";
+        assert_eq!(detect(dtd), Ok(Format::OpenIoc));
+    }
+
+    #[test]
+    fn entity_tricks_in_indicator_files_are_refused_whole() {
+        use crate::load::test_support::{load_as, problems};
+        let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE stix:STIX_Package [\n\
+                    <!ENTITY a \"aaaaaaaaaa\">\n\
+                    <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n\
+                    <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n]>\n\
+                    <stix:STIX_Package xmlns:stix=\"x\">&c;</stix:STIX_Package>";
+        assert_eq!(detect(bomb), Ok(Format::Stix1));
+        let got = load_as(Format::Stix1, bomb);
+        assert!(got.set.is_empty());
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt: XML with a document type declaration (DTD) is \
+                 refused: its entities could expand without bound or read \
+                 other files",
+                "t.txt: no usable indicator in this file (read as stix1)",
+            ]
         );
     }
 
