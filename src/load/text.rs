@@ -397,6 +397,28 @@ mod tests {
     }
 
     #[test]
+    fn drop_lists_load_ranges_before_their_comments() {
+        let got = load(
+            "; Spamhaus DROP List 2024/04/04\n\
+             ; Last-Modified: Thu, 04 Apr 2024\n\
+             192.0.2.0/24 ; SBL123\n\
+             198.51.100.0/22;SBL456\n\
+             2001:db8::/32 ; SBL789\n\
+             203.0.113.0/33 ; SBL000\n",
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "cidr 192.0.2.0/24 @3",
+                "cidr 198.51.100.0/22 @4",
+                "cidr 2001:db8::/32 @5",
+            ]
+        );
+        assert_eq!(got.problems.len(), 1, "{:?}", got.problems);
+        assert!(problems(&got)[0].starts_with("t.txt:6: "));
+    }
+
+    #[test]
     fn hashes_are_lower_cased_with_their_line() {
         let md5 = "D41D8CD98F00B204E9800998ECF8427E";
         let got = load(&format!("{md5};SIGNATURE COMMENT\n"));
