@@ -31,15 +31,14 @@ enum Column {
     Port,
 }
 
-/// Whether the text is a table: its first non-comment line is a header
-/// naming an indicator column, and nine rows in ten have its width.
+/// Whether the text is a table: its first non-comment line (or a header
+/// written as the last leading comment) names an indicator column, and
+/// nine rows in ten have its width.
 pub fn looks_like(text: &str) -> bool {
     let Some(delim) = delimiter(text) else { return false };
-    let rows = rows(text, delim);
+    let rows = table_rows(text, delim);
     let Some((header, data)) = rows.split_first() else { return false };
-    let named = header.cells.iter().any(|c| {
-        matches!(column(c), Some(Column::Generic | Column::Typed(_)))
-    });
+    let named = names_indicator(&header.cells);
     let width = header.cells.len();
     let fit = data.iter().filter(|r| r.cells.len() == width).count();
     named && fit > 0 && fit * 10 >= data.len() * 9
@@ -48,7 +47,7 @@ pub fn looks_like(text: &str) -> bool {
 /// Reads a table.
 pub fn read(r: &mut Reader<'_>, text: &str) {
     let delim = delimiter(text).unwrap_or(',');
-    let rows = rows(text, delim);
+    let rows = table_rows(text, delim);
     let Some((header, data)) = rows.split_first() else { return };
     let cols: Vec<Option<Column>> =
         header.cells.iter().map(|c| column(c)).collect();
@@ -95,6 +94,50 @@ fn count_unquoted(line: &str, d: char) -> usize {
         }
     }
     n
+}
+
+/// Whether a row of cells names a column of indicators.
+fn names_indicator(cells: &[String]) -> bool {
+    cells
+        .iter()
+        .any(|c| matches!(column(c), Some(Column::Generic | Column::Typed(_))))
+}
+
+/// Returns the rows of a table. Some feeds write their header as the last
+/// of the leading comment lines (`# id,dateadded,url,…`, as URLhaus
+/// does): when the first row names no indicator column and that comment
+/// does, with the same width, it is put first as the header.
+fn table_rows(text: &str, delim: char) -> Vec<Row> {
+    let mut rows = rows(text, delim);
+    let first =
+        rows.first().map(|r| (names_indicator(&r.cells), r.cells.len()));
+    if let (Some((false, width)), Some(h)) =
+        (first, commented_header(text, delim))
+    {
+        if h.cells.len() == width {
+            rows.insert(0, h);
+        }
+    }
+    rows
+}
+
+/// Returns the last of the leading `#` lines as a row, when it names an
+/// indicator column.
+fn commented_header(text: &str, delim: char) -> Option<Row> {
+    let mut last = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}');
+        if line.trim().is_empty() {
+            continue;
+        }
+        match line.strip_prefix('#') {
+            Some(comment) => last = Some((i, comment.trim())),
+            None => break,
+        }
+    }
+    let (i, comment) = last?;
+    let cells = row(&mut comment.chars().peekable(), delim, &mut 0);
+    names_indicator(&cells).then(|| Row { line: i as u64 + 1, cells })
 }
 
 /// Splits text into rows (RFC 4180), skipping blank lines and lines that
@@ -448,6 +491,24 @@ mod tests {
             ["t.txt:5: warning: \"evil.example\" is given as ipv4 but \
                  reads as domain; loaded as domain"]
         );
+    }
+
+    #[test]
+    fn a_header_written_as_the_last_comment_line_is_used() {
+        let text = "################\n\
+                    # abuse.ch URLhaus feed\n\
+                    # id,dateadded,url,url_status\n\
+                    \"1\",\"2024-04-04\",\"http://evil.example/a\",\"online\"\n\
+                    \"2\",\"2024-04-04\",\"http://192.0.2.1/b\",\"offline\"\n";
+        let got = load(text);
+        assert_eq!(
+            shown(&got),
+            ["url http://192.0.2.1/b @5", "url http://evil.example/a @4"]
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        // A comment that names no column is no header.
+        let prose = "# a list of ids\n1,2024\n2,2024\n";
+        assert_ne!(detect(prose), Ok(Format::Csv));
     }
 
     #[test]
