@@ -59,7 +59,10 @@ const FILE_EXTENSIONS: &[&str] = &[
 pub fn looks_like(text: &str) -> bool {
     let mut titles = 0;
     for line in text.lines() {
-        if line.starts_with("|===") || line.starts_with("```") {
+        if line.starts_with("|===")
+            || line.starts_with("```")
+            || is_markdown_rule(line)
+        {
             return true;
         }
         if line.starts_with("== ") || line.starts_with("= ") {
@@ -78,6 +81,15 @@ pub fn looks_like(text: &str) -> bool {
         }
     }
     n >= 20 && values * 10 < n
+}
+
+/// Whether `line` is the rule under a Markdown table's header
+/// (`|---|:---|`).
+fn is_markdown_rule(line: &str) -> bool {
+    let line = line.trim();
+    line.starts_with('|')
+        && line.contains("---")
+        && line.bytes().all(|b| b"|-: ".contains(&b))
 }
 
 /// Where a line sits in the document.
@@ -484,6 +496,24 @@ mod tests {
                 "filename winnet.dll.mui @11".into(),
             ]
         );
+    }
+
+    #[test]
+    fn markdown_tables_are_read_by_cell() {
+        let got = load(
+            "# Report\n\n\
+             | Indicator | Type |\n\
+             |---|:---|\n\
+             | evil.example | domain |\n\
+             | 192.0.2.5 | ip |\n\n\
+             See https://vendor.example/blog for details.\n",
+        );
+        assert_eq!(
+            shown(&got),
+            ["ipv4 192.0.2.5 @6", "domain evil.example @5"]
+        );
+        assert!(!is_markdown_rule("| a | b |"));
+        assert!(!is_markdown_rule("192.0.2.1 --- x"));
     }
 
     #[test]
