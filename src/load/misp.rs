@@ -40,6 +40,7 @@ pub fn looks_like(json: &Json) -> bool {
 struct Tally {
     skipped: Unmatchable,
     not_for_ids: usize,
+    deleted: usize,
 }
 
 /// Reads a MISP export.
@@ -62,6 +63,11 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
             None,
             format!("{n} {noun} without to_ids left out (--to-ids-only)"),
         );
+    }
+    if tally.deleted > 0 {
+        let n = tally.deleted;
+        let noun = if n == 1 { "attribute" } else { "attributes" };
+        r.warn(None, format!("{n} {noun} marked deleted left out"));
     }
     tally.skipped.report(r, ("attribute", "attributes"));
 }
@@ -111,6 +117,7 @@ fn flag(v: Option<&Json>) -> Option<bool> {
 fn read_attribute(r: &mut Reader<'_>, attr: &Json, tally: &mut Tally) {
     let field = |k: &str| attr.get(k).and_then(Json::as_str).unwrap_or("");
     if flag(attr.get("deleted")) == Some(true) {
+        tally.deleted += 1;
         return;
     }
     let (t, value) = (field("type"), field("value"));
@@ -259,6 +266,7 @@ mod tests {
             [
                 "t.txt: a-8: \"abc\" is not an md5 hash: expected 32 hex \
                  digits, found 3",
+                "t.txt: warning: 1 attribute marked deleted left out",
                 "t.txt: warning: 1 attribute of type comment not loaded: \
                  not an indicator the sweep can match",
                 "t.txt: warning: 1 attribute of type port not loaded: not \
