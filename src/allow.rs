@@ -163,7 +163,7 @@ impl Allowlist {
 /// Loads allowlist files (any indicator format; ranges of any width).
 pub fn load(paths: &[PathBuf]) -> Loaded {
     let parse = ParseOptions { allow_broad_ranges: true };
-    load_paths(paths, LoadOptions { parse })
+    load_paths(paths, LoadOptions { parse, ..LoadOptions::default() })
 }
 
 /// Returns the single-address network of `ip`.

@@ -234,6 +234,12 @@ pub struct SweepArgs {
     #[arg(long)]
     pub include_expired: bool,
 
+    /// Load only the entries their publisher flagged for detection (MISP
+    /// `to_ids`); the rest are counted and left out. Formats without the
+    /// flag load whole.
+    #[arg(long)]
+    pub to_ids_only: bool,
+
     /// Mark matches with colour in text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

@@ -851,6 +851,12 @@ fn is_file_extension(ext: &str) -> bool {
             | "lib"
             | "one"
             | "svg"
+            | "png"
+            | "jpg"
+            | "jpeg"
+            | "gif"
+            | "bmp"
+            | "ico"
     )
 }
 

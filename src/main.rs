@@ -59,6 +59,7 @@ fn say(quiet: bool, msg: &str) {
 fn load(args: &SweepArgs) -> (Loaded, String) {
     let opts = LoadOptions {
         parse: ParseOptions { allow_broad_ranges: args.allow_broad_ranges },
+        to_ids_only: args.to_ids_only,
     };
     let mut loader = Loader::new(opts);
     let name = if args.iocs.is_empty() {

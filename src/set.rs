@@ -64,6 +64,9 @@ impl fmt::Display for Source {
         if self.compound {
             f.write_str(" (part of an AND pattern)")?;
         }
+        if self.meta.contains {
+            f.write_str(" (substring condition)")?;
+        }
         Ok(())
     }
 }
@@ -227,5 +230,13 @@ mod tests {
         let b = set.get(0);
         assert_eq!(b.sources, vec![src("x", 1), src("y", 2)]);
         assert_eq!(b.sources[1].to_string(), "y:2");
+    }
+
+    #[test]
+    fn a_substring_condition_shows_in_the_source() {
+        let mut s = src("x.ioc", 3);
+        assert_eq!(s.to_string(), "x.ioc:3");
+        s.meta.contains = true;
+        assert_eq!(s.to_string(), "x.ioc:3 (substring condition)");
     }
 }

@@ -89,7 +89,8 @@ fn broad_ranges_warn_from_ipv4_8_and_ipv6_32() {
     let loaded = {
         let parse =
             crate::indicator::ParseOptions { allow_broad_ranges: true };
-        let mut l = Loader::new(LoadOptions { parse });
+        let mut l =
+            Loader::new(LoadOptions { parse, ..LoadOptions::default() });
         l.add_bytes(
             "a.txt".into(),
             b"12.0.0.0/8\n12.0.0.0/9\n2a00::/32\n2a00::/33\n",

@@ -9,7 +9,7 @@
 
 use super::Reader;
 use crate::indicator::{self, Kind, ParseOptions};
-use crate::set::Locator;
+use crate::set::{Locator, SourceMeta};
 
 /// One row of a table and the physical line it starts on (1-based).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,17 +27,18 @@ enum Column {
     Typed(Kind),
     /// The kind of the row's value (MISP `type`).
     Type,
+    /// The port of the row's address (abuse.ch `dst_port`).
+    Port,
 }
 
-/// Whether the text is a table: its first non-comment line is a header
-/// naming an indicator column, and nine rows in ten have its width.
+/// Whether the text is a table: its first non-comment line (or a header
+/// written as the last leading comment) names an indicator column, and
+/// nine rows in ten have its width.
 pub fn looks_like(text: &str) -> bool {
     let Some(delim) = delimiter(text) else { return false };
-    let rows = rows(text, delim);
+    let rows = table_rows(text, delim);
     let Some((header, data)) = rows.split_first() else { return false };
-    let named = header.cells.iter().any(|c| {
-        matches!(column(c), Some(Column::Generic | Column::Typed(_)))
-    });
+    let named = names_indicator(&header.cells);
     let width = header.cells.len();
     let fit = data.iter().filter(|r| r.cells.len() == width).count();
     named && fit > 0 && fit * 10 >= data.len() * 9
@@ -46,7 +47,7 @@ pub fn looks_like(text: &str) -> bool {
 /// Reads a table.
 pub fn read(r: &mut Reader<'_>, text: &str) {
     let delim = delimiter(text).unwrap_or(',');
-    let rows = rows(text, delim);
+    let rows = table_rows(text, delim);
     let Some((header, data)) = rows.split_first() else { return };
     let cols: Vec<Option<Column>> =
         header.cells.iter().map(|c| column(c)).collect();
@@ -93,6 +94,50 @@ fn count_unquoted(line: &str, d: char) -> usize {
         }
     }
     n
+}
+
+/// Whether a row of cells names a column of indicators.
+fn names_indicator(cells: &[String]) -> bool {
+    cells
+        .iter()
+        .any(|c| matches!(column(c), Some(Column::Generic | Column::Typed(_))))
+}
+
+/// Returns the rows of a table. Some feeds write their header as the last
+/// of the leading comment lines (`# id,dateadded,url,…`, as URLhaus
+/// does): when the first row names no indicator column and that comment
+/// does, with the same width, it is put first as the header.
+fn table_rows(text: &str, delim: char) -> Vec<Row> {
+    let mut rows = rows(text, delim);
+    let first =
+        rows.first().map(|r| (names_indicator(&r.cells), r.cells.len()));
+    if let (Some((false, width)), Some(h)) =
+        (first, commented_header(text, delim))
+    {
+        if h.cells.len() == width {
+            rows.insert(0, h);
+        }
+    }
+    rows
+}
+
+/// Returns the last of the leading `#` lines as a row, when it names an
+/// indicator column.
+fn commented_header(text: &str, delim: char) -> Option<Row> {
+    let mut last = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}');
+        if line.trim().is_empty() {
+            continue;
+        }
+        match line.strip_prefix('#') {
+            Some(comment) => last = Some((i, comment.trim())),
+            None => break,
+        }
+    }
+    let (i, comment) = last?;
+    let cells = row(&mut comment.chars().peekable(), delim, &mut 0);
+    names_indicator(&cells).then(|| Row { line: i as u64 + 1, cells })
 }
 
 /// Splits text into rows (RFC 4180), skipping blank lines and lines that
@@ -169,6 +214,9 @@ fn column(name: &str) -> Option<Column> {
         "value" | "indicator" | "ioc" | "observable" | "indicator_value"
         | "ioc_value" | "hash" => Column::Generic,
         "type" | "indicator_type" | "ioc_type" | "kind" => Column::Type,
+        "port" | "dst_port" | "dest_port" | "dstport" | "c2_port" => {
+            Column::Port
+        }
         "ip" | "ip_address" | "ipaddress" | "ip-address" | "dst_ip"
         | "src_ip" | "address" | "ipv4" | "ipv6" => Column::Typed(Kind::Ipv4),
         "domain" | "fqdn" | "hostname" | "host" | "domain_name" => {
@@ -210,10 +258,26 @@ fn read_typed_rows(
     value: usize,
     kind: usize,
 ) {
+    // A MISP CSV export has a `to_ids` column (1 or 0).
+    let flag_col = header
+        .cells
+        .iter()
+        .position(|c| c.trim().eq_ignore_ascii_case("to_ids"));
+    let mut left_out = 0;
     for row in data {
         if !fits(r, header, row) || row.cells[value].trim().is_empty() {
             continue;
         }
+        let to_ids = flag_col.and_then(|i| match row.cells[i].trim() {
+            "1" | "true" | "True" => Some(true),
+            "0" | "false" | "False" => Some(false),
+            _ => None,
+        });
+        if r.opts.to_ids_only && to_ids == Some(false) {
+            left_out += 1;
+            continue;
+        }
+        r.set_meta(SourceMeta { to_ids, ..SourceMeta::default() });
         let (v, t) = (row.cells[value].as_str(), row.cells[kind].trim());
         let parts = v.split('|').zip(t.split('|'));
         if t.contains('|') && v.split('|').count() == t.split('|').count() {
@@ -223,6 +287,16 @@ fn read_typed_rows(
         } else {
             read_as_type(r, v, t, row.line);
         }
+    }
+    r.set_meta(SourceMeta::default());
+    if left_out > 0 {
+        let noun = if left_out == 1 { "row" } else { "rows" };
+        r.warn(
+            None,
+            format!(
+                "{left_out} {noun} with to_ids 0 left out (--to-ids-only)"
+            ),
+        );
     }
 }
 
@@ -264,28 +338,64 @@ fn kind_of_type(t: &str) -> Option<Kind> {
 }
 
 /// Reads every column whose name says it holds indicators. A port column
-/// beside an address is not read: ports in their own column are a later
-/// feature, so only the address loads.
+/// (`dst_port`) gives the row's address its port, so the indicator is the
+/// address with that port (as abuse.ch lists C2 servers); a port cell
+/// that is not a port number is an error, and the address loads alone.
 fn read_columns(
     r: &mut Reader<'_>,
     header: &Row,
     data: &[Row],
     cols: &[Option<Column>],
 ) {
+    let port_col = cols.iter().position(|c| *c == Some(Column::Port));
     for row in data {
         if !fits(r, header, row) {
             continue;
         }
+        let port = port_col.map(|i| row.cells[i].trim());
         for (cell, col) in row.cells.iter().zip(cols) {
             let at = Locator::Line(row.line);
             match col {
                 _ if cell.trim().is_empty() => false,
+                Some(Column::Typed(Kind::Ipv4)) if port.is_some() => {
+                    read_with_port(r, cell, port.unwrap_or(""), at)
+                }
                 Some(Column::Typed(k)) => r.typed(cell, *k, at, false),
                 Some(Column::Generic) => r.value(cell, at),
                 _ => false,
             };
         }
     }
+}
+
+/// Reads an address cell with the row's port cell (empty: no port).
+fn read_with_port(
+    r: &mut Reader<'_>,
+    addr: &str,
+    port: &str,
+    at: Locator,
+) -> bool {
+    let bare = indicator::refang(addr);
+    let bare = bare.trim();
+    let is_addr = indicator::parse_ipv4_loose(bare).is_some()
+        || bare.parse::<std::net::Ipv6Addr>().is_ok();
+    // A name filed under the address column loads as what it is, alone.
+    if port.is_empty() || !is_addr {
+        return r.typed(addr, Kind::Ipv4, at, false);
+    }
+    if port.parse::<u16>().is_err() {
+        r.error(
+            Some(at.clone()),
+            format!("{port:?} is not a port number (0 to 65535)"),
+        );
+        return r.typed(addr, Kind::Ipv4, at, false);
+    }
+    let joined = if bare.contains(':') {
+        format!("[{bare}]:{port}")
+    } else {
+        format!("{bare}:{port}")
+    };
+    r.typed(&joined, Kind::Ipv4, at, false)
 }
 
 /// Reads a table whose header names no indicator column: the columns
@@ -373,7 +483,7 @@ mod tests {
         assert_eq!(
             shown(&got),
             [
-                "ipv4 192.0.2.1 @3",
+                "ipv4 192.0.2.1:443 @3",
                 "domain evil.example @5",
                 &format!("md5 {} @3", md5.to_ascii_lowercase()),
                 "filename a, b.exe @3",
@@ -383,6 +493,51 @@ mod tests {
             problems(&got),
             ["t.txt:5: warning: \"evil.example\" is given as ipv4 but \
                  reads as domain; loaded as domain"]
+        );
+    }
+
+    #[test]
+    fn a_header_written_as_the_last_comment_line_is_used() {
+        let text = "################\n\
+                    # abuse.ch URLhaus feed\n\
+                    # id,dateadded,url,url_status\n\
+                    \"1\",\"2024-04-04\",\"http://evil.example/a\",\"online\"\n\
+                    \"2\",\"2024-04-04\",\"http://192.0.2.1/b\",\"offline\"\n";
+        let got = load(text);
+        assert_eq!(
+            shown(&got),
+            ["url http://192.0.2.1/b @5", "url http://evil.example/a @4"]
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        // A comment that names no column is no header.
+        let prose = "# a list of ids\n1,2024\n2,2024\n";
+        assert_ne!(detect(prose), Ok(Format::Csv));
+    }
+
+    #[test]
+    fn a_port_column_gives_the_address_its_port() {
+        let got = load(
+            "# feed\n\
+             \"first_seen_utc\",\"dst_ip\",\"dst_port\",\"malware\"\n\
+             \"2024\",\"192.0.2.1\",\"8080\",\"x\"\n\
+             \"2024\",\"192.0.2.1\",\"443\",\"x\"\n\
+             \"2024\",\"2001:db8::1\",\"443\",\"x\"\n\
+             \"2024\",\"192.0.2.2\",\"\",\"x\"\n\
+             \"2024\",\"192.0.2.3\",\"99999\",\"x\"\n",
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 192.0.2.1:443 @4",
+                "ipv4 192.0.2.1:8080 @3",
+                "ipv4 192.0.2.2 @6",
+                "ipv4 192.0.2.3 @7",
+                "ipv6 [2001:db8::1]:443 @5",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            ["t.txt:7: \"99999\" is not a port number (0 to 65535)"]
         );
     }
 
@@ -424,6 +579,38 @@ mod tests {
                 "t.txt:9: warning: row has 2 fields but the header on line \
                  1 has 4; row skipped",
             ]
+        );
+    }
+
+    #[test]
+    fn a_misp_csv_keeps_to_ids() {
+        let text = "uuid,type,value,to_ids\n\
+                    u1,domain,a.example,1\n\
+                    u2,domain,b.example,0\n";
+        let got = load(text);
+        let flags: Vec<(String, Option<bool>)> = got
+            .set
+            .iter()
+            .map(|(_, i)| (i.value.to_string(), i.sources[0].meta.to_ids))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("a.example".into(), Some(true)),
+                ("b.example".into(), Some(false))
+            ]
+        );
+        let opts = crate::load::LoadOptions {
+            to_ids_only: true,
+            ..Default::default()
+        };
+        let mut loader = crate::load::Loader::new(opts);
+        loader.add_text("t.txt".into(), text, false, Format::Csv);
+        let got = loader.finish();
+        assert_eq!(shown(&got), ["domain a.example @2"]);
+        assert_eq!(
+            problems(&got),
+            ["t.txt: warning: 1 row with to_ids 0 left out (--to-ids-only)"]
         );
     }
 

@@ -8,9 +8,15 @@
 //! entry costs one problem line and the rest of the file still loads.
 
 mod csv;
+mod jsonl;
+mod misp;
+mod openioc;
+mod prose;
 mod sniff;
+mod stix1;
 pub(crate) mod stix2;
 mod text;
+mod xml;
 mod zeek;
 
 use std::fmt;
@@ -38,6 +44,16 @@ pub enum Format {
     Stix2,
     /// A Zeek intel framework file.
     ZeekIntel,
+    /// A STIX 1.x XML package (CybOX observables).
+    Stix1,
+    /// An OpenIOC 1.0 or 1.1 XML document.
+    OpenIoc,
+    /// A MISP event export (JSON).
+    Misp,
+    /// One JSON object a line (Spamhaus DROP lists).
+    JsonLines,
+    /// A report or advisory appendix: prose, tables, lists.
+    Prose,
 }
 
 impl Format {
@@ -48,6 +64,11 @@ impl Format {
             Format::Csv => "csv",
             Format::Stix2 => "stix2",
             Format::ZeekIntel => "zeek-intel",
+            Format::Stix1 => "stix1",
+            Format::OpenIoc => "openioc",
+            Format::Misp => "misp",
+            Format::JsonLines => "jsonl",
+            Format::Prose => "prose",
         }
     }
 }
@@ -105,6 +126,9 @@ pub struct FileReport {
 pub struct LoadOptions {
     /// Options for classifying values.
     pub parse: ParseOptions,
+    /// Load only entries the publisher flagged for detection (MISP
+    /// `to_ids`); formats without the flag load whole.
+    pub to_ids_only: bool,
 }
 
 /// The result of loading indicator files.
@@ -308,6 +332,7 @@ impl Loader {
             builder: &mut self.builder,
             problems: &mut self.problems,
             values: 0,
+            unmatchable: 0,
             meta: SourceMeta::default(),
         };
         if lossy {
@@ -318,15 +343,27 @@ impl Loader {
             Format::Csv => csv::read(&mut reader, text),
             Format::Stix2 => stix2::read(&mut reader, text),
             Format::ZeekIntel => zeek::read(&mut reader, text),
+            Format::Stix1 => stix1::read(&mut reader, text),
+            Format::OpenIoc => openioc::read(&mut reader, text),
+            Format::Misp => misp::read(&mut reader, text),
+            Format::JsonLines => jsonl::read(&mut reader, text),
+            Format::Prose => prose::read(&mut reader, text),
         }
-        let values = reader.values;
+        let (values, unmatchable) = (reader.values, reader.unmatchable);
         if values == 0 {
+            // A file that holds only what the sweep cannot match (AS
+            // numbers, registry keys) was understood: that is a warning.
+            let (severity, what) = if unmatchable > 0 {
+                (Severity::Warning, "no indicator the sweep can match")
+            } else {
+                (Severity::Error, "no usable indicator")
+            };
             self.problems.push(Problem {
                 file: name.clone(),
                 at: None,
-                severity: Severity::Error,
+                severity,
                 message: format!(
-                    "no usable indicator in this file (read as {})",
+                    "{what} in this file (read as {})",
                     format.name()
                 ),
             });
@@ -374,6 +411,7 @@ pub struct Reader<'a> {
     builder: &'a mut SetBuilder,
     problems: &'a mut Vec<Problem>,
     values: usize,
+    unmatchable: usize,
     meta: SourceMeta,
 }
 
@@ -431,6 +469,17 @@ impl Reader<'_> {
     pub fn exact(&mut self, raw: &str, kind: Kind, at: Locator) -> bool {
         let parsed = indicator::parse_typed(raw, kind, self.opts.parse);
         self.take(parsed, at, false)
+    }
+
+    /// Adds `raw` as a string indicator marked as a substring condition
+    /// (OpenIOC `contains`, CybOX `Contains`): the sweep finds it inside
+    /// longer text, so the source says it was not a whole value.
+    pub fn contains(&mut self, raw: &str, at: Locator) -> bool {
+        let saved = self.meta.clone();
+        self.meta.contains = true;
+        let loaded = self.exact(raw, Kind::String, at);
+        self.meta = saved;
+        loaded
     }
 
     /// Like [`Reader::value`], but a value that is not an indicator is
@@ -508,6 +557,36 @@ impl Reader<'_> {
     /// Returns the file being read.
     pub fn file(&self) -> &Arc<str> {
         &self.file
+    }
+}
+
+/// Counts entries of types the sweep cannot match (registry keys,
+/// mutexes, YARA rules, AS numbers…), so each type costs the user one
+/// warning a file, not one a line.
+#[derive(Debug, Default)]
+pub(crate) struct Unmatchable {
+    counts: std::collections::BTreeMap<String, usize>,
+}
+
+impl Unmatchable {
+    /// Counts one entry of type `what`.
+    pub fn add(&mut self, what: &str) {
+        *self.counts.entry(what.to_string()).or_insert(0) += 1;
+    }
+
+    /// Warns once per type: "`n` `noun`s of type `what` not loaded".
+    pub fn report(self, r: &mut Reader<'_>, noun: (&str, &str)) {
+        for (what, n) in self.counts {
+            r.unmatchable += n;
+            let noun = if n == 1 { noun.0 } else { noun.1 };
+            r.warn(
+                None,
+                format!(
+                    "{n} {noun} of type {what} not loaded: not an \
+                     indicator the sweep can match"
+                ),
+            );
+        }
     }
 }
 

@@ -1,13 +1,15 @@
 //! Format detection: decodes an indicator file's bytes and tells from its
 //! content which reader takes it, or why none can.
 //!
-//! Binary files, XML and JSON that is not a STIX 2 bundle are refused
-//! here with one reason for the whole file, so their bytes or markup are
-//! never read line by line as a plain list of junk values.
+//! XML goes to the STIX 1 or OpenIOC reader by its root element, JSON to
+//! the STIX 2 or MISP reader by its shape (or the JSON Lines reader), and
+//! text to the Zeek, CSV, prose or list reader. Binary files, other XML
+//! and other JSON are refused here with one reason for the whole file, so
+//! their bytes or markup are never read line by line as junk values.
 
 use serde_json::Value as Json;
 
-use super::{Format, csv, stix2, zeek};
+use super::{Format, csv, jsonl, misp, prose, stix2, zeek};
 
 /// How many leading bytes are checked for signs of a binary file.
 const HEAD: usize = 8192;
@@ -85,13 +87,14 @@ fn is_binary(head: &[u8]) -> bool {
 ///
 /// # Errors
 ///
-/// Returns one reason for the whole file when it is XML, JSON that does
-/// not parse, or JSON that is not a STIX 2 bundle: formats not read yet.
+/// Returns one reason for the whole file when it is XML other than STIX 1
+/// or OpenIOC, JSON that does not parse, or JSON that is neither a STIX 2
+/// bundle nor a MISP event.
 pub fn detect(text: &str) -> Result<Format, String> {
     let text = text.trim_start_matches('\u{feff}');
     let head = text.trim_start();
     if head.starts_with('<') {
-        return Err(xml_reason(head));
+        return xml_format(head);
     }
     if looks_like_json(head) {
         return json_format(text);
@@ -101,6 +104,9 @@ pub fn detect(text: &str) -> Result<Format, String> {
     }
     if csv::looks_like(text) {
         return Ok(Format::Csv);
+    }
+    if prose::looks_like(text) {
+        return Ok(Format::Prose);
     }
     Ok(Format::Text)
 }
@@ -125,67 +131,42 @@ fn looks_like_json(head: &str) -> bool {
 fn json_format(text: &str) -> Result<Format, String> {
     let json = match serde_json::from_str::<Json>(text) {
         Ok(json) => json,
-        Err(_) if is_json_lines(text) => {
-            return Err("JSON Lines (one JSON value a line) is not a STIX 2 \
-                        bundle; not supported yet"
-                .into());
-        }
+        Err(_) if jsonl::looks_like(text) => return Ok(Format::JsonLines),
         Err(e) => return Err(format!("not valid JSON: {e}")),
     };
     if stix2::looks_like(&json) {
         return Ok(Format::Stix2);
     }
-    if is_misp(&json) {
-        return Err("MISP event JSON is not supported yet".into());
+    if misp::looks_like(&json) {
+        return Ok(Format::Misp);
     }
-    Err("JSON that is not a STIX 2 bundle: expected \"type\": \"bundle\" \
-         or an \"objects\" array of typed objects"
+    Err("JSON that is neither a STIX 2 bundle nor a MISP event: expected \
+         \"type\": \"bundle\", an \"objects\" array of typed objects, or \
+         an \"Event\""
         .into())
 }
 
-/// Whether every non-blank line, two at least, is a JSON value of its own.
-fn is_json_lines(text: &str) -> bool {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let mut n = 0;
-    let all = lines.all(|l| {
-        n += 1;
-        serde_json::from_str::<Json>(l).is_ok()
-    });
-    all && n >= 2
-}
-
-/// Whether `json` is a MISP event export: an object with an `Event` or
-/// `response` key, or an array of such objects.
-fn is_misp(json: &Json) -> bool {
-    let event = |v: &Json| {
-        v.as_object().is_some_and(|o| {
-            o.contains_key("Event") || o.contains_key("response")
-        })
-    };
-    match json {
-        Json::Array(items) => items.first().is_some_and(event),
-        other => event(other),
-    }
-}
-
-/// Returns why an XML file is refused, naming its format when the root
-/// element tells it.
-fn xml_reason(head: &str) -> String {
+/// Returns the format of an XML file by its root element, or why it is
+/// refused.
+fn xml_format(head: &str) -> Result<Format, String> {
     let what = match root_element(head) {
         Some(name) => {
             let local = name.rsplit(':').next().unwrap_or(name);
             match local {
-                "STIX_Package" => "STIX 1.x".to_string(),
-                "ioc" | "OpenIOC" => "OpenIOC".to_string(),
+                "STIX_Package" => return Ok(Format::Stix1),
+                "ioc" | "OpenIOC" => return Ok(Format::OpenIoc),
                 _ if local.eq_ignore_ascii_case("html") => {
-                    return "HTML page, not an indicator list".into();
+                    return Err("HTML page, not an indicator list".into());
                 }
                 _ => format!("root element <{name}>"),
             }
         }
         None => "no root element found".to_string(),
     };
-    format!("XML indicator file ({what}) is not supported yet")
+    Err(format!(
+        "XML file that is neither STIX 1.x nor OpenIOC ({what}); not an \
+         indicator format this tool reads"
+    ))
 }
 
 /// Returns the name of the first element, after any declaration,
@@ -198,7 +179,13 @@ fn root_element(mut rest: &str) -> Option<&str> {
         } else if rest.starts_with("<!--") {
             "-->"
         } else if rest.starts_with("<!") {
-            ">"
+            // A document type with an internal subset (`[ <!ENTITY …> ]`)
+            // ends at `]>`.
+            let open = rest.find('[');
+            match (open, rest.find('>')) {
+                (Some(o), Some(c)) if o < c => "]>",
+                _ => ">",
+            }
         } else {
             break;
         };
@@ -239,27 +226,51 @@ mod tests {
     }
 
     #[test]
-    fn xml_is_refused_naming_its_root_element() {
+    fn xml_is_told_by_its_root_element() {
         let stix1 = "\u{feff}<?xml version=\"1.0\"?>\n<!-- by IMX -->\n\
                      <stix:STIX_Package\n\txmlns:AIS=\"http://x/\">";
-        assert_eq!(
-            detect(stix1),
-            Err("XML indicator file (STIX 1.x) is not supported yet".into())
-        );
+        assert_eq!(detect(stix1), Ok(Format::Stix1));
         let ioc = "<?xml version=\"1.0\"?>\n<ioc xmlns=\"x\" id=\"1\">";
-        assert_eq!(
-            detect(ioc),
-            Err("XML indicator file (OpenIOC) is not supported yet".into())
-        );
+        assert_eq!(detect(ioc), Ok(Format::OpenIoc));
+        let ioc11 =
+            "<OpenIOC xmlns=\"http://openioc.org/schemas/OpenIOC_1.1\">";
+        assert_eq!(detect(ioc11), Ok(Format::OpenIoc));
         assert_eq!(
             detect("  <feed>\n<item/>"),
-            Err("XML indicator file (root element <feed>) is not supported \
-                 yet"
-            .into())
+            Err("XML file that is neither STIX 1.x nor OpenIOC (root \
+                 element <feed>); not an indicator format this tool reads"
+                .into())
         );
         assert_eq!(
             detect("<!DOCTYPE html>\n<HTML lang=en>"),
             Err("HTML page, not an indicator list".into())
+        );
+        // An internal subset is skipped whole: the root is still found,
+        // and the reader then refuses the DTD.
+        let dtd = "<?xml version=\"1.0\"?>\n<!DOCTYPE ioc [\n\
+                   <!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n<ioc/>";
+        assert_eq!(detect(dtd), Ok(Format::OpenIoc));
+    }
+
+    #[test]
+    fn entity_tricks_in_indicator_files_are_refused_whole() {
+        use crate::load::test_support::{load_as, problems};
+        let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE stix:STIX_Package [\n\
+                    <!ENTITY a \"aaaaaaaaaa\">\n\
+                    <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n\
+                    <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n]>\n\
+                    <stix:STIX_Package xmlns:stix=\"x\">&c;</stix:STIX_Package>";
+        assert_eq!(detect(bomb), Ok(Format::Stix1));
+        let got = load_as(Format::Stix1, bomb);
+        assert!(got.set.is_empty());
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt: XML with a document type declaration (DTD) is \
+                 refused: its entities could expand without bound or read \
+                 other files",
+                "t.txt: no usable indicator in this file (read as stix1)",
+            ]
         );
     }
 
@@ -268,13 +279,16 @@ mod tests {
         let bundle = r#"{"type": "bundle", "objects": []}"#;
         assert_eq!(detect(bundle), Ok(Format::Stix2));
         let misp = "{\"response\":[{\n\"Event\": {\"id\": \"1\"}}]}";
-        let misp_err = Err("MISP event JSON is not supported yet".into());
-        assert_eq!(detect(misp), misp_err);
-        assert_eq!(detect(r#"[{"Event": {}}]"#), misp_err);
+        assert_eq!(detect(misp), Ok(Format::Misp));
+        assert_eq!(detect(r#"[{"Event": {}}]"#), Ok(Format::Misp));
         let other = detect(r#"["evil.example"]"#).unwrap_err();
-        assert!(other.starts_with("JSON that is not a STIX 2 bundle"));
+        assert!(other.starts_with("JSON that is neither a STIX 2 bundle"));
         let lines = "{\"asn\":932}\n{\"asn\":6060}\n";
-        assert!(detect(lines).unwrap_err().starts_with("JSON Lines"));
+        assert_eq!(detect(lines), Ok(Format::JsonLines));
+        // One object alone is JSON, not JSON Lines; two bare values are
+        // neither.
+        assert!(detect("{\"asn\":932}\n").is_err());
+        assert!(detect("[\"a\"]\n[\"b\"]\n").is_err());
     }
 
     #[test]

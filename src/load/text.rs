@@ -126,7 +126,7 @@ fn next_part<'t>(rest: &mut Option<&'t str>) -> Option<&'t str> {
 }
 
 /// Returns the first field of a line that is neither blank nor a comment.
-fn first_field(line: &str) -> Option<&str> {
+pub(super) fn first_field(line: &str) -> Option<&str> {
     let line = line.trim();
     if line.is_empty() || line.starts_with(['#', ';']) {
         return None;
@@ -394,6 +394,28 @@ mod tests {
                 "url http://bad.example/a @7",
             ]
         );
+    }
+
+    #[test]
+    fn drop_lists_load_ranges_before_their_comments() {
+        let got = load(
+            "; Spamhaus DROP List 2024/04/04\n\
+             ; Last-Modified: Thu, 04 Apr 2024\n\
+             192.0.2.0/24 ; SBL123\n\
+             198.51.100.0/22;SBL456\n\
+             2001:db8::/32 ; SBL789\n\
+             203.0.113.0/33 ; SBL000\n",
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "cidr 192.0.2.0/24 @3",
+                "cidr 198.51.100.0/22 @4",
+                "cidr 2001:db8::/32 @5",
+            ]
+        );
+        assert_eq!(got.problems.len(), 1, "{:?}", got.problems);
+        assert!(problems(&got)[0].starts_with("t.txt:6: "));
     }
 
     #[test]

@@ -325,6 +325,12 @@ pub fn sources_json(ind: &Indicator) -> Value {
             if s.compound {
                 o.insert("compound".into(), true.into());
             }
+            if s.meta.contains {
+                o.insert("contains".into(), true.into());
+            }
+            if let Some(flag) = s.meta.to_ids {
+                o.insert("to_ids".into(), flag.into());
+            }
             Value::Object(o)
         })
         .collect();

@@ -9,6 +9,7 @@ mod compressed;
 mod corpus_sweep;
 mod encode;
 mod encodings;
+mod formats;
 mod inputs;
 mod iocs_cmd;
 mod load_corpus;

@@ -1,0 +1,126 @@
+//! The JSON Lines reader: one JSON object a line, as Spamhaus publishes
+//! its DROP lists (`{"cidr": "192.0.2.0/24", "sblid": "SBL1"}`).
+//!
+//! A line's indicator is the first of its fields `cidr`, `ip`, `domain`,
+//! `url`, `value`, `indicator` or `ioc`. A record with an `asn` field is
+//! an autonomous system (its `domain` names the AS owner, not an
+//! indicator): AS numbers cannot be matched in logs, so such records are
+//! counted and named in one warning. A `"type": "metadata"` record is
+//! skipped. Anything else costs one error naming its line.
+
+use serde_json::Value as Json;
+
+use super::Reader;
+use crate::set::Locator;
+
+/// The fields that hold a line's indicator, in order of preference.
+const FIELDS: &[&str] =
+    &["cidr", "ip", "domain", "url", "value", "indicator", "ioc"];
+
+/// Whether every non-blank line, two at least, is a JSON object.
+pub fn looks_like(text: &str) -> bool {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let mut n = 0;
+    let all = lines.all(|l| {
+        n += 1;
+        serde_json::from_str::<Json>(l).is_ok_and(|j| j.is_object())
+    });
+    all && n >= 2
+}
+
+/// Reads JSON Lines.
+pub fn read(r: &mut Reader<'_>, text: &str) {
+    let mut asns = 0;
+    for (i, line) in text.lines().enumerate() {
+        let at = Locator::Line(i as u64 + 1);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let obj = match serde_json::from_str::<Json>(line) {
+            Ok(Json::Object(o)) => o,
+            Ok(_) => {
+                r.error(Some(at), "expected a JSON object".into());
+                continue;
+            }
+            Err(e) => {
+                r.error(Some(at), format!("not valid JSON: {e}"));
+                continue;
+            }
+        };
+        if obj.contains_key("asn") {
+            asns += 1;
+            continue;
+        }
+        if obj.get("type").and_then(Json::as_str) == Some("metadata") {
+            continue;
+        }
+        let found =
+            FIELDS.iter().find_map(|f| obj.get(*f).and_then(Json::as_str));
+        match found {
+            Some(v) => {
+                r.value(v, at);
+            }
+            None => r.error(
+                Some(at),
+                format!(
+                    "no indicator field (expected one of {})",
+                    FIELDS.join(", ")
+                ),
+            ),
+        }
+    }
+    if asns > 0 {
+        r.unmatchable += asns;
+        r.warn(
+            None,
+            format!(
+                "{asns} autonomous system (ASN) records not loaded: AS \
+                 numbers cannot be matched in logs"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::test_support::{load_as, problems, shown};
+    use crate::load::{Format, detect};
+
+    #[test]
+    fn ranges_load_and_asns_are_counted_once() {
+        let text = "{\"cidr\":\"192.0.2.0/24\",\"sblid\":\"SBL1\"}\n\
+                    {\"asn\":64500,\"domain\":\"owner.example\"}\n\
+                    {\"asn\":64501,\"domain\":\"owner.example\"}\n\
+                    {\"sblid\":\"SBL2\"}\n\
+                    {\"type\":\"metadata\",\"records\":4}\n";
+        assert_eq!(detect(text), Ok(Format::JsonLines));
+        let got = load_as(Format::JsonLines, text);
+        assert_eq!(shown(&got), ["cidr 192.0.2.0/24 @1"]);
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt:4: no indicator field (expected one of cidr, ip, \
+                 domain, url, value, indicator, ioc)",
+                "t.txt: warning: 2 autonomous system (ASN) records not \
+                 loaded: AS numbers cannot be matched in logs",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_of_asns_alone_says_why_nothing_loaded() {
+        let text = "{\"asn\":64500}\n{\"asn\":64501}\n";
+        let got = load_as(Format::JsonLines, text);
+        assert!(got.set.is_empty());
+        let p = problems(&got);
+        assert_eq!(
+            p,
+            [
+                "t.txt: warning: 2 autonomous system (ASN) records not \
+                 loaded: AS numbers cannot be matched in logs",
+                "t.txt: warning: no indicator the sweep can match in this \
+                 file (read as jsonl)",
+            ]
+        );
+    }
+}

@@ -1,0 +1,343 @@
+//! The MISP event reader: `{"Event": …}`, `{"response": [{"Event": …}]}`
+//! or a list of either.
+//!
+//! Each event's `Attribute` list and the attributes of its `Object`s load
+//! by MISP type: addresses (`ip-src`, `ip-dst`, with `|port`), names
+//! (`domain`, `hostname`), `url`, e-mail addresses, hashes, `filename`,
+//! `user-agent` (a literal string), and composites such as `domain|ip` or
+//! `filename|sha256`, which load both parts. A `uri` that is only a path
+//! loads as a substring string. The attribute's `uuid` is its source, and
+//! its `to_ids` flag is kept with it; with
+//! [`LoadOptions::to_ids_only`](super::LoadOptions) attributes not meant
+//! for detection are left out (and counted).
+//!
+//! Types the sweep cannot match (`text`, `comment`, `regkey`, `mutex`,
+//! `yara`, `AS`, `port`, `ssdeep`…) are counted and named once per type.
+//! `imphash` is one of them: it is MD5-shaped, but it digests a PE file's
+//! import table, not the file, and a hit reported as an MD5 would mislead.
+
+use serde_json::Value as Json;
+
+use super::{Reader, Unmatchable};
+use crate::indicator::Kind;
+use crate::set::{Locator, SourceMeta};
+
+/// Whether `json` is a MISP event export.
+pub fn looks_like(json: &Json) -> bool {
+    let event = |v: &Json| {
+        v.as_object().is_some_and(|o| {
+            o.contains_key("Event") || o.contains_key("response")
+        })
+    };
+    match json {
+        Json::Array(items) => items.first().is_some_and(event),
+        other => event(other),
+    }
+}
+
+/// What a pass over the events met besides loaded values.
+#[derive(Default)]
+struct Tally {
+    skipped: Unmatchable,
+    not_for_ids: usize,
+    deleted: usize,
+}
+
+/// Reads a MISP export.
+pub fn read(r: &mut Reader<'_>, text: &str) {
+    let json: Json = match serde_json::from_str(text) {
+        Ok(json) => json,
+        Err(e) => return r.error(None, format!("not valid JSON: {e}")),
+    };
+    let mut events = Vec::new();
+    collect_events(&json, &mut events);
+    let mut tally = Tally::default();
+    for event in events {
+        read_event(r, event, &mut tally);
+    }
+    r.set_meta(SourceMeta::default());
+    if tally.not_for_ids > 0 {
+        let n = tally.not_for_ids;
+        let noun = if n == 1 { "attribute" } else { "attributes" };
+        r.warn(
+            None,
+            format!("{n} {noun} without to_ids left out (--to-ids-only)"),
+        );
+    }
+    if tally.deleted > 0 {
+        let n = tally.deleted;
+        let noun = if n == 1 { "attribute" } else { "attributes" };
+        r.warn(None, format!("{n} {noun} marked deleted left out"));
+    }
+    tally.skipped.report(r, ("attribute", "attributes"));
+}
+
+/// Finds every `Event` object in the accepted shapes.
+fn collect_events<'j>(json: &'j Json, out: &mut Vec<&'j Json>) {
+    match json {
+        Json::Array(items) => {
+            items.iter().for_each(|i| collect_events(i, out))
+        }
+        Json::Object(o) => {
+            if let Some(e) = o.get("Event") {
+                out.push(e);
+            }
+            if let Some(resp) = o.get("response") {
+                collect_events(resp, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn read_event(r: &mut Reader<'_>, event: &Json, tally: &mut Tally) {
+    let list = |v: &Json, key: &str| -> Vec<Json> {
+        v.get(key).and_then(Json::as_array).cloned().unwrap_or_default()
+    };
+    for attr in list(event, "Attribute") {
+        read_attribute(r, &attr, tally);
+    }
+    for obj in list(event, "Object") {
+        for attr in list(&obj, "Attribute") {
+            read_attribute(r, &attr, tally);
+        }
+    }
+}
+
+/// Reads a `to_ids` flag, written as a boolean, a number or a string.
+fn flag(v: Option<&Json>) -> Option<bool> {
+    match v? {
+        Json::Bool(b) => Some(*b),
+        Json::Number(n) => Some(n.as_u64() != Some(0)),
+        Json::String(s) => Some(matches!(s.as_str(), "1" | "true" | "True")),
+        _ => None,
+    }
+}
+
+fn read_attribute(r: &mut Reader<'_>, attr: &Json, tally: &mut Tally) {
+    let field = |k: &str| attr.get(k).and_then(Json::as_str).unwrap_or("");
+    if flag(attr.get("deleted")) == Some(true) {
+        tally.deleted += 1;
+        return;
+    }
+    let (t, value) = (field("type"), field("value"));
+    let id = [field("uuid"), field("id")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("(no uuid)");
+    let at = Locator::Id(id.to_string());
+    let to_ids = flag(attr.get("to_ids"));
+    if r.opts.to_ids_only && to_ids != Some(true) {
+        tally.not_for_ids += 1;
+        return;
+    }
+    r.set_meta(SourceMeta { to_ids, ..SourceMeta::default() });
+    if value.trim().is_empty() {
+        r.error(Some(at), format!("{t} attribute has an empty value"));
+        return;
+    }
+    read_typed(r, t, value, at, &mut tally.skipped);
+}
+
+/// Loads `value` as MISP type `t`, splitting composite types.
+fn read_typed(
+    r: &mut Reader<'_>,
+    t: &str,
+    value: &str,
+    at: Locator,
+    skipped: &mut Unmatchable,
+) {
+    if let Some(addr) = t.strip_suffix("|port") {
+        if matches!(addr, "ip-src" | "ip-dst") {
+            return read_address_port(r, value, at);
+        }
+        if matches!(addr, "hostname" | "domain") {
+            let host = value.rsplit_once('|').map_or(value, |(h, _)| h);
+            r.typed(host, Kind::Domain, at, false);
+            return;
+        }
+    }
+    let types: Vec<&str> = t.split('|').collect();
+    let kinds: Option<Vec<Kind>> = types.iter().map(|t| kind_of(t)).collect();
+    let Some(kinds) = kinds else { return skipped.add(t) };
+    let parts: Vec<&str> = if kinds.len() == 1 {
+        vec![value]
+    } else {
+        value.split('|').collect()
+    };
+    if parts.len() != kinds.len() {
+        let why = format!(
+            "{t} attribute {value:?} has {} parts, expected {}",
+            parts.len(),
+            kinds.len()
+        );
+        return r.error(Some(at), why);
+    }
+    for ((part, kind), t) in parts.into_iter().zip(kinds).zip(types) {
+        if t == "uri" && part.trim_start().starts_with('/') {
+            r.contains(part, at.clone());
+        } else if kind == Kind::String {
+            r.exact(part, kind, at.clone());
+        } else {
+            r.typed(part, kind, at.clone(), false);
+        }
+    }
+}
+
+/// Loads an `ip-dst|port` value as an address with its port.
+fn read_address_port(r: &mut Reader<'_>, value: &str, at: Locator) {
+    let Some((ip, port)) = value.rsplit_once('|') else {
+        let why = format!("{value:?} is not address|port");
+        return r.error(Some(at), why);
+    };
+    let joined = if ip.contains(':') {
+        format!("[{ip}]:{port}")
+    } else {
+        format!("{ip}:{port}")
+    };
+    r.typed(&joined, Kind::Ipv4, at, false);
+}
+
+/// Returns the kind a simple MISP type holds, or `None` for types the
+/// sweep cannot match.
+fn kind_of(t: &str) -> Option<Kind> {
+    Some(match t {
+        // `ip` only occurs as a part of composites (`domain|ip`).
+        "ip-src" | "ip-dst" | "ip" => Kind::Ipv4,
+        "domain" | "hostname" => Kind::Domain,
+        "url" | "uri" => Kind::Url,
+        "email"
+        | "email-src"
+        | "email-dst"
+        | "email-reply-to"
+        | "whois-registrant-email" => Kind::Email,
+        "md5" | "x509-fingerprint-md5" => Kind::Md5,
+        "sha1" | "x509-fingerprint-sha1" => Kind::Sha1,
+        "sha256" | "x509-fingerprint-sha256" => Kind::Sha256,
+        "sha512" => Kind::Sha512,
+        "filename" => Kind::Filename,
+        "user-agent" => Kind::String,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::test_support::{load_as, problems, shown};
+    use crate::load::{Format, LoadOptions, Loader, detect};
+
+    const EVENT: &str = r#"{"response": [{"Event": {"id": "1",
+      "Attribute": [
+        {"uuid": "a-1", "type": "ip-dst", "value": "192.0.2.1", "to_ids": true},
+        {"uuid": "a-2", "type": "ip-dst|port", "value": "192.0.2.2|8080", "to_ids": true},
+        {"uuid": "a-3", "type": "domain|ip", "value": "evil.example|192.0.2.3", "to_ids": false},
+        {"uuid": "a-4", "type": "filename|md5", "value": "x.exe|D41D8CD98F00B204E9800998ECF8427E", "to_ids": "1"},
+        {"uuid": "a-5", "type": "regkey", "value": "HKLM\\x", "to_ids": false},
+        {"uuid": "a-6", "type": "regkey", "value": "HKLM\\y", "to_ids": false},
+        {"uuid": "a-7", "type": "comment", "value": "hello", "to_ids": false},
+        {"uuid": "a-8", "type": "md5", "value": "abc", "to_ids": true},
+        {"uuid": "a-9", "type": "uri", "value": "/gate.php", "to_ids": true},
+        {"uuid": "a-10", "type": "domain", "value": "old.example", "deleted": true}
+      ],
+      "Object": [{"name": "domain-ip", "Attribute": [
+        {"uuid": "o-1", "type": "hostname", "value": "c2.example", "to_ids": true},
+        {"uuid": "o-2", "type": "port", "value": "443", "to_ids": false}
+      ]}]}}]}"#;
+
+    #[test]
+    fn attributes_and_object_attributes_load_by_type() {
+        assert_eq!(detect(EVENT), Ok(Format::Misp));
+        let got = load_as(Format::Misp, EVENT);
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 192.0.2.1 @a-1",
+                "ipv4 192.0.2.2:8080 @a-2",
+                "ipv4 192.0.2.3 @a-3",
+                "domain c2.example @o-1",
+                "domain evil.example @a-3",
+                "md5 d41d8cd98f00b204e9800998ecf8427e @a-4",
+                "filename x.exe @a-4",
+                "string /gate.php @a-9",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt: a-8: \"abc\" is not an md5 hash: expected 32 hex \
+                 digits, found 3",
+                "t.txt: warning: 1 attribute marked deleted left out",
+                "t.txt: warning: 1 attribute of type comment not loaded: \
+                 not an indicator the sweep can match",
+                "t.txt: warning: 1 attribute of type port not loaded: not \
+                 an indicator the sweep can match",
+                "t.txt: warning: 2 attributes of type regkey not loaded: \
+                 not an indicator the sweep can match",
+            ]
+        );
+        let flags: Vec<(String, Option<bool>, bool)> = got
+            .set
+            .iter()
+            .map(|(_, i)| {
+                let m = &i.sources[0].meta;
+                (i.value.to_string(), m.to_ids, m.contains)
+            })
+            .collect();
+        assert!(flags.contains(&("192.0.2.1".into(), Some(true), false)));
+        assert!(flags.contains(&("evil.example".into(), Some(false), false)));
+        assert!(flags.contains(&("x.exe".into(), Some(true), false)));
+        assert!(flags.contains(&("/gate.php".into(), Some(true), true)));
+    }
+
+    #[test]
+    fn to_ids_only_leaves_the_rest_out_and_says_so() {
+        let opts = LoadOptions { to_ids_only: true, ..LoadOptions::default() };
+        let mut loader = Loader::new(opts);
+        loader.add_text("t.txt".into(), EVENT, false, Format::Misp);
+        let got = loader.finish();
+        let values: Vec<String> =
+            got.set.iter().map(|(_, i)| i.value.to_string()).collect();
+        assert_eq!(
+            values,
+            [
+                "192.0.2.1",
+                "192.0.2.2:8080",
+                "x.exe",
+                "d41d8cd98f00b204e9800998ecf8427e",
+                "/gate.php",
+                "c2.example"
+            ]
+        );
+        let p = problems(&got);
+        assert!(
+            p.contains(
+                &"t.txt: warning: 5 attributes without to_ids left \
+                         out (--to-ids-only)"
+                    .to_string()
+            ),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn bare_events_and_lists_of_events_are_read() {
+        let one = r#"{"Event": {"Attribute": [{"uuid": "u", "type": "url",
+                     "value": "hxxp://evil[.]example/a"}]}}"#;
+        assert_eq!(detect(one), Ok(Format::Misp));
+        let got = load_as(Format::Misp, one);
+        assert_eq!(shown(&got), ["url http://evil.example/a @u"]);
+        let list = format!("[{one}, {one}]");
+        assert_eq!(detect(&list), Ok(Format::Misp));
+        assert_eq!(shown(&load_as(Format::Misp, &list)).len(), 1);
+        let bad = r#"{"Event": {"Attribute": [{"uuid": "u",
+                     "type": "domain|ip", "value": "evil.example"}]}}"#;
+        assert_eq!(
+            problems(&load_as(Format::Misp, bad)),
+            [
+                "t.txt: u: domain|ip attribute \"evil.example\" has 1 \
+                 parts, expected 2",
+                "t.txt: no usable indicator in this file (read as misp)",
+            ]
+        );
+    }
+}

@@ -1,0 +1,494 @@
+//! The STIX 1.x reader: CybOX objects in a STIX 1 XML package.
+//!
+//! Every CybOX `Properties` element is read, wherever it sits (top-level
+//! `Observables`, inside an `Indicator`, or in related objects), by its
+//! `xsi:type`: `AddressObj` (kind by `category`), `DomainNameObj`,
+//! `HostnameObj`, `URIObj` and `LinkObj`, `FileObj`/`WinFileObj`
+//! (`File_Name`, `File_Path`, hashes by their `Type`) and the sender of an
+//! `EmailMessageObj`. Other object types (mutexes, code, registry keys…)
+//! are counted and named once per type.
+//!
+//! A value's source is the indicator holding it, or the indicator that
+//! refers to its observable by `idref`, else the observable or object id.
+//! `Equals` (or no condition) loads the value as its kind. A field with
+//! `apply_condition` holds a list: it is split at its `delimiter` (CybOX
+//! 2.1's default is `##comma##`, which splits wherever it appears), or at
+//! plain commas when that does not occur (CybOX 2.0 lists, where
+//! `&comma;` stands for a literal comma). A comma in a field that is not
+//! a list (a URL's query) is part of the value. `Contains`, `StartsWith` and `EndsWith` load a
+//! string marked as a substring condition; other conditions cannot be
+//! honoured and are named with their object. Several properties of one
+//! object (a file's name and hashes), or objects under an `AND`
+//! composition, all have to hold, and are marked compound.
+
+use std::collections::HashMap;
+
+use roxmltree::{Document, Node};
+
+use super::xml::{self, attr, child, children};
+use super::{Reader, Unmatchable};
+use crate::indicator::Kind;
+use crate::set::Locator;
+
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Reads a STIX 1 package.
+pub fn read(r: &mut Reader<'_>, text: &str) {
+    let doc = match xml::parse(text) {
+        Ok(doc) => doc,
+        Err(why) => return r.error(None, why),
+    };
+    let refs = indicator_refs(&doc);
+    let mut skipped = Unmatchable::default();
+    let props = doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "Properties");
+    for node in props {
+        let (at, compound) = locate(&doc, node, &refs);
+        let mut obj = Object { at, compound, fields: Vec::new() };
+        match xsi_type(node) {
+            Some(t) => read_object(node, t, &mut obj, &mut skipped),
+            None => skipped.add("(none)"),
+        }
+        obj.load(r);
+    }
+    skipped.report(r, ("object", "objects"));
+}
+
+/// One field value to load, with its kind and CybOX condition.
+struct Field {
+    kind: Option<Kind>,
+    node_text: String,
+    condition: String,
+    apply: Option<String>,
+    delimiter: Option<String>,
+    field: String,
+}
+
+/// The fields read from one object, loaded together.
+struct Object {
+    at: Locator,
+    compound: bool,
+    fields: Vec<Field>,
+}
+
+impl Object {
+    /// Takes the value element `node` as a field of `kind` (`None`: any).
+    fn push(&mut self, node: Node<'_, '_>, kind: Option<Kind>) {
+        let text = xml::text(node);
+        if text.is_empty() {
+            return;
+        }
+        self.fields.push(Field {
+            kind,
+            node_text: text,
+            condition: attr(node, "condition").unwrap_or("Equals").into(),
+            apply: attr(node, "apply_condition").map(Into::into),
+            delimiter: attr(node, "delimiter").map(Into::into),
+            field: node.tag_name().name().to_string(),
+        });
+    }
+
+    fn load(self, r: &mut Reader<'_>) {
+        let compound = self.compound || self.fields.len() > 1;
+        for f in &self.fields {
+            let values = split_list(f);
+            let all = f.apply.as_deref() == Some("ALL") && values.len() > 1;
+            for v in values {
+                load_field(r, f, &v, self.at.clone(), compound || all);
+            }
+        }
+    }
+}
+
+/// Loads one value of a field as its condition says.
+fn load_field(
+    r: &mut Reader<'_>,
+    f: &Field,
+    v: &str,
+    at: Locator,
+    compound: bool,
+) {
+    match (f.condition.as_str(), f.kind) {
+        ("Equals", Some(kind)) => {
+            r.typed(v, kind, at, compound);
+        }
+        ("Equals", None) => {
+            r.value(v, at);
+        }
+        ("Contains" | "StartsWith" | "EndsWith", _) => {
+            r.contains(v, at);
+        }
+        (other, _) => r.warn(
+            Some(at),
+            format!(
+                "{} {v:?} has condition {other:?}, which a sweep for \
+                 literal values cannot honour; not loaded",
+                f.field
+            ),
+        ),
+    }
+}
+
+/// Splits a list field (one with `apply_condition`) into its values.
+fn split_list(f: &Field) -> Vec<String> {
+    let text = f.node_text.as_str();
+    let delim = f.delimiter.as_deref().unwrap_or("##comma##");
+    // The delimiter never occurs in a value, so it splits wherever it
+    // appears; plain commas split only a field marked as a list.
+    let parts: Vec<&str> = if text.contains(delim) {
+        text.split(delim).collect()
+    } else if f.apply.is_some() {
+        text.split(',').collect()
+    } else {
+        return vec![text.to_string()];
+    };
+    parts
+        .into_iter()
+        .map(|p| p.trim().replace("&comma;", ","))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Reads the fields of one object of type `t` (`AddressObjectType`…).
+fn read_object(
+    node: Node<'_, '_>,
+    t: &str,
+    obj: &mut Object,
+    skipped: &mut Unmatchable,
+) {
+    let name = t.strip_suffix("ObjectType").unwrap_or(t);
+    match name {
+        "Address" => read_address(node, obj, skipped),
+        "DomainName" => {
+            if let Some(v) = child(node, "Value") {
+                obj.push(v, Some(Kind::Domain));
+            }
+        }
+        "Hostname" => {
+            if let Some(v) = child(node, "Hostname_Value") {
+                obj.push(v, Some(Kind::Domain));
+            }
+        }
+        "URI" | "Link" => read_uri(node, obj, skipped),
+        "File" | "WindowsFile" | "UnixFile" | "WindowsExecutableFile" => {
+            read_file(node, obj, skipped)
+        }
+        "EmailMessage" => {
+            let header = child(node, "Header");
+            let from = header.and_then(|h| {
+                ["From", "Sender"].iter().find_map(|w| child(h, w))
+            });
+            match from.and_then(|f| child(f, "Address_Value")) {
+                Some(v) => obj.push(v, Some(Kind::Email)),
+                None => skipped.add("EmailMessage without a sender"),
+            }
+        }
+        other => skipped.add(other),
+    }
+}
+
+fn read_address(
+    node: Node<'_, '_>,
+    obj: &mut Object,
+    skipped: &mut Unmatchable,
+) {
+    let kind = match attr(node, "category") {
+        None => None,
+        Some("ipv4-addr") => Some(Kind::Ipv4),
+        Some("ipv6-addr") => Some(Kind::Ipv6),
+        Some("ipv4-net" | "ipv6-net" | "cidr") => Some(Kind::Cidr),
+        Some("e-mail") => Some(Kind::Email),
+        Some(other) => return skipped.add(&format!("Address ({other})")),
+    };
+    if let Some(v) = child(node, "Address_Value") {
+        obj.push(v, kind);
+    }
+}
+
+fn read_uri(node: Node<'_, '_>, obj: &mut Object, skipped: &mut Unmatchable) {
+    let kind = match attr(node, "type") {
+        None | Some("URL") => Kind::Url,
+        Some("Domain Name") => Kind::Domain,
+        Some(other) => return skipped.add(&format!("URI ({other})")),
+    };
+    if let Some(v) = child(node, "Value") {
+        obj.push(v, Some(kind));
+    }
+}
+
+fn read_file(node: Node<'_, '_>, obj: &mut Object, skipped: &mut Unmatchable) {
+    for name in ["File_Name", "File_Path"] {
+        if let Some(v) = child(node, name) {
+            obj.push(v, Some(Kind::Filename));
+        }
+    }
+    let hashes = child(node, "Hashes");
+    for hash in hashes.into_iter().flat_map(|h| children(h, "Hash")) {
+        let Some(value) = child(hash, "Simple_Hash_Value") else {
+            skipped.add("hash without a simple value");
+            continue;
+        };
+        let t = child(hash, "Type").map(xml::text).unwrap_or_default();
+        let norm = t.to_ascii_uppercase().replace('-', "");
+        let kind = match norm.as_str() {
+            "MD5" => Some(Kind::Md5),
+            "SHA1" => Some(Kind::Sha1),
+            "SHA256" => Some(Kind::Sha256),
+            "SHA512" => Some(Kind::Sha512),
+            "" => None,
+            _ => {
+                skipped.add(&format!("hash {t}"));
+                continue;
+            }
+        };
+        obj.push(value, kind);
+    }
+}
+
+/// Returns the local part of an element's `xsi:type`
+/// (`AddressObj:AddressObjectType` → `AddressObjectType`).
+fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
+    let t = node
+        .attributes()
+        .find(|a| a.namespace() == Some(XSI) && a.name() == "type")?
+        .value();
+    Some(t.rsplit(':').next().unwrap_or(t))
+}
+
+/// Maps each observable id referred to from an indicator (by `idref`) to
+/// that indicator's id, and whether the reference sits in an `AND`
+/// composition. The first indicator referring to it wins.
+fn indicator_refs<'a>(
+    doc: &'a Document<'_>,
+) -> HashMap<&'a str, (&'a str, bool)> {
+    let mut refs = HashMap::new();
+    let observables = doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "Observable");
+    for obs in observables {
+        let Some(idref) = attr(obs, "idref") else { continue };
+        let Some(ind) = enclosing(obs, "Indicator") else { continue };
+        let Some(id) = attr(ind, "id") else { continue };
+        refs.entry(idref).or_insert((id, in_and(obs)));
+    }
+    refs
+}
+
+/// Returns the nearest ancestor element of `node` named `name`.
+fn enclosing<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    node.ancestors()
+        .skip(1)
+        .find(|a| a.is_element() && a.tag_name().name() == name)
+}
+
+/// Whether `node` sits in an `Observable_Composition` whose operator is
+/// `AND`.
+fn in_and(node: Node<'_, '_>) -> bool {
+    enclosing(node, "Observable_Composition")
+        .is_some_and(|c| attr(c, "operator") == Some("AND"))
+}
+
+/// Returns where the object whose `Properties` is `node` came from, and
+/// whether it is one part of an `AND` composition.
+fn locate(
+    doc: &Document<'_>,
+    node: Node<'_, '_>,
+    refs: &HashMap<&str, (&str, bool)>,
+) -> (Locator, bool) {
+    let id = |n: Node<'_, '_>| attr(n, "id").map(|s| Locator::Id(s.into()));
+    if let Some(at) = enclosing(node, "Indicator").and_then(id) {
+        return (at, in_and(node));
+    }
+    let obs = enclosing(node, "Observable");
+    let obs_id = obs.and_then(|o| attr(o, "id"));
+    if let Some(&(ind, and)) = obs_id.and_then(|o| refs.get(o)) {
+        return (Locator::Id(ind.into()), and || in_and(node));
+    }
+    let found =
+        obs.and_then(id).or_else(|| enclosing(node, "Object").and_then(id));
+    let at = found.unwrap_or_else(|| {
+        let pos = doc.text_pos_at(node.range().start);
+        Locator::Line(u64::from(pos.row))
+    });
+    (at, in_and(node))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::test_support::{load_as, problems, shown};
+    use crate::load::{Format, detect};
+
+    const HEAD: &str = "<?xml version=\"1.0\"?>\n<stix:STIX_Package \
+        xmlns:stix=\"http://stix.mitre.org/stix-1\" \
+        xmlns:indicator=\"http://stix.mitre.org/Indicator-2\" \
+        xmlns:cybox=\"http://cybox.mitre.org/cybox-2\" \
+        xmlns:cyboxCommon=\"http://cybox.mitre.org/common-2\" \
+        xmlns:AddressObj=\"http://cybox.mitre.org/objects#AddressObject-2\" \
+        xmlns:DomainNameObj=\"http://cybox.mitre.org/objects#DomainNameObject-1\" \
+        xmlns:URIObj=\"http://cybox.mitre.org/objects#URIObject-2\" \
+        xmlns:FileObj=\"http://cybox.mitre.org/objects#FileObject-2\" \
+        xmlns:EmailMessageObj=\"http://cybox.mitre.org/objects#EmailMessageObject-2\" \
+        xmlns:MutexObj=\"http://cybox.mitre.org/objects#MutexObject-2\" \
+        xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n";
+
+    fn package(body: &str) -> String {
+        format!("{HEAD}{body}</stix:STIX_Package>\n")
+    }
+
+    fn load(body: &str) -> crate::load::Loaded {
+        let text = package(body);
+        assert_eq!(detect(&text), Ok(Format::Stix1));
+        load_as(Format::Stix1, &text)
+    }
+
+    #[test]
+    fn reads_objects_by_type_and_resolves_idrefs() {
+        let md5 = "D41D8CD98F00B204E9800998ECF8427E";
+        let got = load(&format!(
+            "<stix:Observables>\n\
+             <cybox:Observable id=\"x:Observable-1\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"AddressObj:AddressObjectType\" \
+             category=\"ipv4-addr\"><AddressObj:Address_Value \
+             condition=\"Equals\">192.0.2.1</AddressObj:Address_Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\n\
+             <cybox:Observable id=\"x:Observable-2\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"FileObj:FileObjectType\">\
+             <FileObj:File_Name>evil.exe</FileObj:File_Name>\
+             <FileObj:Hashes><cyboxCommon:Hash><cyboxCommon:Type>MD5\
+             </cyboxCommon:Type><cyboxCommon:Simple_Hash_Value>{md5}\
+             </cyboxCommon:Simple_Hash_Value></cyboxCommon:Hash>\
+             <cyboxCommon:Hash><cyboxCommon:Type>SSDEEP</cyboxCommon:Type>\
+             <cyboxCommon:Simple_Hash_Value>3:a:b</cyboxCommon:Simple_Hash_Value>\
+             </cyboxCommon:Hash></FileObj:Hashes>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\n\
+             <cybox:Observable id=\"x:Observable-3\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"MutexObj:MutexObjectType\">\
+             <MutexObj:Name>m</MutexObj:Name></cybox:Properties>\
+             </cybox:Object></cybox:Observable>\n\
+             </stix:Observables>\n\
+             <stix:Indicators><stix:Indicator id=\"x:Indicator-9\">\
+             <indicator:Observable idref=\"x:Observable-1\"/></stix:Indicator>\
+             <stix:Indicator id=\"x:Indicator-8\">\
+             <indicator:Observable id=\"x:Observable-4\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"DomainNameObj:DomainNameObjectType\">\
+             <DomainNameObj:Value condition=\"Equals\">evil[.]example\
+             </DomainNameObj:Value></cybox:Properties></cybox:Object>\
+             </indicator:Observable></stix:Indicator>\
+             <stix:Indicator id=\"x:Indicator-7\">\
+             <indicator:Observable><cybox:Object>\
+             <cybox:Properties xsi:type=\"EmailMessageObj:EmailMessageObjectType\">\
+             <EmailMessageObj:Header><EmailMessageObj:From>\
+             <AddressObj:Address_Value>a@evil.example</AddressObj:Address_Value>\
+             </EmailMessageObj:From></EmailMessageObj:Header>\
+             </cybox:Properties></cybox:Object></indicator:Observable>\
+             </stix:Indicator></stix:Indicators>\n"
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 192.0.2.1 @x:Indicator-9".to_string(),
+                "domain evil.example @x:Indicator-8".into(),
+                "email a@evil.example @x:Indicator-7".into(),
+                format!("md5 {} @x:Observable-2+", md5.to_ascii_lowercase()),
+                "filename evil.exe @x:Observable-2+".into(),
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt: warning: 1 object of type Mutex not loaded: not an \
+                 indicator the sweep can match",
+                "t.txt: warning: 1 object of type hash SSDEEP not loaded: \
+                 not an indicator the sweep can match",
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_split_and_conditions_are_honoured_or_named() {
+        let got = load(
+            "<stix:Observables>\
+             <cybox:Observable id=\"o-1\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"AddressObj:AddressObjectType\" \
+             category=\"ipv4-addr\"><AddressObj:Address_Value \
+             condition=\"Equals\" apply_condition=\"ANY\">192.0.2.1##comma##\
+             192.0.2.2</AddressObj:Address_Value></cybox:Properties>\
+             </cybox:Object></cybox:Observable>\
+             <cybox:Observable id=\"o-2\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"DomainNameObj:DomainNameObjectType\">\
+             <DomainNameObj:Value condition=\"Equals\" apply_condition=\"ANY\">\
+             a.example,b.example</DomainNameObj:Value></cybox:Properties>\
+             </cybox:Object></cybox:Observable>\
+             <cybox:Observable id=\"o-3\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"URIObj:URIObjectType\">\
+             <URIObj:Value condition=\"Contains\">/gate.php?id=</URIObj:Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\
+             <cybox:Observable id=\"o-4\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"URIObj:URIObjectType\">\
+             <URIObj:Value condition=\"FitsPattern\">.*x</URIObj:Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\
+             <cybox:Observable id=\"o-5\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"URIObj:URIObjectType\">\
+             <URIObj:Value>http://c.example/a,b</URIObj:Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\
+             <cybox:Observable id=\"o-6\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"URIObj:URIObjectType\">\
+             <URIObj:Value apply_condition=\"ANY\">http://d.example/x\
+             &amp;comma;y,http://e.example/</URIObj:Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\
+             <cybox:Observable id=\"o-7\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"DomainNameObj:DomainNameObjectType\">\
+             <DomainNameObj:Value>f.example##comma##g.example</DomainNameObj:Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>\
+             </stix:Observables>",
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 192.0.2.1 @o-1",
+                "ipv4 192.0.2.2 @o-1",
+                "domain a.example @o-2",
+                "domain b.example @o-2",
+                "domain f.example @o-7",
+                "domain g.example @o-7",
+                "url http://c.example/a,b @o-5",
+                "url http://d.example/x,y @o-6",
+                "url http://e.example/ @o-6",
+                "string /gate.php?id= @o-3",
+            ]
+        );
+        let (_, s) = got
+            .set
+            .iter()
+            .find(|(_, i)| i.kind() == crate::indicator::Kind::String)
+            .unwrap();
+        assert!(s.sources[0].meta.contains);
+        assert_eq!(
+            problems(&got),
+            ["t.txt: o-4: warning: Value \".*x\" has condition \
+              \"FitsPattern\", which a sweep for literal values cannot \
+              honour; not loaded"]
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_object_and_broken_xml_the_file() {
+        let got = load(
+            "<stix:Observables><cybox:Observable id=\"o-1\"><cybox:Object>\
+             <cybox:Properties xsi:type=\"AddressObj:AddressObjectType\" \
+             category=\"ipv4-addr\"><AddressObj:Address_Value>\
+             not an address</AddressObj:Address_Value></cybox:Properties>\
+             </cybox:Object></cybox:Observable></stix:Observables>",
+        );
+        assert!(got.set.is_empty());
+        let p = problems(&got);
+        assert!(p[0].starts_with("t.txt: o-1: \"not an address\""), "{p:?}");
+        let broken = load_as(Format::Stix1, &format!("{HEAD}<a>"));
+        assert!(
+            problems(&broken)[0].starts_with("t.txt: not valid XML: "),
+            "{:?}",
+            problems(&broken)
+        );
+    }
+}
