@@ -12,6 +12,7 @@
 pub mod bundled;
 pub mod indicator;
 pub mod load;
+pub mod logs;
 pub mod matcher;
 pub mod report;
 pub mod set;
