@@ -92,6 +92,18 @@ pub struct SweepArgs {
     )]
     pub threads: Option<u16>,
 
+    /// Report only hits whose line was written at or after TIME: RFC 3339
+    /// (2026-09-01T00:00:00Z), a date (2026-09-01, UTC) or an age (90d,
+    /// 12h). Hits whose line gives no time are kept and counted in the
+    /// summary.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Report only hits whose line was written at or before TIME (same
+    /// forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
     /// Load CIDR ranges broader than /8 (IPv4) or /16 (IPv6), /0 included.
     #[arg(long)]
     pub allow_broad_ranges: bool,

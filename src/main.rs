@@ -13,11 +13,13 @@ use std::time::Instant;
 use clap::Parser;
 
 use iocsweep::load::{LoadOptions, Loaded, Loader};
+use iocsweep::logs::time::parse_bound;
 use iocsweep::matcher::Matcher;
 use iocsweep::report::{self, Failures, Format, Reporter, Summary, sanitize};
 use iocsweep::sweep::input;
 use iocsweep::sweep::select::{self, Selection};
 use iocsweep::sweep::{self, Sweeper};
+use iocsweep::time::Stamp;
 use iocsweep::{bundled, indicator::ParseOptions};
 
 use cli::{Cli, ColorArg, Command, FormatArg, SweepArgs};
@@ -100,6 +102,13 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         say(false, &clash);
         return Ok(2);
     }
+    let (since, until) = match window(args) {
+        Ok(w) => w,
+        Err(e) => {
+            say(false, &e);
+            return Ok(2);
+        }
+    };
     let (loaded, set_name) = load(args);
     print_problems(q, &loaded);
     if loaded.set.is_empty() {
@@ -153,7 +162,8 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         color,
         &loaded.set,
     );
-    let sweeper = Sweeper::new(&matcher, sweep::Options::default());
+    let opts = sweep::Options { since, until, ..sweep::Options::default() };
+    let sweeper = Sweeper::new(&matcher, opts);
     pool.install(|| sweeper.run(&inputs, &mut reporter))?;
     let summary = reporter.finish()?;
 
@@ -174,6 +184,31 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     } else {
         0
     })
+}
+
+/// Returns the `--since`/`--until` window, ages counted back from now.
+fn window(args: &SweepArgs) -> Result<(Option<Stamp>, Option<Stamp>), String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(Stamp { secs: 0, nanos: 0 }, |d| Stamp {
+            secs: d.as_secs() as i64,
+            nanos: 0,
+        });
+    let bound = |flag: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(|s| parse_bound(s, now).map_err(|e| format!("--{flag}: {e}")))
+            .transpose()
+    };
+    let since = bound("since", &args.since)?;
+    let until = bound("until", &args.until)?;
+    if let (Some(s), Some(u)) = (since, until) {
+        if s > u {
+            return Err(format!(
+                "--since {s} is after --until {u}: no hit could be reported"
+            ));
+        }
+    }
+    Ok((since, until))
 }
 
 /// Prints what the walk of the inputs met besides files to sweep: paths

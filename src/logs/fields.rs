@@ -21,7 +21,8 @@ fn canonical(key: &[u8]) -> Option<&'static str> {
     let name = match &*lower {
         b"src" | b"srcip" | b"src_ip" | b"source_ip" | b"sourceip"
         | b"sourceaddress" | b"source.ip" | b"id.orig_h" | b"id_orig_h"
-        | b"saddr" | b"tx_hosts" | b"orig_h" | b"ipaddress" => "src",
+        | b"saddr" | b"tx_hosts" | b"orig_h" | b"ipaddress"
+        | b"source-address" => "src",
         b"dst"
         | b"dstip"
         | b"dst_ip"
@@ -35,7 +36,8 @@ fn canonical(key: &[u8]) -> Option<&'static str> {
         | b"daddr"
         | b"rx_hosts"
         | b"resp_h"
-        | b"destaddress" => "dst",
+        | b"destaddress"
+        | b"destination-address" => "dst",
         b"client" | b"c-ip" | b"clientip" | b"client_ip" | b"client-ip"
         | b"rhost" => "client",
         b"server" | b"s-ip" | b"serverip" | b"server_ip" => "server",

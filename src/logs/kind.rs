@@ -50,6 +50,10 @@ pub fn kind_of(path: &str, head: &[u8]) -> &'static str {
     if let Some(k) = whole_file(head) {
         return k;
     }
+    // Prose about logs quotes them without being one.
+    if path.ends_with(".md") {
+        return "text";
+    }
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
     let lines = head
         .split(|b| *b == b'\n')
@@ -159,7 +163,10 @@ fn line_kind(path: &str, line: &[u8]) -> &'static str {
     if has(b"%ASA-") || has(b"%FTD-") || has(b"%PIX-") {
         return "cisco-asa";
     }
-    if has(b"filterlog") || is_filterlog_csv(body) {
+    if has(b"RT_FLOW_") || has(b"[junos@") {
+        return "juniper-srx";
+    }
+    if has(b"filterlog[") || has(b"filterlog:") || is_filterlog_csv(body) {
         return "pf-filterlog";
     }
     if is_paloalto_csv(body) {
@@ -174,19 +181,19 @@ fn line_kind(path: &str, line: &[u8]) -> &'static str {
     if has(b" PACKET ") && has(b"(0)") {
         return "windows-dns";
     }
-    if has(b"dnsmasq[") || has(b"dnsmasq:") {
+    if has(b"dnsmasq[") || has(b"dnsmasq-dhcp[") || has(b"dnsmasq:") {
         return "dnsmasq";
     }
     if has(b"unbound[") {
         return "unbound";
     }
-    if is_squid(body) {
+    if is_squid(body) || has(b"(squid-1)[") || has(b" squid[") {
         return "squid";
     }
     if is_access_log(line) {
         return "access-combined";
     }
-    if has(b"haproxy[") {
+    if has(b"haproxy[") || is_haproxy(body) {
         return "haproxy";
     }
     let mail_fields = (has(b" to=<") && (has(b"relay=") || has(b"status=")))
@@ -200,6 +207,12 @@ fn line_kind(path: &str, line: &[u8]) -> &'static str {
     }
     if is_iis_native(body) {
         return "iis";
+    }
+    if is_apache_error(body) {
+        return "apache-error";
+    }
+    if is_exim(body) {
+        return "exim";
     }
     if is_syslog(body) {
         return "syslog";
@@ -404,4 +417,48 @@ fn time_prefix_len(s: &[u8]) -> Option<usize> {
             .enumerate()
             .all(|(i, b)| i == 2 || i == 5 || b.is_ascii_digit());
     ok.then_some(p + 8)
+}
+
+/// HAProxy's HTTP log without its syslog header: `client:port
+/// [04/Dec/2026:14:58:20.123] frontend backend/server …`.
+fn is_haproxy(line: &[u8]) -> bool {
+    let Some(sp) = line.iter().position(|b| *b == b' ') else {
+        return false;
+    };
+    let port = line[..sp].rsplit(|b| *b == b':').next().unwrap_or(b"");
+    let ported = !port.is_empty() && port.iter().all(u8::is_ascii_digit);
+    ported
+        && line[sp..].starts_with(b" [")
+        && line.get(sp + 4) == Some(&b'/')
+        && line.get(sp + 8) == Some(&b'/')
+}
+
+/// Apache's error log: `[Fri Dec 04 14:58:20 2026] [error] …` (or with
+/// microseconds and a module, `[…] [core:error] …`).
+fn is_apache_error(line: &[u8]) -> bool {
+    let Some(close) = line.iter().take(48).position(|b| *b == b']') else {
+        return false;
+    };
+    line.starts_with(b"[")
+        && line[close..].starts_with(b"] [")
+        && super::time::line_time(&line[..=close], &Default::default())
+            .is_some()
+}
+
+/// Exim's main log: a time without zone, then a message id and a flag
+/// (`<=` arrival, `=>` delivery, `->`, `**` bounce, `==` deferral) or a
+/// daemon note.
+fn is_exim(line: &[u8]) -> bool {
+    let Some((_, end)) = super::time::iso(line) else { return false };
+    let rest = &line[end..];
+    let has = |s: &[u8]| memchr::memmem::find(rest, s).is_some();
+    has(b" <= ")
+        || has(b" => ")
+        || has(b" -> ")
+        || has(b" ** ")
+        || has(b" == ")
+        || has(b" Completed")
+        || rest.starts_with(b" pid ")
+        || rest.starts_with(b" cwd=")
+        || rest.starts_with(b" exim ")
 }

@@ -7,6 +7,7 @@
 //! hold a hit, so clean lines cost nothing here. Windows event logs
 //! (`.evtx`) are read record by record in [`evtx`].
 
+pub mod evtx;
 mod fields;
 mod kind;
 pub mod time;
@@ -41,7 +42,8 @@ struct Columns {
 pub fn recognise(path: &str, head: &[u8], modified: Option<Stamp>) -> Log {
     let kind = kind_of(path, head);
     let columns = fields::header_columns(kind, head);
-    Log { kind, columns, time: time::Context { modified } }
+    let date = (kind == "w3c").then(|| time::header_date(head)).flatten();
+    Log { kind, columns, time: time::Context { modified, date } }
 }
 
 impl Log {

@@ -33,6 +33,11 @@ use crate::time::{Civil, Stamp};
 pub struct Context {
     /// When the file was last modified: gives syslog lines their year.
     pub modified: Option<Stamp>,
+    /// The date a W3C log's `#Date:` header gives, for lines that write
+    /// only a time of day. Only the first header is read: a log whose
+    /// date header changes further on gets the first date for all its
+    /// time-only lines.
+    pub date: Option<(i64, u32, u32)>,
 }
 
 /// Returns the time `line` says it was written, if it says so in a form
@@ -48,7 +53,31 @@ pub fn line_time(line: &[u8], ctx: &Context) -> Option<Stamp> {
     if let Some(t) = at_start(body, ctx) {
         return Some(t);
     }
-    keyed_time(line).or_else(|| anywhere(line, ctx))
+    keyed_time(line)
+        .or_else(|| anywhere(line, ctx))
+        .or_else(|| time_of_day(line, ctx))
+}
+
+/// Reads a line that starts with only a time of day, dated by the
+/// header's date (W3C logs without a date column).
+fn time_of_day(line: &[u8], ctx: &Context) -> Option<Stamp> {
+    let date = ctx.date?;
+    if !line.get(1).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let (h, m, sec, nanos, end) = clock(line, 0)?;
+    if !matches!(line.get(end), Some(b' ' | b'\t') | None) {
+        return None;
+    }
+    stamp(date, (h, m, sec, nanos), 0)
+}
+
+/// Returns the date of a W3C `#Date:` header in `head`, if any.
+pub fn header_date(head: &[u8]) -> Option<(i64, u32, u32)> {
+    let at = find(head, b"#Date: ")?;
+    let (t, _) = iso(&head[at + 7..])?;
+    let c = t.civil();
+    Some((c.year, c.month, c.day))
 }
 
 fn trim_start(s: &[u8]) -> &[u8] {
@@ -91,11 +120,22 @@ fn at_start(s: &[u8], ctx: &Context) -> Option<Stamp> {
         .or_else(|| month_first(s).map(|(t, _)| t))
 }
 
-/// Reads `date=… time=…` pairs and `UtcTime: …`.
+/// Reads `date=… time=…` pairs, `UtcTime: …`, and the epoch times of
+/// FortiGate's `eventtime=` and CEF's `rt=`.
 fn keyed_time(line: &[u8]) -> Option<Stamp> {
     if let Some(i) = find(line, b"UtcTime: ") {
         if let Some((t, _)) = iso(&line[i + 9..]) {
             return Some(t);
+        }
+    }
+    for key in [&b"eventtime="[..], b"rt="] {
+        if let Some(v) = find_key(line, key) {
+            let v = unquote(&line[v..]);
+            if v.iter().all(u8::is_ascii_digit) {
+                if let Some(t) = epoch_number(v) {
+                    return Some(t);
+                }
+            }
         }
     }
     let d = find_key(line, b"date=")?;
@@ -411,23 +451,29 @@ fn epoch_prefix(s: &[u8]) -> Option<Stamp> {
     epoch_number(s)
 }
 
-/// Reads an epoch number: seconds with an optional fraction, or
-/// milliseconds when it has 13 digits and no fraction.
+/// Reads an epoch number: seconds with an optional fraction, or, with no
+/// fraction, milliseconds (13 digits), microseconds (16) or nanoseconds
+/// (19).
 fn epoch_number(s: &[u8]) -> Option<Stamp> {
     let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
-    if n == 0 || n > 13 {
+    if n == 0 || n > 19 {
         return None;
     }
     let whole: i64 = std::str::from_utf8(&s[..n]).ok()?.parse().ok()?;
     let (nanos, _) = fraction(s, n);
-    if n == 13 && nanos == 0 {
-        let ms = whole % 1000;
-        return Some(Stamp {
-            secs: whole / 1000,
-            nanos: ms as u32 * 1_000_000,
-        });
+    let per_sec: i64 = match n {
+        13 => 1_000,
+        16 => 1_000_000,
+        19 => 1_000_000_000,
+        _ if n <= 11 => return Some(Stamp { secs: whole, nanos }),
+        _ => return None,
+    };
+    if nanos != 0 {
+        return None;
     }
-    (n <= 11).then_some(Stamp { secs: whole, nanos })
+    let sub = (whole % per_sec) as u32;
+    let scale = (1_000_000_000 / per_sec) as u32;
+    Some(Stamp { secs: whole / per_sec, nanos: sub * scale })
 }
 
 /// Reads BIND's `04-Dec-2026 14:58:20.123`.

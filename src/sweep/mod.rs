@@ -24,6 +24,7 @@ use std::sync::mpsc::TryRecvError;
 
 use rayon::prelude::*;
 
+use crate::logs::evtx::Record;
 use crate::logs::{self, Log};
 use crate::matcher::{Matcher, RawHit};
 use crate::time::Stamp;
@@ -216,6 +217,9 @@ struct Progress {
     last_ended_line: bool,
     /// The input's log format, told from its first chunk.
     log: Option<Log>,
+    /// The records of the next chunk's lines, for inputs read record by
+    /// record.
+    records: Option<Vec<Record>>,
 }
 
 /// How an input (or archive member) about to be swept was read.
@@ -306,6 +310,7 @@ impl<'m> Sweeper<'m> {
                     open = false;
                 }
                 Item::Error(e) => error = Some(e),
+                Item::Records(records) => batch.records(records),
             }
             if batch.bytes >= self.opts.batch_bytes {
                 self.flush(batch, sink)?;
@@ -366,7 +371,12 @@ impl<'m> Sweeper<'m> {
                         stats,
                         last_ended_line,
                         log: None,
+                        records: None,
                     });
+                }
+                Event::Records(records) => {
+                    let p = batch.progress.as_mut().expect("a started input");
+                    p.records = Some(records);
                 }
                 Event::Unit => {
                     let chunk = units.next().expect("one unit per unit event");
@@ -405,22 +415,31 @@ impl<'m> Sweeper<'m> {
         let data = chunk.data();
         let base_line = p.stats.lines;
         let log = p.log.as_ref().expect("recognised before delivery");
+        let records = p.records.take();
         let mut about = LineAbout::default();
         let mut delivered = 0;
         for c in &m.hits {
             let len = c.hit.end - c.hit.start;
-            let (time, fields) = about.read(log, data, c);
+            let (mut time, fields) = about.read(log, data, c);
+            let mut line = base_line + c.line + 1;
+            let mut kind = log.kind;
+            // A record's line is its record id, its time the event's.
+            if let Some(r) =
+                records.as_ref().and_then(|r| r.get(c.line as usize))
+            {
+                (line, time, kind) = (r.id, r.time, r.log);
+            }
             if !self.in_window(time, &mut p.stats) {
                 continue;
             }
             let hit = Hit {
-                line: base_line + c.line + 1,
+                line,
                 offset: chunk.stream_offset + c.hit.start as u64,
                 id: c.hit.id,
                 matched: &c.text[c.at..c.at + len],
                 text: &c.text,
                 time,
-                log: Some(log.kind),
+                log: Some(kind),
                 fields,
             };
             sink.hit(&p.input, &hit)?;
@@ -506,6 +525,8 @@ impl LineAbout {
 /// What happens, in order, within a batch.
 enum Event {
     Started(Input, Reading),
+    /// The records of the next unit's lines.
+    Records(Vec<Record>),
     Unit,
     Finished(Option<io::Error>, Option<Watch>),
 }
@@ -523,6 +544,10 @@ struct Batch {
 impl Batch {
     fn started(&mut self, input: Input, reading: Reading) {
         self.events.push(Event::Started(input, reading));
+    }
+
+    fn records(&mut self, records: Vec<Record>) {
+        self.events.push(Event::Records(records));
     }
 
     fn push(&mut self, chunk: Chunk) {

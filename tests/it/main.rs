@@ -11,6 +11,7 @@ mod encode;
 mod encodings;
 mod inputs;
 mod load_corpus;
+mod logs;
 mod mixed_folder;
 mod odd_files;
 mod prop;

@@ -6,7 +6,7 @@ use super::*;
 /// Reads `line` as from a file last modified at `modified` (RFC 3339).
 fn read_at(line: &str, modified: &str) -> Option<String> {
     let (m, _) = iso(modified.as_bytes()).expect("a valid mtime");
-    let ctx = Context { modified: Some(m) };
+    let ctx = Context { modified: Some(m), date: None };
     line_time(line.as_bytes(), &ctx).map(|t| t.to_string())
 }
 
@@ -190,4 +190,27 @@ fn bounds_read_dates_times_and_ages() {
     let e = parse_bound("yesterday", now).unwrap_err();
     assert!(e.contains("expected RFC 3339"), "{e}");
     assert!(parse_bound("2026-13-01", now).is_err());
+}
+
+#[test]
+fn epoch_keys_and_header_dates() {
+    // sekoia_checkpoint.log: CEF's rt= in milliseconds.
+    let cef = "CEF:0|Check Point|VPN-1 & FireWall-1|Check Point|Log|x|\
+               Unknown|act=Redirect deviceDirection=0 rt=1593013776000 spt=53";
+    assert_eq!(read(cef).unwrap(), "2020-06-24T15:49:36Z");
+    // sekoia_fortigate.log: a time of day only, and eventtime= seconds.
+    let forti = "time=17:24:16 devname=\"abc\" devid=\"1\" \
+                 logid=\"0101037130\" eventtime=1580142256 logdesc=\"x\"";
+    assert_eq!(read(forti).unwrap(), "2020-01-27T16:24:16Z");
+    // Newer FortiOS writes nanoseconds.
+    let ns = "eventtime=1580142256123456789 logid=1";
+    assert_eq!(read(ns).unwrap(), "2020-01-27T16:24:16.123456789Z");
+    // lnav_w3c_2.log: a time column only, dated by the #Date header.
+    let head = b"#Software: Microsoft Internet Information Server 4.0\n\
+                 #Version: 1.0\n#Date: 2000-10-09 16:44:49\n";
+    let ctx = Context { modified: None, date: header_date(head) };
+    let t = line_time(b"16:48:05 1.1.1.1 [2]QUIT - 226", &ctx).unwrap();
+    assert_eq!(t.to_string(), "2000-10-09T16:48:05Z");
+    // Near miss: without a header date, a time of day is no time.
+    assert_eq!(read("16:48:05 1.1.1.1 [2]QUIT - 226"), None);
 }
