@@ -106,10 +106,16 @@ fn strip_priority(line: &[u8]) -> &[u8] {
 /// Reads a time written at the very start of `s` (after an opening `[`
 /// or quote).
 fn at_start(s: &[u8], ctx: &Context) -> Option<Stamp> {
+    // Cisco WSA writes its level before a Squid line.
+    let s = s.strip_prefix(b"Info: ").unwrap_or(s);
     let s = match s.first() {
         Some(b'[' | b'"' | b'(') => &s[1..],
         _ => s,
     };
+    // W3C with quoted columns: `"2017-06-28" "07:26:35"`.
+    if s.get(10..13) == Some(&b"\" \""[..]) {
+        return date_and_time(&s[..10], &s[13..]);
+    }
     iso(s)
         .map(|(t, _)| t)
         .or_else(|| syslog(s, ctx).map(|(t, _)| t))
@@ -216,6 +222,13 @@ fn json_time(line: &[u8], ctx: &Context) -> Option<Stamp> {
         b"\"time\"",
         b"\"date\"",
     ];
+    if let (Some(d), Some(t)) =
+        (json_string(line, b"\"date\""), json_string(line, b"\"time\""))
+    {
+        if let Some(t) = date_and_time(d, t) {
+            return Some(t);
+        }
+    }
     for key in KEYS {
         let Some(i) = find(line, key) else { continue };
         let rest = trim_start(&line[i + key.len()..]);
@@ -237,6 +250,29 @@ fn json_time(line: &[u8], ctx: &Context) -> Option<Stamp> {
         }
     }
     None
+}
+
+/// Returns the string value of `key` (quoted) in a JSON line.
+fn json_string<'a>(line: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let i = find(line, key)?;
+    let rest = trim_start(&line[i + key.len()..]);
+    let rest = trim_start(rest.strip_prefix(b":")?);
+    let rest = rest.strip_prefix(b"\"")?;
+    let end = rest.iter().position(|b| *b == b'"')?;
+    Some(&rest[..end])
+}
+
+/// Reads a date (`2017-06-28`) and a time of day (`07:26:35`) written
+/// apart.
+fn date_and_time(date: &[u8], time: &[u8]) -> Option<Stamp> {
+    if date.len() != 10 {
+        return None;
+    }
+    let mut joined = Vec::with_capacity(32);
+    joined.extend_from_slice(date);
+    joined.push(b' ');
+    joined.extend_from_slice(&time[..time.len().min(20)]);
+    iso(&joined).map(|(t, _)| t)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -360,7 +396,9 @@ pub fn iso(s: &[u8]) -> Option<(Stamp, usize)> {
     }
     let month = digits(s, 5, 2)?;
     let day = digits(s, 8, 2)?;
-    if !matches!(s.get(10), Some(b'T' | b't' | b' ')) {
+    // `2025/11/24:01:46:49` is how some access logs write it.
+    let glued = sep == b'/' && s.get(10) == Some(&b':');
+    if !glued && !matches!(s.get(10), Some(b'T' | b't' | b' ')) {
         return None;
     }
     // Two digits for the hour: `2026-12-04 9:05:00` is no ISO time.

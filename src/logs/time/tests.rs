@@ -214,3 +214,24 @@ fn epoch_keys_and_header_dates() {
     // Near miss: without a header date, a time of day is no time.
     assert_eq!(read("16:48:05 1.1.1.1 [2]QUIT - 226"), None);
 }
+
+#[test]
+fn dates_and_times_written_apart_or_glued() {
+    // lnav_w3c_4.log: quoted date and time columns.
+    let w3c = "\"2017-06-28\" \"07:26:35\" \"a1f36498-c34a\" \"Chrome\"";
+    assert_eq!(read(w3c).unwrap(), "2017-06-28T07:26:35Z");
+    // sekoia_broadcom_cloud_swg.log: date and time keys.
+    let swg = "{\"x-bluecoat-request-tenant-id\":\"111\",\"date\":\"2024-03-04\",\
+               \"time\":\"16:55:02\",\"time-taken\":\"28\"}";
+    assert_eq!(read(swg).unwrap(), "2024-03-04T16:55:02Z");
+    // khaefner_gitlab-workhorse.log: year first, a colon before the time.
+    let wh = "192.168.0.99:8080 127.0.0.1 - - [2025/11/24:01:46:49 +0530] \
+              \"GET /nmaplowercheck1763929008 HTTP/1.1\" 302 104";
+    assert_eq!(read(wh).unwrap(), "2025-11-23T20:16:49Z");
+    // sekoia_cisco_wsa.log: Squid after a level.
+    let wsa = "Info: 1649097617.352 7 1.2.3.4 TCP_MISS/302 779 HEAD http://x/";
+    assert_eq!(read(wsa).unwrap(), "2022-04-04T18:40:17.352Z");
+    // Near misses: a glued colon needs slashes; a date alone is no time.
+    assert_eq!(read("2025-11-24:01:46:49 x"), None);
+    assert_eq!(read("{\"date\":\"2024-03-04\",\"a\":1}"), None);
+}
