@@ -436,3 +436,59 @@ fn december_syslog_swept_in_january_is_last_year_and_windows_filter() {
     assert!(records.is_empty());
     assert!(err.contains("--since: invalid time \"last week\""), "{err}");
 }
+
+#[test]
+fn evtx_is_read_by_records_from_stdin_gzip_and_tar() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let Some(logs) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let iocs = dir.path().join("i.iocs");
+    std::fs::write(&iocs, "45.76.12.27\n").unwrap();
+    let raw =
+        std::fs::read(logs.join(
+            "sysmon/evtxattack_exec_wmic_xsl_internet_sysmon_3_1_11.evtx",
+        ))
+        .unwrap();
+    // Compressed, and compressed inside a tar archive.
+    let gz = dir.path().join("a.evtx.gz");
+    let mut enc =
+        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&raw).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let tar_path = dir.path().join("t.tar");
+    let mut tar = tar::Builder::new(std::fs::File::create(&tar_path).unwrap());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(raw.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append_data(&mut header, "logs/a.evtx", &raw[..]).unwrap();
+    tar.finish().unwrap();
+    drop(tar);
+    let want = "895 \"45.76.12.27\" \"2019-05-23T16:49:08.208762900Z\" \
+                \"evtx-sysmon\" [\"dst\"]";
+    for input in [&gz, &tar_path] {
+        let args = ["--iocs", iocs.to_str().unwrap(), input.to_str().unwrap()];
+        let (records, err, status) = sweep(&args);
+        assert_eq!(status, Some(1), "{err}");
+        let got: Vec<String> = records.iter().map(brief).collect();
+        assert_eq!(got, [want], "{}", input.display());
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iocsweep"))
+        .args(["sweep", "--format", "jsonl", "--iocs"])
+        .arg(&iocs)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&raw).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<String> = text
+        .lines()
+        .map(|l| brief(&serde_json::from_str(l).unwrap()))
+        .collect();
+    assert_eq!(got, [want]);
+}
