@@ -108,6 +108,7 @@ fn strip_priority(line: &[u8]) -> &[u8] {
 fn at_start(s: &[u8], ctx: &Context) -> Option<Stamp> {
     // Cisco WSA writes its level before a Squid line.
     let s = s.strip_prefix(b"Info: ").unwrap_or(s);
+    let bracketed = s.first() == Some(&b'[');
     let s = match s.first() {
         Some(b'[' | b'"' | b'(') => &s[1..],
         _ => s,
@@ -121,7 +122,7 @@ fn at_start(s: &[u8], ctx: &Context) -> Option<Stamp> {
         .or_else(|| syslog(s, ctx).map(|(t, _)| t))
         .or_else(|| epoch_prefix(s))
         .or_else(|| bind(s).map(|(t, _)| t))
-        .or_else(|| apache(s).map(|(t, _)| t))
+        .or_else(|| apache(s, bracketed).map(|(t, _)| t))
         .or_else(|| ctime(s))
         .or_else(|| month_first(s).map(|(t, _)| t))
 }
@@ -200,7 +201,7 @@ fn anywhere(line: &[u8], ctx: &Context) -> Option<Stamp> {
         let t = iso(s)
             .map(|(t, _)| t)
             .or_else(|| syslog(s, ctx).map(|(t, _)| t))
-            .or_else(|| apache(s).map(|(t, _)| t))
+            .or_else(|| apache(s, prev == b'[').map(|(t, _)| t))
             .or_else(|| month_first(s).map(|(t, _)| t));
         if t.is_some() {
             return t;
@@ -531,15 +532,17 @@ fn bind(s: &[u8]) -> Option<(Stamp, usize)> {
 }
 
 /// Reads Apache's `04/Dec/2026:14:58:20 +0000` (the `[` already passed),
-/// and the day-first `04/12/2026 14:58:20` some proxies write.
-fn apache(s: &[u8]) -> Option<(Stamp, usize)> {
+/// and, when `bracketed`, the day-first `[04/12/2026 14:58:20]` some
+/// proxies write (unbracketed, an all-digit date is month-first: see
+/// [`month_first`]).
+fn apache(s: &[u8], bracketed: bool) -> Option<(Stamp, usize)> {
     let day = digits(s, 0, 2)?;
     if s.get(2) != Some(&b'/') {
         return None;
     }
     let (month, p) = match month_name(s, 3) {
         Some(m) if s.get(6) == Some(&b'/') => (m, 7),
-        _ if s.get(5) == Some(&b'/') => (digits(s, 3, 2)?, 6),
+        _ if bracketed && s.get(5) == Some(&b'/') => (digits(s, 3, 2)?, 6),
         _ => return None,
     };
     let year = digits(s, p, 4)?;

@@ -235,3 +235,86 @@ fn dates_and_times_written_apart_or_glued() {
     assert_eq!(read("2025-11-24:01:46:49 x"), None);
     assert_eq!(read("{\"date\":\"2024-03-04\",\"a\":1}"), None);
 }
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+        "Nov", "Dec",
+    ];
+
+    /// A valid date and time, and its stamp computed by `Civil`.
+    fn civil() -> impl Strategy<Value = (Civil, Stamp)> {
+        // From 1974: epoch seconds before have fewer than nine digits,
+        // which are not taken for times.
+        (1974i64..2100, 1u32..=12, 1u32..=31, 0u32..24, 0u32..60, 0u32..60)
+            .prop_filter_map("a real date", |(y, mo, d, h, mi, s)| {
+                let c = Civil {
+                    year: y,
+                    month: mo,
+                    day: d,
+                    hour: h,
+                    minute: mi,
+                    second: s,
+                    nanos: 0,
+                };
+                c.stamp().map(|t| (c, t))
+            })
+    }
+
+    proptest! {
+        /// Every form, written from the same instant, reads back to it.
+        #[test]
+        fn each_form_reads_back_the_instant_written((c, t) in civil(), ms in 0u32..1000) {
+            let (y, mo, d, h, mi, s) =
+                (c.year, c.month, c.day, c.hour, c.minute, c.second);
+            let name = NAMES[mo as usize - 1];
+            let with_ms = Stamp { secs: t.secs, nanos: ms * 1_000_000 };
+            let forms = [
+                (format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z x"), with_ms),
+                (format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} x"), t),
+                (format!("{d:02}-{name}-{y:04} {h:02}:{mi:02}:{s:02}.{ms:03} client"), with_ms),
+                (format!("1.2.3.4 - - [{d:02}/{name}/{y:04}:{h:02}:{mi:02}:{s:02} +0000] \"GET /\""), t),
+                (format!("{mo}/{d}/{y:04} {}:{mi:02}:{s:02} {} 0E3C PACKET", (h + 11) % 12 + 1, if h < 12 { "AM" } else { "PM" }), t),
+                (format!("{}.{ms:03}    1 1.2.3.4 TCP_MISS/200", t.secs), with_ms),
+                (format!("date={y:04}-{mo:02}-{d:02} time={h:02}:{mi:02}:{s:02} logid=1"), t),
+            ];
+            for (line, want) in forms {
+                let got = line_time(line.as_bytes(), &Context::default());
+                prop_assert_eq!(got, Some(want), "{}", line);
+            }
+            // Syslog, with the file modified later the same year.
+            let line = format!("{name} {d:2} {h:02}:{mi:02}:{s:02} host sshd[1]: x");
+            let end_of_year = Civil { month: 12, day: 31, hour: 23, minute: 59, second: 59, ..c };
+            let ctx = Context { modified: end_of_year.stamp(), date: None };
+            prop_assert_eq!(line_time(line.as_bytes(), &ctx), Some(t), "{}", line);
+        }
+
+        /// An offset moves the instant by exactly that much.
+        #[test]
+        fn zones_shift_by_their_offset((c, t) in civil(), east in -14i64 * 60..=14 * 60) {
+            let sign = if east < 0 { '-' } else { '+' };
+            let (hh, mm) = (east.abs() / 60, east.abs() % 60);
+            let line = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{hh:02}:{mm:02} host x",
+                c.year, c.month, c.day, c.hour, c.minute, c.second
+            );
+            let got = line_time(line.as_bytes(), &Context::default()).unwrap();
+            prop_assert_eq!(got.secs, t.secs - east * 60, "{}", line);
+        }
+    }
+}
+
+/// Found by the property test: an all-digit date is day-first only in
+/// a proxy's brackets; Windows DNS writes it month-first.
+#[test]
+fn all_digit_dates_day_first_in_brackets_month_first_otherwise() {
+    // sekoia_olfeo_swg.log
+    let olfeo = "1.2.3.4 - jdoe [02/07/2024 07:51:20] \"GET http://example.com/ \
+                 HTTP/1.1\" 403 - - 0 Unclassified URL";
+    assert_eq!(read(olfeo).unwrap(), "2024-07-02T07:51:20Z");
+    let dns = "10/11/2026 1:00:00 PM 0E3C PACKET  x UDP Rcv 192.0.2.7";
+    assert_eq!(read(dns).unwrap(), "2026-10-11T13:00:00Z");
+}
