@@ -150,3 +150,20 @@ fn positional_fields_of_filterlog_and_bind() {
     let md = "# Provenance\n\nSome `<Events>` mentioned in prose.\n";
     assert_eq!(log("PROVENANCE.md", md).kind, "text");
 }
+
+#[test]
+fn cisco_asa_names_source_and_destination_by_word() {
+    // elastic_beats_cisco_asa_sample.log
+    let asa = "Apr 15 2013 09:36:50: %ASA-4-106023: Deny tcp src \
+               dmz:10.1.2.30/63016 dst outside:192.0.0.8/53 by access-group";
+    assert_eq!(log("asa.log", asa).kind, "cisco-asa");
+    assert_eq!(fields_of("a", asa, "dmz:10.1.2.30"), ["src"]);
+    assert_eq!(fields_of("a", asa, "outside:192.0.0.8"), ["dst"]);
+    // sekoia_cisco_asa_ftd.log
+    let ftd = "%FTD-2-106006: Deny inbound UDP from 1.1.1.1/901 to \
+               2.2.2.2/111 on interface LAN";
+    assert_eq!(fields_of("a", ftd, "1.1.1.1"), ["src"]);
+    assert_eq!(fields_of("a", ftd, "2.2.2.2"), ["dst"]);
+    // Near miss: the interface name is no field.
+    assert!(fields_of("a", ftd, "LAN").is_empty());
+}

@@ -8,8 +8,7 @@
 //!   addresses, CIDR members, domains (each label suffix), URL hosts and
 //!   e-mail domains are looked up from it ([`names`], [`addr`]);
 //! - a percent-encoded dot (`%2E`) starts a host token to decode, for
-//!   domains a query string or redirect target writes encoded
-//!   ([`names`]);
+//!   domains a query string or redirect target writes encoded (`names`);
 //! - every `:` starts an IPv6 candidate, scanned only when the set holds
 //!   IPv6 indicators ([`addr`]);
 //! - hex runs of digest length are found by striding and looked up
