@@ -492,3 +492,35 @@ fn evtx_is_read_by_records_from_stdin_gzip_and_tar() {
         .collect();
     assert_eq!(got, [want]);
 }
+
+#[test]
+fn a_zeek_http_hit_carries_its_log_time_and_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let iocs = dir.path().join("i.iocs");
+    std::fs::write(&iocs, "http://evil.example/load/a.php\n192.0.2.76\n")
+        .unwrap();
+    // The shape of lnav_bro_http.log, written by us.
+    let log = dir.path().join("http.log");
+    let text = "#separator \\x09\n#path\thttp\n\
+                #fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\t\
+                trans_depth\tmethod\thost\turi\n\
+                1320279566.452687\tCwFs\t192.0.2.76\t52026\t203.0.113.9\t80\t\
+                1\tGET\tevil.example\t/load/a.php\n\
+                1320279567.5\tCwFt\t192.0.2.77\t52027\t203.0.113.9\t80\t\
+                1\tGET\tevil.example\t/load/a.phpx\n";
+    std::fs::write(&log, text).unwrap();
+    let args = ["--iocs", iocs.to_str().unwrap(), log.to_str().unwrap()];
+    let (records, err, status) = sweep(&args);
+    assert_eq!(status, Some(1), "{err}");
+    let got: Vec<String> = records.iter().map(brief).collect();
+    let t = "\"2011-11-03T00:19:26.452687Z\" \"zeek-http\"";
+    assert_eq!(
+        got,
+        [
+            format!("4 \"192.0.2.76\" {t} [\"src\"]"),
+            format!(
+                "4 \"http://evil.example/load/a.php\" {t} [\"host\",\"uri\"]"
+            ),
+        ]
+    );
+}
