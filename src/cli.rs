@@ -25,7 +25,7 @@ pub enum Command {
     /// Ctrl-C (SIGINT), 143 stopped by SIGTERM (hits found so far are
     /// written, and the manifest says where the sweep stopped). A closed
     /// output pipe (`| head`) ends the sweep quietly with 0.
-    Sweep(SweepArgs),
+    Sweep(Box<SweepArgs>),
 
     /// Check, list, count or export indicator files.
     Iocs(IocsArgs),
@@ -217,6 +217,18 @@ pub struct SweepArgs {
         value_parser = clap::value_parser!(u16).range(1..=256)
     )]
     pub threads: Option<u16>,
+
+    /// Report only hits whose line was written at or after TIME: RFC 3339
+    /// (2026-09-01T00:00:00Z), a date (2026-09-01, UTC) or an age (90d,
+    /// 12h). Hits whose line gives no time are kept and counted in the
+    /// summary.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Report only hits whose line was written at or before TIME (same
+    /// forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
 
     /// Load CIDR ranges broader than /8 (IPv4) or /16 (IPv6), /0 included.
     #[arg(long)]

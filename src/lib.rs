@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod indicator;
 pub mod inspect;
 pub mod load;
+pub mod logs;
 pub mod matcher;
 pub mod report;
 pub mod set;

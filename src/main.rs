@@ -112,6 +112,13 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         say(false, &clash);
         return Ok(2);
     }
+    let (since, until) = match run::window(args) {
+        Ok(w) => w,
+        Err(e) => {
+            say(false, &e);
+            return Ok(2);
+        }
+    };
     let spinner = progress.then(|| Spinner::start("loading indicators"));
     let (mut loaded, set_name) = load(args);
     if let Some(s) = spinner {
@@ -161,6 +168,8 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         facts: &facts,
         progress,
         started_at,
+        since,
+        until,
     };
     let (summary, ending, hits_allowed) =
         run.sweep(&matcher, &loaded, &allow, &pool, stop)?;

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use iocsweep::allow::{AllowSink, Allowlist};
 use iocsweep::load::Loaded;
+use iocsweep::logs::time::parse_bound;
 use iocsweep::matcher::Matcher;
 use iocsweep::report::manifest::{Ending, FileFacts};
 use iocsweep::report::progress::Progress;
@@ -33,6 +34,10 @@ pub struct Run<'a> {
     pub progress: bool,
     /// When the sweep started.
     pub started_at: Stamp,
+    /// Hits whose line was written before this are left out.
+    pub since: Option<Stamp>,
+    /// Hits whose line was written after this are left out.
+    pub until: Option<Stamp>,
 }
 
 impl Run<'_> {
@@ -86,6 +91,8 @@ impl Run<'_> {
                 hash: args.hash_inputs,
                 counter: self.progress.then(|| read.clone()),
             },
+            since: self.since,
+            until: self.until,
             ..sweep::Options::default()
         };
         let bar = self.progress.then(|| {
@@ -113,4 +120,31 @@ impl Run<'_> {
         };
         Ok((summary, ending, hits_allowed))
     }
+}
+
+/// Returns the `--since`/`--until` window, ages counted back from now.
+pub fn window(
+    args: &SweepArgs,
+) -> Result<(Option<Stamp>, Option<Stamp>), String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(Stamp { secs: 0, nanos: 0 }, |d| Stamp {
+            secs: d.as_secs() as i64,
+            nanos: 0,
+        });
+    let bound = |flag: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(|s| parse_bound(s, now).map_err(|e| format!("--{flag}: {e}")))
+            .transpose()
+    };
+    let since = bound("since", &args.since)?;
+    let until = bound("until", &args.until)?;
+    if let (Some(s), Some(u)) = (since, until) {
+        if s > u {
+            return Err(format!(
+                "--since {s} is after --until {u}: no hit could be reported"
+            ));
+        }
+    }
+    Ok((since, until))
 }

@@ -7,6 +7,8 @@
 //! - every `.` starts a host token (letters, digits, `.`, `-`, `_`): IPv4
 //!   addresses, CIDR members, domains (each label suffix), URL hosts and
 //!   e-mail domains are looked up from it ([`names`], [`addr`]);
+//! - a percent-encoded dot (`%2E`) starts a host token to decode, for
+//!   domains a query string or redirect target writes encoded (`names`);
 //! - every `:` starts an IPv6 candidate, scanned only when the set holds
 //!   IPv6 indicators ([`addr`]);
 //! - hex runs of digest length are found by striding and looked up
@@ -89,6 +91,7 @@ impl Matcher {
         }
         if self.names.has_domains() {
             self.names.scan_dns_debug(hay, out, &mut scratch);
+            self.names.scan_percent_dots(hay, out, &mut scratch);
         }
         if !self.digests.is_empty() {
             self.digests.scan(hay, out, &mut scratch);

@@ -133,7 +133,7 @@ impl Names {
                 id,
                 scheme: u.scheme.as_ref().map(|s| s.as_bytes().into()),
                 port: u.port,
-                rest: u.rest.as_bytes().into(),
+                rest: decode_unreserved(u.rest.as_bytes()).into(),
             };
             if !host.starts_with('[') {
                 self.label(last_label(host.as_bytes()), URL);
@@ -354,6 +354,53 @@ impl Names {
         }
     }
 
+    /// Finds domains whose dots a log wrote percent-encoded
+    /// (`evil%2Eexample` in a query string or redirect target): the token
+    /// around each `%2E` is decoded (escapes of letters, digits, `-` and
+    /// `_` too) and checked against the domain indicators. A match
+    /// covers the token as written.
+    pub fn scan_percent_dots(
+        &self,
+        hay: &[u8],
+        out: &mut Vec<RawHit>,
+        buf: &mut Vec<u8>,
+    ) {
+        if self.domains.is_empty() {
+            return;
+        }
+        let mut done = 0;
+        for at in memchr::memmem::find_iter(hay, b"%2") {
+            if at < done || !matches!(hay.get(at + 2), Some(b'E' | b'e')) {
+                continue;
+            }
+            let (s, e) = encoded_token(hay, at);
+            done = e;
+            buf.clear();
+            let mut i = s;
+            while i < e {
+                match escaped(hay, i) {
+                    Some(c) => {
+                        buf.push(c.to_ascii_lowercase());
+                        i += 3;
+                    }
+                    None => {
+                        buf.push(hay[i].to_ascii_lowercase());
+                        i += 1;
+                    }
+                }
+            }
+            while buf.last().is_some_and(|b| matches!(b, b'.' | b'-')) {
+                buf.pop();
+            }
+            let lead = buf.iter().take_while(|b| matches!(b, b'.' | b'-'));
+            let lead = lead.count();
+            buf.drain(..lead);
+            if buf.len() >= 3 {
+                self.check_domain(buf, s, e, out);
+            }
+        }
+    }
+
     /// Checks URL indicators whose host is the IPv6 address written
     /// bracketed at `hs..he` (brackets included).
     pub fn check_v6_host(
@@ -374,6 +421,37 @@ impl Names {
             }
         }
     }
+}
+
+/// Returns the host token around the escape at `at`: host bytes and
+/// escapes of host bytes, either side.
+fn encoded_token(hay: &[u8], at: usize) -> (usize, usize) {
+    let host = |c: u8| class::is(c, class::HOST);
+    let mut s = at;
+    loop {
+        // An escape's hex digits look like host bytes: read it whole.
+        if let Some(c) = s.checked_sub(3).and_then(|p| escaped(hay, p)) {
+            if !host(c) {
+                break;
+            }
+            s -= 3;
+        } else if s > 0 && host(hay[s - 1]) {
+            s -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut e = at;
+    loop {
+        if escaped(hay, e).is_some_and(host) {
+            e += 3;
+        } else if e < hay.len() && host(hay[e]) {
+            e += 1;
+        } else {
+            break;
+        }
+    }
+    (s, e)
 }
 
 /// Reads the encoded label that ends at `end` in a Windows DNS debug
@@ -477,12 +555,10 @@ fn port_fits(u: &Url, seen: Option<u16>) -> bool {
     }
 }
 
-/// Whether the URL part `rest` written at `at` ends where a URL may end:
-/// the end of the URL, `?`, `#` or `/` (anything, when `rest` is empty
-/// or ends with `/`).
-fn rest_ends(rest: &[u8], hay: &[u8], at: usize) -> bool {
-    let open_ended = rest.is_empty() || rest.ends_with(b"/");
-    let end = at + rest.len();
+/// Whether a URL part written up to `end` ends where a URL may end: the
+/// end of the URL, `?`, `#` or `/` (anything, when `open_ended`: the
+/// part is empty or ends with `/`).
+fn rest_ends(open_ended: bool, hay: &[u8], end: usize) -> bool {
     match hay.get(end) {
         None => true,
         // A dot after a URL that ends a sentence is not part of it.
@@ -495,6 +571,63 @@ fn rest_ends(rest: &[u8], hay: &[u8], at: usize) -> bool {
                 || class::ends_url(*b)
         }
     }
+}
+
+/// Returns where `rest` (decoded, see [`decode_unreserved`]) ends if it
+/// is written at `hay[at..]`, where the log may percent-encode any
+/// unreserved character of it (`%61` for `a`, `%2E` for `.`). Reserved
+/// characters must be written as the indicator has them: `%2F` is not
+/// the `/` between path segments (RFC 3986, 6.2.2.2).
+fn rest_at(rest: &[u8], hay: &[u8], at: usize) -> Option<usize> {
+    let mut p = at;
+    for &want in rest {
+        match hay.get(p) {
+            Some(&b) if b == want => p += 1,
+            Some(b'%') => match escaped(hay, p) {
+                Some(c) if c == want && is_unreserved(c) => p += 3,
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    Some(p)
+}
+
+/// Returns the byte a `%XX` escape at `hay[p..]` stands for.
+fn escaped(hay: &[u8], p: usize) -> Option<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    if hay.get(p) != Some(&b'%') {
+        return None;
+    }
+    let hi = hex(*hay.get(p + 1)?)?;
+    let lo = hex(*hay.get(p + 2)?)?;
+    Some((hi * 16 + lo) as u8)
+}
+
+/// Whether RFC 3986 lists `b` as unreserved: letters, digits, `-`, `.`,
+/// `_`, `~`. Only these may be decoded without changing what a URL means.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Decodes the percent-encoded unreserved characters of a URL part,
+/// leaving every other escape as written.
+fn decode_unreserved(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match escaped(s, i) {
+            Some(c) if is_unreserved(c) => {
+                out.push(c);
+                i += 3;
+            }
+            _ => {
+                out.push(s[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Checks a URL written whole, from `start` (its scheme, or its host when
@@ -518,9 +651,12 @@ fn check_whole_url(
     if !port_fits(u, seen_port) {
         return;
     }
-    if hay[q..].starts_with(&u.rest) && rest_ends(&u.rest, hay, q) {
-        out.push(RawHit { start, end: q + u.rest.len(), id: u.id });
-    } else if *u.rest == *b"/" && rest_ends(b"", hay, q) {
+    let whole = rest_at(&u.rest, hay, q).filter(|&end| {
+        rest_ends(u.rest.is_empty() || u.rest.ends_with(b"/"), hay, end)
+    });
+    if let Some(end) = whole {
+        out.push(RawHit { start, end, id: u.id });
+    } else if *u.rest == *b"/" && rest_ends(true, hay, q) {
         // `http://evil.example` is the same URL as `http://evil.example/`.
         let bare = hay.get(q).is_none_or(|b| class::ends_url(*b));
         if bare {
@@ -554,7 +690,7 @@ fn check_split_url(
         return;
     }
     let field_start = hs == 0
-        || matches!(hay[hs - 1], b'\n' | b'\r')
+        || matches!(hay[hs - 1], b'\n' | b'\r' | b'=')
         || separates_fields(hay[hs - 1]);
     let (seen_port, q) = port_after_host(hay, he);
     let field_end = hay
@@ -563,8 +699,13 @@ fn check_split_url(
     if !field_start || !field_end {
         return;
     }
+    // The scheme is not written: a port written must be the indicator's,
+    // or the default of its scheme (of either web scheme without one).
+    let default = u.scheme.as_deref().and_then(default_port);
     let port_ok = match (u.port, seen_port) {
         (Some(w), Some(s)) => w == s,
+        (None, Some(s)) if default.is_some() => Some(s) == default,
+        (None, Some(s)) => s == 80 || s == 443,
         _ => true,
     };
     if !port_ok {
@@ -586,19 +727,21 @@ fn check_split_url(
     // (W3C's cs-uri-stem … cs-host).
     let rest: &[u8] = if u.rest.is_empty() { b"/" } else { &u.rest };
     let line = &hay[..line_end];
-    let mut at = line_start;
-    while let Some(i) = memchr::memmem::find(&line[at..], rest) {
-        let p = at + i;
+    let open_ended = u.rest.is_empty() || rest.ends_with(b"/");
+    for p in memchr::memchr_iter(rest[0], &line[line_start..]) {
+        let p = line_start + p;
         let in_host = p >= hs && p < q;
-        let field = p > 0 && separates_fields(hay[p - 1]);
-        if !in_host && field && (u.rest.is_empty() || rest_ends(rest, line, p))
-        {
-            let (start, end) =
-                if p < hs { (p, q) } else { (hs, p + rest.len()) };
+        let field =
+            p > 0 && (separates_fields(hay[p - 1]) || hay[p - 1] == b'=');
+        if in_host || !field {
+            continue;
+        }
+        let Some(end) = rest_at(rest, line, p) else { continue };
+        if u.rest.is_empty() || rest_ends(open_ended, line, end) {
+            let (start, end) = if p < hs { (p, q) } else { (hs, end) };
             out.push(RawHit { start, end, id: u.id });
             return;
         }
-        at = p + 1;
     }
 }
 

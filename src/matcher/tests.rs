@@ -437,3 +437,89 @@ fn user_reported_ports_and_url_forms() {
     hit(a, "see http://evil.example/a.", "http://evil.example/a");
     miss(a, "see http://evil.example/a.php");
 }
+
+#[test]
+fn urls_split_in_zeek_json_squid_and_access_logs() {
+    let i = &["http://evil.example/a/b"];
+    // Zeek http.log as JSON.
+    let json = "{\"ts\":1.5,\"uid\":\"C\",\"id.orig_h\":\"192.0.2.7\",\
+                \"host\":\"evil.example\",\"uri\":\"/a/b\",\"method\":\"GET\"}";
+    hit(i, json, "evil.example\",\"uri\":\"/a/b");
+    miss(i, &json.replace("/a/b\"", "/a/bc\""));
+    miss(i, &json.replace("evil.example", "notevil.example"));
+    // Squid's native log writes the URL whole.
+    let squid = "1286536308.779    1 192.0.2.7 TCP_MISS/200 1 GET \
+                 http://evil.example/a/b - HIER_DIRECT/203.0.113.9 text/html";
+    hit(i, squid, "http://evil.example/a/b");
+    miss(i, &squid.replace("/a/b ", "/a/bb "));
+    // vhost-combined: `vhost:port` first, the path in the request.
+    let vhost = "evil.example:80 192.0.2.7 - - [04/Dec/2026:14:58:20 +0000] \
+                 \"GET /a/b HTTP/1.1\" 200 1 \"-\" \"curl/8\"";
+    hit(
+        i,
+        vhost,
+        "evil.example:80 192.0.2.7 - - [04/Dec/2026:14:58:20 +0000] \"GET /a/b",
+    );
+    miss(i, &vhost.replace(":80 ", ":8080 "));
+    miss(i, &vhost.replace("GET /a/b ", "GET /a/bx "));
+    // A `host=` field after a combined line.
+    let host = "192.0.2.7 - - [04/Dec/2026:14:58:20 +0000] \"GET /a/b \
+                HTTP/1.1\" 200 1 \"-\" \"curl/8\" host=evil.example";
+    hit(i, host, "/a/b HTTP/1.1\" 200 1 \"-\" \"curl/8\" host=evil.example");
+    miss(i, &host.replace("GET /a/b ", "GET /a/c "));
+    miss(i, &host.replace("host=evil", "host=notevil"));
+}
+
+#[test]
+fn percent_encoded_hosts_and_paths() {
+    // An encoded dot in a host is the dot.
+    let d = &["evil.example"];
+    hit(d, "GET /r?u=http://evil%2Eexample/x", "evil%2Eexample");
+    hit(d, "GET /r?u=www.EVIL%2eexample", "www.EVIL%2eexample");
+    miss(d, "GET /r?u=notevil%2Eexample");
+    miss(d, "GET /r?u=evil%2Eexample%2Eorg");
+    // Unreserved characters in a path are decoded (RFC 3986 6.2.2.2)...
+    let u = &["http://evil.example/a/b.php"];
+    hit(
+        u,
+        "GET http://evil.example/%61/b%2Ephp x",
+        "http://evil.example/%61/b%2Ephp",
+    );
+    miss(u, "GET http://evil.example/%61/c.php x");
+    // ...reserved ones are not: `%2F` is not the `/` that separates
+    // segments.
+    miss(u, "GET http://evil.example/a%2Fb.php x");
+    // An indicator written encoded matches the decoded form too.
+    let enc = &["http://evil.example/%7Euser/x"];
+    hit(
+        enc,
+        "GET http://evil.example/~user/x ok",
+        "http://evil.example/~user/x",
+    );
+}
+
+#[test]
+fn domains_inside_urls_mail_addresses_and_v6_literals() {
+    let d = &["evil.example"];
+    hit(d, "GET http://user@evil.example:8080/x", "evil.example");
+    hit(d, "from=<a@evil.example>", "evil.example");
+    miss(d, "from=<a@notevil.example>");
+    let u = &["http://evil.example:8080/x"];
+    hit(
+        u,
+        "GET http://user:pw@evil.example:8080/x ok",
+        "http://user:pw@evil.example:8080/x",
+    );
+    miss(u, "GET http://user@evil.example:8081/x ok");
+    let v6 = &["2001:db8::1"];
+    hit(v6, "Received: from mx ([IPv6:2001:db8::1]) by y", "2001:db8::1");
+    hit(v6, "client=mx[IPv6:2001:DB8:0:0:0:0:0:1]", "2001:DB8:0:0:0:0:0:1");
+    miss(v6, "client=mx[IPv6:2001:db8::11]");
+}
+
+#[test]
+fn percent_encoded_dot_after_other_escapes() {
+    let d = &["evil.example"];
+    let line = "GET /redirect?to=http%3A%2F%2Fevil%2Eexample%2Fx HTTP/1.1";
+    hit(d, line, "evil%2Eexample");
+}

@@ -80,6 +80,10 @@ pub struct Summary {
     pub tally: Tally,
     /// What became of every input, for the manifest.
     pub ledger: Ledger,
+    /// Hits dropped as outside `--since`/`--until`.
+    pub outside_window: u64,
+    /// Hits kept under `--since`/`--until` whose line has no time read.
+    pub untimed_kept: u64,
 }
 
 impl Summary {
@@ -250,6 +254,19 @@ impl Summary {
     /// each only if there are any.
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
+        if self.outside_window > 0 {
+            let n = self.outside_window;
+            let hits = plural(n as usize, "hit", "hits");
+            notes.push(format!("{n} {hits} outside --since/--until left out"));
+        }
+        if self.untimed_kept > 0 {
+            let n = self.untimed_kept;
+            let hits = plural(n as usize, "hit", "hits");
+            notes.push(format!(
+                "{n} {hits} without a time kept: their lines give no time \
+                 read here, so --since/--until cannot rule them out"
+            ));
+        }
         if !self.compressed.is_empty() {
             let formats: Vec<String> = self
                 .compressed
@@ -623,6 +640,8 @@ impl<W: Write> Sink for Reporter<'_, W> {
         s.inputs += 1;
         s.bytes += stats.bytes;
         s.lines += stats.lines;
+        s.outside_window += stats.outside_window;
+        s.untimed_kept += stats.untimed_kept;
         if stats.binary {
             s.binary.push(input.name());
         }

@@ -1,6 +1,6 @@
 //! What a (decompressed) stream holds, told from its first block: a tar
-//! archive, UTF-16 text with a byte-order mark, or anything else, swept
-//! as bytes.
+//! archive, UTF-16 text with a byte-order mark, a Windows event log, or
+//! anything else, swept as bytes.
 //!
 //! The first block is read ahead and yielded again; a read error met
 //! while reading it ahead is kept and raised in its place, after the
@@ -22,6 +22,8 @@ pub enum Content {
     Tar,
     /// UTF-16 text with a byte-order mark, decoded to UTF-8.
     Utf16(Order),
+    /// A Windows event log (EVTX), swept record by record.
+    Evtx,
 }
 
 impl Content {
@@ -34,6 +36,9 @@ impl Content {
         }
         if is_tar_header(head) {
             return Content::Tar;
+        }
+        if head.starts_with(crate::logs::evtx::MAGIC) {
+            return Content::Evtx;
         }
         Content::Bytes
     }
@@ -142,6 +147,8 @@ mod tests {
         let le = Content::Utf16(Order::Little);
         assert_eq!(Content::detect(b"\xff\xfex\0"), le);
         assert_eq!(Content::detect(b"plain text"), Content::Bytes);
+        assert_eq!(Content::detect(b"ElfFile\0\0\0"), Content::Evtx);
+        assert_eq!(Content::detect(b"ElfFile"), Content::Bytes);
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub(super) enum Item {
     },
     /// The current member is done.
     MemberEnd,
+    /// The records of the lines of the next chunk, for an input read
+    /// record by record (EVTX).
+    Records(Vec<crate::logs::evtx::Record>),
     /// Reading failed: of the current member if one is open, else of
     /// the input. Nothing of the input follows but [`Item::MemberEnd`].
     Error(io::Error),
@@ -175,6 +178,12 @@ impl Lane {
                 Source::Stream(s) if s.content == Content::Tar => {
                     self.tar(s.reader, &tx)
                 }
+                Source::Stream(s) if s.content == Content::Evtx => {
+                    match self.send_evtx(s.reader, &tx) {
+                        Ok(sent) => sent,
+                        Err(e) => tx.send(Item::Error(e)).is_ok(),
+                    }
+                }
                 Source::Stream(s) => self.stream(s.reader, &tx),
             };
             if !sent {
@@ -253,6 +262,54 @@ impl Lane {
         }
     }
 
+    /// Sends the records of a Windows event log, rendered one a line, in
+    /// chunks each announced by its records; returns whether the sweep
+    /// took them all, or the error naming the damaged chunks and records
+    /// once everything readable is sent. The file is read into memory
+    /// whole: the parser needs to seek in it.
+    fn send_evtx(
+        &self,
+        mut reader: impl Read,
+        tx: &SyncSender<Item>,
+    ) -> io::Result<bool> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes)?;
+        let mut offset = 0u64;
+        let mut taken = true;
+        let mut send = |r: crate::logs::evtx::Rendered| {
+            let len = r.text.len();
+            let chunk = Chunk {
+                bytes: Arc::new(Bytes::Owned(r.text)),
+                range: 0..len,
+                stream_offset: offset,
+            };
+            offset += len as u64;
+            taken = tx.send(Item::Records(r.records)).is_ok()
+                && tx.send(Item::Chunk(chunk)).is_ok();
+            taken
+        };
+        let batch = self.opts.chunk_size;
+        let problems = crate::logs::evtx::read(bytes, batch, &mut send)
+            .map_err(io::Error::other)?;
+        if !taken {
+            return Ok(false);
+        }
+        if problems.is_empty() {
+            return Ok(true);
+        }
+        let shown: Vec<&str> =
+            problems.iter().take(3).map(String::as_str).collect();
+        let more = match problems.len() {
+            n if n > 3 => format!(" (and {} more)", n - 3),
+            _ => String::new(),
+        };
+        Err(io::Error::other(format!(
+            "damaged EVTX, {} part(s) unreadable, the rest swept: {}{more}",
+            problems.len(),
+            shown.join("; ")
+        )))
+    }
+
     /// Sends the regular members of a tar archive, each announced and
     /// ended, its chunks between; returns whether the sweep took them
     /// all. The archive stops at the first damage, which is sent as an
@@ -312,7 +369,10 @@ impl Lane {
                 (s.compression, matches!(s.content, Content::Utf16(_)))
             });
         tx.send(Item::Member { name, compression, utf16 }).ok()?;
-        let result = stream.and_then(|s| self.send_chunks(s.reader, tx));
+        let result = stream.and_then(|s| match s.content {
+            Content::Evtx => self.send_evtx(s.reader, tx),
+            _ => self.send_chunks(s.reader, tx),
+        });
         let read = counted.count;
         let error = match result {
             Ok(false) => return None,

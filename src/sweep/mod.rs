@@ -27,6 +27,8 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
+use crate::logs::evtx::Record;
+use crate::logs::{self, Log};
 use crate::matcher::{Matcher, RawHit};
 use crate::time::Stamp;
 use compress::Format;
@@ -46,6 +48,10 @@ pub struct Options {
     pub batch_bytes: usize,
     /// What to tap on the raw bytes of every input (hash, byte count).
     pub tap: TapOptions,
+    /// Hits whose line says it was written before this are dropped.
+    pub since: Option<Stamp>,
+    /// Hits whose line says it was written after this are dropped.
+    pub until: Option<Stamp>,
 }
 
 impl Default for Options {
@@ -55,6 +61,8 @@ impl Default for Options {
             max_line: 8 << 20,
             batch_bytes: 64 << 20,
             tap: TapOptions::default(),
+            since: None,
+            until: None,
         }
     }
 }
@@ -102,6 +110,11 @@ pub struct InputStats {
     pub utf16: bool,
     /// Whether the input held bytes that are not valid UTF-8.
     pub invalid_utf8: bool,
+    /// With `since` or `until` set: hits dropped as outside the window.
+    pub outside_window: u64,
+    /// With `since` or `until` set: hits kept although their line has no
+    /// time read here, so none is lost unseen.
+    pub untimed_kept: u64,
 }
 
 /// Receives the results of a sweep, in order.
@@ -245,6 +258,11 @@ struct Progress {
     last_ended_line: bool,
     /// Whether the input was finished and reported.
     done: bool,
+    /// The input's log format, told from its first chunk.
+    log: Option<Log>,
+    /// The records of the next chunk's lines, for inputs read record by
+    /// record.
+    records: Option<Vec<Record>>,
 }
 
 /// How an input (or archive member) about to be swept was read.
@@ -416,6 +434,7 @@ impl<'m> Sweeper<'m> {
                     open = false;
                 }
                 Item::Error(e) => error = Some(e),
+                Item::Records(records) => batch.records(records),
             }
             if batch.bytes >= self.opts.batch_bytes {
                 self.flush(batch, sink)?;
@@ -483,12 +502,21 @@ impl<'m> Sweeper<'m> {
                         stats,
                         last_ended_line,
                         done: false,
+                        log: None,
+                        records: None,
                     });
+                }
+                Event::Records(records) => {
+                    let p = batch.progress.as_mut().expect("a started input");
+                    p.records = Some(records);
                 }
                 Event::Unit => {
                     let chunk = units.next().expect("one unit per unit event");
                     let matched = results.next().expect("one result per unit");
                     let p = batch.progress.as_mut().expect("a started input");
+                    if p.log.is_none() {
+                        p.log = Some(recognise(&p.input, chunk.data()));
+                    }
                     self.deliver(&chunk, &matched, p, sink)?;
                     chunk.release();
                 }
@@ -522,21 +550,38 @@ impl<'m> Sweeper<'m> {
     ) -> io::Result<()> {
         let data = chunk.data();
         let base_line = p.stats.lines;
+        let log = p.log.as_ref().expect("recognised before delivery");
+        let records = p.records.take();
+        let mut about = LineAbout::default();
+        let mut delivered = 0;
         for c in &m.hits {
             let len = c.hit.end - c.hit.start;
+            let (mut time, fields) = about.read(log, data, c);
+            let mut line = base_line + c.line + 1;
+            let mut kind = log.kind;
+            // A record's line is its record id, its time the event's.
+            if let Some(r) =
+                records.as_ref().and_then(|r| r.get(c.line as usize))
+            {
+                (line, time, kind) = (r.id, r.time, r.log);
+            }
+            if !self.in_window(time, &mut p.stats) {
+                continue;
+            }
             let hit = Hit {
-                line: base_line + c.line + 1,
+                line,
                 offset: chunk.stream_offset + c.hit.start as u64,
                 id: c.hit.id,
                 matched: &c.text[c.at..c.at + len],
                 text: &c.text,
-                time: None,
-                log: None,
-                fields: Vec::new(),
+                time,
+                log: Some(kind),
+                fields,
             };
             sink.hit(&p.input, &hit)?;
+            delivered += 1;
         }
-        p.stats.hits += m.hits.len() as u64;
+        p.stats.hits += delivered;
         p.stats.lines += m.newlines;
         p.stats.bytes += data.len() as u64;
         p.stats.binary |= m.binary;
@@ -544,11 +589,80 @@ impl<'m> Sweeper<'m> {
         p.last_ended_line = m.ends_in_newline;
         Ok(())
     }
+
+    /// Whether a hit at `time` is within `--since`/`--until`; a hit with
+    /// no time is kept, and counted.
+    fn in_window(&self, time: Option<Stamp>, stats: &mut InputStats) -> bool {
+        let (since, until) = (self.opts.since, self.opts.until);
+        if since.is_none() && until.is_none() {
+            return true;
+        }
+        let Some(t) = time else {
+            stats.untimed_kept += 1;
+            return true;
+        };
+        let inside =
+            since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u);
+        if !inside {
+            stats.outside_window += 1;
+        }
+        inside
+    }
+}
+
+/// Returns what an input's first chunk says about its log format.
+fn recognise(input: &Input, head: &[u8]) -> Log {
+    let (name, modified) = match input {
+        Input::File(path) => {
+            let modified = std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| Stamp { secs: d.as_secs() as i64, nanos: 0 });
+            (path.display().to_string(), modified)
+        }
+        Input::Stdin => ("-".to_string(), None),
+        Input::Member { member, .. } => (member.clone(), None),
+    };
+    logs::recognise(&name, head, modified)
+}
+
+/// The time and fields of the line last read, kept while the hits of one
+/// line are delivered: a line is read once, however many hits it holds.
+#[derive(Default)]
+struct LineAbout {
+    line: Option<u64>,
+    time: Option<Stamp>,
+}
+
+impl LineAbout {
+    /// Returns the time of the line holding `c` and the fields the match
+    /// sits in.
+    fn read(
+        &mut self,
+        log: &Log,
+        data: &[u8],
+        c: &Captured,
+    ) -> (Option<Stamp>, Vec<&'static str>) {
+        let h = &c.hit;
+        let ls = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
+        let le = memchr::memchr(b'\n', &data[h.end..])
+            .map_or(data.len(), |i| h.end + i);
+        let line = &data[ls..le];
+        if self.line != Some(c.line) {
+            self.line = Some(c.line);
+            self.time = log.time(line);
+        }
+        let fields = log.fields(line, h.start - ls, h.end - ls);
+        (self.time, fields)
+    }
 }
 
 /// What happens, in order, within a batch.
 enum Event {
     Started(Input, Reading),
+    /// The records of the next unit's lines.
+    Records(Vec<Record>),
     Unit,
     Finished(Option<io::Error>, Option<Watch>),
     /// The raw bytes of an input (not a member) were hashed.
@@ -573,6 +687,10 @@ struct Batch {
 impl Batch {
     fn started(&mut self, input: Input, reading: Reading) {
         self.events.push(Event::Started(input, reading));
+    }
+
+    fn records(&mut self, records: Vec<Record>) {
+        self.events.push(Event::Records(records));
     }
 
     fn push(&mut self, chunk: Chunk) {

@@ -40,7 +40,7 @@ fn sources_carry_to_ids_and_substring_conditions() {
         sources,
         [
             r#"[{"file":"event.json","id":"u-1","to_ids":true}]"#,
-            r#"[{"contains":true,"file":"c2.ioc","id":"item-1"}]"#,
+            r#"[{"file":"c2.ioc","id":"item-1","contains":true}]"#,
             r#"[{"file":"event.json","id":"u-2","to_ids":false}]"#,
         ]
     );

@@ -13,6 +13,7 @@ mod formats;
 mod inputs;
 mod iocs_cmd;
 mod load_corpus;
+mod logs;
 mod mixed_folder;
 mod model;
 mod odd_files;

@@ -86,9 +86,12 @@ fn golden_record_formats() {
                 .lines()
                 .map(|l| {
                     let mut v: Value = serde_json::from_str(l).unwrap();
+                    // A line without a time has the sweep's own time,
+                    // which changes from run to run; a line's time stays.
                     let created = v["event"]["created"].clone();
-                    assert_eq!(v["@timestamp"], created, "no line has a time");
-                    mask(&mut v, &["@timestamp"]);
+                    if v["@timestamp"] == created {
+                        mask(&mut v, &["@timestamp"]);
+                    }
                     mask(&mut v["event"], &["created"]);
                     v.to_string()
                 })
