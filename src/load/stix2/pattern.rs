@@ -115,12 +115,39 @@ enum Tok {
 /// grammar.
 pub fn parse(pattern: &str) -> Result<Observation, SyntaxError> {
     let toks = tokenize(pattern)?;
+    check_nesting(&toks)?;
     let mut p = Parser { toks, at: 0 };
     let obs = p.observations()?;
     match p.peek() {
         Tok::End => Ok(obs),
         _ => Err(p.expected("AND, OR, FOLLOWEDBY or the end of the pattern")),
     }
+}
+
+/// The deepest nesting of brackets and parentheses a pattern may have.
+/// The parser descends once per level; without a bound, a feed's
+/// pattern of a few hundred thousand `(` would overflow the stack.
+const MAX_NESTING: usize = 100;
+
+/// Refuses patterns nested deeper than [`MAX_NESTING`].
+fn check_nesting(toks: &[(Tok, usize)]) -> Result<(), SyntaxError> {
+    let mut depth = 0usize;
+    for (tok, column) in toks {
+        match tok {
+            Tok::Punct('(' | '[') => depth += 1,
+            Tok::Punct(')' | ']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Err(SyntaxError {
+                column: *column,
+                expected: format!(
+                    "at most {MAX_NESTING} nested brackets and parentheses"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn tokenize(s: &str) -> Result<Vec<(Tok, usize)>, SyntaxError> {
@@ -615,5 +642,16 @@ mod tests {
             err("[a:b = 'x'] WITHIN SECONDS"),
             "expected a number at column 20"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_it_can_overflow_the_stack() {
+        let deep = "(".repeat(300_000) + "[a:b = 'x']" + &")".repeat(300_000);
+        assert_eq!(
+            parse(&deep).unwrap_err().to_string(),
+            "expected at most 100 nested brackets and parentheses at column 101"
+        );
+        let ok = "(".repeat(99) + "[a:b = 'x']" + &")".repeat(99);
+        assert!(parse(&ok).is_ok());
     }
 }
