@@ -641,8 +641,10 @@ fn parse_url(v: &str) -> Result<Value, Rejected> {
 /// front of a scheme (`xmlns:a="http`), or no scheme at all.
 fn scheme_problem(s: &str) -> String {
     let start = s
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || "+-.".contains(*c)))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let start = s[start..]
         .find(|c: char| c.is_ascii_alphabetic())
         .map_or(s.len(), |i| start + i);
@@ -989,6 +991,18 @@ mod tests {
             rejected("x@192.0.2"),
             "\"x@192.0.2\" is not an e-mail address: expected \
              local@domain.tld"
+        );
+    }
+
+    #[test]
+    fn text_before_a_scheme_ending_in_a_wide_character_is_named() {
+        assert_eq!(
+            rejected("]0=]\u{fffd}://x.example/"),
+            "\"]0=]\u{fffd}://x.example/\" is not a URL: expected a scheme \
+             such as http:// before the host"
+        );
+        assert!(
+            rejected("é1http://x.example/").contains("text \"é1\" before")
         );
     }
 
