@@ -308,11 +308,16 @@ fn one_or_two(s: &[u8], at: usize) -> Option<(u32, usize)> {
 }
 
 /// Reads a fraction of a second after a `.` or `,` at `s[at]`; returns
-/// nanoseconds and where it ends.
+/// nanoseconds and where it ends. After a `,` (log4j's `12:00:00,123`)
+/// at most nine digits are a fraction: more are the next column of a CSV
+/// line, such as the serial number after a Palo Alto time
+/// (`16:10:48,024101010000`), and give no fraction.
 fn fraction(s: &[u8], at: usize) -> (u32, usize) {
-    if !matches!(s.get(at), Some(b'.' | b',')) {
-        return (0, at);
-    }
+    let comma = match s.get(at) {
+        Some(b'.') => false,
+        Some(b',') => true,
+        _ => return (0, at),
+    };
     let mut nanos = 0u32;
     let mut scale = 100_000_000u32;
     let mut i = at + 1;
@@ -321,7 +326,11 @@ fn fraction(s: &[u8], at: usize) -> (u32, usize) {
         scale /= 10;
         i += 1;
     }
-    if i == at + 1 { (0, at) } else { (nanos, i) }
+    if i == at + 1 || (comma && i - at - 1 > 9) {
+        (0, at)
+    } else {
+        (nanos, i)
+    }
 }
 
 /// Reads `hh:mm:ss[.frac]` at `s[at..]` (hour of 1 or 2 digits).

@@ -34,6 +34,12 @@ fn iso_and_rfc3339_with_and_without_zone() {
     // loghub_Windows_2k.log: a comma after the seconds is no fraction.
     let cbs = "2016-09-28 04:30:30, Info                  CBS    Loaded";
     assert_eq!(read(cbs).unwrap(), "2016-09-28T04:30:30Z");
+    // sekoia_paloalto_ngfw.log: the serial number after the comma is the
+    // next column, not a fraction; log4j's comma fraction still reads.
+    let pan = "1,2024/10/25 16:10:48,024101010000,SYSTEM,userid,2562";
+    assert_eq!(read(pan).unwrap(), "2024-10-25T16:10:48Z");
+    let log4j = "2024-10-25 16:10:48,123 INFO main - started";
+    assert_eq!(read(log4j).unwrap(), "2024-10-25T16:10:48.123Z");
     // sekoia_nginx.log error log: slashes.
     let nginx = "2019/08/25 23:59:53 [error] 9841#9841: *103137592 connect()";
     assert_eq!(read(nginx).unwrap(), "2019-08-25T23:59:53Z");
