@@ -326,11 +326,7 @@ fn fraction(s: &[u8], at: usize) -> (u32, usize) {
         scale /= 10;
         i += 1;
     }
-    if i == at + 1 || (comma && i - at - 1 > 9) {
-        (0, at)
-    } else {
-        (nanos, i)
-    }
+    if i == at + 1 || (comma && i - at - 1 > 9) { (0, at) } else { (nanos, i) }
 }
 
 /// Reads `hh:mm:ss[.frac]` at `s[at..]` (hour of 1 or 2 digits).
