@@ -475,7 +475,20 @@ fn syslog(s: &[u8], ctx: &Context) -> Option<(Stamp, usize)> {
         return None;
     }
     let (h, m, sec, nanos, end) = clock(s, p)?;
-    let year = year.unwrap_or_else(|| syslog_year(month, ctx));
+    let Some(year) = year else {
+        let year = syslog_year(month, ctx);
+        let t = stamp((year, month, day), (h, m, sec, nanos), 0)?;
+        // A line is not written after its file was: a date more than a
+        // day (the slack for a local time read as UTC) after the
+        // modification time is last year's, as `Dec 10` in a file last
+        // written on 4 December.
+        let reference = ctx.modified.unwrap_or_else(now);
+        if t.secs > reference.secs + 86_400 {
+            let before = stamp((year - 1, month, day), (h, m, sec, nanos), 0);
+            return Some((before.unwrap_or(t), end));
+        }
+        return Some((t, end));
+    };
     let t = stamp((year, month, day), (h, m, sec, nanos), 0)?;
     Some((t, end))
 }

@@ -59,6 +59,12 @@ fn syslog_rfc3164_takes_its_year_from_the_file() {
     // Swept in December: this year's.
     let dec = read_at(ssh, "2026-12-31T23:00:00Z").unwrap();
     assert_eq!(dec, "2026-12-10T06:55:46Z");
+    // Last written on 4 December: 10 December is last year's, not six
+    // days after the file's last write; a day of slack for local times.
+    let early = read_at(ssh, "2026-12-04T17:53:07Z").unwrap();
+    assert_eq!(early, "2025-12-10T06:55:46Z");
+    let slack = read_at(ssh, "2026-12-09T08:00:00Z").unwrap();
+    assert_eq!(slack, "2026-12-10T06:55:46Z");
     // shlomif_postfix_maillog: day padded with a blank.
     let postfix = "Oct  2 18:37:35 telaviv1 postfix[1086537]: Postfix is \
                    running";
