@@ -145,14 +145,25 @@ fn keyed_time(line: &[u8]) -> Option<Stamp> {
             }
         }
     }
-    let d = find_key(line, b"date=")?;
     let t = find_key(line, b"time=")?;
-    let date = unquote(&line[d..]);
     let time = unquote(&line[t..]);
-    let mut joined = Vec::with_capacity(32);
-    joined.extend_from_slice(&date[..date.len().min(10)]);
-    joined.push(b' ');
-    joined.extend_from_slice(time);
+    let mut joined = Vec::with_capacity(48);
+    if let Some(d) = find_key(line, b"date=") {
+        let date = unquote(&line[d..]);
+        joined.extend_from_slice(&date[..date.len().min(10)]);
+        joined.push(b' ');
+        joined.extend_from_slice(time);
+    } else if time.len() == 19 && time[4] == b'-' && time[10] == b' ' {
+        // Stormshield: `time="2023-11-23 06:49:20"`, local time.
+        joined.extend_from_slice(time);
+    } else {
+        return None;
+    }
+    // FortiGate and Stormshield write the device's zone apart:
+    // `tz="+0100"`, `tz=+0100`.
+    if let Some(z) = find_key(line, b"tz=") {
+        joined.extend_from_slice(unquote(&line[z..]));
+    }
     iso(&joined).map(|(t, _)| t)
 }
 

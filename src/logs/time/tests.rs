@@ -137,10 +137,17 @@ fn keyed_forms() {
     let forti = "date=2016-02-12 time=14:10:42 logid=0720018433 \
                  type=anomaly subtype=anomaly level=alert srcip=1.1.1.1";
     assert_eq!(read(forti).unwrap(), "2016-02-12T14:10:42Z");
-    // sekoia_stormshield.log: quoted.
+    // FortiGate's zone written apart, as when no eventtime= is given.
+    let forti_tz = "date=2024-01-01 time=10:00:00 devname=\"FG\" \
+                    tz=\"+0100\" srcip=1.1.1.1";
+    assert_eq!(read(forti_tz).unwrap(), "2024-01-01T09:00:00Z");
+    // sekoia_stormshield.log: quoted, local time with its zone apart.
     let storm = "time=\"2023-11-23 06:49:20\" fw=\"SN12345678912345\" \
                  tz=+0100 startime=\"2023-11-23 06:49:20\" pri=4";
-    assert_eq!(read(storm).unwrap(), "2023-11-23T06:49:20Z");
+    assert_eq!(read(storm).unwrap(), "2023-11-23T05:49:20Z");
+    // Near miss: no tz= key, read as UTC.
+    let storm_utc = "time=\"2023-11-23 06:49:20\" fw=\"SN1\" pri=4";
+    assert_eq!(read(storm_utc).unwrap(), "2023-11-23T06:49:20Z");
     // Sysmon rendered as text (a Message field).
     let sysmon = "Process Create:\tRuleName: -\tUtcTime: 2020-10-22 \
                   05:54:20.165\tProcessGuid: {x}";
