@@ -747,8 +747,10 @@ pub fn normalise_domain(s: &str) -> Option<String> {
 
 /// File extensions that make a dotted name a file name rather than a
 /// domain. Extensions that are also common top-level domains (`zip`,
-/// `mov`, `sh`, `py`, `pl`, `so`) are left out on purpose: such a name
-/// loads as a domain unless the format says it is a file.
+/// `mov`, `sh`, `py`, `pl`, `so`, `one`) are left out on purpose: such a
+/// name loads as a domain unless the format says it is a file. (`one`:
+/// spyware servers such as `limk.one` are listed in plain domain lists;
+/// a OneNote lure loads as a file name where its format says so.)
 fn is_file_extension(ext: &str) -> bool {
     matches!(
         ext,
@@ -851,7 +853,6 @@ fn is_file_extension(ext: &str) -> bool {
             | "sct"
             | "xsl"
             | "lib"
-            | "one"
             | "svg"
             | "png"
             | "jpg"
@@ -1052,6 +1053,8 @@ mod tests {
         assert_eq!(p("evil.example").kind(), Kind::Domain);
         assert_eq!(p("evil.exe").kind(), Kind::Filename);
         assert_eq!(p("update.zip").kind(), Kind::Domain);
+        assert_eq!(p("limk.one").kind(), Kind::Domain);
+        assert_eq!(p("invoice.exe").kind(), Kind::Filename);
         assert_eq!(p("C:\\Users\\x\\evil.exe").kind(), Kind::Filename);
         assert_eq!(p("A@Evil.Example").to_string(), "a@evil.example");
         assert_eq!(p("evil.example/gate.php").kind(), Kind::Url);

@@ -145,14 +145,25 @@ fn keyed_time(line: &[u8]) -> Option<Stamp> {
             }
         }
     }
-    let d = find_key(line, b"date=")?;
     let t = find_key(line, b"time=")?;
-    let date = unquote(&line[d..]);
     let time = unquote(&line[t..]);
-    let mut joined = Vec::with_capacity(32);
-    joined.extend_from_slice(&date[..date.len().min(10)]);
-    joined.push(b' ');
-    joined.extend_from_slice(time);
+    let mut joined = Vec::with_capacity(48);
+    if let Some(d) = find_key(line, b"date=") {
+        let date = unquote(&line[d..]);
+        joined.extend_from_slice(&date[..date.len().min(10)]);
+        joined.push(b' ');
+        joined.extend_from_slice(time);
+    } else if time.len() == 19 && time[4] == b'-' && time[10] == b' ' {
+        // Stormshield: `time="2023-11-23 06:49:20"`, local time.
+        joined.extend_from_slice(time);
+    } else {
+        return None;
+    }
+    // FortiGate and Stormshield write the device's zone apart:
+    // `tz="+0100"`, `tz=+0100`.
+    if let Some(z) = find_key(line, b"tz=") {
+        joined.extend_from_slice(unquote(&line[z..]));
+    }
     iso(&joined).map(|(t, _)| t)
 }
 
@@ -308,11 +319,16 @@ fn one_or_two(s: &[u8], at: usize) -> Option<(u32, usize)> {
 }
 
 /// Reads a fraction of a second after a `.` or `,` at `s[at]`; returns
-/// nanoseconds and where it ends.
+/// nanoseconds and where it ends. After a `,` (log4j's `12:00:00,123`)
+/// at most nine digits are a fraction: more are the next column of a CSV
+/// line, such as the serial number after a Palo Alto time
+/// (`16:10:48,024101010000`), and give no fraction.
 fn fraction(s: &[u8], at: usize) -> (u32, usize) {
-    if !matches!(s.get(at), Some(b'.' | b',')) {
-        return (0, at);
-    }
+    let comma = match s.get(at) {
+        Some(b'.') => false,
+        Some(b',') => true,
+        _ => return (0, at),
+    };
     let mut nanos = 0u32;
     let mut scale = 100_000_000u32;
     let mut i = at + 1;
@@ -321,7 +337,7 @@ fn fraction(s: &[u8], at: usize) -> (u32, usize) {
         scale /= 10;
         i += 1;
     }
-    if i == at + 1 { (0, at) } else { (nanos, i) }
+    if i == at + 1 || (comma && i - at - 1 > 9) { (0, at) } else { (nanos, i) }
 }
 
 /// Reads `hh:mm:ss[.frac]` at `s[at..]` (hour of 1 or 2 digits).
@@ -470,7 +486,20 @@ fn syslog(s: &[u8], ctx: &Context) -> Option<(Stamp, usize)> {
         return None;
     }
     let (h, m, sec, nanos, end) = clock(s, p)?;
-    let year = year.unwrap_or_else(|| syslog_year(month, ctx));
+    let Some(year) = year else {
+        let year = syslog_year(month, ctx);
+        let t = stamp((year, month, day), (h, m, sec, nanos), 0)?;
+        // A line is not written after its file was: a date more than a
+        // day (the slack for a local time read as UTC) after the
+        // modification time is last year's, as `Dec 10` in a file last
+        // written on 4 December.
+        let reference = ctx.modified.unwrap_or_else(now);
+        if t.secs > reference.secs + 86_400 {
+            let before = stamp((year - 1, month, day), (h, m, sec, nanos), 0);
+            return Some((before.unwrap_or(t), end));
+        }
+        return Some((t, end));
+    };
     let t = stamp((year, month, day), (h, m, sec, nanos), 0)?;
     Some((t, end))
 }

@@ -34,6 +34,12 @@ fn iso_and_rfc3339_with_and_without_zone() {
     // loghub_Windows_2k.log: a comma after the seconds is no fraction.
     let cbs = "2016-09-28 04:30:30, Info                  CBS    Loaded";
     assert_eq!(read(cbs).unwrap(), "2016-09-28T04:30:30Z");
+    // sekoia_paloalto_ngfw.log: the serial number after the comma is the
+    // next column, not a fraction; log4j's comma fraction still reads.
+    let pan = "1,2024/10/25 16:10:48,024101010000,SYSTEM,userid,2562";
+    assert_eq!(read(pan).unwrap(), "2024-10-25T16:10:48Z");
+    let log4j = "2024-10-25 16:10:48,123 INFO main - started";
+    assert_eq!(read(log4j).unwrap(), "2024-10-25T16:10:48.123Z");
     // sekoia_nginx.log error log: slashes.
     let nginx = "2019/08/25 23:59:53 [error] 9841#9841: *103137592 connect()";
     assert_eq!(read(nginx).unwrap(), "2019-08-25T23:59:53Z");
@@ -53,6 +59,12 @@ fn syslog_rfc3164_takes_its_year_from_the_file() {
     // Swept in December: this year's.
     let dec = read_at(ssh, "2026-12-31T23:00:00Z").unwrap();
     assert_eq!(dec, "2026-12-10T06:55:46Z");
+    // Last written on 4 December: 10 December is last year's, not six
+    // days after the file's last write; a day of slack for local times.
+    let early = read_at(ssh, "2026-12-04T17:53:07Z").unwrap();
+    assert_eq!(early, "2025-12-10T06:55:46Z");
+    let slack = read_at(ssh, "2026-12-09T08:00:00Z").unwrap();
+    assert_eq!(slack, "2026-12-10T06:55:46Z");
     // shlomif_postfix_maillog: day padded with a blank.
     let postfix = "Oct  2 18:37:35 telaviv1 postfix[1086537]: Postfix is \
                    running";
@@ -125,10 +137,17 @@ fn keyed_forms() {
     let forti = "date=2016-02-12 time=14:10:42 logid=0720018433 \
                  type=anomaly subtype=anomaly level=alert srcip=1.1.1.1";
     assert_eq!(read(forti).unwrap(), "2016-02-12T14:10:42Z");
-    // sekoia_stormshield.log: quoted.
+    // FortiGate's zone written apart, as when no eventtime= is given.
+    let forti_tz = "date=2024-01-01 time=10:00:00 devname=\"FG\" \
+                    tz=\"+0100\" srcip=1.1.1.1";
+    assert_eq!(read(forti_tz).unwrap(), "2024-01-01T09:00:00Z");
+    // sekoia_stormshield.log: quoted, local time with its zone apart.
     let storm = "time=\"2023-11-23 06:49:20\" fw=\"SN12345678912345\" \
                  tz=+0100 startime=\"2023-11-23 06:49:20\" pri=4";
-    assert_eq!(read(storm).unwrap(), "2023-11-23T06:49:20Z");
+    assert_eq!(read(storm).unwrap(), "2023-11-23T05:49:20Z");
+    // Near miss: no tz= key, read as UTC.
+    let storm_utc = "time=\"2023-11-23 06:49:20\" fw=\"SN1\" pri=4";
+    assert_eq!(read(storm_utc).unwrap(), "2023-11-23T06:49:20Z");
     // Sysmon rendered as text (a Message field).
     let sysmon = "Process Create:\tRuleName: -\tUtcTime: 2020-10-22 \
                   05:54:20.165\tProcessGuid: {x}";
