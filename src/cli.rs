@@ -99,6 +99,11 @@ pub struct ListArgs {
     #[arg(long)]
     pub include_expired: bool,
 
+    /// Keep only entries flagged for detection (MISP `to_ids`), as
+    /// `sweep --to-ids-only` would.
+    #[arg(long)]
+    pub to_ids_only: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
@@ -127,6 +132,11 @@ pub struct ExportArgs {
     /// Keep expired indicators.
     #[arg(long)]
     pub include_expired: bool,
+
+    /// Keep only entries flagged for detection (MISP `to_ids`), as
+    /// `sweep --to-ids-only` would.
+    #[arg(long)]
+    pub to_ids_only: bool,
 }
 
 /// `iocs --format` values.

@@ -31,8 +31,9 @@ pub fn run(args: &IocsArgs) -> io::Result<u8> {
 }
 
 /// Loads the paths, or the bundled sets when there are none.
-fn load_paths(paths: &[PathBuf]) -> Loaded {
-    let mut loader = Loader::new(LoadOptions::default());
+fn load_paths(paths: &[PathBuf], to_ids_only: bool) -> Loaded {
+    let opts = LoadOptions { to_ids_only, ..LoadOptions::default() };
+    let mut loader = Loader::new(opts);
     if paths.is_empty() {
         bundled::add_all(&mut loader);
     }
@@ -71,7 +72,7 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
-    let mut loaded = load_paths(&args.paths);
+    let mut loaded = load_paths(&args.paths, false);
     let retired = loaded.retain_current(unix_now(), false);
     let report = check::check(&loaded, &retired, allow.as_ref());
     let mut out = BufWriter::new(io::stdout().lock());
@@ -90,9 +91,10 @@ fn load_for_use(
     paths: &[PathBuf],
     allow: &[PathBuf],
     include_expired: bool,
+    to_ids_only: bool,
 ) -> Result<(Loaded, Vec<Retired>), u8> {
     let allow = allowlist(false, allow)?;
-    let mut loaded = load_paths(paths);
+    let mut loaded = load_paths(paths, to_ids_only);
     print_problems(false, &loaded);
     let dropped = allow.as_ref().map(|a| a.filter(&mut loaded));
     let retired = loaded.retain_current(unix_now(), include_expired);
@@ -106,11 +108,15 @@ fn load_for_use(
 }
 
 fn list(args: &ListArgs, stats: bool) -> io::Result<u8> {
-    let (loaded, retired) =
-        match load_for_use(&args.paths, &args.allow, args.include_expired) {
-            Ok(l) => l,
-            Err(code) => return Ok(code),
-        };
+    let (loaded, retired) = match load_for_use(
+        &args.paths,
+        &args.allow,
+        args.include_expired,
+        args.to_ids_only,
+    ) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     if stats {
         let report = check::check(&loaded, &retired, None);
@@ -144,11 +150,15 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
             return Ok(2);
         }
     }
-    let (loaded, _) =
-        match load_for_use(&args.paths, &args.allow, args.include_expired) {
-            Ok(l) => l,
-            Err(code) => return Ok(code),
-        };
+    let (loaded, _) = match load_for_use(
+        &args.paths,
+        &args.allow,
+        args.include_expired,
+        args.to_ids_only,
+    ) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
     let to = match args.to {
         ExportFormat::Text => Target::Text,
         ExportFormat::Csv => Target::Csv,

@@ -58,6 +58,7 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     r.set_meta(SourceMeta::default());
     if tally.not_for_ids > 0 {
         let n = tally.not_for_ids;
+        r.left_out(n);
         let noun = if n == 1 { "attribute" } else { "attributes" };
         r.warn(
             None,

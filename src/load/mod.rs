@@ -333,6 +333,7 @@ impl Loader {
             problems: &mut self.problems,
             values: 0,
             unmatchable: 0,
+            left_out: 0,
             meta: SourceMeta::default(),
         };
         if lossy {
@@ -350,10 +351,14 @@ impl Loader {
             Format::Prose => prose::read(&mut reader, text),
         }
         let (values, unmatchable) = (reader.values, reader.unmatchable);
+        let left_out = reader.left_out;
         if values == 0 {
             // A file that holds only what the sweep cannot match (AS
-            // numbers, registry keys) was understood: that is a warning.
-            let (severity, what) = if unmatchable > 0 {
+            // numbers, registry keys), or only what the options leave
+            // out, was understood: that is a warning.
+            let (severity, what) = if left_out > 0 {
+                (Severity::Warning, "every entry left out by the options")
+            } else if unmatchable > 0 {
                 (Severity::Warning, "no indicator the sweep can match")
             } else {
                 (Severity::Error, "no usable indicator")
@@ -412,6 +417,8 @@ pub struct Reader<'a> {
     problems: &'a mut Vec<Problem>,
     values: usize,
     unmatchable: usize,
+    /// Entries left out on purpose (`--to-ids-only`).
+    left_out: usize,
     meta: SourceMeta,
 }
 
@@ -528,6 +535,11 @@ impl Reader<'_> {
     /// Returns what is set about the entries read next.
     pub fn meta(&self) -> &SourceMeta {
         &self.meta
+    }
+
+    /// Counts `n` entries left out on purpose by the load options.
+    pub(crate) fn left_out(&mut self, n: usize) {
+        self.left_out += n;
     }
 
     /// Records a warning.

@@ -67,3 +67,32 @@ fn to_ids_only_keeps_what_is_flagged_for_detection() {
         "{err}"
     );
 }
+
+#[test]
+fn to_ids_only_previews_in_iocs_list_and_a_file_it_empties_is_no_error() {
+    let s = setup();
+    s.file(
+        "quiet.json",
+        br#"{"Event": {"Attribute": [
+  {"uuid": "u-3", "type": "domain", "value": "c2.example", "to_ids": false}
+]}}"#,
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iocsweep"))
+        .current_dir(s.dir.path())
+        .args(["iocs", "list", "--to-ids-only", "event.json", "quiet.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.contains("192.0.2.1"), "{listed}");
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "quiet.json: warning: every entry left out by the options in \
+             this file (read as misp)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("no usable indicator"), "{err}");
+}
