@@ -211,10 +211,15 @@ fn unbound_client(line: &[u8], start: usize) -> Option<&[u8]> {
 }
 
 /// Returns `v` without what surrounds an address in some logs (Cisco
-/// ASA's `iface:addr/port`, BIND's `addr#port`, `[v6]:port`), or `None`
+/// ASA's `iface:addr/port`, BIND's `addr#port`, `[v6]:port`, quotes),
+/// or `None`
 /// when nothing usable is left.
 fn clean<'l>(kind: &str, mut v: &'l [u8]) -> Option<&'l [u8]> {
     v = v.trim_ascii();
+    // Some W3C writers quote every column.
+    if v.len() >= 2 && v.starts_with(b"\"") && v.ends_with(b"\"") {
+        v = &v[1..v.len() - 1];
+    }
     if let Some(i) = v.iter().position(|b| *b == b'#') {
         v = &v[..i];
     }

@@ -312,6 +312,14 @@ fn web_and_proxy_peers_are_the_clients() {
                Mozilla 200\n";
     assert_eq!(peer_of("u", w3c, "/a/b").as_deref(), Some("203.0.113.7"));
     assert_eq!(peer_of("u", w3c, "203.0.113.7").as_deref(), Some("10.0.0.5"));
+    // Quoted columns give the value inside the quotes; an empty one
+    // gives no peer.
+    let quoted = "#Software: SWG\n#Fields: date time c-ip cs-host\n\
+                  \"2017-06-26\" \"18:21:17\" \"10.0.0.7\" \"evil.example\"\n";
+    let got = peer_of("u", quoted, "evil.example");
+    assert_eq!(got.as_deref(), Some("10.0.0.7"));
+    let empty = quoted.replace("\"10.0.0.7\"", "\"\"");
+    assert_eq!(peer_of("u", &empty, "evil.example"), None);
 }
 
 #[test]
