@@ -7,6 +7,10 @@
 //! is read by the same means that named the field: a header's column, a
 //! key before the value, or a position some logs keep. Only lines with a
 //! hit get here.
+//!
+//! Not read yet: Exim's `H=host [addr]`, Juniper's `addr/port->addr/port`
+//! flows, Palo Alto's CSV columns and sshd's `from addr` in syslog; their
+//! hits carry no peer until each gets its rule and tests.
 
 use super::Columns;
 use super::fields::{canonical, word_starts};

@@ -21,7 +21,9 @@ use super::sanitize;
 pub const FILES_LISTED: usize = 50;
 
 /// How many distinct peers of one indicator are kept; past it more are
-/// not counted and the summary says the count is capped.
+/// not counted and the summary says the count is capped. The cap is per
+/// indicator: a sweep where thousands of indicators each meet thousands
+/// of peers holds them all, as there is no cap over the whole tally yet.
 pub const PEERS_KEPT: usize = 10_000;
 
 /// How many peers an indicator's summary lists, in order; the rest are
