@@ -17,7 +17,9 @@
 //! - strings and file names shorter than [`MIN_LEN`] characters;
 //! - digests of empty input;
 //! - indicators listed by more than one file;
-//! - expired and revoked indicators, which a sweep leaves out.
+//! - expired and revoked indicators, which a sweep leaves out;
+//! - indicators not valid yet (every source's `valid_from` after the
+//!   time of the check), which a sweep keeps.
 
 mod render;
 
@@ -30,7 +32,7 @@ pub use self::render::{jsonl, table, text};
 use crate::allow::Allowlist;
 use crate::indicator::{Kind, Value};
 use crate::load::{Format, Loaded, Loader, Retired, Retirement, Severity};
-use crate::set::Indicator;
+use crate::set::{Indicator, Source};
 
 /// The shipped list of values that flood a sweep.
 pub const POPULAR: &str = include_str!("popular.txt");
@@ -72,6 +74,8 @@ pub enum Class {
     Duplicate,
     /// Every source's validity ended before today.
     Expired,
+    /// Every source's validity starts after the time of the check.
+    NotYetValid,
     /// Every source revoked it.
     Revoked,
 }
@@ -92,6 +96,7 @@ impl Class {
             Class::EmptyHash => "empty-hash",
             Class::Duplicate => "duplicate",
             Class::Expired => "expired",
+            Class::NotYetValid => "not-yet-valid",
             Class::Revoked => "revoked",
         }
     }
@@ -125,6 +130,9 @@ impl Class {
             Class::Duplicate => "listed by more than one file",
             Class::Expired => {
                 "expired (valid_until before today): left out of sweeps unless --include-expired"
+            }
+            Class::NotYetValid => {
+                "not yet valid (valid_from after now): a wrong date in the file? swept all the same"
             }
             Class::Revoked => "revoked: left out of sweeps",
         }
@@ -200,13 +208,26 @@ pub fn popular() -> Allowlist {
     Allowlist::new(&l.finish().set)
 }
 
-/// Checks a loaded set. `retired` is what
-/// [`Loaded::retain_current`] left out of it; `allow` is the user's
-/// allowlist, or `None` to use the shipped popular list.
+/// Checks a loaded set now; see [`check_at`].
 pub fn check(
     loaded: &Loaded,
     retired: &[Retired],
     allow: Option<&Allowlist>,
+) -> Report {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    check_at(loaded, retired, allow, now)
+}
+
+/// Checks a loaded set at `now` (Unix seconds). `retired` is what
+/// [`Loaded::retain_current`] left out of it; `allow` is the user's
+/// allowlist, or `None` to use the shipped popular list.
+pub fn check_at(
+    loaded: &Loaded,
+    retired: &[Retired],
+    allow: Option<&Allowlist>,
+    now: i64,
 ) -> Report {
     let shipped;
     let list = match allow {
@@ -219,6 +240,10 @@ pub fn check(
     let mut findings = Vec::new();
     for (_, ind) in loaded.set.iter() {
         classify(ind, list, allow.is_some(), &mut findings);
+        let future = |s: &Source| s.meta.valid_from.is_some_and(|f| f > now);
+        if !ind.sources.is_empty() && ind.sources.iter().all(future) {
+            findings.push(finding(Class::NotYetValid, ind, None));
+        }
     }
     for r in retired {
         let class = match r.why {

@@ -323,3 +323,45 @@ fn skipped_documentation_is_named_but_keeps_the_status_clean() {
     assert_eq!(r.status(), 2, "{:?}", r.problems);
     assert!(r.problems[0].1.ends_with("invalid UTF-8 replaced with U+FFFD"));
 }
+
+#[test]
+fn indicators_valid_only_from_a_later_date_are_named() {
+    let bundle = serde_json::json!({
+        "type": "bundle",
+        "objects": [
+            {"type": "indicator", "id": "indicator--1",
+             "pattern": "[ipv4-addr:value = '1.2.3.4']",
+             "valid_from": "2024-03-11T00:00:00Z"},
+            {"type": "indicator", "id": "indicator--2",
+             "pattern": "[ipv4-addr:value = '5.6.7.8']",
+             "valid_from": "2024-03-10T00:00:00Z"},
+            // Near miss: one source valid already vouches for it.
+            {"type": "indicator", "id": "indicator--3",
+             "pattern": "[domain-name:value = 'evil.example']",
+             "valid_from": "2099-01-01T00:00:00Z"},
+            {"type": "indicator", "id": "indicator--4",
+             "pattern": "[domain-name:value = 'evil.example']",
+             "valid_from": "2020-01-01T00:00:00Z"},
+            {"type": "indicator", "id": "indicator--5",
+             "pattern": "[domain-name:value = 'bad.example']"}
+        ]
+    })
+    .to_string();
+    let loaded = load(&[("s.json", &bundle)]);
+    // 2024-03-10T12:00:00Z
+    let r = check_at(&loaded, &[], None, 1_710_072_000);
+    let got: Vec<(&str, &str, Vec<String>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.class.name(), f.value.as_str(), f.sources.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [("not-yet-valid", "1.2.3.4", vec!["s.json#indicator--1".into()])]
+    );
+    assert_eq!(r.status(), 1);
+    // A day later it is valid, and the check is clean.
+    let r = check_at(&loaded, &[], None, 1_710_072_000 + 86_400);
+    assert!(r.findings.is_empty());
+    assert_eq!(r.status(), 0);
+}

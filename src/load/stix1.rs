@@ -20,15 +20,19 @@
 //! honoured and are named with their object. Several properties of one
 //! object (a file's name and hashes), or objects under an `AND`
 //! composition, all have to hold, and are marked compound.
+//!
+//! An indicator's `Valid_Time_Position` windows (`Start_Time`,
+//! `End_Time`) become its values' `valid_from` and `valid_until`: the
+//! earliest start and the latest end, no end when a window has none.
 
 use std::collections::HashMap;
 
-use roxmltree::{Document, Node};
+use roxmltree::{Document, Node, NodeId};
 
 use super::xml::{self, attr, child, children};
 use super::{Reader, Unmatchable};
 use crate::indicator::Kind;
-use crate::set::Locator;
+use crate::set::{Locator, SourceMeta};
 
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -39,12 +43,14 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         Err(why) => return r.error(None, why),
     };
     let refs = indicator_refs(&doc);
+    let times = indicator_times(r, &doc);
     let mut skipped = Unmatchable::default();
     let props = doc
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "Properties");
     for node in props {
         let (at, compound) = locate(&doc, node, &refs);
+        r.set_meta(times.of(node, &at));
         let mut obj = Object { at, compound, fields: Vec::new() };
         match xsi_type(node) {
             Some(t) => read_object(node, t, &mut obj, &mut skipped),
@@ -52,7 +58,103 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         }
         obj.load(r);
     }
+    r.set_meta(SourceMeta::default());
     skipped.report(r, ("object", "objects"));
+}
+
+/// The validity each indicator states, by node and by id.
+#[derive(Default)]
+struct Times<'a> {
+    by_node: HashMap<NodeId, SourceMeta>,
+    by_id: HashMap<&'a str, NodeId>,
+}
+
+impl Times<'_> {
+    /// Returns the validity of the indicator holding `node` (or, when
+    /// none holds it, of the indicator `at` names by id).
+    fn of(&self, node: Node<'_, '_>, at: &Locator) -> SourceMeta {
+        let holder = enclosing(node, "Indicator").map(|i| i.id());
+        let named = match at {
+            Locator::Id(id) => self.by_id.get(id.as_str()).copied(),
+            Locator::Line(_) => None,
+        };
+        holder
+            .and_then(|n| self.by_node.get(&n))
+            .or_else(|| named.and_then(|n| self.by_node.get(&n)))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// Reads every indicator's `Valid_Time_Position` windows; a time that
+/// cannot be read is warned about and ignored.
+fn indicator_times<'a>(
+    r: &mut Reader<'_>,
+    doc: &'a Document<'_>,
+) -> Times<'a> {
+    let mut times = Times::default();
+    let indicators = doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "Indicator");
+    for ind in indicators {
+        let windows: Vec<Node<'_, '_>> =
+            children(ind, "Valid_Time_Position").collect();
+        if windows.is_empty() {
+            continue;
+        }
+        let at = attr(ind, "id").map_or_else(
+            || {
+                Locator::Line(u64::from(
+                    doc.text_pos_at(ind.range().start).row,
+                ))
+            },
+            |id| Locator::Id(id.into()),
+        );
+        let mut stamp = |w: Node<'_, '_>, name: &str| {
+            let text = xml::text(child(w, name)?);
+            if text.is_empty() {
+                return None;
+            }
+            let secs = date_time(&text);
+            if secs.is_none() {
+                let why = format!(
+                    "{name} {text:?} is not a date and time \
+                     (2024-01-31T00:00:00Z); ignored"
+                );
+                r.warn(Some(at.clone()), why);
+            }
+            secs
+        };
+        let starts: Vec<Option<i64>> =
+            windows.iter().map(|w| stamp(*w, "Start_Time")).collect();
+        let ends: Vec<Option<i64>> =
+            windows.iter().map(|w| stamp(*w, "End_Time")).collect();
+        // A window without a start (or end) leaves that side open.
+        let valid_from = starts.iter().copied().collect::<Option<Vec<_>>>();
+        let valid_until = ends.iter().copied().collect::<Option<Vec<_>>>();
+        let meta = SourceMeta {
+            valid_from: valid_from.and_then(|v| v.into_iter().min()),
+            valid_until: valid_until.and_then(|v| v.into_iter().max()),
+            ..SourceMeta::default()
+        };
+        times.by_node.insert(ind.id(), meta);
+        if let Some(id) = attr(ind, "id") {
+            times.by_id.insert(id, ind.id());
+        }
+    }
+    times
+}
+
+/// Returns the Unix seconds of an XML Schema date and time: RFC 3339,
+/// or without a zone (read as UTC), or a bare date (its midnight UTC).
+fn date_time(text: &str) -> Option<i64> {
+    use super::stix2::rfc3339;
+    let has_zone = text.ends_with(['Z', 'z'])
+        || text.get(19..).is_some_and(|t| t.contains(['+', '-']));
+    if text.len() == 10 {
+        return rfc3339(&format!("{text}T00:00:00Z"));
+    }
+    if has_zone { rfc3339(text) } else { rfc3339(&format!("{text}Z")) }
 }
 
 /// One field value to load, with its kind and CybOX condition.
@@ -490,5 +592,113 @@ mod tests {
             "{:?}",
             problems(&broken)
         );
+    }
+
+    #[test]
+    fn valid_time_windows_become_validity_and_expire() {
+        let window = |start: &str, end: &str| {
+            let side = |name: &str, t: &str| {
+                if t.is_empty() {
+                    String::new()
+                } else {
+                    format!("<indicator:{name}>{t}</indicator:{name}>")
+                }
+            };
+            format!(
+                "<indicator:Valid_Time_Position>{}{}\
+                 </indicator:Valid_Time_Position>",
+                side("Start_Time", start),
+                side("End_Time", end)
+            )
+        };
+        let address = |v: &str| {
+            format!(
+                "<cybox:Object><cybox:Properties \
+                 xsi:type=\"AddressObj:AddressObjectType\" \
+                 category=\"ipv4-addr\"><AddressObj:Address_Value>{v}\
+                 </AddressObj:Address_Value></cybox:Properties>\
+                 </cybox:Object>"
+            )
+        };
+        let indicator = |id: &str, windows: &str, obs: &str| {
+            format!(
+                "<stix:Indicator id=\"x:Indicator-{id}\">{windows}\
+                 <indicator:Observable>{obs}</indicator:Observable>\
+                 </stix:Indicator>"
+            )
+        };
+        let by_ref = format!(
+            "<stix:Indicator id=\"x:Indicator-2\">{}\
+             <indicator:Observable idref=\"x:Observable-1\"/>\
+             </stix:Indicator>",
+            window("2024-01-31T00:00:00", "")
+        );
+        let body = format!(
+            "<stix:Observables><cybox:Observable id=\"x:Observable-1\">{}\
+             </cybox:Observable></stix:Observables>\n<stix:Indicators>{}{}{}{}\
+             {}{}</stix:Indicators>\n",
+            address("192.0.2.2"),
+            // Expired: its one window ended in 2020.
+            indicator(
+                "1",
+                &window("2020-01-01T00:00:00Z", "2020-06-30T02:00:00+02:00"),
+                &address("192.0.2.1"),
+            ),
+            // Not expired, and reached by idref: no zone reads as UTC, no
+            // end leaves it open.
+            by_ref,
+            // No validity: an empty window, as the corpus writes them.
+            indicator(
+                "3",
+                "<indicator:Valid_Time_Position/>",
+                &address("192.0.2.3")
+            ),
+            // Two windows: the latest end; one without a start leaves
+            // the start open. A bare date is its midnight UTC.
+            indicator(
+                "4",
+                &(window("2019-01-01T00:00:00Z", "2021-01-01T00:00:00Z")
+                    + &window("", "2022-01-01")),
+                &address("192.0.2.4"),
+            ),
+            // Unreadable: warned about, ignored.
+            indicator("5", &window("", "soon"), &address("192.0.2.5")),
+            indicator("6", "", &address("192.0.2.6")),
+        );
+        let mut got = load(&body);
+        let metas: Vec<_> = got
+            .set
+            .iter()
+            .map(|(_, i)| {
+                let m = &i.sources[0].meta;
+                (i.value.to_string(), m.valid_from, m.valid_until)
+            })
+            .collect();
+        let day =
+            |y, m, d| Some(crate::time::days_from_civil(y, m, d) * 86_400);
+        assert_eq!(
+            metas,
+            [
+                ("192.0.2.2".into(), day(2024, 1, 31), None),
+                ("192.0.2.1".into(), day(2020, 1, 1), day(2020, 6, 30)),
+                ("192.0.2.3".into(), None, None),
+                ("192.0.2.4".into(), None, day(2022, 1, 1)),
+                ("192.0.2.5".into(), None, None),
+                ("192.0.2.6".into(), None, None),
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            ["t.txt: x:Indicator-5: warning: End_Time \"soon\" is not a \
+              date and time (2024-01-31T00:00:00Z); ignored"]
+        );
+        let now = day(2026, 12, 4).unwrap() + 3600;
+        let left: Vec<String> = got
+            .retain_current(now, false)
+            .iter()
+            .map(|r| r.indicator.value.to_string())
+            .collect();
+        assert_eq!(left, ["192.0.2.1", "192.0.2.4"]);
+        assert_eq!(got.set.len(), 4);
     }
 }

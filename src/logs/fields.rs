@@ -10,7 +10,7 @@
 //! position: the first column of an access log is the client.
 
 /// Returns the canonical name of a field a log calls `key` (any case).
-fn canonical(key: &[u8]) -> Option<&'static str> {
+pub(super) fn canonical(key: &[u8]) -> Option<&'static str> {
     let mut lower = [0u8; 40];
     if key.is_empty() || key.len() > lower.len() {
         return None;
@@ -215,7 +215,7 @@ fn positional(kind: &str, line: &[u8], v: usize) -> Option<&'static str> {
 }
 
 /// Returns where each blank-separated word of `line` starts.
-fn word_starts(line: &[u8]) -> Vec<usize> {
+pub(super) fn word_starts(line: &[u8]) -> Vec<usize> {
     let mut out = Vec::new();
     for (i, b) in line.iter().enumerate() {
         if *b != b' ' && (i == 0 || line[i - 1] == b' ') {

@@ -10,6 +10,7 @@
 pub mod evtx;
 mod fields;
 mod kind;
+mod peer;
 pub mod time;
 
 use crate::time::Stamp;
@@ -80,6 +81,22 @@ impl Log {
             }
         }
         out
+    }
+
+    /// Returns the other side of `line`, where the log names it: the
+    /// source of a match in the destination field and the reverse, the
+    /// client that asked for a name or URL, the host that handed over a
+    /// mail. `start..end` is the match, `fields` the fields it sat in
+    /// (from [`Log::fields`]).
+    pub fn peer<'l>(
+        &self,
+        line: &'l [u8],
+        start: usize,
+        end: usize,
+        fields: &[&'static str],
+    ) -> Option<&'l str> {
+        let columns = self.columns.as_ref();
+        peer::peer(self.kind, columns, line, (start, end), fields)
     }
 }
 

@@ -354,7 +354,7 @@ fn indicators(h: &mut String, ranked: &[&IndicatorTally], set: &IndicatorSet) {
     }
     h.push_str(
         "<table>\n<tr><th>kind</th><th>indicator</th><th>hits</th>\
-         <th>first seen</th><th>last seen</th><th>files</th>\
+         <th>peers</th><th>first seen</th><th>last seen</th><th>files</th>\
          <th>sources</th></tr>\n",
     );
     for t in ranked {
@@ -377,10 +377,12 @@ fn indicators(h: &mut String, ranked: &[&IndicatorTally], set: &IndicatorSet) {
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td>\
-             <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+             <td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td></tr>",
             ind.kind(),
             esc(&ind.value.to_string()),
             t.hits,
+            t.peers_cell(),
             seen(t.first()),
             seen(t.last()),
             files.join("<br>"),
@@ -450,7 +452,16 @@ mod tests {
         let day = |d: u32| days_from_civil(2024, 3, d) * 86_400;
         let mut add = |id: u32, path: &str, secs: Option<i64>, line: u64| {
             let time = secs.map(|secs| Stamp { secs, nanos: 0 });
-            t.add(&Sighting { id, path, line, time, log: None, fields: &[] });
+            let s = Sighting {
+                id,
+                path,
+                line,
+                time,
+                log: None,
+                fields: &[],
+                peer: None,
+            };
+            t.add(&s);
         };
         for d in 1..=20u32 {
             for k in 0..(d % 5 + 1) {
@@ -528,6 +539,7 @@ mod tests {
                 time,
                 log: None,
                 fields: &[],
+                peer: None,
             });
         }
         let html = render(&scope(), &t, &set);

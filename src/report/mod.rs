@@ -506,6 +506,10 @@ impl<'s, W: Write> Reporter<'s, W> {
             }
             b.push(b']');
         }
+        if let Some(peer) = hit.peer {
+            b.extend_from_slice(b",\"peer\":");
+            json_str(b, peer);
+        }
         b.extend_from_slice(b",\"text\":");
         let text = cut_text(hit.text, match_range(hit));
         json_str(b, &String::from_utf8_lossy(text));
@@ -617,6 +621,7 @@ impl<W: Write> Sink for Reporter<'_, W> {
             time: hit.time,
             log: hit.log,
             fields: &hit.fields,
+            peer: hit.peer,
         });
         if let Some(c) = &self.counters {
             c.hits.fetch_add(1, Ordering::Relaxed);
@@ -854,6 +859,7 @@ mod tests {
             time: None,
             log: None,
             fields: Vec::new(),
+            peer: None,
         };
         r.hit(&Input::Stdin, &hit).unwrap();
         r.finish().unwrap();

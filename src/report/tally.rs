@@ -1,11 +1,14 @@
 //! The per-indicator summary of a sweep: for every indicator seen, how
 //! often, first and last when and where, in which files, and (where the
-//! log format says so) in which fields and kinds of log.
+//! log format says so) in which fields and kinds of log, and with which
+//! distinct hosts or peers.
 //!
 //! Hits arrive in input then line order, so the files an indicator was
 //! seen in come one after another and each hit costs a few comparisons.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::net::IpAddr;
 
 use serde_json::{Map, Value, json};
 
@@ -16,6 +19,16 @@ use super::sanitize;
 
 /// How many files an indicator's summary lists; the rest are counted.
 pub const FILES_LISTED: usize = 50;
+
+/// How many distinct peers of one indicator are kept; past it more are
+/// not counted and the summary says the count is capped. The cap is per
+/// indicator: a sweep where thousands of indicators each meet thousands
+/// of peers holds them all, as there is no cap over the whole tally yet.
+pub const PEERS_KEPT: usize = 10_000;
+
+/// How many peers an indicator's summary lists, in order; the rest are
+/// counted.
+pub const PEERS_LISTED: usize = 20;
 
 /// How many rows the table on the terminal shows.
 pub const TABLE_ROWS: usize = 20;
@@ -54,6 +67,35 @@ impl Seen {
     }
 }
 
+/// A host or peer an indicator was seen with: addresses first, in
+/// numeric order, then names as the logs wrote them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Peer {
+    /// An IPv4 or IPv6 address.
+    Addr(IpAddr),
+    /// A host name or anything else a log wrote there.
+    Name(Box<str>),
+}
+
+impl Peer {
+    /// Returns the peer a log wrote as `s`.
+    pub fn new(s: &str) -> Peer {
+        match s.parse() {
+            Ok(a) => Peer::Addr(a),
+            Err(_) => Peer::Name(s.into()),
+        }
+    }
+}
+
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Peer::Addr(a) => a.fmt(f),
+            Peer::Name(n) => f.write_str(n),
+        }
+    }
+}
+
 /// What the sweep saw of one indicator.
 #[derive(Clone, Debug)]
 pub struct IndicatorTally {
@@ -76,13 +118,13 @@ pub struct IndicatorTally {
     pub files_total: u64,
     /// Hits by the log field the match sat in (`src`, `query`), where the
     /// log format names fields.
-    ///
-    /// Not yet here: the distinct hosts or peers an indicator was seen
-    /// with (the other side of a connection, the client of a query).
-    /// Hits name the fields a match sat in, not the values of the line's
-    /// other fields; once they carry those, a `peers` count goes beside
-    /// this one.
     pub fields: BTreeMap<&'static str, u64>,
+    /// The distinct hosts or peers the indicator was seen with (the
+    /// other side of a connection, the client of a query), up to
+    /// [`PEERS_KEPT`].
+    pub peers: BTreeSet<Peer>,
+    /// Whether more distinct peers were seen than [`PEERS_KEPT`].
+    pub peers_capped: bool,
     /// Hits by kind of log (`zeek-conn`), where the format was recognised.
     pub logs: BTreeMap<&'static str, u64>,
     /// Hits by day (days since 1970-01-01, UTC) for hits with a time.
@@ -120,6 +162,8 @@ pub struct Sighting<'a> {
     pub log: Option<&'static str>,
     /// The fields the match sat in.
     pub fields: &'a [&'static str],
+    /// The other side of the line, where the log names it.
+    pub peer: Option<&'a str>,
 }
 
 /// Every indicator seen in a sweep.
@@ -142,6 +186,8 @@ impl Tally {
             files: Vec::new(),
             files_total: 0,
             fields: BTreeMap::new(),
+            peers: BTreeSet::new(),
+            peers_capped: false,
             logs: BTreeMap::new(),
             days: BTreeMap::new(),
             undated: 0,
@@ -175,6 +221,9 @@ impl Tally {
         }
         if let Some(log) = s.log {
             *t.logs.entry(log).or_insert(0) += 1;
+        }
+        if let Some(p) = s.peer {
+            count_peer(t, Peer::new(p));
         }
     }
 
@@ -229,6 +278,7 @@ impl Tally {
         }
         let mut rows = vec![[
             "hits".to_string(),
+            "peers".into(),
             "kind".into(),
             "indicator".into(),
             "first seen".into(),
@@ -238,13 +288,14 @@ impl Tally {
             let ind = set.get(t.id);
             rows.push([
                 t.hits.to_string(),
+                t.peers_cell(),
                 ind.kind().to_string(),
                 cell(&ind.value.to_string(), 48),
                 tail(&t.first().short(), 48),
                 tail(&t.last().short(), 48),
             ]);
         }
-        let mut widths = [0usize; 5];
+        let mut widths = [0usize; 6];
         for r in &rows {
             for (w, c) in widths.iter_mut().zip(r) {
                 *w = (*w).max(c.chars().count());
@@ -253,8 +304,15 @@ impl Tally {
         let mut lines: Vec<String> = rows
             .iter()
             .map(|r| {
-                let mut line = format!("{:>w$}", r[0], w = widths[0]);
-                for (c, w) in r[1..].iter().zip(&widths[1..]) {
+                // The counts are aligned right, the rest left.
+                let mut line = format!(
+                    "{:>w0$}  {:>w1$}",
+                    r[0],
+                    r[1],
+                    w0 = widths[0],
+                    w1 = widths[1]
+                );
+                for (c, w) in r[2..].iter().zip(&widths[2..]) {
                     line.push_str("  ");
                     line.push_str(c);
                     line.extend(std::iter::repeat_n(
@@ -283,6 +341,28 @@ fn count_file(t: &mut IndicatorTally, path: &str, new_file: bool) {
         }
     } else if t.files.len() as u64 == t.files_total {
         t.files.last_mut().expect("the current file is listed").1 += 1;
+    }
+}
+
+/// Counts a peer among the indicator's distinct peers, up to
+/// [`PEERS_KEPT`] of them.
+fn count_peer(t: &mut IndicatorTally, p: Peer) {
+    if t.peers.len() < PEERS_KEPT {
+        t.peers.insert(p);
+    } else if !t.peers.contains(&p) {
+        t.peers_capped = true;
+    }
+}
+
+impl IndicatorTally {
+    /// Returns the count of distinct peers for a table cell: `-` when no
+    /// hit named one, `N+` when capped.
+    pub fn peers_cell(&self) -> String {
+        match (self.peers.len(), self.peers_capped) {
+            (0, _) => "-".into(),
+            (n, false) => n.to_string(),
+            (n, true) => format!("{n}+"),
+        }
     }
 }
 
@@ -358,6 +438,19 @@ fn indicator_json(t: &IndicatorTally, ind: &Indicator) -> Value {
     if !t.logs.is_empty() {
         o.insert("logs".into(), json!(t.logs));
     }
+    if !t.peers.is_empty() {
+        let listed: Vec<String> = t
+            .peers
+            .iter()
+            .take(PEERS_LISTED)
+            .map(ToString::to_string)
+            .collect();
+        o.insert("peers".into(), listed.into());
+        o.insert("peers_total".into(), t.peers.len().into());
+        if t.peers_capped {
+            o.insert("peers_capped".into(), true.into());
+        }
+    }
     o.insert("sources".into(), sources_json(ind));
     Value::Object(o)
 }
@@ -383,7 +476,7 @@ mod tests {
         line: u64,
         time: Option<Stamp>,
     ) -> Sighting<'a> {
-        Sighting { id, path, line, time, log: None, fields: &[] }
+        Sighting { id, path, line, time, log: None, fields: &[], peer: None }
     }
 
     #[test]
@@ -454,12 +547,59 @@ mod tests {
             time: None,
             log: Some("zeek-conn"),
             fields: &fields,
+            peer: None,
         };
         t.add(&s);
         t.add(&Sighting { fields: &["dst"], ..s });
         let j = t.to_json(&set());
         assert_eq!(j["indicators"][0]["fields"], json!({"dst": 1, "src": 1}));
         assert_eq!(j["indicators"][0]["logs"], json!({"zeek-conn": 2}));
+    }
+
+    #[test]
+    fn distinct_peers_are_counted_listed_in_order_and_capped() {
+        let mut t = Tally::default();
+        fn with(id: u32, peer: Option<&str>) -> Sighting<'_> {
+            Sighting { peer, ..hit(id, "fw.log", 1, None) }
+        }
+        // 25 distinct addresses, each seen twice, and one name; listed
+        // addresses first, in numeric order, not text order.
+        for _ in 0..2 {
+            for i in (1..=25).rev() {
+                t.add(&with(0, Some(&format!("10.0.0.{i}"))));
+            }
+            t.add(&with(0, Some("mail.corp.example")));
+            t.add(&with(0, None));
+        }
+        let j = t.to_json(&set());
+        let ip = &j["indicators"][0];
+        assert_eq!(ip["peers_total"], 26);
+        let listed: Vec<String> =
+            (1..=PEERS_LISTED).map(|i| format!("10.0.0.{i}")).collect();
+        assert_eq!(ip["peers"], json!(listed));
+        assert!(ip.get("peers_capped").is_none());
+        assert_eq!(t.by_id[&0].peers_cell(), "26");
+        // Near miss: hits that name no peer give no peers at all.
+        t.add(&with(1, None));
+        let j = t.to_json(&set());
+        assert!(j["indicators"][1].get("peers").is_none());
+        assert_eq!(t.by_id[&1].peers_cell(), "-");
+        // Past the cap, a peer already kept is still no news; a new one
+        // marks the count as capped.
+        let mut t = Tally::default();
+        for i in 0..PEERS_KEPT as u32 {
+            let a = std::net::Ipv4Addr::from(0x0a00_0000 + i).to_string();
+            t.add(&with(0, Some(&a)));
+        }
+        t.add(&with(0, Some("10.0.0.0")));
+        assert!(!t.by_id[&0].peers_capped);
+        t.add(&with(0, Some("192.0.2.1")));
+        let j = t.to_json(&set());
+        let ip = &j["indicators"][0];
+        assert_eq!(ip["peers_total"], PEERS_KEPT);
+        assert_eq!(ip["peers_capped"], true);
+        assert_eq!(ip["peers"][0], "10.0.0.0");
+        assert_eq!(t.by_id[&0].peers_cell(), format!("{PEERS_KEPT}+"));
     }
 
     #[test]
@@ -478,11 +618,11 @@ mod tests {
         assert_eq!(lines.len(), 1 + TABLE_ROWS + 1);
         assert_eq!(
             lines[0],
-            "hits  kind  indicator   first seen      last seen"
+            "hits  peers  kind  indicator   first seen      last seen"
         );
         assert_eq!(
             lines[1],
-            "  25  ipv4  192.0.2.24  x\\x1b[2J.log:1  x\\x1b[2J.log:25"
+            "  25      -  ipv4  192.0.2.24  x\\x1b[2J.log:1  x\\x1b[2J.log:25"
         );
         assert_eq!(lines[21], "… and 5 more");
         let long = "/srv/archive/2024/03/firewall/edge-01/ufw.log.12:4711";

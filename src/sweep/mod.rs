@@ -89,6 +89,10 @@ pub struct Hit<'a> {
     /// The fields of the log the match sat in (`src`, `dst`, `query`,
     /// `host`…), where the format names them.
     pub fields: Vec<&'static str>,
+    /// The other side of the line, where the log names it: the source of
+    /// a match in the destination field and the reverse, the client that
+    /// asked for a name or URL, the host that handed over a mail.
+    pub peer: Option<&'a str>,
 }
 
 /// What became of one input.
@@ -556,7 +560,7 @@ impl<'m> Sweeper<'m> {
         let mut delivered = 0;
         for c in &m.hits {
             let len = c.hit.end - c.hit.start;
-            let (mut time, fields) = about.read(log, data, c);
+            let (mut time, fields, peer) = about.read(log, data, c);
             let mut line = base_line + c.line + 1;
             let mut kind = log.kind;
             // A record's line is its record id, its time the event's.
@@ -577,6 +581,7 @@ impl<'m> Sweeper<'m> {
                 time,
                 log: Some(kind),
                 fields,
+                peer,
             };
             sink.hit(&p.input, &hit)?;
             delivered += 1;
@@ -636,14 +641,14 @@ struct LineAbout {
 }
 
 impl LineAbout {
-    /// Returns the time of the line holding `c` and the fields the match
-    /// sits in.
-    fn read(
+    /// Returns the time of the line holding `c`, the fields the match
+    /// sits in and the other side of the line.
+    fn read<'d>(
         &mut self,
         log: &Log,
-        data: &[u8],
+        data: &'d [u8],
         c: &Captured,
-    ) -> (Option<Stamp>, Vec<&'static str>) {
+    ) -> (Option<Stamp>, Vec<&'static str>, Option<&'d str>) {
         let h = &c.hit;
         let ls = memchr::memrchr(b'\n', &data[..h.start]).map_or(0, |i| i + 1);
         let le = memchr::memchr(b'\n', &data[h.end..])
@@ -653,8 +658,10 @@ impl LineAbout {
             self.line = Some(c.line);
             self.time = log.time(line);
         }
-        let fields = log.fields(line, h.start - ls, h.end - ls);
-        (self.time, fields)
+        let (start, end) = (h.start - ls, h.end - ls);
+        let fields = log.fields(line, start, end);
+        let peer = log.peer(line, start, end, &fields);
+        (self.time, fields, peer)
     }
 }
 

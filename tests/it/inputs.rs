@@ -75,7 +75,7 @@ pub fn stderr_without_table(out: &Output) -> Vec<String> {
     let mut table = false;
     for l in err.lines() {
         // The table comes last, from its header row on.
-        table |= l.contains(" hits  kind  ");
+        table |= l.contains(" hits  peers  kind  ");
         if !table {
             lines.push(l.to_string());
         }

@@ -524,3 +524,45 @@ fn a_zeek_http_hit_carries_its_log_time_and_fields() {
         ]
     );
 }
+
+#[test]
+fn the_summary_counts_the_distinct_sources_of_a_ufw_destination() {
+    let Some(dir) = corpus() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let iocs = tmp.path().join("iocs.txt");
+    std::fs::write(&iocs, "194.58.102.129\n").unwrap();
+    let summary = tmp.path().join("summary.json");
+    let log = dir.join("firewall/rafmio_ufw.log");
+    let (records, err, code) = sweep(&[
+        "--iocs",
+        iocs.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    // grep -c '194\.58\.102\.129' rafmio_ufw.log
+    assert_eq!(records.len(), 3978);
+    let r = &records[0];
+    assert_eq!(r["fields"], serde_json::json!(["dst"]));
+    assert_eq!(r["peer"], "109.205.213.90");
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap())
+            .unwrap();
+    let ind = &doc["indicators"][0];
+    // grep 'DST=194\.58\.102\.129 ' rafmio_ufw.log | grep -o 'SRC=[0-9.]*'
+    //   | cut -c5- | sort -u | wc -l                              → 914
+    // … | sort -u -t. -k1,1n -k2,2n -k3,3n -k4,4n | head -3       → below
+    assert_eq!(ind["peers_total"], 914);
+    assert_eq!(ind["peers"].as_array().unwrap().len(), 20);
+    assert_eq!(ind["peers"][0], "1.23.29.169");
+    assert_eq!(ind["peers"][1], "2.58.95.205");
+    assert_eq!(ind["peers"][2], "2.59.254.182");
+    assert!(ind.get("peers_capped").is_none());
+    // Every record names the source of its line as its peer.
+    for r in &records {
+        let text = r["text"].as_str().unwrap();
+        let src = text.split("SRC=").nth(1).unwrap().split(' ').next();
+        assert_eq!(r["peer"].as_str(), src, "{text}");
+    }
+}

@@ -215,8 +215,8 @@ fn sweep(args: &[&str], stdin: Option<&[u8]>) -> Run {
 }
 
 /// The rules are about what matches: the log kind every record carries
-/// is checked to be there, then set aside with the time and fields (the
-/// logs tests check those).
+/// is checked to be there, then set aside with the time, fields and peer
+/// (the logs tests check those).
 fn parse_records(stdout: &[u8]) -> Vec<Value> {
     let text = std::str::from_utf8(stdout).expect("jsonl output is UTF-8");
     text.lines()
@@ -227,6 +227,7 @@ fn parse_records(stdout: &[u8]) -> Vec<Value> {
             assert!(o.remove("log").is_some_and(|l| l.is_string()), "{l}");
             o.remove("time");
             o.remove("fields");
+            o.remove("peer");
             r
         })
         .collect()
