@@ -238,6 +238,11 @@ pub fn retired_note(
     out
 }
 
+/// The largest indicator file read, in bytes (1 GiB). Published feeds are
+/// far smaller; a larger file is refused before it is read, since
+/// reading holds it, and its decoded text, in memory.
+pub const MAX_FILE_SIZE: u64 = 1 << 30;
+
 /// Collects indicator files and builds one set from them.
 #[derive(Debug, Default)]
 pub struct Loader {
@@ -264,6 +269,15 @@ impl Loader {
             }
         };
         if !meta.is_dir() {
+            if meta.len() > MAX_FILE_SIZE {
+                let why = format!(
+                    "{} bytes, larger than the {} MiB limit for an \
+                     indicator file; not read",
+                    meta.len(),
+                    MAX_FILE_SIZE >> 20
+                );
+                return self.file_error(name, why);
+            }
             return match std::fs::read(path) {
                 Ok(bytes) => self.add_bytes(name, &bytes),
                 Err(e) => self.file_error(name, format!("cannot read: {e}")),
