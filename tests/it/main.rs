@@ -18,6 +18,7 @@ mod logs;
 mod mixed_folder;
 mod model;
 mod odd_files;
+mod output_safety;
 mod prop;
 mod records;
 mod reports;
