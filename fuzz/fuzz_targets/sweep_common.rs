@@ -103,8 +103,12 @@ pub fn run(prefix: &[u8], data: &[u8]) {
     let mut bytes = prefix.to_vec();
     bytes.extend_from_slice(data);
     std::fs::write(&path, &bytes).unwrap();
-    let opts =
-        Options { chunk_size: 64, max_line: 1 << 20, batch_bytes: 4096 };
+    let opts = Options {
+        chunk_size: 64,
+        max_line: 1 << 20,
+        batch_bytes: 4096,
+        ..Options::default()
+    };
     let mut check = Check::default();
     Sweeper::new(m, opts)
         .run(&[Input::File(path.clone())], &mut check)
