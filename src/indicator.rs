@@ -641,8 +641,10 @@ fn parse_url(v: &str) -> Result<Value, Rejected> {
 /// front of a scheme (`xmlns:a="http`), or no scheme at all.
 fn scheme_problem(s: &str) -> String {
     let start = s
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let start = s[start..]
         .find(|c: char| c.is_ascii_alphabetic())
         .map_or(s.len(), |i| start + i);
@@ -1110,6 +1112,23 @@ mod tests {
                 .value
                 .to_string(),
             "evil.example/a"
+        );
+    }
+
+    #[test]
+    fn text_before_a_scheme_ending_in_a_multibyte_character_is_named() {
+        let why =
+            |raw| parse_value(raw, ParseOptions::default()).unwrap_err().0;
+        assert_eq!(
+            why("\u{fffd}://:"),
+            "\"\u{fffd}://:\" is not a URL: expected a scheme such as \
+             http:// before the host"
+        );
+        assert_eq!(
+            why("\u{fc}http://evil.example/"),
+            "\"\u{fc}http://evil.example/\" is not a URL: text \"\u{fc}\" \
+             before the scheme http://; expected the URL to start with its \
+             scheme"
         );
     }
 }
