@@ -4,6 +4,11 @@
 //! Readers push values with their source into a [`SetBuilder`], which
 //! merges duplicates as they come (one hash probe a value, so a million
 //! values load in well under a second).
+//!
+//! A value repeated many times in one file (a feed written in a loop, or
+//! a file made to exhaust memory) is listed as a source at most
+//! [`LISTED_PER_FILE`] times per file; the further repeats are counted,
+//! so memory and time stay linear in the distinct values, not the lines.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -71,12 +76,23 @@ impl fmt::Display for Source {
     }
 }
 
+/// How many sources of one indicator are kept from one file before
+/// further repeats from that file are only counted.
+pub const LISTED_PER_FILE: usize = 100;
+
+/// How many of an indicator's latest sources a new source is compared
+/// with, both to drop an exact repeat and to find a kept source that
+/// states the same about the entry.
+const RECENT: usize = 8;
+
 /// One distinct indicator and everywhere it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Indicator {
     /// The normalised value.
     pub value: Value,
-    /// Every source, in file then position order, without repeats.
+    /// Every source, in file then position order, without repeats; at
+    /// most [`LISTED_PER_FILE`] from one file, unless later ones state
+    /// something (validity, revocation) the listed ones do not.
     pub sources: Vec<Source>,
 }
 
@@ -100,6 +116,7 @@ pub struct SetBuilder {
     collided: HashMap<Value, u32, FixedState>,
     hasher: FixedState,
     pushed: usize,
+    unlisted: usize,
 }
 
 impl SetBuilder {
@@ -119,8 +136,12 @@ impl SetBuilder {
         };
         if let Some(i) = id {
             let sources = &mut self.indicators[i as usize].sources;
-            if !sources.contains(&source) {
+            if Self::listed(sources, &source) {
                 sources.push(source);
+            } else if !sources[sources.len().saturating_sub(RECENT)..]
+                .contains(&source)
+            {
+                self.unlisted += 1;
             }
             return;
         }
@@ -137,9 +158,35 @@ impl SetBuilder {
         self.indicators.push(Indicator { value, sources: vec![source] });
     }
 
+    /// Whether `source` goes into `sources`: not if it repeats one of the
+    /// latest, nor once the file has [`LISTED_PER_FILE`] listed and one of
+    /// the latest says the same of the entry (so what
+    /// [`crate::load::Loaded::retain_current`] decides from the sources
+    /// stays the same). Checks a fixed number of sources: a file's
+    /// sources are contiguous, since files are read one after another.
+    fn listed(sources: &[Source], source: &Source) -> bool {
+        let n = sources.len();
+        let recent = &sources[n.saturating_sub(RECENT)..];
+        if recent.contains(source) {
+            return false;
+        }
+        let full = n >= LISTED_PER_FILE
+            && Arc::ptr_eq(&sources[n - LISTED_PER_FILE].file, &source.file);
+        !(full
+            && recent.iter().any(|s| {
+                s.meta == source.meta && s.compound == source.compound
+            }))
+    }
+
     /// Returns how many values were pushed, repeats included.
     pub fn pushed(&self) -> usize {
         self.pushed
+    }
+
+    /// Returns how many repeats were counted but not listed as sources,
+    /// beyond the first [`LISTED_PER_FILE`] from one file.
+    pub fn unlisted(&self) -> usize {
+        self.unlisted
     }
 
     /// Builds the set.
@@ -238,5 +285,63 @@ mod tests {
         assert_eq!(s.to_string(), "x.ioc:3");
         s.meta.contains = true;
         assert_eq!(s.to_string(), "x.ioc:3 (substring condition)");
+    }
+
+    #[test]
+    fn repeats_in_one_file_are_listed_up_to_the_limit_then_counted() {
+        let file: Arc<str> = "x".into();
+        let other: Arc<str> = "y".into();
+        let at = |file: &Arc<str>, n| Source {
+            file: file.clone(),
+            at: Locator::Line(n),
+            compound: false,
+            meta: SourceMeta::default(),
+        };
+        let v = Value::Domain("evil.example".into());
+        let mut b = SetBuilder::new();
+        for n in 1..=100 {
+            b.push(v.clone(), at(&file, n));
+        }
+        // An exact repeat of a listed source is neither listed again nor
+        // counted; other lines past the limit are counted.
+        b.push(v.clone(), at(&file, 100));
+        assert_eq!(b.unlisted(), 0);
+        for n in 101..=250 {
+            b.push(v.clone(), at(&file, n));
+        }
+        assert_eq!((b.pushed(), b.unlisted()), (251, 150));
+        b.push(v.clone(), at(&other, 1));
+        b.push(v.clone(), at(&other, 2));
+        let set = b.build();
+        let lines: Vec<String> =
+            set.get(0).sources.iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), LISTED_PER_FILE + 2);
+        assert_eq!(lines[99], "x:100");
+        assert_eq!(lines[100..], ["y:1", "y:2"]);
+    }
+
+    #[test]
+    fn a_repeat_past_the_limit_that_states_other_validity_is_listed() {
+        let file: Arc<str> = "x".into();
+        let v = Value::Domain("evil.example".into());
+        let mut b = SetBuilder::new();
+        let mut s = Source {
+            file: file.clone(),
+            at: Locator::Line(1),
+            compound: false,
+            meta: SourceMeta { valid_until: Some(0), ..Default::default() },
+        };
+        for n in 1..=150 {
+            s.at = Locator::Line(n);
+            b.push(v.clone(), s.clone());
+        }
+        s.at = Locator::Line(151);
+        s.meta.valid_until = None;
+        b.push(v.clone(), s.clone());
+        assert_eq!(b.unlisted(), 50);
+        let set = b.build();
+        let last = set.get(0).sources.last().unwrap();
+        assert_eq!((last.at.clone(), last.meta.valid_until), (s.at, None));
+        assert_eq!(set.get(0).sources.len(), LISTED_PER_FILE + 1);
     }
 }

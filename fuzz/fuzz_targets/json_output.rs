@@ -1,6 +1,8 @@
 //! Hit records written from any bytes: every jsonl record is one line of
-//! valid JSON whose `text` and `matched` say what the log held, and a
-//! text record holds no byte that could steer a terminal.
+//! valid JSON whose `text` and `matched` say what the log held, an ecs
+//! record is one line of valid JSON, a csv record is one row under its
+//! header with balanced quotes, and no record holds a raw character that
+//! could steer a terminal.
 #![no_main]
 
 use iocsweep::indicator::{ParseOptions, parse_value};
@@ -29,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     let set = sb.build();
     let name = String::from_utf8_lossy(text).into_owned();
     let input = Input::Member { archive: name.clone(), member: name };
-    for format in [Format::Jsonl, Format::Text] {
+    for format in [Format::Jsonl, Format::Ecs, Format::Csv, Format::Text] {
         let mut out = Vec::new();
         {
             let mut r = Reporter::new(&mut out, format, false, &set);
@@ -53,9 +55,10 @@ fuzz_target!(|data: &[u8]| {
             Some(&b'\n'),
             "a record not ended by a line break"
         );
+        let lines = if format == Format::Csv { 2 } else { 1 };
         assert_eq!(
             out.iter().filter(|b| **b == b'\n').count(),
-            1,
+            lines,
             "a record over several lines"
         );
         let line = std::str::from_utf8(&out).expect("records are UTF-8");
@@ -75,6 +78,37 @@ fuzz_target!(|data: &[u8]| {
                 assert!(
                     !body.chars().any(sanitize::is_unsafe),
                     "raw unsafe character in JSON"
+                );
+            }
+            Format::Ecs => {
+                let v: Result<serde_json::Value, _> = serde_json::from_str(body);
+                assert!(v.is_ok(), "invalid JSON: {body:?}");
+                assert!(
+                    !body.chars().any(sanitize::is_unsafe),
+                    "raw unsafe character in JSON"
+                );
+            }
+            Format::Csv => {
+                let (head, row) = body.split_once('\n').unwrap();
+                let cells = |l: &str| {
+                    // Commas outside quotes; a quote count that is odd
+                    // means a cell left open.
+                    let mut quoted = false;
+                    let mut n = 1;
+                    for c in l.chars() {
+                        match c {
+                            '"' => quoted = !quoted,
+                            ',' if !quoted => n += 1,
+                            _ => {}
+                        }
+                    }
+                    assert!(!quoted, "an open quote in {l:?}");
+                    n
+                };
+                assert_eq!(cells(head), cells(row), "columns in {row:?}");
+                assert!(
+                    !body.chars().any(|c| c != '\n' && sanitize::is_unsafe(c)),
+                    "unsafe character in csv: {body:?}"
                 );
             }
             _ => {

@@ -238,6 +238,11 @@ pub fn retired_note(
     out
 }
 
+/// The largest indicator file read, in bytes (1 GiB). Published feeds are
+/// far smaller; a larger file is refused before it is read, since
+/// reading holds it, and its decoded text, in memory.
+pub const MAX_FILE_SIZE: u64 = 1 << 30;
+
 /// Collects indicator files and builds one set from them.
 #[derive(Debug, Default)]
 pub struct Loader {
@@ -264,6 +269,15 @@ impl Loader {
             }
         };
         if !meta.is_dir() {
+            if meta.len() > MAX_FILE_SIZE {
+                let why = format!(
+                    "{} bytes, larger than the {} MiB limit for an \
+                     indicator file; not read",
+                    meta.len(),
+                    MAX_FILE_SIZE >> 20
+                );
+                return self.file_error(name, why);
+            }
             return match std::fs::read(path) {
                 Ok(bytes) => self.add_bytes(name, &bytes),
                 Err(e) => self.file_error(name, format!("cannot read: {e}")),
@@ -326,6 +340,7 @@ impl Loader {
         lossy: bool,
         format: Format,
     ) {
+        let unlisted = self.builder.unlisted();
         let mut reader = Reader {
             file: name.clone(),
             opts: self.opts,
@@ -352,6 +367,19 @@ impl Loader {
         }
         let (values, unmatchable) = (reader.values, reader.unmatchable);
         let left_out = reader.left_out;
+        let repeats = self.builder.unlisted() - unlisted;
+        if repeats > 0 {
+            self.problems.push(Problem {
+                file: name.clone(),
+                at: None,
+                severity: Severity::Warning,
+                message: format!(
+                    "{repeats} repeated values beyond the first {} listings \
+                     of a value are counted, not listed as sources",
+                    crate::set::LISTED_PER_FILE
+                ),
+            });
+        }
         if values == 0 {
             // A file that holds only what the sweep cannot match (AS
             // numbers, registry keys), or only what the options leave
@@ -670,6 +698,26 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn repeats_beyond_the_listing_limit_make_one_warning_per_file() {
+        let mut text = "192.0.2.1\n".repeat(250);
+        text.push_str("192.0.2.2\n192.0.2.2\n");
+        let mut loader = Loader::new(LoadOptions::default());
+        loader.add_text("a.txt".into(), &text, false, Format::Text);
+        loader.add_text("b.txt".into(), "192.0.2.1\n", false, Format::Text);
+        let loaded = loader.finish();
+        assert_eq!(
+            test_support::problems(&loaded),
+            ["a.txt: warning: 150 repeated values beyond the first 100 \
+              listings of a value are counted, not listed as sources"]
+        );
+        let first = loaded.set.get(0);
+        assert_eq!(first.sources.len(), 101);
+        assert_eq!(first.sources[100].to_string(), "b.txt:1");
+        assert_eq!(loaded.set.get(1).sources.len(), 2);
+        assert_eq!(loaded.files[0].values, 252);
+    }
 }
 
 #[cfg(test)]
@@ -751,6 +799,29 @@ mod retain_tests {
                 ("all-gone.example".into(), Retirement::Expired),
             ]
         );
+    }
+
+    #[test]
+    fn a_current_source_after_many_expired_repeats_still_vouches() {
+        let file: Arc<str> = "f".into();
+        let mut b = SetBuilder::new();
+        for n in 0..300 {
+            let mut s = source(&format!("x{n}"), Some(0), false);
+            s.file = file.clone();
+            // The last one from the file still vouches; a near miss of
+            // it in another value has none.
+            let current = n == 299;
+            let until = if current { None } else { Some(0) };
+            s.meta.valid_until = until;
+            b.push(Value::Domain("kept.example".into()), s.clone());
+            s.meta.valid_until = Some(0);
+            b.push(Value::Domain("gone.example".into()), s);
+        }
+        let mut l = Loaded { set: b.build(), ..Loaded::default() };
+        let gone = l.retain_current(NOW, false);
+        assert_eq!(names(&l), ["kept.example"]);
+        assert_eq!(gone.len(), 1);
+        assert_eq!(gone[0].why, Retirement::Expired);
     }
 
     #[test]

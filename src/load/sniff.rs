@@ -38,10 +38,35 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
         return Ok(utf16(rest, u16::from_be_bytes));
     }
-    if is_binary(&bytes[..bytes.len().min(HEAD)]) {
+    let head = &bytes[..bytes.len().min(HEAD)];
+    if let Some(unit) = utf16_without_bom(head) {
+        return Ok(utf16(bytes, unit));
+    }
+    if is_binary(head) {
         return Err("binary file, not an indicator list".into());
     }
     Ok(utf8(bytes))
+}
+
+/// Recognises UTF-16 text without a byte-order mark (as some Windows
+/// tools write it) by its ASCII characters: in at least 9 of 10 byte
+/// pairs of `head`, one byte is NUL and the other is not, always on the
+/// same side. Returns how to build code units, little- or big-endian.
+fn utf16_without_bom(head: &[u8]) -> Option<fn([u8; 2]) -> u16> {
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let count = |hi: usize| {
+        head.chunks_exact(2).filter(|p| p[hi] == 0 && p[1 - hi] != 0).count()
+    };
+    if count(1) * 10 >= pairs * 9 {
+        Some(u16::from_le_bytes)
+    } else if count(0) * 10 >= pairs * 9 {
+        Some(u16::from_be_bytes)
+    } else {
+        None
+    }
 }
 
 /// Decodes UTF-16 code units built from byte pairs by `unit`.
@@ -202,6 +227,31 @@ fn root_element(mut rest: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn utf16(text: &str, big: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() })
+            .collect()
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_decoded() {
+        let text = "192.0.2.1\nevil.example\n";
+        for big in [false, true] {
+            let got = decode(&utf16(text, big)).unwrap();
+            assert_eq!((got.text.as_str(), got.lossy), (text, false));
+        }
+        // A near miss: NUL bytes in one pair in five is not UTF-16 text.
+        let mut odd = utf16(text, false);
+        for p in odd.chunks_exact_mut(10) {
+            p[1] = b'x';
+            p[3] = b'x';
+        }
+        assert_eq!(
+            decode(&odd).err(),
+            Some("binary file, not an indicator list".into())
+        );
+    }
 
     #[test]
     fn nul_bytes_or_many_odd_bytes_make_a_file_binary() {

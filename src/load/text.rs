@@ -39,36 +39,33 @@ const HEADER_WORDS: &[&str] = &[
 /// Reads a plain list, reporting each line's first field.
 pub fn read(r: &mut Reader<'_>, text: &str) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // Lines are sorted into values and problems first, so the values can
-    // be classified on every core; everything is then reported in line
-    // order.
-    let mut steps = Vec::new();
-    let mut values = Vec::new();
+    // Untyped values are gathered in batches, so they can be classified
+    // on every core; a labelled hash or a problem line first reports the
+    // batch before it, so everything is reported in line order. Batches
+    // keep memory bounded whatever the length of the file.
+    const BATCH: usize = 1 << 16;
+    let mut pending = Vec::new();
     for (i, line) in text.lines().enumerate() {
         // Text pasted from documents may break lines with U+2028/U+2029;
         // each part is a line of its own, under the physical line number.
         let mut rest = Some(line);
         while let Some(part) = next_part(&mut rest) {
             let at = Locator::Line(i as u64 + 1);
-            if let Some(step) = classify_line(part, at, &mut values) {
-                steps.push(step);
-            }
-        }
-    }
-    let mut values = values.into_iter();
-    let mut pending = Vec::new();
-    for step in steps {
-        match step {
-            Step::Value => pending.push(values.next().expect("one a step")),
-            other => {
-                r.values(std::mem::take(&mut pending));
-                match other {
-                    Step::Exact(value, kind, at) => {
-                        r.exact(value, kind, at);
+            match classify_line(part, at, &mut pending) {
+                None | Some(Step::Value) => {}
+                Some(other) => {
+                    r.values(std::mem::take(&mut pending));
+                    match other {
+                        Step::Exact(value, kind, at) => {
+                            r.exact(value, kind, at);
+                        }
+                        Step::Error(at, msg) => r.error(Some(at), msg),
+                        Step::Value => unreachable!("matched above"),
                     }
-                    Step::Error(at, msg) => r.error(Some(at), msg),
-                    Step::Value => unreachable!("handled above"),
                 }
+            }
+            if pending.len() >= BATCH {
+                r.values(std::mem::take(&mut pending));
             }
         }
     }

@@ -3,6 +3,7 @@
 //! Each feature gets a module here; new test modules go in this file as
 //! another `mod` line, with their code in `tests/it/<feature>.rs`.
 
+mod adversarial;
 mod archives;
 mod bench_kit;
 mod compressed;
@@ -17,6 +18,7 @@ mod logs;
 mod mixed_folder;
 mod model;
 mod odd_files;
+mod output_safety;
 mod prop;
 mod records;
 mod reports;

@@ -1,0 +1,88 @@
+#!/bin/sh
+# Generates hostile indicator files (and one large log) in a temporary
+# folder, runs the release binary on each under /usr/bin/time, and prints
+# a Markdown table: case, input size, peak RSS, time, outcome.
+#
+#   cargo build --release && sh benches/adversarial.sh [BINARY]
+#
+# Needs python3 (to write the inputs) and GNU time at /usr/bin/time.
+# Uses about 1.3 GB of disk in $TMPDIR, removed at the end.
+set -eu
+bin=${1:-target/release/iocsweep}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+
+python3 - <<'EOF'
+import json
+open("deep-arrays.json", "w").write("[" * 500_000)
+open("deep-objects.json", "w").write('{"a":' * 500_000)
+with open("huge-sparse.json", "wb") as f:
+    f.truncate(2 << 30)
+parts, size, i = ['{"type":"bundle","objects":['], 0, 0
+while size < 64 << 20:
+    o = ('{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
+         '"pattern":"[ipv4-addr:value = \'10.%d.%d.%d\']"}'
+         % (i, i >> 16 & 255, i >> 8 & 255, i & 255))
+    parts.append(("," if i else "") + o)
+    size += len(o) + 1
+    i += 1
+parts.append("]}")
+open("one-line-64mib.json", "w").write("".join(parts))
+ents = "".join('<!ENTITY %s "%s">\n' % (chr(98 + k), ("&%s;" % chr(97 + k)) * 10)
+               for k in range(9))
+open("laughs.xml", "w").write(
+    '<?xml version="1.0"?>\n<!DOCTYPE stix:STIX_Package [\n'
+    '<!ENTITY a "lol">\n' + ents + ']>\n'
+    '<stix:STIX_Package xmlns:stix="x">&j;</stix:STIX_Package>\n')
+open("external.ioc", "w").write(
+    '<?xml version="1.0"?>\n<!DOCTYPE ioc [\n'
+    '<!ENTITY x SYSTEM "file:///etc/passwd">\n]>\n<ioc>&x;</ioc>\n')
+ind = lambda n, p: {"type": "indicator", "id": "indicator--%d" % n,
+                    "pattern_type": "stix", "pattern": p}
+open("regex.json", "w").write(json.dumps({"type": "bundle", "objects": [
+    ind(1, "[url:value MATCHES '(a{1000}){1000}']"),
+    ind(2, "[ipv4-addr:value = '192.0.2.1']")]}))
+with open("dups-10m.txt", "w") as f:
+    for _ in range(100):
+        f.write("192.0.2.1\n" * 100_000)
+cols = 1_000_000
+open("wide.csv", "w").write(
+    "ip," + ",".join("c%d" % c for c in range(1, cols)) + "\n"
+    + "192.0.2.1" + ",x" * (cols - 1) + "\n")
+open("bad-utf8.txt", "wb").write(b"192.0.2.1\n\xff\xfeevil.example\n" * 100_000)
+open("utf16-no-bom.txt", "wb").write(
+    "192.0.2.1\r\nevil.example\r\n".encode("utf-16-le") * 100_000)
+open("nul.txt", "wb").write(b"192.0.2.1\n\0\0\0\0\n" * 100_000)
+with open("log-1gib.log", "w") as f:
+    line = "2024-03-10T12:00:00Z host sshd[1]: accepted from 203.0.113.9 port 22\n"
+    block = line * 100_000
+    while f.tell() < 1 << 30:
+        f.write(block)
+EOF
+
+size() { stat -c %s "$1" | numfmt --to=iec-i --suffix=B; }
+row() {
+    name=$1; file=$2; shift 2
+    /usr/bin/time -f '%M %e' -o time.out "$bin" "$@" >out.txt 2>err.txt \
+        && status=0 || status=$?
+    set -- $(cat time.out | tail -1)
+    outcome=$(grep -v ' entries loaded, ' err.txt | head -1 \
+        | sed 's/^iocsweep: [^ ]*: //' | cut -c1-90)
+    [ -n "$outcome" ] || outcome=$(head -1 out.txt)
+    printf '| %s | %s | %s MB | %s s | exit %s: %s |\n' "$name" \
+        "$(size "$file")" "$(($1 / 1024))" "$2" "$status" "$outcome"
+}
+
+echo '| case | input size | peak RSS | time | outcome |'
+echo '| --- | --- | --- | --- | --- |'
+for f in deep-arrays.json deep-objects.json huge-sparse.json \
+    one-line-64mib.json laughs.xml external.ioc regex.json dups-10m.txt \
+    wide.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
+    row "$f" "$f" iocs stats "$f"
+done
+row "sweep, bundled indicators" log-1gib.log sweep --format jsonl log-1gib.log
+printf '192.0.2.1\n203.0.113.9\n' >two.txt
+row "sweep, a hit every line" log-1gib.log sweep --iocs two.txt \
+    --format jsonl -o /dev/null log-1gib.log

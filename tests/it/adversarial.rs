@@ -1,0 +1,287 @@
+//! Indicator files made to crash, hang or exhaust the loader: each must
+//! end in a clear message naming the file, and the exit status of the
+//! contract, within a generous deadline (a hang fails the test; nothing
+//! here measures speed).
+
+use std::fs::File;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a run may take before it counts as a hang.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// What a run printed and how it ended.
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `iocsweep iocs stats FILE` and waits for it, killing it and
+/// failing the test when it outlives [`DEADLINE`].
+fn stats(dir: &Path, file: &Path) -> Run {
+    let (out, err) = (dir.join("stdout"), dir.join("stderr"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iocsweep"))
+        .args(["iocs", "stats"])
+        .arg(file)
+        .stdin(Stdio::null())
+        .stdout(File::create(&out).unwrap())
+        .stderr(File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > DEADLINE {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("no answer within {DEADLINE:?} on {}", file.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        status: status.code().expect("ended by a signal"),
+        stdout: std::fs::read_to_string(out).unwrap(),
+        stderr: std::fs::read_to_string(err).unwrap(),
+    }
+}
+
+/// Writes `bytes` as `name` in `dir` and runs `iocs stats` on it.
+fn stats_of(dir: &Path, name: &str, bytes: &[u8]) -> (Run, String) {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (stats(dir, &path), path.display().to_string())
+}
+
+#[test]
+fn json_nested_half_a_million_deep_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let arrays = "[".repeat(500_000);
+    let (run, name) = stats_of(dir.path(), "deep.json", arrays.as_bytes());
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains(&format!(
+            "{name}: not valid JSON: recursion limit exceeded at line 1 \
+             column 128\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    let objects = "{\"a\":".repeat(500_000);
+    let (run, name) = stats_of(dir.path(), "deep2.json", objects.as_bytes());
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains(&format!(
+            "{name}: not valid JSON: recursion limit exceeded at line 1 \
+             column 636\n"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_indicator_file_over_the_size_limit_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    // Sparse: no disk and no memory is used unless the file is read.
+    let path = dir.path().join("huge.json");
+    File::create(&path).unwrap().set_len(2 << 30).unwrap();
+    let run = stats(dir.path(), &path);
+    assert_eq!(run.status, 2);
+    let want = format!(
+        "{}: 2147483648 bytes, larger than the 1024 MiB limit for an \
+         indicator file; not read\n",
+        path.display()
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    // One byte over is refused too (reading a file at the limit would
+    // take 1 GiB of memory, more than a test should).
+    File::create(&path).unwrap().set_len((1 << 30) + 1).unwrap();
+    let run = stats(dir.path(), &path);
+    assert_eq!(run.status, 2);
+    let want = format!(
+        "{}: 1073741825 bytes, larger than the 1024 MiB limit",
+        path.display()
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+}
+
+#[test]
+fn a_64_mib_single_line_stix_bundle_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("{\"type\":\"bundle\",\"objects\":[");
+    let mut n = 0u32;
+    while text.len() < 64 << 20 {
+        if n > 0 {
+            text.push(',');
+        }
+        let ip = n.to_be_bytes();
+        text.push_str(&format!(
+            "{{\"type\":\"indicator\",\"id\":\"indicator--{n}\",\
+             \"pattern_type\":\"stix\",\"pattern\":\
+             \"[ipv4-addr:value = '10.{}.{}.{}']\"}}",
+            ip[1], ip[2], ip[3]
+        ));
+        n += 1;
+    }
+    text.push_str("]}");
+    let (run, _) = stats_of(dir.path(), "big.json", text.as_bytes());
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(&format!("indicators: {n} (ipv4 {n})\n")),
+        "{}",
+        run.stdout
+    );
+}
+
+const DTD_REFUSED: &str = "XML with a document type declaration (DTD) is \
+                           refused: its entities could expand without \
+                           bound or read other files\n";
+
+#[test]
+fn xml_entity_expansion_and_external_entities_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE stix:STIX_Package [\n\
+                  <!ENTITY a \"lol\">\n\
+                  <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n\
+                  <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n\
+                  <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n\
+                  <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n\
+                  <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n\
+                  <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n\
+                  <!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n\
+                  <!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n]>\n\
+                  <stix:STIX_Package xmlns:stix=\"x\">&i;\
+                  </stix:STIX_Package>\n";
+    let (run, name) = stats_of(dir.path(), "laughs.xml", laughs.as_bytes());
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains(&format!("{name}: {DTD_REFUSED}")),
+        "{}",
+        run.stderr
+    );
+    let external = "<?xml version=\"1.0\"?>\n<!DOCTYPE ioc [\n\
+                    <!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n\
+                    <ioc xmlns=\"http://schemas.mandiant.com/2010/ioc\">\
+                    &x;</ioc>\n";
+    let (run, name) = stats_of(dir.path(), "xxe.ioc", external.as_bytes());
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains(&format!("{name}: {DTD_REFUSED}")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+}
+
+#[test]
+fn an_exploding_matches_regex_is_refused_and_the_rest_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = r#"{"type":"bundle","objects":[
+      {"type":"indicator","id":"indicator--1","pattern_type":"stix",
+       "pattern":"[url:value MATCHES '(a{1000}){1000}']"},
+      {"type":"indicator","id":"indicator--2","pattern_type":"stix",
+       "pattern":"[url:value MATCHES '((a+)+)+b{100}']"},
+      {"type":"indicator","id":"indicator--3","pattern_type":"stix",
+       "pattern":"[ipv4-addr:value = '192.0.2.1']"}]}"#;
+    let (run, name) = stats_of(dir.path(), "re.json", bundle.as_bytes());
+    assert_eq!(run.status, 2);
+    let want = format!(
+        "{name}: indicator--1: url:value MATCHES '(a{{1000}}){{1000}}' not \
+         loaded: the regular expression is too large to compile\n"
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("{name}: indicator--2: ")));
+    assert!(run.stdout.starts_with("indicators: 1 (ipv4 1)\n"));
+}
+
+#[test]
+fn two_million_identical_lines_load_as_one_indicator_with_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "192.0.2.1\n".repeat(2_000_000);
+    let (run, name) = stats_of(dir.path(), "dups.txt", text.as_bytes());
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "iocsweep: {name}: warning: 1999900 repeated values beyond the \
+             first 100 listings of a value are counted, not listed as \
+             sources\niocsweep: {name}: 2000000 entries loaded, 0 not \
+             loaded\n"
+        )
+    );
+    assert!(run.stdout.starts_with("indicators: 1 (ipv4 1)\n"));
+}
+
+#[test]
+fn a_csv_with_a_million_columns_loads_its_one_indicator() {
+    let dir = tempfile::tempdir().unwrap();
+    let cols = 1_000_000;
+    let mut text = String::from("ip");
+    for c in 1..cols {
+        text.push_str(&format!(",c{c}"));
+    }
+    text.push_str("\n192.0.2.1");
+    text.push_str(&",x".repeat(cols - 1));
+    text.push('\n');
+    let (run, _) = stats_of(dir.path(), "wide.csv", text.as_bytes());
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("indicators: 1 (ipv4 1)\n"));
+    assert!(run.stdout.contains("\ncsv "), "{}", run.stdout);
+}
+
+#[test]
+fn invalid_utf8_is_replaced_with_a_warning_and_the_rest_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = b"192.0.2.1\n\xff\xfeevil.example\n198.51.100.7\n";
+    let (run, name) = stats_of(dir.path(), "bad.txt", bytes);
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains(&format!(
+            "{name}: warning: invalid UTF-8 replaced with U+FFFD\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&format!(
+        "{name}:2: \"\u{fffd}\u{fffd}evil.example\" is not an indicator"
+    )));
+    assert!(run.stdout.starts_with("indicators: 2 (ipv4 2)\n"));
+}
+
+#[test]
+fn utf16_without_a_byte_order_mark_is_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "192.0.2.1\r\nevil.example\r\n";
+    for (name, big) in [("le.txt", false), ("be.txt", true)] {
+        let bytes: Vec<u8> = text
+            .encode_utf16()
+            .flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() })
+            .collect();
+        let (run, _) = stats_of(dir.path(), name, &bytes);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        assert!(
+            run.stdout.starts_with("indicators: 2 (ipv4 1, domain 1)\n"),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn nul_bytes_make_an_indicator_file_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = b"192.0.2.1\n\0\0\0\0evil.example\n";
+    let (run, name) = stats_of(dir.path(), "nul.txt", bytes);
+    assert_eq!(run.status, 2);
+    assert!(
+        run.stderr.contains(&format!(
+            "{name}: binary file, not an indicator list\n"
+        )),
+        "{}",
+        run.stderr
+    );
+}
