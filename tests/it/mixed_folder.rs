@@ -1,4 +1,4 @@
-//! The closing check: one folder mixing every kind of input the
+//! The whole input path at once: one folder mixing every kind of input the
 //! sweep reads (plain, gzip, multi-member gzip, bzip2, xz, zstd, a
 //! tar.gz, a truncated gzip, a binary file, a UTF-16LE export and an
 //! unreadable entry), swept once: exact records from each, every file
