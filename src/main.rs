@@ -20,7 +20,7 @@ use clap::Parser;
 use iocsweep::allow;
 use iocsweep::load::{self, LoadOptions, Loaded, Loader};
 use iocsweep::matcher::Matcher;
-use iocsweep::report::manifest::{self, Ending};
+use iocsweep::report::manifest::{self, Ending, ManifestInput};
 use iocsweep::report::progress::Spinner;
 use iocsweep::report::{self, Failures, Summary, sanitize};
 use iocsweep::sweep::input;
@@ -194,8 +194,12 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
             say(false, &outputs::stopped_note(signal, &summary, inputs.len()));
         }
     }
-    let outcome = outputs::Outcome {
+    let outcome = ManifestInput {
+        command_line: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
         started: started_at,
+        ended: started_at,
         ending,
         exit_status: code,
         loaded: &loaded,
@@ -204,8 +208,9 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         walk: &walk,
         summary: &summary,
         failures: &failures,
+        hashed: args.hash_inputs,
     };
-    let write_errors = outputs::write(args, &outcome);
+    let write_errors = outputs::write(args, outcome);
     for e in &write_errors {
         say(false, e);
     }

@@ -7,11 +7,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use iocsweep::load::Loaded;
 use iocsweep::report::manifest::{self, Ending, FileFacts, ManifestInput};
 use iocsweep::report::{self, Failures, Summary, html};
-use iocsweep::sweep::input::{Input, WalkReport};
-use iocsweep::time::Stamp;
+use iocsweep::sweep::input::Input;
 
 use crate::cli::SweepArgs;
 use crate::interrupt;
@@ -69,35 +67,16 @@ pub fn wanted(args: &SweepArgs) -> bool {
     args.manifest.is_some() || args.report.is_some()
 }
 
-/// What the files are written from.
-pub struct Outcome<'a> {
-    /// When the sweep started.
-    pub started: Stamp,
-    /// How it ended.
-    pub ending: Ending,
-    /// Its exit status.
-    pub exit_status: u8,
-    /// The indicators.
-    pub loaded: &'a Loaded,
-    /// The inputs.
-    pub inputs: &'a [Input],
-    /// Their facts, from [`facts`].
-    pub facts: &'a [Option<FileFacts>],
-    /// The walk.
-    pub walk: &'a WalkReport,
-    /// The summary.
-    pub summary: &'a Summary,
-    /// The failures.
-    pub failures: &'a Failures,
-}
-
 /// Writes the summary, report and manifest that `args` ask for; returns
 /// a message per file that could not be written.
-pub fn write(args: &SweepArgs, o: &Outcome<'_>) -> Vec<String> {
+/// `m.ended` is set here, when the files are written; facts that do not
+/// cover every input are left out.
+pub fn write(args: &SweepArgs, mut m: ManifestInput<'_>) -> Vec<String> {
     let mut errors = Vec::new();
-    let set = &o.loaded.set;
+    let set = &m.loaded.set;
+    let tally = &m.summary.tally;
     if let Some(path) = &args.summary {
-        let doc = o.summary.tally.to_json(set);
+        let doc = tally.to_json(set);
         let text = serde_json::to_string_pretty(&doc).expect("JSON values");
         let text = report::terminal_safe_json_text(text) + "\n";
         errors.extend(save(path, "summary", text.as_bytes()));
@@ -105,37 +84,22 @@ pub fn write(args: &SweepArgs, o: &Outcome<'_>) -> Vec<String> {
     if !wanted(args) {
         return errors;
     }
-    let facts =
-        if o.facts.len() == o.inputs.len() { o.facts } else { &[][..] };
-    let command_line: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let mut input = ManifestInput {
-        command_line,
-        started: o.started,
-        ended: manifest::now(),
-        ending: o.ending,
-        exit_status: o.exit_status,
-        loaded: o.loaded,
-        inputs: o.inputs,
-        facts,
-        walk: o.walk,
-        summary: o.summary,
-        failures: o.failures,
-        hashed: args.hash_inputs,
-    };
+    if m.facts.len() != m.inputs.len() {
+        m.facts = &[];
+    }
+    m.ended = manifest::now();
     if let Some(path) = &args.report {
-        let doc = manifest::build(&input);
-        let page = html::render(&doc, &o.summary.tally, set);
+        let doc = manifest::build(&m);
+        let page = html::render(&doc, tally, set);
         errors.extend(save(path, "report", page.as_bytes()));
     }
     if let Some(path) = &args.manifest {
         // A file that could not be written makes the sweep's status 2:
         // the manifest says so.
         if !errors.is_empty() {
-            input.exit_status = 2;
+            m.exit_status = 2;
         }
-        let doc = manifest::build(&input);
+        let doc = manifest::build(&m);
         let text = serde_json::to_string_pretty(&doc).expect("JSON values");
         let text = report::terminal_safe_json_text(text) + "\n";
         errors.extend(save(path, "manifest", text.as_bytes()));
