@@ -602,3 +602,33 @@ fn no_progress_bar_when_standard_error_is_no_terminal() {
     assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err}");
     assert!(err.lines().all(|l| l.starts_with("iocsweep: ")), "{err}");
 }
+
+/// The allowlist wraps the reporter: input hashes must still reach the
+/// manifest through it.
+#[test]
+fn an_allowlist_keeps_the_manifests_input_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("iocs.txt"), "198.51.100.0/24\n").unwrap();
+    std::fs::write(d.join("allow.txt"), "198.51.100.5\n").unwrap();
+    let log = b"a 198.51.100.5\nb 198.51.100.6\n";
+    std::fs::write(d.join("fw.log"), log).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_iocsweep"))
+        .current_dir(d)
+        .args(["sweep", "--format", "jsonl", "--iocs", "iocs.txt"])
+        .args(["--allow", "allow.txt", "--hash-inputs"])
+        .args(["--manifest", "m.json", "fw.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let hits = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(hits.lines().count(), 1, "{hits}");
+    assert!(hits.contains("\"matched\":\"198.51.100.6\""), "{hits}");
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(d.join("m.json")).unwrap())
+            .unwrap();
+    let input = &m["inputs"][0];
+    assert_eq!(input["path"], "fw.log");
+    assert_eq!(input["sha256"], sha256(log));
+    assert_eq!(input["sha256_bytes"], log.len());
+}
