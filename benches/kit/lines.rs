@@ -6,6 +6,8 @@
 
 use std::io::Write;
 
+use iocsweep::time::Stamp;
+
 use super::rng::Rng;
 use super::vocab::{self, put_alnum, put_bg_domain, put_bg_ipv4, put_hex};
 
@@ -205,24 +207,15 @@ struct Civil {
 }
 
 fn civil(ms: u64) -> Civil {
-    let secs = ms / 1000;
-    let days = (secs / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let doe = days - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let mo = if mp < 10 { mp + 3 } else { mp - 9 } as usize;
-    let y = yoe + era * 400 + i64::from(mo <= 2);
-    let sod = secs % 86_400;
+    let nanos = (ms % 1000) as u32 * 1_000_000;
+    let c = Stamp { secs: (ms / 1000) as i64, nanos }.civil();
     Civil {
-        y,
-        mo,
-        d,
-        h: sod / 3600,
-        mi: sod / 60 % 60,
-        s: sod % 60,
+        y: c.year,
+        mo: c.month as usize,
+        d: c.day,
+        h: c.hour.into(),
+        mi: c.minute.into(),
+        s: c.second.into(),
         ms: ms % 1000,
     }
 }
