@@ -229,32 +229,48 @@ pub const MIN_V4_PREFIX: u8 = 8;
 /// The shortest IPv6 prefix accepted without `allow_broad_ranges`.
 pub const MIN_V6_PREFIX: u8 = 16;
 
+/// Defanged forms and what they stand for, matched ignoring case.
+///
+/// Every form ends in `]`, `)`, `}` or `.`; every replacement is shorter
+/// than its form, and only `.` can end a new form (`\` then `.`).
+const DEFANGED: &[(&str, &str)] = &[
+    ("[.]", "."),
+    ("(.)", "."),
+    ("{.}", "."),
+    ("[dot]", "."),
+    ("(dot)", "."),
+    ("{dot}", "."),
+    ("[:]", ":"),
+    ("[://]", "://"),
+    ("[/]", "/"),
+    ("[@]", "@"),
+    ("(@)", "@"),
+    ("{@}", "@"),
+    ("[at]", "@"),
+    ("(at)", "@"),
+    ("{at}", "@"),
+    ("\\.", "."),
+];
+
 /// Undoes the usual ways advisories defang values: `hxxp`, `[.]`,
 /// `(.)`, `[dot]`, `[:]`, `[@]`, `[at]` and similar.
+///
+/// The result holds no defanged form, so refanging it again changes
+/// nothing: a replacement that makes a new form with its neighbours
+/// (`((.))`, `\[.]`) is replaced in turn. A loaded value must read back
+/// as itself, which export and re-import rely on.
 pub fn refang(raw: &str) -> String {
-    const PAIRS: &[(&str, &str)] = &[
-        ("[.]", "."),
-        ("(.)", "."),
-        ("{.}", "."),
-        ("[dot]", "."),
-        ("(dot)", "."),
-        ("{dot}", "."),
-        ("[:]", ":"),
-        ("[://]", "://"),
-        ("[/]", "/"),
-        ("[@]", "@"),
-        ("(@)", "@"),
-        ("{@}", "@"),
-        ("[at]", "@"),
-        ("(at)", "@"),
-        ("{at}", "@"),
-        ("\\.", "."),
-    ];
-    let mut out = raw.trim().to_string();
-    if out.contains(['[', '(', '{', '\\']) {
-        for (from, to) in PAIRS {
-            out = replace_ignore_case(&out, from, to);
+    let raw = raw.trim();
+    let mut out = String::with_capacity(raw.len());
+    if raw.contains(['[', '(', '{', '\\']) {
+        for c in raw.chars() {
+            out.push(c);
+            if matches!(c, ']' | ')' | '}' | '.') {
+                undo_defanged_suffix(&mut out);
+            }
         }
+    } else {
+        out.push_str(raw);
     }
     for (from, to) in [
         ("hxxps", "https"),
@@ -276,20 +292,24 @@ pub fn refang(raw: &str) -> String {
     out
 }
 
-fn replace_ignore_case(haystack: &str, needle: &str, with: &str) -> String {
-    let lower = haystack.to_ascii_lowercase();
-    if !lower.contains(needle) {
-        return haystack.to_string();
+/// Replaces a defanged form at the end of `out`, and then any form the
+/// replacement completes, until `out` ends in none.
+fn undo_defanged_suffix(out: &mut String) {
+    'again: loop {
+        for (from, to) in DEFANGED {
+            let n = out.len();
+            let ends = n >= from.len()
+                && out.as_bytes()[n - from.len()..]
+                    .eq_ignore_ascii_case(from.as_bytes());
+            if ends {
+                // `from` is ASCII, so its first byte starts a character.
+                out.truncate(n - from.len());
+                out.push_str(to);
+                continue 'again;
+            }
+        }
+        return;
     }
-    let mut out = String::with_capacity(haystack.len());
-    let mut last = 0;
-    for (i, _) in lower.match_indices(needle) {
-        out.push_str(&haystack[last..i]);
-        out.push_str(with);
-        last = i + needle.len();
-    }
-    out.push_str(&haystack[last..]);
-    out
 }
 
 /// Refangs, classifies and normalises a value whose kind is not known.
@@ -298,9 +318,10 @@ fn replace_ignore_case(haystack: &str, needle: &str, with: &str) -> String {
 ///
 /// Returns why the value is not an indicator (with what was expected).
 pub fn parse_value(raw: &str, opts: ParseOptions) -> Result<Parsed, Rejected> {
-    let v = refang(raw);
-    let v =
-        v.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+    let quoted = |c: char| c.is_whitespace() || c == '"' || c == '\'';
+    // Quotes come off first, so that `"hxxp://…` is seen as refanged.
+    let v = refang(raw.trim_matches(quoted));
+    let v = v.trim_matches(quoted);
     if v.is_empty() {
         return Err(Rejected("empty value".into()));
     }
@@ -382,6 +403,14 @@ pub fn parse_typed(
                 Err(not_a_hash(v, kind))
             }
         }
+        // Untyped, `203.0.113.9/` is a range missing its length; stated
+        // as a URL it is the address's root path, as Zeek intel writes it.
+        Kind::Url
+            if !v.contains("://")
+                && v.strip_suffix('/').is_some_and(is_host) =>
+        {
+            parse_url(v).map(Parsed::plain)
+        }
         _ => {
             let p = parse_value(v, opts)?;
             let got = p.value.kind();
@@ -393,7 +422,8 @@ pub fn parse_typed(
                         Kind::Ipv4 | Kind::Ipv6 | Kind::Cidr
                     )
                 )
-                || (kind == Kind::Domain && got == Kind::Filename)
+                || (matches!(kind, Kind::Domain | Kind::Url)
+                    && got == Kind::Filename)
                 || (kind == Kind::Url && got == Kind::Domain);
             if !fits {
                 return Err(Rejected(format!(
@@ -408,6 +438,21 @@ pub fn parse_typed(
                         None => {
                             return Err(Rejected(format!(
                                 "{v:?} is not a domain"
+                            )));
+                        }
+                    }
+                }
+                (Kind::Url, Value::Filename(f)) => {
+                    match normalise_domain(&f) {
+                        Some(host) => Parsed::plain(Value::Url(UrlValue {
+                            scheme: None,
+                            host,
+                            port: None,
+                            rest: "".into(),
+                        })),
+                        None => {
+                            return Err(Rejected(format!(
+                                "{v:?} is not a URL"
                             )));
                         }
                     }
@@ -1128,5 +1173,111 @@ mod tests {
                 .to_string(),
             "evil.example/a"
         );
+    }
+
+    #[test]
+    fn refanging_twice_changes_nothing() {
+        // Each of these once loaded as a value that read back as another:
+        // a replacement made a new defanged form out of its neighbours.
+        for (raw, once) in [
+            (r#"\\\(dot)"\\\#\\\\"#, r#"."\\\#\\\\"#),
+            (r"\(.)\]", r".\]"),
+            ("((.))", "."),
+            ("[[.]]", "."),
+            ("evil[.]]example", "evil.]example"),
+            ("hxxp:\\\\evil[.]example", "http://evil.example"),
+        ] {
+            assert_eq!(refang(raw), once, "{raw}");
+            assert_eq!(refang(once), once, "{raw}");
+        }
+        // Near misses: nothing defanged, nothing changed.
+        for plain in [r"C:\Windows\x", "(a.b)", "[.x]", "a\\"] {
+            assert_eq!(refang(plain), plain);
+        }
+    }
+
+    #[test]
+    fn a_url_stated_as_an_address_and_a_slash_reads_back() {
+        let o = ParseOptions::default();
+        let got = parse_typed("214.5.6.24/", Kind::Url, o).unwrap().value;
+        let Value::Url(u) = &got else { panic!("{got:?}") };
+        assert_eq!(
+            (u.scheme.as_deref(), u.host.as_str()),
+            (None, "214.5.6.24")
+        );
+        assert_eq!(u.rest, "/");
+        assert_eq!(got.to_string(), "214.5.6.24/");
+        // Near misses: untyped, it is still a range without a length; a
+        // range stated as a URL is not one.
+        assert!(parse_value("214.5.6.24/", o).is_err());
+        assert!(parse_typed("214.5.6.0/24", Kind::Url, o).is_err());
+    }
+
+    /// Pieces that make up values the classifier finds hard: defanged
+    /// forms, brackets, escapes, quotes and address and URL parts.
+    fn tricky_value() -> impl proptest::strategy::Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "[.]",
+            "(.)",
+            "{.}",
+            "[dot]",
+            "(DOT)",
+            "[:]",
+            "[://]",
+            "[@]",
+            "[at]",
+            "\\",
+            ".",
+            "[",
+            "]",
+            "(",
+            ")",
+            "{",
+            "}",
+            "a",
+            "7",
+            "/",
+            ":",
+            "@",
+            "hxxp",
+            "://",
+            ":\\\\",
+            "\"",
+            "'",
+            " ",
+            "example",
+            "com",
+            "*",
+            "%",
+            "192.0.2.1",
+            "::1",
+            "80",
+            "x.exe",
+        ];
+        proptest::collection::vec(proptest::sample::select(PIECES), 1..12)
+            .prop_map(|v| v.concat())
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(20_000))]
+
+        /// Whatever a value loads as, written out and read back as its
+        /// kind it is itself: what export and re-import rely on.
+        #[test]
+        fn every_loaded_value_reads_back_as_itself(raw in tricky_value()) {
+            let o = ParseOptions { allow_broad_ranges: true };
+            proptest::prop_assert_eq!(refang(&refang(&raw)), refang(&raw));
+            let untyped = parse_value(&raw, o).ok().map(|p| p.value);
+            let typed = [Kind::Filename, Kind::String, Kind::Url, Kind::Domain]
+                .into_iter()
+                .filter_map(|k| parse_typed(&raw, k, o).ok().map(|p| p.value));
+            for v in untyped.into_iter().chain(typed) {
+                let text = v.to_string();
+                let back = parse_typed(&text, v.kind(), o).map(|p| p.value);
+                proptest::prop_assert_eq!(back, Ok(v), "{:?} as {:?}", raw, text);
+            }
+        }
     }
 }
