@@ -16,24 +16,16 @@
 //! `imphash` is one of them: it is MD5-shaped, but it digests a PE file's
 //! import table, not the file, and a hit reported as an MD5 would mislead.
 
+use std::fmt;
+
+use serde::de::{
+    DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::Value as Json;
 
-use super::{Reader, Unmatchable};
+use super::{Reader, Unmatchable, stream};
 use crate::indicator::Kind;
 use crate::set::{Locator, SourceMeta};
-
-/// Whether `json` is a MISP event export.
-pub fn looks_like(json: &Json) -> bool {
-    let event = |v: &Json| {
-        v.as_object().is_some_and(|o| {
-            o.contains_key("Event") || o.contains_key("response")
-        })
-    };
-    match json {
-        Json::Array(items) => items.first().is_some_and(event),
-        other => event(other),
-    }
-}
 
 /// What a pass over the events met besides loaded values.
 #[derive(Default)]
@@ -43,17 +35,13 @@ struct Tally {
     deleted: usize,
 }
 
-/// Reads a MISP export.
+/// Reads a MISP export, one attribute at a time.
 pub fn read(r: &mut Reader<'_>, text: &str) {
-    let json: Json = match serde_json::from_str(text) {
-        Ok(json) => json,
-        Err(e) => return r.error(None, format!("not valid JSON: {e}")),
-    };
-    let mut events = Vec::new();
-    collect_events(&json, &mut events);
     let mut tally = Tally::default();
-    for event in events {
-        read_event(r, event, &mut tally);
+    let walk = Walk { r: &mut *r, tally: &mut tally, level: Level::Top };
+    if let Err(e) = stream::parse(text, walk) {
+        // What was read before the fault is kept.
+        r.error(None, format!("not valid JSON: {e}"));
     }
     r.set_meta(SourceMeta::default());
     if tally.not_for_ids > 0 {
@@ -73,35 +61,88 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     tally.skipped.report(r, ("attribute", "attributes"));
 }
 
-/// Finds every `Event` object in the accepted shapes.
-fn collect_events<'j>(json: &'j Json, out: &mut Vec<&'j Json>) {
-    match json {
-        Json::Array(items) => {
-            items.iter().for_each(|i| collect_events(i, out))
-        }
-        Json::Object(o) => {
-            if let Some(e) = o.get("Event") {
-                out.push(e);
-            }
-            if let Some(resp) = o.get("response") {
-                collect_events(resp, out);
-            }
-        }
-        _ => {}
+/// Where in the accepted shapes a value is.
+#[derive(Clone, Copy)]
+enum Level {
+    /// An export, a `response` list, or a list of either: holds `Event`
+    /// objects.
+    Top,
+    /// An `Event`: holds `Attribute` and `Object` lists.
+    Event,
+    /// An `Attribute` list.
+    Attributes,
+    /// An `Object` list.
+    Objects,
+    /// One `Object`: holds an `Attribute` list.
+    Object,
+}
+
+/// Walks a MISP export without building it: only one attribute at a time
+/// is built, read and dropped. A value of a shape not expected where it
+/// is met is skipped, as a lookup in a parsed document would miss it.
+struct Walk<'a, 'r> {
+    r: &'a mut Reader<'r>,
+    tally: &'a mut Tally,
+    level: Level,
+}
+
+impl<'r> Walk<'_, 'r> {
+    fn at(&mut self, level: Level) -> Walk<'_, 'r> {
+        Walk { r: &mut *self.r, tally: &mut *self.tally, level }
     }
 }
 
-fn read_event(r: &mut Reader<'_>, event: &Json, tally: &mut Tally) {
-    let list = |v: &Json, key: &str| -> Vec<Json> {
-        v.get(key).and_then(Json::as_array).cloned().unwrap_or_default()
-    };
-    for attr in list(event, "Attribute") {
-        read_attribute(r, &attr, tally);
+impl<'de> DeserializeSeed<'de> for Walk<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
-    for obj in list(event, "Object") {
-        for attr in list(&obj, "Attribute") {
-            read_attribute(r, &attr, tally);
+}
+
+impl<'de> Visitor<'de> for Walk<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a MISP export")
+    }
+    stream::skip_scalars!();
+    fn visit_seq<A: SeqAccess<'de>>(
+        mut self,
+        mut seq: A,
+    ) -> Result<(), A::Error> {
+        let each = match self.level {
+            Level::Top => Level::Top,
+            Level::Objects => Level::Object,
+            Level::Attributes => {
+                while let Some(attr) = seq.next_element::<Json>()? {
+                    read_attribute(self.r, &attr, self.tally);
+                }
+                return Ok(());
+            }
+            Level::Event | Level::Object => return stream::drain_seq(seq),
+        };
+        while seq.next_element_seed(self.at(each))?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        mut self,
+        mut map: A,
+    ) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+            let next = match (self.level, key.as_str()) {
+                (Level::Top, "Event") => Level::Event,
+                (Level::Top, "response") => Level::Top,
+                (Level::Event, "Object") => Level::Objects,
+                (Level::Event | Level::Object, "Attribute") => {
+                    Level::Attributes
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            map.next_value_seed(self.at(next))?;
         }
+        Ok(())
     }
 }
 
@@ -340,5 +381,50 @@ mod tests {
                 "t.txt: no usable indicator in this file (read as misp)",
             ]
         );
+    }
+
+    #[test]
+    fn attributes_are_read_only_where_an_export_holds_them() {
+        let attr = |u: &str, d: &str| {
+            format!(r#"{{"uuid": "{u}", "type": "domain", "value": "{d}"}}"#)
+        };
+        let text = format!(
+            r#"[[{{"response": [{{"Event": {{
+                 "Attribute": [{}],
+                 "Object": [{{"Attribute": [{}], "Event": {{"Attribute": [{}]}}}}],
+                 "Tag": [{{"Attribute": [{}]}}]}}}}],
+               "Attribute": [{}]}}]]"#,
+            attr("a", "one.example"),
+            attr("b", "two.example"),
+            attr("c", "not-in-an-event.example"),
+            attr("d", "not-in-an-object.example"),
+            attr("e", "not-at-the-top.example"),
+        );
+        let got = load_as(Format::Misp, &text);
+        assert_eq!(
+            shown(&got),
+            ["domain one.example @a", "domain two.example @b"]
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+    }
+
+    #[test]
+    fn a_broken_export_keeps_the_attributes_before_the_fault() {
+        let text = format!(
+            r#"{{"Event": {{"Attribute": [
+                 {{"uuid": "a", "type": "domain", "value": "evil.example"}},
+                 {{"uuid": "b", "type": "domain", "value": {}"#,
+            "[".repeat(200)
+        );
+        let got = load_as(Format::Misp, &text);
+        assert_eq!(shown(&got), ["domain evil.example @a"]);
+        assert_eq!(
+            problems(&got),
+            ["t.txt: not valid JSON: recursion limit exceeded at line 3 \
+              column 182"]
+        );
+        // Detection reads the whole document first, so a file like this
+        // is refused before any of it is loaded.
+        assert!(detect(&text).unwrap_err().starts_with("not valid JSON"));
     }
 }

@@ -15,6 +15,7 @@ mod prose;
 mod sniff;
 mod stix1;
 pub(crate) mod stix2;
+mod stream;
 mod text;
 mod xml;
 mod zeek;
@@ -279,7 +280,7 @@ impl Loader {
                 return self.file_error(name, why);
             }
             return match std::fs::read(path) {
-                Ok(bytes) => self.add_bytes(name, &bytes),
+                Ok(bytes) => self.add_owned(name, bytes),
                 Err(e) => self.file_error(name, format!("cannot read: {e}")),
             };
         }
@@ -324,6 +325,12 @@ impl Loader {
 
     /// Loads one file's bytes, detecting its format from the content.
     pub fn add_bytes(&mut self, name: Arc<str>, bytes: &[u8]) {
+        self.add_owned(name, bytes.to_vec());
+    }
+
+    /// Loads one file's bytes, taking them over: UTF-8 text is read where
+    /// it is, without a copy.
+    fn add_owned(&mut self, name: Arc<str>, bytes: Vec<u8>) {
         let read = sniff::decode(bytes)
             .and_then(|t| Ok((sniff::detect(&t.text)?, t)));
         match read {

@@ -7,9 +7,7 @@
 //! and other JSON are refused here with one reason for the whole file, so
 //! their bytes or markup are never read line by line as junk values.
 
-use serde_json::Value as Json;
-
-use super::{Format, csv, jsonl, misp, prose, stix2, zeek};
+use super::{Format, csv, jsonl, prose, stream, zeek};
 
 /// How many leading bytes are checked for signs of a binary file.
 const HEAD: usize = 8192;
@@ -28,9 +26,10 @@ pub(super) struct Decoded {
 ///
 /// Returns why the file is not text: a NUL byte in its first 8 KiB, or
 /// a high share of bytes that are invalid UTF-8 or control characters.
-pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
-        return Ok(utf8(rest));
+pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Decoded, String> {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+        return Ok(utf8(bytes));
     }
     if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
         return Ok(utf16(rest, u16::from_le_bytes));
@@ -40,7 +39,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, String> {
     }
     let head = &bytes[..bytes.len().min(HEAD)];
     if let Some(unit) = utf16_without_bom(head) {
-        return Ok(utf16(bytes, unit));
+        return Ok(utf16(&bytes, unit));
     }
     if is_binary(head) {
         return Err("binary file, not an indicator list".into());
@@ -80,11 +79,13 @@ fn utf16(rest: &[u8], unit: fn([u8; 2]) -> u16) -> Decoded {
     Decoded { text, lossy }
 }
 
-fn utf8(bytes: &[u8]) -> Decoded {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Decoded { text: s.to_string(), lossy: false },
-        Err(_) => Decoded {
-            text: String::from_utf8_lossy(bytes).into_owned(),
+/// Takes UTF-8 text as it is, without a copy, or replaces what is not
+/// UTF-8.
+fn utf8(bytes: Vec<u8>) -> Decoded {
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded { text, lossy: false },
+        Err(e) => Decoded {
+            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
             lossy: true,
         },
     }
@@ -154,15 +155,15 @@ fn looks_like_json(head: &str) -> bool {
 
 /// Returns the STIX 2 format for a bundle, or why other JSON is refused.
 fn json_format(text: &str) -> Result<Format, String> {
-    let json = match serde_json::from_str::<Json>(text) {
-        Ok(json) => json,
+    let shape = match stream::parse(text, stream::ShapeSeed) {
+        Ok(shape) => shape,
         Err(_) if jsonl::looks_like(text) => return Ok(Format::JsonLines),
         Err(e) => return Err(format!("not valid JSON: {e}")),
     };
-    if stix2::looks_like(&json) {
+    if shape.object && (shape.bundle || shape.typed_objects) {
         return Ok(Format::Stix2);
     }
-    if misp::looks_like(&json) {
+    if shape.event {
         return Ok(Format::Misp);
     }
     Err("JSON that is neither a STIX 2 bundle nor a MISP event: expected \
@@ -238,7 +239,7 @@ mod tests {
     fn utf16_without_a_byte_order_mark_is_decoded() {
         let text = "192.0.2.1\nevil.example\n";
         for big in [false, true] {
-            let got = decode(&utf16(text, big)).unwrap();
+            let got = decode(utf16(text, big)).unwrap();
             assert_eq!((got.text.as_str(), got.lossy), (text, false));
         }
         // A near miss: NUL bytes in one pair in five is not UTF-16 text.
@@ -248,7 +249,7 @@ mod tests {
             p[3] = b'x';
         }
         assert_eq!(
-            decode(&odd).err(),
+            decode(odd).err(),
             Some("binary file, not an indicator list".into())
         );
     }
@@ -256,23 +257,31 @@ mod tests {
     #[test]
     fn nul_bytes_or_many_odd_bytes_make_a_file_binary() {
         let why = "binary file, not an indicator list";
-        assert_eq!(decode(b"evil.example\n\0").err().as_deref(), Some(why));
+        assert_eq!(
+            decode(b"evil.example\n\0".to_vec()).err().as_deref(),
+            Some(why)
+        );
         let noise: Vec<u8> = (0..64u8).map(|i| 0x80 | i).collect();
-        assert_eq!(decode(&noise).err().as_deref(), Some(why));
+        assert_eq!(decode(noise).err().as_deref(), Some(why));
         let controls = b"a\x01\x02b\x03\x04\x05\x06";
-        assert_eq!(decode(controls).err().as_deref(), Some(why));
+        assert_eq!(decode(controls.to_vec()).err().as_deref(), Some(why));
         // One Latin-1 byte in a longer list is a lossy text file.
         let latin1 = b"caf\xe9.example\n192.0.2.1\n";
-        let got = decode(latin1).unwrap();
+        let got = decode(latin1.to_vec()).unwrap();
         assert!(got.lossy);
         assert_eq!(got.text, "caf\u{fffd}.example\n192.0.2.1\n");
         // A NUL past the first 8 KiB is not looked for.
         let mut late = "192.0.2.1\n".repeat(900).into_bytes();
         late.push(0);
-        assert!(decode(&late).is_ok());
+        assert!(decode(late).is_ok());
         // UTF-16 is full of NUL bytes, and is text.
         let utf16: Vec<u8> = b"\xff\xfea\0.\0b\0\n\0".to_vec();
-        assert_eq!(decode(&utf16).unwrap().text, "a.b\n");
+        assert_eq!(decode(utf16).unwrap().text, "a.b\n");
+        // A byte order mark comes off UTF-8 text, and nothing else does.
+        let bom = b"\xef\xbb\xbf192.0.2.1\n".to_vec();
+        assert_eq!(decode(bom).unwrap().text, "192.0.2.1\n");
+        let bom_lossy = b"\xef\xbb\xbf\xe9x\n".to_vec();
+        assert_eq!(decode(bom_lossy).unwrap().text, "\u{fffd}x\n");
     }
 
     #[test]

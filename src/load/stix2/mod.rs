@@ -18,44 +18,94 @@
 pub(crate) mod pattern;
 mod wildcard;
 
+use std::fmt;
+
+use serde::de::{
+    DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::{Map, Value as Json};
 
 use self::pattern::{Comparison, Expr, Literal, Observation, Path};
-use super::Reader;
+use super::{Reader, stream};
 use crate::indicator::Kind;
 use crate::set::{Locator, SourceMeta};
 use crate::time::Civil;
 
-/// Whether `json` is an object that is a bundle, or that holds an
-/// `objects` array of typed objects.
-pub fn looks_like(json: &Json) -> bool {
-    let Json::Object(top) = json else { return false };
-    if top.get("type").and_then(Json::as_str) == Some("bundle") {
-        return true;
-    }
-    match top.get("objects") {
-        Some(Json::Array(objs)) => {
-            !objs.is_empty()
-                && objs
-                    .iter()
-                    .all(|o| o.get("type").is_some_and(Json::is_string))
-        }
-        _ => false,
+/// Reads a bundle, one object at a time.
+///
+/// A document that breaks off, or turns out not to be JSON, keeps what
+/// was read before the fault, and the error says where it is.
+pub fn read(r: &mut Reader<'_>, text: &str) {
+    match stream::parse(text, Bundle { r: &mut *r }) {
+        Ok(true) => {}
+        Ok(false) => r.error(None, "expected an \"objects\" array".into()),
+        Err(e) if e.is_data() => r.error(None, e.to_string()),
+        Err(e) => r.error(None, format!("not valid JSON: {e}")),
     }
 }
 
-/// Reads a bundle.
-pub fn read(r: &mut Reader<'_>, text: &str) {
-    let top = match serde_json::from_str::<Json>(text) {
-        Ok(Json::Object(top)) => top,
-        Ok(_) => return r.error(None, "expected a JSON object".into()),
-        Err(e) => return r.error(None, format!("invalid JSON: {e}")),
-    };
-    let Some(Json::Array(objects)) = top.get("objects") else {
-        return r.error(None, "expected an \"objects\" array".into());
-    };
-    for obj in objects.iter().filter_map(Json::as_object) {
-        read_object(r, obj);
+/// The top-level object of a bundle: reads the `objects` array, skips
+/// the rest, and says whether there was such an array.
+struct Bundle<'a, 'r> {
+    r: &'a mut Reader<'r>,
+}
+
+impl<'de> DeserializeSeed<'de> for Bundle<'_, '_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> Result<bool, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Bundle<'_, '_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+            if key.as_str() == "objects" {
+                map.next_value_seed(Objects { r: &mut *self.r })?;
+                found = true;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The `objects` array: each object is built, read and dropped in turn.
+struct Objects<'a, 'r> {
+    r: &'a mut Reader<'r>,
+}
+
+impl<'de> DeserializeSeed<'de> for Objects<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Objects<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an \"objects\" array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(obj) = seq.next_element::<Json>()? {
+            if let Json::Object(obj) = obj {
+                read_object(self.r, &obj);
+            }
+        }
+        Ok(())
     }
 }
 

@@ -29,7 +29,7 @@ fn load(patterns: &[&str]) -> crate::load::Loaded {
 
 #[test]
 fn detection_wants_a_bundle_or_typed_objects() {
-    let looks = |text: &str| looks_like(&serde_json::from_str(text).unwrap());
+    let looks = |text: &str| detect(text) == Ok(Format::Stix2);
     assert!(looks(r#"{"type":"bundle","id":"bundle--1"}"#));
     assert!(looks(r#"{"objects":[{"type":"indicator"}]}"#));
     assert!(!looks(r#"{"objects":[{"name":"x"}]}"#));
@@ -450,4 +450,36 @@ fn rfc3339_timestamps_read_to_the_second() {
     ] {
         assert_eq!(rfc3339(bad), None, "{bad}");
     }
+}
+
+#[test]
+fn a_broken_bundle_keeps_the_objects_before_the_fault() {
+    let text = format!(
+        r#"{{"type": "bundle", "objects": [
+             {{"type": "domain-name", "id": "d--1", "value": "evil.example"}},
+             {{"type": "domain-name", "id": "d--2", "value": {}"#,
+        "[".repeat(200)
+    );
+    let got = load_as(Format::Stix2, &text);
+    assert_eq!(shown(&got), ["domain evil.example @d--1"]);
+    assert_eq!(
+        problems(&got),
+        [
+            "t.txt: not valid JSON: recursion limit exceeded at line 3 column 185"
+        ]
+    );
+    // Near misses: a whole bundle loads with no problem; one without an
+    // objects array, or whose top level is not an object, says so.
+    let whole = r#"{"type": "bundle", "objects": [
+        {"type": "domain-name", "id": "d--1", "value": "evil.example"}]}"#;
+    assert!(load_as(Format::Stix2, whole).problems.is_empty());
+    assert_eq!(
+        problems(&load_as(Format::Stix2, r#"{"type": "bundle"}"#))[0],
+        "t.txt: expected an \"objects\" array"
+    );
+    assert_eq!(
+        problems(&load_as(Format::Stix2, "[1]"))[0],
+        "t.txt: invalid type: sequence, expected a JSON object at line 1 \
+         column 0"
+    );
 }
