@@ -283,8 +283,12 @@ pub fn refang(raw: &str) -> String {
         let head = out.get(..from.len());
         if head.is_some_and(|h| h.eq_ignore_ascii_case(from)) {
             let rest = &out[from.len()..];
-            if rest.starts_with("://") || rest.starts_with(":\\\\") {
-                out = format!("{to}{}", rest.replacen(":\\\\", "://", 1));
+            if let Some(after) = rest.strip_prefix(":\\\\") {
+                out = format!("{to}://{after}");
+                break;
+            }
+            if rest.starts_with("://") {
+                out = format!("{to}{rest}");
                 break;
             }
         }
@@ -514,7 +518,9 @@ fn parse_address(
     opts: ParseOptions,
 ) -> Result<Option<Parsed>, Rejected> {
     if let Some((addr, len)) = v.split_once('/') {
-        let looks = addr.parse::<Ipv4Addr>().is_ok()
+        // Loose, as the range itself is read: `10.0.0.010/24` is a
+        // range, not a URL with the path `/24`, which would print as one.
+        let looks = parse_ipv4_loose(addr).is_some()
             || addr.parse::<Ipv6Addr>().is_ok();
         if !looks {
             return Ok(None);
@@ -1186,6 +1192,7 @@ mod tests {
             ("[[.]]", "."),
             ("evil[.]]example", "evil.]example"),
             ("hxxp:\\\\evil[.]example", "http://evil.example"),
+            ("hxxp[://][:\\\\]", "http://[:\\\\]"),
         ] {
             assert_eq!(refang(raw), once, "{raw}");
             assert_eq!(refang(once), once, "{raw}");
@@ -1194,6 +1201,18 @@ mod tests {
         for plain in [r"C:\Windows\x", "(a.b)", "[.x]", "a\\"] {
             assert_eq!(refang(plain), plain);
         }
+    }
+
+    #[test]
+    fn an_address_with_leading_zeros_and_a_length_is_a_range() {
+        // Once loaded as a URL with the path `/24`, which printed as the
+        // range it reads as.
+        assert_eq!(shown("198.51.100.000/24"), "198.51.100.0/24");
+        assert_eq!(p("010.0.0.1/32"), p("10.0.0.1"));
+        assert!(rejected("2.57.234.002/3").contains("too broad"));
+        // Near miss: a path that is not a length keeps it a URL.
+        assert_eq!(p("198.51.100.007/24x").kind(), Kind::Url);
+        assert_eq!(shown("198.51.100.007/24x"), "198.51.100.7/24x");
     }
 
     #[test]
