@@ -6,7 +6,7 @@
 #   cargo build --release && sh benches/adversarial.sh [BINARY]
 #
 # Needs python3 (to write the inputs) and GNU time at /usr/bin/time.
-# Uses about 1.3 GB of disk in $TMPDIR, removed at the end.
+# Uses about 1.5 GB of disk in $TMPDIR, removed at the end.
 set -eu
 bin=${1:-target/release/iocsweep}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -30,6 +30,28 @@ while size < 64 << 20:
     i += 1
 parts.append("]}")
 open("one-line-64mib.json", "w").write("".join(parts))
+parts, size, i = ['{"type":"bundle","objects":['], 0, 0
+while size < 64 << 20:
+    o = ('{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
+         '"pattern":"[ipv4-addr:value = \'192.0.2.1\']"}' % i)
+    parts.append(("," if i else "") + o)
+    size += len(o) + 1
+    i += 1
+parts.append("]}")
+open("one-value-64mib.json", "w").write("".join(parts))
+parts, size, i = ['{"response":[{"Event":{"Attribute":['], 0, 0
+while size < 64 << 20:
+    o = ('{"uuid":"%08d-0000-4000-8000-000000000000","type":"ip-dst",'
+         '"to_ids":true,"value":"10.%d.%d.%d"}'
+         % (i, i >> 16 & 255, i >> 8 & 255, i & 255))
+    parts.append(("," if i else "") + o)
+    size += len(o) + 1
+    i += 1
+parts.append("]}}]}")
+open("misp-64mib.json", "w").write("".join(parts))
+open("list-589k.txt", "w").write("".join(
+    "10.%d.%d.%d\n" % (i >> 16 & 255, i >> 8 & 255, i & 255)
+    for i in range(588927)))
 ents = "".join('<!ENTITY %s "%s">\n' % (chr(98 + k), ("&%s;" % chr(97 + k)) * 10)
                for k in range(9))
 open("laughs.xml", "w").write(
@@ -78,7 +100,8 @@ row() {
 echo '| case | input size | peak RSS | time | outcome |'
 echo '| --- | --- | --- | --- | --- |'
 for f in deep-arrays.json deep-objects.json huge-sparse.json \
-    one-line-64mib.json laughs.xml external.ioc regex.json dups-10m.txt \
+    one-line-64mib.json one-value-64mib.json misp-64mib.json \
+    list-589k.txt laughs.xml external.ioc regex.json dups-10m.txt \
     wide.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
     row "$f" "$f" iocs stats "$f"
 done

@@ -18,7 +18,7 @@ use std::time::Instant;
 use clap::Parser;
 
 use iocsweep::allow;
-use iocsweep::load::{self, LoadOptions, Loaded, Loader};
+use iocsweep::load::{self, LoadOptions, Loaded, Loader, Problem};
 use iocsweep::matcher::Matcher;
 use iocsweep::report::manifest::{self, Ending, ManifestInput};
 use iocsweep::report::progress::Spinner;
@@ -285,12 +285,19 @@ fn output_clash(
 /// more, and how many entries loaded and how many did not.
 fn print_problems(q: bool, loaded: &Loaded) {
     for f in report::problems_by_file(loaded) {
-        for p in f.problems.iter().take(PROBLEMS_SHOWN) {
+        // Problems with the whole file are always shown (they are few,
+        // and one may count the entry problems not listed).
+        let (whole, entries): (Vec<&&Problem>, Vec<_>) =
+            f.problems.iter().partition(|p| p.at.is_none());
+        for p in entries.iter().take(PROBLEMS_SHOWN) {
             say(q, &p.to_string());
         }
-        if f.problems.len() > PROBLEMS_SHOWN {
-            let more = f.problems.len() - PROBLEMS_SHOWN;
+        if entries.len() > PROBLEMS_SHOWN {
+            let more = entries.len() - PROBLEMS_SHOWN;
             say(q, &format!("… and {more} more problems in {}", f.file));
+        }
+        for p in whole {
+            say(q, &p.to_string());
         }
         let entries = if f.loaded == 1 { "entry" } else { "entries" };
         let (file, n, failed) = (f.file, f.loaded, f.not_loaded);

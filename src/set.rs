@@ -76,6 +76,12 @@ impl fmt::Display for Source {
     }
 }
 
+/// The most distinct indicators one set holds: about 3 GB at the 330
+/// bytes or so each takes (value, first source and index) once loaded.
+/// Far beyond any published advisory or feed, it bounds what a hostile
+/// indicator file, or many of them, can make the loader keep.
+pub const MAX_INDICATORS: usize = 10_000_000;
+
 /// How many sources of one indicator are kept from one file before
 /// further repeats from that file are only counted.
 pub const LISTED_PER_FILE: usize = 100;
@@ -109,6 +115,8 @@ impl Indicator {
 /// so ids are stable for the same files read in the same order.
 #[derive(Debug, Default)]
 pub struct SetBuilder {
+    /// The most distinct indicators, if not [`MAX_INDICATORS`].
+    limit: Option<usize>,
     indicators: Vec<Indicator>,
     /// Value hash → id of the first indicator with that hash.
     by_hash: HashMap<u64, u32, FixedState>,
@@ -125,8 +133,17 @@ impl SetBuilder {
         SetBuilder::default()
     }
 
-    /// Adds one value with the place it came from.
-    pub fn push(&mut self, value: Value, source: Source) {
+    /// Creates an empty builder that holds at most `limit` distinct
+    /// indicators instead of [`MAX_INDICATORS`].
+    pub fn with_limit(limit: usize) -> SetBuilder {
+        SetBuilder { limit: Some(limit), ..SetBuilder::default() }
+    }
+
+    /// Adds one value with the place it came from. Returns false, and
+    /// adds nothing, when the value is new and the set already holds as
+    /// many indicators as it may (a repeat of a value held is still
+    /// added as a source).
+    pub fn push(&mut self, value: Value, source: Source) -> bool {
         self.pushed += 1;
         let h = self.hasher.hash_one(&value);
         let id = match self.by_hash.get(&h) {
@@ -143,7 +160,11 @@ impl SetBuilder {
             {
                 self.unlisted += 1;
             }
-            return;
+            return true;
+        }
+        if self.indicators.len() >= self.limit.unwrap_or(MAX_INDICATORS) {
+            self.pushed -= 1;
+            return false;
         }
         let i = u32::try_from(self.indicators.len())
             .expect("fewer than 4 billion indicators");
@@ -156,6 +177,7 @@ impl SetBuilder {
             }
         }
         self.indicators.push(Indicator { value, sources: vec![source] });
+        true
     }
 
     /// Whether `source` goes into `sources`: not if it repeats one of the
@@ -343,5 +365,27 @@ mod tests {
         let last = set.get(0).sources.last().unwrap();
         assert_eq!((last.at.clone(), last.meta.valid_until), (s.at, None));
         assert_eq!(set.get(0).sources.len(), LISTED_PER_FILE + 1);
+    }
+
+    #[test]
+    fn a_full_set_refuses_new_values_and_keeps_taking_sources() {
+        let file: Arc<str> = "x".into();
+        let src = |n| Source {
+            file: file.clone(),
+            at: Locator::Line(n),
+            compound: false,
+            meta: SourceMeta::default(),
+        };
+        let d = |s: &str| Value::Domain(s.into());
+        let mut b = SetBuilder::with_limit(2);
+        assert!(b.push(d("a.example"), src(1)));
+        assert!(b.push(d("b.example"), src(2)));
+        assert!(!b.push(d("c.example"), src(3)));
+        // Near miss: a value already held is still a source.
+        assert!(b.push(d("a.example"), src(4)));
+        assert_eq!(b.pushed(), 3);
+        let set = b.build();
+        assert_eq!(set.len(), 2);
+        assert_eq!(set.get(0).sources.len(), 2);
     }
 }

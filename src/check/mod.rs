@@ -429,8 +429,8 @@ fn accounts(loaded: &Loaded, retired: &[Retired]) -> Vec<FileAccount> {
             format: f.format,
             values: f.values,
             kinds: BTreeMap::new(),
-            not_loaded: 0,
-            warnings: 0,
+            not_loaded: f.unlisted_errors,
+            warnings: f.unlisted_warnings,
         })
         .collect();
     let index: BTreeMap<String, usize> =

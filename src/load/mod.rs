@@ -120,7 +120,18 @@ pub struct FileReport {
     pub format: Option<Format>,
     /// How many values it yielded, repeats included.
     pub values: usize,
+    /// Entries not loaded whose errors are counted but not listed among
+    /// the problems: past [`MAX_PROBLEMS_PER_FILE`], or refused because
+    /// the set was full ([`crate::set::MAX_INDICATORS`]).
+    pub unlisted_errors: usize,
+    /// Warnings counted but not listed, past [`MAX_PROBLEMS_PER_FILE`].
+    pub unlisted_warnings: usize,
 }
+
+/// How many problems one file may list. The rest are counted, in one
+/// problem that says how many there were, so a file of millions of bad
+/// lines costs bounded memory and does not flood the terminal.
+pub const MAX_PROBLEMS_PER_FILE: usize = 10_000;
 
 /// Options for loading.
 #[derive(Clone, Copy, Debug, Default)]
@@ -357,6 +368,10 @@ impl Loader {
             unmatchable: 0,
             left_out: 0,
             meta: SourceMeta::default(),
+            listed: 0,
+            unlisted_errors: 0,
+            unlisted_warnings: 0,
+            over_limit: 0,
         };
         if lossy {
             reader.warn(None, "invalid UTF-8 replaced with U+FFFD".into());
@@ -374,6 +389,39 @@ impl Loader {
         }
         let (values, unmatchable) = (reader.values, reader.unmatchable);
         let left_out = reader.left_out;
+        let over_limit = reader.over_limit;
+        let unlisted_errors = reader.unlisted_errors + over_limit;
+        let unlisted_warnings = reader.unlisted_warnings;
+        if over_limit > 0 {
+            self.problems.push(Problem {
+                file: name.clone(),
+                at: None,
+                severity: Severity::Error,
+                message: format!(
+                    "{over_limit} values not loaded: the indicator set is \
+                     full ({} distinct indicators, the most one run loads); \
+                     sweep with fewer indicator files at a time",
+                    crate::set::MAX_INDICATORS
+                ),
+            });
+        }
+        if unlisted_errors > over_limit || unlisted_warnings > 0 {
+            let errors = unlisted_errors - over_limit;
+            self.problems.push(Problem {
+                file: name.clone(),
+                at: None,
+                severity: if errors > 0 {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                message: format!(
+                    "{errors} more entries not loaded and \
+                     {unlisted_warnings} more warnings, not listed: a file \
+                     lists at most {MAX_PROBLEMS_PER_FILE} problems"
+                ),
+            });
+        }
         let repeats = self.builder.unlisted() - unlisted;
         if repeats > 0 {
             self.problems.push(Problem {
@@ -412,6 +460,8 @@ impl Loader {
             file: name,
             format: Some(format),
             values,
+            unlisted_errors,
+            unlisted_warnings,
         });
     }
 
@@ -422,7 +472,13 @@ impl Loader {
             severity: Severity::Error,
             message,
         });
-        self.files.push(FileReport { file, format: None, values: 0 });
+        self.files.push(FileReport {
+            file,
+            format: None,
+            values: 0,
+            unlisted_errors: 0,
+            unlisted_warnings: 0,
+        });
     }
 
     /// Builds the set and returns it with every problem found.
@@ -455,6 +511,13 @@ pub struct Reader<'a> {
     /// Entries left out on purpose (`--to-ids-only`).
     left_out: usize,
     meta: SourceMeta,
+    /// Problems listed for this file so far.
+    listed: usize,
+    /// Entry errors and other problems past [`MAX_PROBLEMS_PER_FILE`].
+    unlisted_errors: usize,
+    unlisted_warnings: usize,
+    /// Values refused because the set was full.
+    over_limit: usize,
 }
 
 impl Reader<'_> {
@@ -550,7 +613,10 @@ impl Reader<'_> {
                     compound,
                     meta: self.meta.clone(),
                 };
-                self.builder.push(p.value, source);
+                if !self.builder.push(p.value, source) {
+                    self.over_limit += 1;
+                    return false;
+                }
                 self.values += 1;
                 true
             }
@@ -593,6 +659,19 @@ impl Reader<'_> {
         severity: Severity,
         message: String,
     ) {
+        // Errors about the whole file are few, and always listed.
+        let entry_error = severity == Severity::Error && at.is_some();
+        if self.listed >= MAX_PROBLEMS_PER_FILE {
+            if entry_error {
+                self.unlisted_errors += 1;
+                return;
+            }
+            if severity == Severity::Warning {
+                self.unlisted_warnings += 1;
+                return;
+            }
+        }
+        self.listed += 1;
         self.problems.push(Problem {
             file: self.file.clone(),
             at,
@@ -724,6 +803,69 @@ mod tests {
         assert_eq!(first.sources[100].to_string(), "b.txt:1");
         assert_eq!(loaded.set.get(1).sources.len(), 2);
         assert_eq!(loaded.files[0].values, 252);
+    }
+}
+
+/// Bounds on what one hostile file can make the loader keep.
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+
+    #[test]
+    fn a_file_lists_at_most_so_many_problems_and_counts_the_rest() {
+        // A list with a bad line after each good one.
+        let list = |bad: usize| {
+            let mut text = String::new();
+            for i in 0..bad {
+                text.push_str(&format!("10.0.{}.{}\n", i / 256, i % 256));
+                text.push_str("192.0.2.0/99\n");
+            }
+            let mut l = Loader::new(LoadOptions::default());
+            l.add_bytes("bad.txt".into(), text.as_bytes());
+            l.finish()
+        };
+        let got = list(MAX_PROBLEMS_PER_FILE + 3);
+        assert_eq!(got.files[0].format, Some(Format::Text));
+        assert_eq!(got.problems.len(), MAX_PROBLEMS_PER_FILE + 1);
+        let last = got.problems.last().unwrap();
+        assert_eq!(
+            last.to_string(),
+            "bad.txt: 3 more entries not loaded and 0 more warnings, not \
+             listed: a file lists at most 10000 problems"
+        );
+        assert_eq!(last.severity, Severity::Error);
+        assert_eq!(got.files[0].unlisted_errors, 3);
+        let by_file = crate::report::problems_by_file(&got);
+        assert_eq!(by_file[0].not_loaded, MAX_PROBLEMS_PER_FILE + 3);
+        assert_eq!(by_file[0].loaded, MAX_PROBLEMS_PER_FILE + 3);
+        // Near miss: exactly as many as a file lists, all listed.
+        let got = list(MAX_PROBLEMS_PER_FILE);
+        assert_eq!(got.problems.len(), MAX_PROBLEMS_PER_FILE);
+        assert!(got.problems.iter().all(|p| p.at.is_some()));
+        assert_eq!(got.files[0].unlisted_errors, 0);
+    }
+
+    #[test]
+    fn values_past_a_full_set_are_refused_with_one_error() {
+        let mut l = Loader {
+            builder: SetBuilder::with_limit(2),
+            ..Loader::new(LoadOptions::default())
+        };
+        let text = "a.example\nb.example\nc.example\na.example\nd.example\n";
+        l.add_bytes("many.txt".into(), text.as_bytes());
+        let got = l.finish();
+        assert_eq!(got.set.len(), 2);
+        assert_eq!(
+            got.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [format!(
+                "many.txt: 2 values not loaded: the indicator set is full \
+                 ({} distinct indicators, the most one run loads); sweep \
+                 with fewer indicator files at a time",
+                crate::set::MAX_INDICATORS
+            )]
+        );
+        assert_eq!(got.files[0].values, 3);
+        assert_eq!(got.files[0].unlisted_errors, 2);
     }
 }
 

@@ -351,14 +351,13 @@ pub fn problems_by_file(loaded: &Loaded) -> Vec<FileProblems<'_>> {
             Some(i) => i,
             None => {
                 let file = &*p.file;
-                let values = loaded.files.iter().filter(|r| &*r.file == file);
-                let loaded = values.map(|r| r.values).sum();
-                let problems = Vec::new();
+                let reports =
+                    || loaded.files.iter().filter(|r| &*r.file == file);
                 files.push(FileProblems {
                     file,
-                    problems,
-                    loaded,
-                    not_loaded: 0,
+                    problems: Vec::new(),
+                    loaded: reports().map(|r| r.values).sum(),
+                    not_loaded: reports().map(|r| r.unlisted_errors).sum(),
                 });
                 files.len() - 1
             }
