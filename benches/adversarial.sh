@@ -16,6 +16,7 @@ cd "$dir"
 
 python3 - <<'EOF'
 import json
+from datetime import datetime, timedelta
 open("deep-arrays.json", "w").write("[" * 500_000)
 open("deep-objects.json", "w").write('{"a":' * 500_000)
 with open("huge-sparse.json", "wb") as f:
@@ -49,6 +50,22 @@ while size < 64 << 20:
     i += 1
 parts.append("]}}]}")
 open("misp-64mib.json", "w").write("".join(parts))
+open("bad-lines-5m.txt", "w").write("".join(
+    "10.%d.%d.%d\n10.0.0.0/99\n" % (i >> 16 & 255, i >> 8 & 255, i & 255)
+    for i in range(2_500_000)))
+until = datetime(2030, 1, 1)
+parts, size, i = ['{"type":"bundle","objects":['], 0, 0
+while size < 64 << 20:
+    o = ('{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
+         '"pattern":"[ipv4-addr:value = \'192.0.2.1\']",'
+         '"valid_from":"2020-01-01T00:00:00Z",'
+         '"valid_until":"%s"}'
+         % (i, (until + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")))
+    parts.append(("," if i else "") + o)
+    size += len(o) + 1
+    i += 1
+parts.append("]}")
+open("validity-64mib.json", "w").write("".join(parts))
 open("list-589k.txt", "w").write("".join(
     "10.%d.%d.%d\n" % (i >> 16 & 255, i >> 8 & 255, i & 255)
     for i in range(588927)))
@@ -101,7 +118,7 @@ echo '| case | input size | peak RSS | time | outcome |'
 echo '| --- | --- | --- | --- | --- |'
 for f in deep-arrays.json deep-objects.json huge-sparse.json \
     one-line-64mib.json one-value-64mib.json misp-64mib.json \
-    list-589k.txt laughs.xml external.ioc regex.json dups-10m.txt \
+    validity-64mib.json list-589k.txt bad-lines-5m.txt laughs.xml external.ioc regex.json dups-10m.txt \
     wide.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
     row "$f" "$f" iocs stats "$f"
 done

@@ -345,7 +345,20 @@ impl Loader {
         let read = sniff::decode(bytes)
             .and_then(|t| Ok((sniff::detect(&t.text)?, t)));
         match read {
-            Ok((format, t)) => self.add_text(name, &t.text, t.lossy, format),
+            Ok((format, t)) => {
+                if let Some(encoding) = t.guessed {
+                    self.problems.push(Problem {
+                        file: name.clone(),
+                        at: None,
+                        severity: Severity::Warning,
+                        message: format!(
+                            "read as {encoding}: no byte order mark, but \
+                             NUL bytes on one side of nearly every byte pair"
+                        ),
+                    });
+                }
+                self.add_text(name, &t.text, t.lossy, format);
+            }
             Err(why) => self.file_error(name, why),
         }
     }

@@ -18,6 +18,9 @@ pub(super) struct Decoded {
     pub text: String,
     /// Whether invalid sequences were replaced with U+FFFD.
     pub lossy: bool,
+    /// The UTF-16 byte order guessed for a file without a byte order
+    /// mark (`"UTF-16LE"` or `"UTF-16BE"`), which the user is told.
+    pub guessed: Option<&'static str>,
 }
 
 /// Decodes UTF-8 (with or without BOM) and UTF-16 with a BOM.
@@ -38,8 +41,8 @@ pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Decoded, String> {
         return Ok(utf16(rest, u16::from_be_bytes));
     }
     let head = &bytes[..bytes.len().min(HEAD)];
-    if let Some(unit) = utf16_without_bom(head) {
-        return Ok(utf16(&bytes, unit));
+    if let Some((unit, name)) = utf16_without_bom(head) {
+        return Ok(Decoded { guessed: Some(name), ..utf16(&bytes, unit) });
     }
     if is_binary(head) {
         return Err("binary file, not an indicator list".into());
@@ -47,11 +50,14 @@ pub(super) fn decode(mut bytes: Vec<u8>) -> Result<Decoded, String> {
     Ok(utf8(bytes))
 }
 
+/// Builds a UTF-16 code unit from a byte pair, in one byte order.
+type Unit = fn([u8; 2]) -> u16;
+
 /// Recognises UTF-16 text without a byte-order mark (as some Windows
 /// tools write it) by its ASCII characters: in at least 9 of 10 byte
 /// pairs of `head`, one byte is NUL and the other is not, always on the
 /// same side. Returns how to build code units, little- or big-endian.
-fn utf16_without_bom(head: &[u8]) -> Option<fn([u8; 2]) -> u16> {
+fn utf16_without_bom(head: &[u8]) -> Option<(Unit, &'static str)> {
     let pairs = head.len() / 2;
     if pairs < 4 {
         return None;
@@ -60,33 +66,34 @@ fn utf16_without_bom(head: &[u8]) -> Option<fn([u8; 2]) -> u16> {
         head.chunks_exact(2).filter(|p| p[hi] == 0 && p[1 - hi] != 0).count()
     };
     if count(1) * 10 >= pairs * 9 {
-        Some(u16::from_le_bytes)
+        Some((u16::from_le_bytes, "UTF-16LE"))
     } else if count(0) * 10 >= pairs * 9 {
-        Some(u16::from_be_bytes)
+        Some((u16::from_be_bytes, "UTF-16BE"))
     } else {
         None
     }
 }
 
 /// Decodes UTF-16 code units built from byte pairs by `unit`.
-fn utf16(rest: &[u8], unit: fn([u8; 2]) -> u16) -> Decoded {
+fn utf16(rest: &[u8], unit: Unit) -> Decoded {
     let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
     let text: String = char::decode_utf16(units)
         .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect();
     let lossy =
         text.contains(char::REPLACEMENT_CHARACTER) || rest.len() % 2 == 1;
-    Decoded { text, lossy }
+    Decoded { text, lossy, guessed: None }
 }
 
 /// Takes UTF-8 text as it is, without a copy, or replaces what is not
 /// UTF-8.
 fn utf8(bytes: Vec<u8>) -> Decoded {
     match String::from_utf8(bytes) {
-        Ok(text) => Decoded { text, lossy: false },
+        Ok(text) => Decoded { text, lossy: false, guessed: None },
         Err(e) => Decoded {
             text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
             lossy: true,
+            guessed: None,
         },
     }
 }
@@ -238,10 +245,15 @@ mod tests {
     #[test]
     fn utf16_without_a_byte_order_mark_is_decoded() {
         let text = "192.0.2.1\nevil.example\n";
-        for big in [false, true] {
+        for (big, name) in [(false, "UTF-16LE"), (true, "UTF-16BE")] {
             let got = decode(utf16(text, big)).unwrap();
             assert_eq!((got.text.as_str(), got.lossy), (text, false));
+            assert_eq!(got.guessed, Some(name));
         }
+        // Near miss: with a byte order mark nothing is guessed.
+        let mut marked = b"\xff\xfe".to_vec();
+        marked.extend(utf16(text, false));
+        assert_eq!(decode(marked).unwrap().guessed, None);
         // A near miss: NUL bytes in one pair in five is not UTF-16 text.
         let mut odd = utf16(text, false);
         for p in odd.chunks_exact_mut(10) {

@@ -286,13 +286,21 @@ fn invalid_utf8_is_replaced_with_a_warning_and_the_rest_loads() {
 fn utf16_without_a_byte_order_mark_is_decoded() {
     let dir = tempfile::tempdir().unwrap();
     let text = "192.0.2.1\r\nevil.example\r\n";
-    for (name, big) in [("le.txt", false), ("be.txt", true)] {
+    for (name, big, encoding) in
+        [("le.txt", false, "UTF-16LE"), ("be.txt", true, "UTF-16BE")]
+    {
         let bytes: Vec<u8> = text
             .encode_utf16()
             .flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() })
             .collect();
-        let (run, _) = stats_of(dir.path(), name, &bytes);
+        let (run, path) = stats_of(dir.path(), name, &bytes);
         assert_eq!(run.status, 0, "{}", run.stderr);
+        // The guess is named, since it could be wrong.
+        let said = format!(
+            "{path}: warning: read as {encoding}: no byte order mark, but \
+             NUL bytes on one side of nearly every byte pair\n"
+        );
+        assert!(run.stderr.contains(&said), "{}", run.stderr);
         assert!(
             run.stdout.starts_with("indicators: 2 (ipv4 1, domain 1)\n"),
             "{}",
