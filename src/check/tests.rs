@@ -260,6 +260,19 @@ fn status_is_0_clean_1_warnings_2_errors() {
 }
 
 #[test]
+fn entries_past_the_listed_problems_are_still_counted() {
+    use crate::load::MAX_PROBLEMS_PER_FILE;
+    let mut text = String::new();
+    for i in 0..MAX_PROBLEMS_PER_FILE + 7 {
+        text.push_str(&format!("1.2.{}.{}\n1.2.3.0/99\n", i / 256, i % 256));
+    }
+    let r = check(&load(&[("a.txt", &text)]), &[], None);
+    assert_eq!(r.files[0].not_loaded, MAX_PROBLEMS_PER_FILE + 7);
+    assert_eq!(r.problems.len(), MAX_PROBLEMS_PER_FILE + 1);
+    assert_eq!(r.status(), 2);
+}
+
+#[test]
 fn text_output_lists_files_then_findings_by_class() {
     let loaded =
         load(&[("a.txt", "10.0.0.1\n1.2.3.4\nx!\n"), ("b.txt", "1.2.3.4\n")]);
