@@ -123,6 +123,23 @@ impl<'a> Decoder<'a> {
 
     /// Returns `e` restated with the format and the output offset.
     fn explain(&self, e: io::Error) -> io::Error {
+        if let Some(limit) = self.memory_refused(&e) {
+            let command = match self.format {
+                Format::Zstd => "zstd -d --long=31",
+                _ => "xz -d",
+            };
+            return io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{} stream needs more memory to decompress than the {} \
+                     MiB allowed (a dictionary or window larger than any \
+                     standard level uses); decompress it with {command} and \
+                     sweep the output",
+                    self.format.name(),
+                    limit >> 20
+                ),
+            );
+        }
         let (kind, what) = if e.kind() == io::ErrorKind::UnexpectedEof {
             (io::ErrorKind::UnexpectedEof, "stream ends early (truncated?)")
         } else {
@@ -136,6 +153,27 @@ impl<'a> Decoder<'a> {
                 self.produced
             ),
         )
+    }
+}
+
+impl Decoder<'_> {
+    /// Returns the memory limit `e` says was exceeded, if it says so.
+    fn memory_refused(&self, e: &io::Error) -> Option<u64> {
+        match self.format {
+            Format::Xz => {
+                let inner =
+                    e.get_ref()?.downcast_ref::<liblzma::stream::Error>();
+                matches!(inner, Some(liblzma::stream::Error::MemLimit))
+                    .then_some(XZ_MEMORY)
+            }
+            Format::Zstd => {
+                // zstd names this error only in its message.
+                let refused =
+                    e.to_string().contains("requires too much memory");
+                refused.then_some(1 << ZSTD_WINDOW_LOG)
+            }
+            _ => None,
+        }
     }
 }
 
@@ -165,17 +203,39 @@ where
         Format::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),
         Format::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(input)),
         Format::Xz => {
-            Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(input))
+            let flags = liblzma::stream::CONCATENATED;
+            match liblzma::stream::Stream::new_stream_decoder(XZ_MEMORY, flags)
+            {
+                Ok(s) => {
+                    Box::new(liblzma::bufread::XzDecoder::new_stream(input, s))
+                }
+                Err(e) => Box::new(Failed(Some(e.into()))),
+            }
         }
         Format::Zstd => {
-            match zstd::stream::read::Decoder::with_buffer(input) {
+            let decoder = zstd::stream::read::Decoder::with_buffer(input)
+                .and_then(|mut d| {
+                    d.window_log_max(ZSTD_WINDOW_LOG)?;
+                    Ok(d)
+                });
+            match decoder {
                 Ok(d) => Box::new(d),
-                // Only a failure to allocate the context lands here.
+                // Only a failure to set up the context lands here.
                 Err(e) => Box::new(Failed(Some(e))),
             }
         }
     }
 }
+
+/// The most memory an xz stream may need to be decoded: the header
+/// states it, so a stream asking for more is refused before anything is
+/// allocated. `xz -9` needs 65 MiB; only a hand-picked dictionary needs
+/// more, and an attacker's stream could ask for 4 GiB per input.
+const XZ_MEMORY: u64 = 256 << 20;
+
+/// The largest zstd window accepted, as a power of two (128 MiB, what
+/// `zstd --long` uses; a frame may ask for up to 2 GiB).
+const ZSTD_WINDOW_LOG: u32 = 27;
 
 /// A reader that fails once with a stored error, then ends.
 struct Failed(Option<io::Error>);
@@ -284,5 +344,76 @@ mod tests {
         let (_, out) = decode(data);
         let msg = out.unwrap_err().to_string();
         assert!(msg.starts_with("gzip stream is corrupt after 5 "), "{msg}");
+    }
+
+    /// CRC-32 (IEEE), bit by bit: enough to re-seal an xz header.
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = (crc >> 1) ^ (0xedb8_8320 & (crc & 1).wrapping_neg());
+            }
+        }
+        !crc
+    }
+
+    /// An xz stream of `data` whose block header states the dictionary
+    /// size code `dict` (40 is 4 GiB), re-sealed with its CRC.
+    fn xz_with_dictionary(data: &[u8], dict: u8) -> Vec<u8> {
+        let mut xz = encode(Format::Xz, data);
+        // Stream header (12 bytes), then a 12-byte block header: size,
+        // flags (one filter, no sizes), LZMA2 id and property size, the
+        // dictionary code, padding, CRC-32.
+        assert_eq!(xz[12..16], [0x02, 0x00, 0x21, 0x01], "block header");
+        xz[16] = dict;
+        let crc = crc32(&xz[12..20]);
+        xz[20..24].copy_from_slice(&crc.to_le_bytes());
+        xz
+    }
+
+    #[test]
+    fn xz_needing_a_huge_dictionary_is_refused_by_its_header() {
+        let text = b"203.0.113.5\n".repeat(100);
+        // Near miss: the re-sealed stream with a 64 MiB dictionary (what
+        // `xz -9` uses) decodes.
+        let (_, out) = decode(xz_with_dictionary(&text, 26));
+        assert_eq!(out.unwrap(), text);
+        let Err(e) = decode(xz_with_dictionary(&text, 40)).1 else {
+            panic!("a 4 GiB dictionary was accepted");
+        };
+        assert_eq!(
+            e.to_string(),
+            "xz stream needs more memory to decompress than the 256 MiB \
+             allowed (a dictionary or window larger than any standard \
+             level uses); decompress it with xz -d and sweep the output"
+        );
+    }
+
+    #[test]
+    fn zstd_with_a_window_over_128_mib_is_refused_by_its_header() {
+        // A frame by hand: magic, a header with only a window descriptor,
+        // and one raw block holding `line`.
+        let frame = |window_log: u8| {
+            let line = b"203.0.113.5\n";
+            let mut f = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00];
+            f.push((window_log - 10) << 3);
+            let block = 1 | (line.len() as u32) << 3;
+            f.extend_from_slice(&block.to_le_bytes()[..3]);
+            f.extend_from_slice(line);
+            f
+        };
+        // Near miss: a 128 MiB window (`zstd --long`) decodes.
+        assert_eq!(decode(frame(27)).1.unwrap(), b"203.0.113.5\n");
+        let Err(e) = decode(frame(31)).1 else {
+            panic!("a 2 GiB window was accepted");
+        };
+        assert_eq!(
+            e.to_string(),
+            "zstd stream needs more memory to decompress than the 128 MiB \
+             allowed (a dictionary or window larger than any standard \
+             level uses); decompress it with zstd -d --long=31 and sweep \
+             the output"
+        );
     }
 }
