@@ -38,7 +38,7 @@ pub struct Rendered {
     pub records: Vec<Record>,
 }
 
-/// Reads the EVTX file in `bytes`, handing `send` batches of rendered
+/// Reads the EVTX file `data` seeks in, handing `send` batches of rendered
 /// records of about `batch` bytes each; stops early when `send` returns
 /// false. Returns the problems met (damaged chunks or records, each
 /// named), after everything readable was sent.
@@ -46,12 +46,12 @@ pub struct Rendered {
 /// # Errors
 ///
 /// Returns an error when the file header cannot be read at all.
-pub fn read(
-    bytes: Vec<u8>,
+pub fn read<T: std::io::Read + std::io::Seek>(
+    data: T,
     batch: usize,
     send: &mut dyn FnMut(Rendered) -> bool,
 ) -> Result<Vec<String>, String> {
-    let mut parser = EvtxParser::from_buffer(bytes)
+    let mut parser = EvtxParser::from_read_seek(data)
         .map_err(|e| format!("not a readable EVTX file: {}", chain(&e)))?;
     let mut problems = Vec::new();
     let mut out = Rendered::default();
@@ -193,7 +193,8 @@ mod tests {
 
     #[test]
     fn a_file_that_is_no_evtx_is_refused() {
-        let e = read(b"ElfFile\0short".to_vec(), 1024, &mut |_| true);
+        let data = std::io::Cursor::new(b"ElfFile\0short".to_vec());
+        let e = read(data, 1024, &mut |_| true);
         assert!(e.unwrap_err().starts_with("not a readable EVTX file"));
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
-use std::io::Read;
+use std::io::{Read, Seek};
 
 use super::Options;
 use super::archive::{self, Counted};
@@ -166,7 +166,7 @@ impl Lane {
                 }
                 Opened::Mapped(m) => {
                     let source = Source::Mapped(m.bytes);
-                    (None, Content::Bytes, Some(m.watch), source)
+                    (None, m.content, Some(m.watch), source)
                 }
             };
             let feed = Feed { compression, content, chunks, watch, digest };
@@ -174,6 +174,16 @@ impl Lane {
                 return;
             }
             let sent = match source {
+                Source::Mapped(bytes) if content == Content::Evtx => {
+                    if let Some(mut tap) = tap {
+                        tap.feed(&bytes);
+                    }
+                    let bytes = Shared(Arc::new(bytes));
+                    match self.send_records(io::Cursor::new(bytes), &tx) {
+                        Ok(sent) => sent,
+                        Err(e) => tx.send(Item::Error(e)).is_ok(),
+                    }
+                }
                 Source::Mapped(bytes) => self.cut(Arc::new(bytes), tap, &tx),
                 Source::Stream(s) if s.content == Content::Tar => {
                     self.tar(s.reader, &tx)
@@ -262,11 +272,10 @@ impl Lane {
         }
     }
 
-    /// Sends the records of a Windows event log, rendered one a line, in
-    /// chunks each announced by its records; returns whether the sweep
-    /// took them all, or the error naming the damaged chunks and records
-    /// once everything readable is sent. The file is read into memory
-    /// whole: the parser needs to seek in it.
+    /// Sends the records of a Windows event log read as a stream
+    /// (compressed, from standard input or a tar archive, or a file too
+    /// small or too recently written to map). The stream is read into
+    /// memory whole: the parser needs to seek in it.
     fn send_evtx(
         &self,
         mut reader: impl Read,
@@ -274,6 +283,18 @@ impl Lane {
     ) -> io::Result<bool> {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes)?;
+        self.send_records(io::Cursor::new(bytes), tx)
+    }
+
+    /// Sends the records of a Windows event log, rendered one a line, in
+    /// chunks each announced by its records; returns whether the sweep
+    /// took them all, or the error naming the damaged chunks and records
+    /// once everything readable is sent.
+    fn send_records(
+        &self,
+        data: impl Read + Seek,
+        tx: &SyncSender<Item>,
+    ) -> io::Result<bool> {
         let mut offset = 0u64;
         let mut taken = true;
         let mut send = |r: crate::logs::evtx::Rendered| {
@@ -289,7 +310,7 @@ impl Lane {
             taken
         };
         let batch = self.opts.chunk_size;
-        let problems = crate::logs::evtx::read(bytes, batch, &mut send)
+        let problems = crate::logs::evtx::read(data, batch, &mut send)
             .map_err(io::Error::other)?;
         if !taken {
             return Ok(false);
@@ -401,5 +422,15 @@ fn open(input: &Input, tap: Option<Tap>) -> io::Result<(Opened, Option<Tap>)> {
         Input::Member { .. } => {
             Err(io::Error::other("an archive member is no input to open"))
         }
+    }
+}
+
+/// A mapped file shared with its chunks, as the bytes an EVTX parser
+/// seeks in.
+struct Shared(Arc<Bytes>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }

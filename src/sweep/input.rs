@@ -359,6 +359,12 @@ pub enum Bytes {
     Owned(Vec<u8>),
 }
 
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
 impl std::ops::Deref for Bytes {
     type Target = [u8];
 
@@ -421,7 +427,8 @@ pub const QUIET_FOR: Duration = Duration::from_secs(5 * 60);
 
 /// An opened input.
 pub enum Opened {
-    /// A plain regular file left alone for [`QUIET_FOR`], memory-mapped.
+    /// A plain regular file or an EVTX file, left alone for
+    /// [`QUIET_FOR`], memory-mapped.
     Mapped(Mapped),
     /// Something to read as a stream: a compressed file, a tar archive,
     /// UTF-16 text, a plain file that is small or recently modified, a
@@ -433,6 +440,9 @@ pub enum Opened {
 pub struct Mapped {
     /// The file's bytes.
     pub bytes: Bytes,
+    /// What they hold: text or bytes to cut in chunks, or an EVTX file
+    /// to parse where it lies instead of reading it into memory.
+    pub content: Content,
     /// Tells, once the file is swept, whether it changed meanwhile.
     pub watch: Watch,
 }
@@ -571,12 +581,16 @@ pub fn open_tapped(
     let mut head = [0; content::HEAD_LEN];
     let got = compress::read_head(&mut file, &mut head)?;
     let head = &head[..got];
-    let plain = Format::detect(head).is_none()
-        && Content::detect(head) == Content::Bytes;
-    if plain && meta.len() >= MAP_THRESHOLD && unmodified_lately(&meta) {
+    let content = Content::detect(head);
+    // An EVTX file is mapped too: its parser seeks, and would otherwise
+    // need the whole file read into memory.
+    let mappable = Format::detect(head).is_none()
+        && matches!(content, Content::Bytes | Content::Evtx);
+    if mappable && meta.len() >= MAP_THRESHOLD && unmodified_lately(&meta) {
         if let Some(bytes) = map(&file) {
             let watch = Watch::new(file, &meta);
-            return Ok((Opened::Mapped(Mapped { bytes, watch }), tap));
+            let mapped = Mapped { bytes, content, watch };
+            return Ok((Opened::Mapped(mapped), tap));
         }
     }
     file.seek(SeekFrom::Start(0))?;
@@ -906,6 +920,22 @@ mod tests {
         let (got, error) = read_with(stream(&path), || {});
         assert_eq!(got, data);
         assert!(error.is_none(), "{error:?}");
+    }
+
+    #[test]
+    fn a_large_quiet_evtx_file_is_mapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Security.evtx");
+        let mut bytes = crate::logs::evtx::MAGIC.to_vec();
+        bytes.resize(300_000, 0);
+        std::fs::write(&path, &bytes).unwrap();
+        // Near miss: written just now, it is read as a stream.
+        assert!(!is_mapped(&path));
+        age(&path, QUIET_FOR * 2);
+        let Opened::Mapped(m) = open(&path).unwrap() else {
+            panic!("an old large EVTX file is mapped")
+        };
+        assert_eq!((m.content, m.bytes.len()), (Content::Evtx, 300_000));
     }
 
     #[test]

@@ -494,6 +494,74 @@ fn evtx_is_read_by_records_from_stdin_gzip_and_tar() {
 }
 
 #[test]
+fn a_large_evtx_file_is_parsed_where_it_lies_with_the_same_records() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let Some(logs) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let iocs = dir.path().join("i.iocs");
+    std::fs::write(&iocs, "192.168.198.149\n").unwrap();
+    let raw = std::fs::read(
+        logs.join("windows/deepblue_smb-password-guessing-security.evtx"),
+    )
+    .unwrap();
+    // Large and unmodified for an hour: mapped, not read into memory.
+    let file = dir.path().join("old.evtx");
+    std::fs::write(&file, &raw).unwrap();
+    let hour_ago =
+        std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_times(std::fs::FileTimes::new().set_modified(hour_ago))
+        .unwrap();
+    let manifest = dir.path().join("m.json");
+    let args = [
+        "--iocs",
+        iocs.to_str().unwrap(),
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--hash-inputs",
+        file.to_str().unwrap(),
+    ];
+    let (mapped, err, status) = sweep(&args);
+    assert_eq!(status, Some(1), "{err}");
+    assert_eq!(mapped.len(), 3561);
+    // The digest is of the file's bytes, as with any input.
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap())
+            .unwrap();
+    let sha = manifest["inputs"][0]["sha256"].as_str().unwrap().to_string();
+    assert_eq!(sha.len(), 64, "{manifest}");
+    // Near miss: the same bytes as a stream, read into memory whole.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iocsweep"))
+        .args(["sweep", "--format", "jsonl", "--hash-inputs", "--iocs"])
+        .arg(&iocs)
+        .args(["--manifest", dir.path().join("s.json").to_str().unwrap()])
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&raw).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let streamed: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let brief_all = |rs: &[Value]| rs.iter().map(brief).collect::<Vec<_>>();
+    assert_eq!(brief_all(&mapped), brief_all(&streamed));
+    let streamed_manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("s.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(streamed_manifest["inputs"][0]["sha256"], sha.as_str());
+}
+
+#[test]
 fn a_zeek_http_hit_carries_its_log_time_and_fields() {
     let dir = tempfile::tempdir().unwrap();
     let iocs = dir.path().join("i.iocs");
