@@ -6,16 +6,16 @@
 //!
 //! - every `.` starts a host token (letters, digits, `.`, `-`, `_`): IPv4
 //!   addresses, CIDR members, domains (each label suffix), URL hosts and
-//!   e-mail domains are looked up from it ([`names`], [`addr`]);
+//!   e-mail domains are looked up from it (`names`, `addr`);
 //! - a percent-encoded dot (`%2E`) starts a host token to decode, for
 //!   domains a query string or redirect target writes encoded (`names`);
 //! - every `:` starts an IPv6 candidate, scanned only when the set holds
-//!   IPv6 indicators ([`addr`]);
+//!   IPv6 indicators (`addr`);
 //! - hex runs of digest length are found by striding and looked up
-//!   ([`digest`]);
+//!   (`digest`);
 //! - file names shaped like host tokens (`evil.exe`) are looked up from
 //!   the same host tokens; other file names (with spaces, paths) and
-//!   strings go through one Aho-Corasick automaton ([`literal`]), the one
+//!   strings go through one Aho-Corasick automaton (`literal`), the one
 //!   place where arbitrary substrings need it.
 //!
 //! Boundary rules (DESIGN.md, "What a match means") are applied where a

@@ -2,7 +2,7 @@
 //! handed to a [`Sink`] in input then line order.
 //!
 //! Reader threads open, decompress and cut the inputs ahead of the
-//! matcher (see [`feed`]). Chunks from one or many inputs are gathered
+//! matcher (see `feed`). Chunks from one or many inputs are gathered
 //! into batches of bounded size; a batch is matched on the thread pool,
 //! then its hits are numbered (line and stream offset) and delivered in
 //! order. Output is therefore the same whatever the number of threads,
