@@ -6,7 +6,7 @@
 #   cargo build --release && sh benches/adversarial.sh [BINARY]
 #
 # Needs python3 (to write the inputs) and GNU time at /usr/bin/time.
-# Uses about 1.5 GB of disk in $TMPDIR, removed at the end.
+# Uses about 1.6 GB of disk in $TMPDIR, removed at the end.
 set -eu
 bin=${1:-target/release/iocsweep}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -66,6 +66,9 @@ while size < 64 << 20:
     i += 1
 parts.append("]}")
 open("validity-64mib.json", "w").write("".join(parts))
+open("list-5m.txt", "w").write("".join(
+    "%d.%d.%d.%d\n" % (11 + (i >> 24), i >> 16 & 255, i >> 8 & 255, i & 255)
+    for i in range(5_000_000)))
 open("list-589k.txt", "w").write("".join(
     "10.%d.%d.%d\n" % (i >> 16 & 255, i >> 8 & 255, i & 255)
     for i in range(588927)))
@@ -118,7 +121,8 @@ echo '| case | input size | peak RSS | time | outcome |'
 echo '| --- | --- | --- | --- | --- |'
 for f in deep-arrays.json deep-objects.json huge-sparse.json \
     one-line-64mib.json one-value-64mib.json misp-64mib.json \
-    validity-64mib.json list-589k.txt bad-lines-5m.txt laughs.xml external.ioc regex.json dups-10m.txt \
+    validity-64mib.json list-589k.txt list-5m.txt bad-lines-5m.txt \
+    laughs.xml external.ioc regex.json dups-10m.txt \
     wide.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
     row "$f" "$f" iocs stats "$f"
 done

@@ -76,8 +76,9 @@ impl fmt::Display for Source {
     }
 }
 
-/// The most distinct indicators one set holds: about 3 GB at the 330
-/// bytes or so each takes (value, first source and index) once loaded.
+/// The most distinct indicators one set holds: about 2 GB at the 200
+/// bytes or so each takes (value, first source and index) once loaded,
+/// 2.8 GB once compiled for a sweep.
 /// Far beyond any published advisory or feed, it bounds what a hostile
 /// indicator file, or many of them, can make the loader keep.
 pub const MAX_INDICATORS: usize = 10_000_000;
