@@ -335,6 +335,15 @@ fn chart(h: &mut String, ranked: &[&IndicatorTally], set: &IndicatorSet) {
              charted (they are counted in the table below)"
         ));
     }
+    let unlisted: u64 = ranked.iter().map(|t| t.days_unlisted).sum();
+    if unlisted > 0 {
+        notes.push(format!(
+            "{unlisted} dated hits fell on days past the {} days and peers \
+             a sweep keeps, and are not charted (they are counted in the \
+             table below)",
+            super::tally::DISTINCT_KEPT
+        ));
+    }
     if !notes.is_empty() {
         let _ =
             writeln!(h, "<p class=\"note\">Note: {}.</p>", notes.join("; "));
@@ -547,6 +556,37 @@ mod tests {
         assert_eq!(html.matches("<rect class=\"bar\"").count(), 334);
         assert!(html.contains("each bar counts 3 days"));
         assert!(html.contains("3 hits on 1970-01-01 to 1970-01-03"));
+    }
+
+    #[test]
+    fn hits_on_days_past_the_tally_limit_are_named_not_charted() {
+        let (set, _) = timed();
+        let chart = |limit: usize| {
+            let mut t = Tally::with_limit(limit);
+            for d in 0..10i64 {
+                let time = Some(Stamp { secs: d * 86_400, nanos: 0 });
+                t.add(&Sighting {
+                    id: 0,
+                    path: "a.log",
+                    line: 1,
+                    time,
+                    log: None,
+                    fields: &[],
+                    peer: None,
+                });
+            }
+            render(&scope(), &t, &set)
+        };
+        let html = chart(4);
+        assert_eq!(html.matches("<rect class=\"bar\"").count(), 4);
+        assert!(html.contains(
+            "6 dated hits fell on days past the 1000000 days and peers a \
+             sweep keeps, and are not charted"
+        ));
+        // Near miss: room for every day.
+        let html = chart(10);
+        assert_eq!(html.matches("<rect class=\"bar\"").count(), 10);
+        assert!(!html.contains("fell on days past"));
     }
 
     #[test]

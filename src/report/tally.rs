@@ -21,10 +21,16 @@ use super::sanitize;
 pub const FILES_LISTED: usize = 50;
 
 /// How many distinct peers of one indicator are kept; past it more are
-/// not counted and the summary says the count is capped. The cap is per
-/// indicator: a sweep where thousands of indicators each meet thousands
-/// of peers holds them all, as there is no cap over the whole tally yet.
+/// not counted and the summary says the count is capped.
 pub const PEERS_KEPT: usize = 10_000;
+
+/// How many distinct days and peers the whole tally keeps, over every
+/// indicator (about 100 MB). Lines an attacker writes can name a new peer
+/// or a new day on every hit; past this, a hit on a day not yet kept is
+/// counted in [`IndicatorTally::days_unlisted`] and a new peer marks the
+/// indicator's peer count as capped, so memory stays bounded whatever the
+/// logs hold.
+pub const DISTINCT_KEPT: usize = 1_000_000;
 
 /// How many peers an indicator's summary lists, in order; the rest are
 /// counted.
@@ -129,6 +135,9 @@ pub struct IndicatorTally {
     pub logs: BTreeMap<&'static str, u64>,
     /// Hits by day (days since 1970-01-01, UTC) for hits with a time.
     pub days: BTreeMap<i64, u64>,
+    /// Hits with a time on a day not kept in `days`, the tally being
+    /// full ([`DISTINCT_KEPT`]).
+    pub days_unlisted: u64,
     /// Hits whose line had no time the sweep could read.
     pub undated: u64,
 }
@@ -170,13 +179,25 @@ pub struct Sighting<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
     by_id: HashMap<u32, IndicatorTally>,
+    /// Days and peers kept, over every indicator.
+    kept: usize,
+    /// The most days and peers kept, if not [`DISTINCT_KEPT`].
+    limit: Option<usize>,
 }
 
 impl Tally {
+    /// Creates a tally that keeps at most `limit` days and peers in all,
+    /// instead of [`DISTINCT_KEPT`].
+    pub fn with_limit(limit: usize) -> Tally {
+        Tally { limit: Some(limit), ..Tally::default() }
+    }
+
     /// Counts one hit.
     pub fn add(&mut self, s: &Sighting<'_>) {
+        let Tally { by_id, kept, limit } = self;
+        let limit = limit.unwrap_or(DISTINCT_KEPT);
         let seen = || Seen { time: s.time, path: s.path.into(), line: s.line };
-        let t = self.by_id.entry(s.id).or_insert_with(|| IndicatorTally {
+        let t = by_id.entry(s.id).or_insert_with(|| IndicatorTally {
             id: s.id,
             hits: 0,
             first_in_order: seen(),
@@ -190,6 +211,7 @@ impl Tally {
             peers_capped: false,
             logs: BTreeMap::new(),
             days: BTreeMap::new(),
+            days_unlisted: 0,
             undated: 0,
         });
         let new_file = t.hits == 0 || t.last_in_order.path != s.path;
@@ -211,7 +233,15 @@ impl Tally {
                 if t.latest.as_ref().is_none_or(|e| Some(time) >= e.time) {
                     t.latest = Some(seen());
                 }
-                *t.days.entry(time.secs.div_euclid(86_400)).or_insert(0) += 1;
+                let day = time.secs.div_euclid(86_400);
+                if let Some(n) = t.days.get_mut(&day) {
+                    *n += 1;
+                } else if *kept < limit {
+                    t.days.insert(day, 1);
+                    *kept += 1;
+                } else {
+                    t.days_unlisted += 1;
+                }
             }
             None => t.undated += 1,
         }
@@ -223,7 +253,7 @@ impl Tally {
             *t.logs.entry(log).or_insert(0) += 1;
         }
         if let Some(p) = s.peer {
-            count_peer(t, Peer::new(p));
+            count_peer(t, Peer::new(p), kept, limit);
         }
     }
 
@@ -345,11 +375,21 @@ fn count_file(t: &mut IndicatorTally, path: &str, new_file: bool) {
 }
 
 /// Counts a peer among the indicator's distinct peers, up to
-/// [`PEERS_KEPT`] of them.
-fn count_peer(t: &mut IndicatorTally, p: Peer) {
-    if t.peers.len() < PEERS_KEPT {
+/// [`PEERS_KEPT`] of them, while the tally keeps fewer than `limit`
+/// days and peers in all (`kept`).
+fn count_peer(
+    t: &mut IndicatorTally,
+    p: Peer,
+    kept: &mut usize,
+    limit: usize,
+) {
+    if t.peers.contains(&p) {
+        return;
+    }
+    if t.peers.len() < PEERS_KEPT && *kept < limit {
         t.peers.insert(p);
-    } else if !t.peers.contains(&p) {
+        *kept += 1;
+    } else {
         t.peers_capped = true;
     }
 }
@@ -427,6 +467,9 @@ fn indicator_json(t: &IndicatorTally, ind: &Indicator) -> Value {
     o.insert("last_seen".into(), t.last().json());
     if !t.days.is_empty() {
         o.insert("undated_hits".into(), t.undated.into());
+    }
+    if t.days_unlisted > 0 {
+        o.insert("days_unlisted_hits".into(), t.days_unlisted.into());
     }
     let files: Vec<Value> =
         t.files.iter().map(|(p, n)| json!({"path": p, "hits": n})).collect();
@@ -600,6 +643,40 @@ mod tests {
         assert_eq!(ip["peers_capped"], true);
         assert_eq!(ip["peers"][0], "10.0.0.0");
         assert_eq!(t.by_id[&0].peers_cell(), format!("{PEERS_KEPT}+"));
+    }
+
+    #[test]
+    fn days_and_peers_are_bounded_over_the_whole_tally() {
+        // Room for four days and peers in all: two indicators, each hit
+        // with a new peer on a new day every time.
+        let mut t = Tally::with_limit(4);
+        let day = |d: i64| at(d * 86_400 + 60);
+        for d in 0..3 {
+            for id in 0..2 {
+                let peer = format!("10.0.{id}.{d}");
+                t.add(&Sighting {
+                    peer: Some(&peer),
+                    ..hit(id, "x.log", 1, day(d))
+                });
+            }
+        }
+        let (a, b) = (&t.by_id[&0], &t.by_id[&1]);
+        // Kept in order of arrival: day 0 and its peer for both, then
+        // nothing: the six hits are all counted.
+        assert_eq!(a.days.iter().collect::<Vec<_>>(), [(&0, &1)]);
+        assert_eq!((a.days_unlisted, b.days_unlisted), (2, 2));
+        assert_eq!((a.peers.len(), b.peers.len()), (1, 1));
+        assert!(a.peers_capped && b.peers_capped);
+        assert_eq!((a.hits, b.hits), (3, 3));
+        let j = t.to_json(&set());
+        assert_eq!(j["indicators"][0]["days_unlisted_hits"], 2);
+        // Near miss: a day and a peer already kept are counted as before.
+        t.add(&Sighting {
+            peer: Some("10.0.0.0"),
+            ..hit(0, "x.log", 2, day(0))
+        });
+        assert_eq!(t.by_id[&0].days[&0], 2);
+        assert_eq!(t.by_id[&0].days_unlisted, 2);
     }
 
     #[test]
