@@ -230,6 +230,24 @@ pub const MIN_V4_PREFIX: u8 = 8;
 /// The shortest IPv6 prefix accepted without `allow_broad_ranges`.
 pub const MIN_V6_PREFIX: u8 = 16;
 
+/// The longest value, in bytes, that can be an indicator. URLs in
+/// advisories run to a few hundred bytes and web servers refuse request
+/// lines much past this; a longer value is junk or an attack on the
+/// reports every hit of it would fill.
+pub const MAX_VALUE_LEN: usize = 8192;
+
+/// Refuses a value longer than [`MAX_VALUE_LEN`], without quoting it.
+fn check_length(raw: &str) -> Result<(), Rejected> {
+    let n = raw.trim().len();
+    if n > MAX_VALUE_LEN {
+        return Err(Rejected(format!(
+            "a value of {n} bytes is not an indicator: longer than the \
+             {MAX_VALUE_LEN} bytes an indicator may have"
+        )));
+    }
+    Ok(())
+}
+
 /// Defanged forms and what they stand for, matched ignoring case.
 ///
 /// Every form ends in `]`, `)`, `}` or `.`; every replacement is shorter
@@ -323,6 +341,7 @@ fn undo_defanged_suffix(out: &mut String) {
 ///
 /// Returns why the value is not an indicator (with what was expected).
 pub fn parse_value(raw: &str, opts: ParseOptions) -> Result<Parsed, Rejected> {
+    check_length(raw)?;
     let quoted = |c: char| c.is_whitespace() || c == '"' || c == '\'';
     // Quotes come off first, so that `"hxxp://…` is seen as refanged.
     let v = refang(raw.trim_matches(quoted));
@@ -391,6 +410,7 @@ pub fn parse_typed(
     kind: Kind,
     opts: ParseOptions,
 ) -> Result<Parsed, Rejected> {
+    check_length(raw)?;
     let v = refang(raw);
     let v = v.trim();
     if v.is_empty() {
@@ -1234,6 +1254,22 @@ mod tests {
         // range stated as a URL is not one.
         assert!(parse_value("214.5.6.24/", o).is_err());
         assert!(parse_typed("214.5.6.0/24", Kind::Url, o).is_err());
+    }
+
+    #[test]
+    fn a_value_longer_than_the_limit_is_refused_without_quoting_it() {
+        let o = ParseOptions::default();
+        let name = |n: usize| format!("{}.exe", "a".repeat(n - 4));
+        let at_limit = parse_typed(&name(MAX_VALUE_LEN), Kind::Filename, o);
+        assert_eq!(at_limit.unwrap().value.to_string().len(), MAX_VALUE_LEN);
+        let want = "a value of 8193 bytes is not an indicator: longer than \
+                    the 8192 bytes an indicator may have";
+        let over = name(MAX_VALUE_LEN + 1);
+        assert_eq!(parse_typed(&over, Kind::Filename, o).unwrap_err().0, want);
+        assert_eq!(parse_value(&over, o).unwrap_err().0, want);
+        // Surrounding blanks do not count.
+        let padded = format!("  {}  ", name(MAX_VALUE_LEN));
+        assert!(parse_value(&padded, o).is_ok());
     }
 
     /// Pieces that make up values the classifier finds hard: defanged

@@ -128,6 +128,29 @@ pub struct FileReport {
     pub unlisted_warnings: usize,
 }
 
+/// The longest problem message, in characters: a message quoting a huge
+/// value or pattern keeps its start and end, and says how much was cut.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// Returns `message` cut to about `max` characters: its first and last
+/// `max / 2 - 20` kept, with how many characters were left out between.
+fn clip(message: String, max: usize) -> String {
+    let n = message.chars().count();
+    if n <= max {
+        return message;
+    }
+    let keep = max / 2 - 20;
+    let head_end = message.char_indices().nth(keep).map_or(0, |(i, _)| i);
+    let tail_start =
+        message.char_indices().nth(n - keep).map_or(message.len(), |(i, _)| i);
+    format!(
+        "{}…[{} characters left out]…{}",
+        &message[..head_end],
+        n - 2 * keep,
+        &message[tail_start..]
+    )
+}
+
 /// How many problems one file may list. The rest are counted, in one
 /// problem that says how many there were, so a file of millions of bad
 /// lines costs bounded memory and does not flood the terminal.
@@ -685,6 +708,7 @@ impl Reader<'_> {
             }
         }
         self.listed += 1;
+        let message = clip(message, MAX_MESSAGE_CHARS);
         self.problems.push(Problem {
             file: self.file.clone(),
             at,
@@ -856,6 +880,24 @@ mod bound_tests {
         assert_eq!(got.problems.len(), MAX_PROBLEMS_PER_FILE);
         assert!(got.problems.iter().all(|p| p.at.is_some()));
         assert_eq!(got.files[0].unlisted_errors, 0);
+    }
+
+    #[test]
+    fn a_long_message_keeps_its_start_and_end() {
+        let long = format!("\"{}\" is not an indicator", "é!".repeat(3000));
+        let m = clip(long, MAX_MESSAGE_CHARS);
+        assert_eq!(
+            m.chars().count(),
+            960 + "…[5063 characters left out]…".chars().count()
+        );
+        assert!(m.starts_with("\"é!é!"), "{m}");
+        assert!(m.ends_with("é!\" is not an indicator"), "{m}");
+        // Near miss: a message at the limit is whole.
+        assert_eq!(clip("x".repeat(1000), 1000), "x".repeat(1000));
+        assert_eq!(
+            clip("abcdefghij".repeat(101), 1000).chars().count(),
+            960 + "…[50 characters left out]…".chars().count()
+        );
     }
 
     #[test]
