@@ -98,7 +98,6 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let started_at = manifest::now();
     let q = args.quiet;
     let progress = !q && io::stderr().is_terminal();
-    let stop = interrupt::install();
     let paths = paths(args)?;
     let sel = Selection::new(
         &args.glob,
@@ -171,6 +170,10 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         since,
         until,
     };
+    // Until the sweep starts there is nothing to flush, so a stop signal
+    // while the walk, the load or the compile runs ends the process at
+    // once (a slow or blocking indicator file cannot hold it).
+    let stop = interrupt::install();
     let (summary, ending, hits_allowed) =
         run.sweep(&matcher, &loaded, &allow, &pool, stop)?;
 

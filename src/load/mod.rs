@@ -151,6 +151,18 @@ fn clip(message: String, max: usize) -> String {
     )
 }
 
+/// Reads a file named to be loaded, up to `limit` bytes; `None` when it
+/// holds more. The size on disk is checked first, but a FIFO, a device or
+/// standard input has none, so the read itself is bounded.
+fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let hint = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut bytes = Vec::with_capacity(hint as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
 /// How many problems one file may list. The rest are counted, in one
 /// problem that says how many there were, so a file of millions of bad
 /// lines costs bounded memory and does not flood the terminal.
@@ -313,8 +325,16 @@ impl Loader {
                 );
                 return self.file_error(name, why);
             }
-            return match std::fs::read(path) {
-                Ok(bytes) => self.add_owned(name, bytes),
+            return match read_bounded(path, MAX_FILE_SIZE) {
+                Ok(Some(bytes)) => self.add_owned(name, bytes),
+                Ok(None) => self.file_error(
+                    name,
+                    format!(
+                        "more than {} MiB read, the limit for an indicator \
+                         file; not loaded",
+                        MAX_FILE_SIZE >> 20
+                    ),
+                ),
                 Err(e) => self.file_error(name, format!("cannot read: {e}")),
             };
         }
@@ -336,13 +356,21 @@ impl Loader {
     /// Markdown documentation is not read as indicators; both are named.
     fn add_entry(&mut self, entry: &Path) {
         let name: Arc<str> = entry.display().to_string().into();
-        let is_link = std::fs::symlink_metadata(entry)
-            .is_ok_and(|m| m.file_type().is_symlink());
+        let kind = std::fs::symlink_metadata(entry).map(|m| m.file_type());
+        let is_link = kind.as_ref().is_ok_and(|t| t.is_symlink());
+        // A FIFO would block the load until something writes to it, and
+        // a device can be endless: only files and folders are walked.
+        let is_special = kind
+            .as_ref()
+            .is_ok_and(|t| !t.is_file() && !t.is_dir() && !t.is_symlink());
         let is_doc = entry.extension().is_some_and(|e| {
             e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
         });
         let skip = if is_link {
             "symbolic link inside a folder, not followed; name it to load it"
+        } else if is_special {
+            "FIFO, socket or device inside a folder, not read; name it to \
+             load it"
         } else if is_doc {
             "Markdown documentation, not read as indicators; name it to \
              load it"
@@ -898,6 +926,20 @@ mod bound_tests {
             clip("abcdefghij".repeat(101), 1000).chars().count(),
             960 + "…[50 characters left out]…".chars().count()
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_without_a_size_stops_past_the_limit() {
+        // A device has no size on disk: the read itself is bounded.
+        let zero = Path::new("/dev/zero");
+        assert_eq!(read_bounded(zero, 4096).unwrap(), None);
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.txt");
+        std::fs::write(&f, "192.0.2.1\n").unwrap();
+        // Near miss: a file within the limit is read whole.
+        assert_eq!(read_bounded(&f, 10).unwrap().unwrap(), b"192.0.2.1\n");
+        assert_eq!(read_bounded(&f, 9).unwrap(), None);
     }
 
     #[test]

@@ -310,6 +310,27 @@ fn utf16_without_a_byte_order_mark_is_decoded() {
 }
 
 #[test]
+fn a_fifo_inside_an_indicator_folder_is_skipped_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let iocs = dir.path().join("iocs");
+    std::fs::create_dir(&iocs).unwrap();
+    std::fs::write(iocs.join("a.txt"), "192.0.2.1\n").unwrap();
+    let fifo = iocs.join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success(), "mkfifo");
+    // Nothing ever writes to the FIFO: opening it would block for good.
+    let run = stats(dir.path(), &iocs);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let want = format!(
+        "{}: warning: skipped: FIFO, socket or device inside a folder, not \
+         read; name it to load it\n",
+        fifo.display()
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    assert!(run.stdout.starts_with("indicators: 1 (ipv4 1)\n"));
+}
+
+#[test]
 fn nul_bytes_make_an_indicator_file_binary() {
     let dir = tempfile::tempdir().unwrap();
     let bytes = b"192.0.2.1\n\0\0\0\0evil.example\n";

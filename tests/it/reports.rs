@@ -482,6 +482,47 @@ fn a_tar_archive_is_hashed_whole_with_its_members_listed() {
 }
 
 #[test]
+fn sigterm_while_indicators_load_ends_the_process_at_once() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    std::fs::write(d.join("a.log"), "198.51.100.7\n").unwrap();
+    // Named as the indicator file, a FIFO nobody writes to blocks the
+    // load as long as it is open.
+    let fifo = d.join("iocs");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo keeps no pointer.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mut child = Command::new(BIN)
+        .current_dir(&d)
+        .args(["sweep", "--iocs", "iocs", "--manifest", "m.json", "a.log"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: signalling our own child by its id.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("SIGTERM did not end a load blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    // Nothing was swept: the default action ends it, and no manifest
+    // claims a sweep that never began.
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert!(!d.join("m.json").exists());
+}
+
+#[test]
 fn sigterm_stops_cleanly_with_every_hit_so_far_and_a_manifest() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_path_buf();
