@@ -423,7 +423,9 @@ pub fn iso(s: &[u8]) -> Option<(Stamp, usize)> {
         return None;
     }
     let (h, m, sec, nanos, end) = clock(s, 11)?;
-    if end != 19 && !matches!(s[19], b'.' | b',') {
+    // A one-digit hour ends the clock before byte 19, which may be past
+    // the end of `s`: no ISO time either way.
+    if end < 19 || (end > 19 && !matches!(s[19], b'.' | b',')) {
         return None;
     }
     let (offset, end) = zone(s, end);

@@ -337,3 +337,17 @@ fn all_digit_dates_day_first_in_brackets_month_first_otherwise() {
     let dns = "10/11/2026 1:00:00 PM 0E3C PACKET  x UDP Rcv 192.0.2.7";
     assert_eq!(read(dns).unwrap(), "2026-10-11T13:00:00Z");
 }
+
+#[test]
+fn a_one_digit_hour_in_date_and_time_fields_is_no_time_and_no_panic() {
+    // Once a panic: the fields join to exactly 19 bytes with a one-digit
+    // hour, and the check after the clock indexed byte 19.
+    assert_eq!(read(r#"time="2023-11-14 1:16:23" x"#), None);
+    assert_eq!(read("date=2023-11-14 time=1:16:230 logid=1"), None);
+    assert_eq!(iso(b"2023-11-14 1:16:230"), None);
+    // Near miss: two digits read.
+    assert_eq!(
+        read("date=2023-11-14 time=01:16:23 logid=1").unwrap(),
+        "2023-11-14T01:16:23Z"
+    );
+}
