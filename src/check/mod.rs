@@ -185,6 +185,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Whether the popular class came from an allowlist.
     pub allowlist: bool,
+    /// Errors and warnings counted but not among `problems` (past the
+    /// problems a file lists), net of the problems that say so.
+    pub unlisted: (isize, isize),
 }
 
 impl Report {
@@ -272,6 +275,11 @@ pub fn check_at(
             .collect(),
         findings,
         allowlist: allow.is_some(),
+        unlisted: loaded
+            .files
+            .iter()
+            .map(|r| r.unlisted())
+            .fold((0, 0), |(e, w), (re, rw)| (e + re, w + rw)),
     }
 }
 

@@ -78,9 +78,10 @@ fn problems(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  {}", escape(m))?;
         }
     }
-    for (sev, title) in
-        [(Severity::Error, "not loaded"), (Severity::Warning, "load warnings")]
-    {
+    for (sev, title, more) in [
+        (Severity::Error, "not loaded", r.unlisted.0),
+        (Severity::Warning, "load warnings", r.unlisted.1),
+    ] {
         let list: Vec<&String> = r
             .problems
             .iter()
@@ -90,7 +91,8 @@ fn problems(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         if list.is_empty() {
             continue;
         }
-        writeln!(out, "\n{title} ({}):", list.len())?;
+        let total = list.len() as isize + more;
+        writeln!(out, "\n{title} ({total}):")?;
         for m in list {
             writeln!(out, "  {}", escape(m))?;
         }
@@ -125,7 +127,8 @@ fn findings(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let errors = r.problems.iter().filter(|(s, _)| *s == Severity::Error);
     let errors = errors.count();
-    let warnings = r.problems.len() - errors;
+    let warnings = (r.problems.len() - errors) as isize + r.unlisted.1;
+    let errors = errors as isize + r.unlisted.0;
     writeln!(
         out,
         "\n{} files; {errors} errors, {warnings} load warnings, {} findings",

@@ -262,14 +262,25 @@ fn status_is_0_clean_1_warnings_2_errors() {
 #[test]
 fn entries_past_the_listed_problems_are_still_counted() {
     use crate::load::MAX_PROBLEMS_PER_FILE;
-    let mut text = String::new();
+    let mut list = String::new();
     for i in 0..MAX_PROBLEMS_PER_FILE + 7 {
-        text.push_str(&format!("1.2.{}.{}\n1.2.3.0/99\n", i / 256, i % 256));
+        list.push_str(&format!("1.2.{}.{}\n1.2.3.0/99\n", i / 256, i % 256));
     }
-    let r = check(&load(&[("a.txt", &text)]), &[], None);
+    let r = check(&load(&[("a.txt", &list)]), &[], None);
     assert_eq!(r.files[0].not_loaded, MAX_PROBLEMS_PER_FILE + 7);
     assert_eq!(r.problems.len(), MAX_PROBLEMS_PER_FILE + 1);
     assert_eq!(r.status(), 2);
+    // The heading and the closing line count what the table counts; the
+    // problem that says how many were not listed is not one more.
+    let mut out = Vec::new();
+    text(&r, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("\nnot loaded (10007):\n"), "{}", &out[..300]);
+    assert!(
+        out.ends_with(
+            "\n1 files; 10007 errors, 0 load warnings, 0 findings\n"
+        )
+    );
 }
 
 #[test]

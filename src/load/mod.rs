@@ -126,6 +126,21 @@ pub struct FileReport {
     pub unlisted_errors: usize,
     /// Warnings counted but not listed, past [`MAX_PROBLEMS_PER_FILE`].
     pub unlisted_warnings: usize,
+    /// The problems added to say how many were not listed (errors,
+    /// warnings): counted apart, they are not problems of their own.
+    pub closing: (usize, usize),
+}
+
+impl FileReport {
+    /// Returns how many more errors and warnings the file had than its
+    /// listed problems show, net of the closing problems that count them.
+    pub fn unlisted(&self) -> (isize, isize) {
+        let (e, w) = self.closing;
+        (
+            self.unlisted_errors as isize - e as isize,
+            self.unlisted_warnings as isize - w as isize,
+        )
+    }
 }
 
 /// The longest problem message, in characters: a message quoting a huge
@@ -456,7 +471,9 @@ impl Loader {
         let over_limit = reader.over_limit;
         let unlisted_errors = reader.unlisted_errors + over_limit;
         let unlisted_warnings = reader.unlisted_warnings;
+        let mut closing = (0, 0);
         if over_limit > 0 {
+            closing.0 += 1;
             self.problems.push(Problem {
                 file: name.clone(),
                 at: None,
@@ -471,6 +488,11 @@ impl Loader {
         }
         if unlisted_errors > over_limit || unlisted_warnings > 0 {
             let errors = unlisted_errors - over_limit;
+            if errors > 0 {
+                closing.0 += 1;
+            } else {
+                closing.1 += 1;
+            }
             self.problems.push(Problem {
                 file: name.clone(),
                 at: None,
@@ -526,6 +548,7 @@ impl Loader {
             values,
             unlisted_errors,
             unlisted_warnings,
+            closing,
         });
     }
 
@@ -542,6 +565,7 @@ impl Loader {
             values: 0,
             unlisted_errors: 0,
             unlisted_warnings: 0,
+            closing: (0, 0),
         });
     }
 

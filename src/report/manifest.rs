@@ -211,8 +211,15 @@ fn indicator_files(loaded: &Loaded) -> Value {
                     .map(|s| s.text.as_bytes().to_vec()),
                 // Read again to hash: indicator files are small, and
                 // not the evidence. A file changed between the load and
-                // this read would show the new digest.
-                None => std::fs::read(name).ok(),
+                // this read would show the new digest. Only regular files
+                // within the load's limit: a FIFO or a device would block
+                // or never end.
+                None => std::fs::metadata(name)
+                    .ok()
+                    .filter(|m| {
+                        m.is_file() && m.len() <= crate::load::MAX_FILE_SIZE
+                    })
+                    .and_then(|_| std::fs::read(name).ok()),
             };
             let count = |sev: Severity| {
                 loaded
@@ -237,8 +244,19 @@ fn indicator_files(loaded: &Loaded) -> Value {
             o.insert("format".into(), f.format.map(|f| f.name()).into());
             o.insert("loaded".into(), (f.values > 0).into());
             o.insert("values".into(), f.values.into());
-            o.insert("errors".into(), count(Severity::Error).into());
-            o.insert("warnings".into(), count(Severity::Warning).into());
+            // Counted past the problems a file lists, too.
+            let (more_errors, more_warnings) = loaded
+                .files
+                .iter()
+                .filter(|r| &*r.file == name)
+                .fold((0, 0), |(e, w), r| {
+                    let (re, rw) = r.unlisted();
+                    (e + re, w + rw)
+                });
+            let errors = count(Severity::Error) as isize + more_errors;
+            let warnings = count(Severity::Warning) as isize + more_warnings;
+            o.insert("errors".into(), errors.into());
+            o.insert("warnings".into(), warnings.into());
             Value::Object(o)
         })
         .collect();

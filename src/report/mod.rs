@@ -140,6 +140,9 @@ impl Failures {
                 f.entries_not_loaded += usize::from(p.at.is_some());
             }
         }
+        // Entries past a file's listed problems, or refused by a full set.
+        f.entries_not_loaded +=
+            loaded.files.iter().map(|r| r.unlisted_errors).sum::<usize>();
         f.indicator_files = bad.len();
         f
     }
