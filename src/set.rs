@@ -29,6 +29,22 @@ pub enum Locator {
     Id(String),
 }
 
+/// The longest object id a locator keeps, in characters. Ids (STIX
+/// `indicator--uuid`, MISP uuids) are under 60; every value an object
+/// yields keeps a copy of its id, so a huge one is cut.
+pub const MAX_ID_CHARS: usize = 200;
+
+impl Locator {
+    /// Returns the locator of object `id`, cut to [`MAX_ID_CHARS`]
+    /// characters with `…` where it was cut.
+    pub fn id(id: &str) -> Locator {
+        match id.char_indices().nth(MAX_ID_CHARS) {
+            Some((end, _)) => Locator::Id(format!("{}…", &id[..end])),
+            None => Locator::Id(id.to_string()),
+        }
+    }
+}
+
 /// One place an indicator was loaded from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Source {
@@ -388,5 +404,15 @@ mod tests {
         let set = b.build();
         assert_eq!(set.len(), 2);
         assert_eq!(set.get(0).sources.len(), 2);
+    }
+
+    #[test]
+    fn a_long_id_is_cut_in_its_locator() {
+        let long = "é".repeat(MAX_ID_CHARS + 1);
+        let Locator::Id(cut) = Locator::id(&long) else { panic!() };
+        assert_eq!(cut, format!("{}…", "é".repeat(MAX_ID_CHARS)));
+        // Near miss: an id at the limit is kept whole.
+        let whole = "é".repeat(MAX_ID_CHARS);
+        assert_eq!(Locator::id(&whole), Locator::Id(whole));
     }
 }

@@ -21,9 +21,11 @@ const FIELDS: &[&str] =
 pub fn looks_like(text: &str) -> bool {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let mut n = 0;
+    // Checked, not built: a line is built only when it is read.
     let all = lines.all(|l| {
         n += 1;
-        serde_json::from_str::<Json>(l).is_ok_and(|j| j.is_object())
+        l.trim_start().starts_with('{')
+            && serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok()
     });
     all && n >= 2
 }
@@ -34,6 +36,16 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     for (i, line) in text.lines().enumerate() {
         let at = Locator::Line(i as u64 + 1);
         if line.trim().is_empty() {
+            continue;
+        }
+        if line.len() > super::stream::MAX_ELEMENT {
+            let why = format!(
+                "a line of {} bytes not read: larger than the {} MiB a \
+                 record may have",
+                line.len(),
+                super::stream::MAX_ELEMENT >> 20
+            );
+            r.error(Some(at), why);
             continue;
         }
         let obj = match serde_json::from_str::<Json>(line) {

@@ -22,6 +22,7 @@ use serde::de::{
     DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 use serde_json::Value as Json;
+use serde_json::value::RawValue;
 
 use super::{Reader, Unmatchable, stream};
 use crate::indicator::Kind;
@@ -113,8 +114,13 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
             Level::Top => Level::Top,
             Level::Objects => Level::Object,
             Level::Attributes => {
-                while let Some(attr) = seq.next_element::<Json>()? {
-                    read_attribute(self.r, &attr, self.tally);
+                let mut n = 0;
+                while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                    n += 1;
+                    match stream::build(raw, &format!("attribute {n}")) {
+                        Ok(attr) => read_attribute(self.r, &attr, self.tally),
+                        Err(why) => self.r.error(None, why),
+                    }
                 }
                 return Ok(());
             }
@@ -167,7 +173,7 @@ fn read_attribute(r: &mut Reader<'_>, attr: &Json, tally: &mut Tally) {
         .into_iter()
         .find(|s| !s.is_empty())
         .unwrap_or("(no uuid)");
-    let at = Locator::Id(id.to_string());
+    let at = Locator::id(id);
     let to_ids = flag(attr.get("to_ids"));
     if r.opts.to_ids_only && to_ids != Some(true) {
         tally.not_for_ids += 1;
@@ -420,8 +426,8 @@ mod tests {
         assert_eq!(shown(&got), ["domain evil.example @a"]);
         assert_eq!(
             problems(&got),
-            ["t.txt: not valid JSON: recursion limit exceeded at line 3 \
-              column 182"]
+            ["t.txt: not valid JSON: EOF while parsing a list at line 3 \
+              column 258"]
         );
         // Detection reads the whole document first, so a file like this
         // is refused before any of it is loaded.

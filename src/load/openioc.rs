@@ -59,7 +59,7 @@ fn read_item(
         let doc = item.document();
         Locator::Line(u64::from(doc.text_pos_at(item.range().start).row))
     };
-    let at = if id.is_empty() { line() } else { Locator::Id(id.into()) };
+    let at = if id.is_empty() { line() } else { Locator::id(id) };
     let search =
         child(item, "Context").and_then(|c| attr(c, "search")).unwrap_or("");
     let Some(kind) = kind_of_search(search) else {

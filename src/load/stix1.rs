@@ -108,7 +108,7 @@ fn indicator_times<'a>(
                     doc.text_pos_at(ind.range().start).row,
                 ))
             },
-            |id| Locator::Id(id.into()),
+            Locator::id,
         );
         let mut stamp = |w: Node<'_, '_>, name: &str| {
             let text = xml::text(child(w, name)?);
@@ -398,14 +398,14 @@ fn locate(
     node: Node<'_, '_>,
     refs: &HashMap<&str, (&str, bool)>,
 ) -> (Locator, bool) {
-    let id = |n: Node<'_, '_>| attr(n, "id").map(|s| Locator::Id(s.into()));
+    let id = |n: Node<'_, '_>| attr(n, "id").map(Locator::id);
     if let Some(at) = enclosing(node, "Indicator").and_then(id) {
         return (at, in_and(node));
     }
     let obs = enclosing(node, "Observable");
     let obs_id = obs.and_then(|o| attr(o, "id"));
     if let Some(&(ind, and)) = obs_id.and_then(|o| refs.get(o)) {
-        return (Locator::Id(ind.into()), and || in_and(node));
+        return (Locator::id(ind), and || in_and(node));
     }
     let found =
         obs.and_then(id).or_else(|| enclosing(node, "Object").and_then(id));

@@ -16,6 +16,29 @@ use serde::de::{
     SeqAccess, Visitor,
 };
 
+/// The largest JSON element (a STIX object, a MISP attribute, a JSON
+/// Lines record) that is built to be read. Built, JSON takes some 36
+/// times its text; a real object is a few KiB at most.
+pub(super) const MAX_ELEMENT: usize = 4 << 20;
+
+/// Builds one element whose text `raw` was skimmed without building it,
+/// unless it is larger than [`MAX_ELEMENT`]: then returns why not.
+pub(super) fn build(
+    raw: &serde_json::value::RawValue,
+    what: &str,
+) -> Result<serde_json::Value, String> {
+    let text = raw.get();
+    if text.len() > MAX_ELEMENT {
+        return Err(format!(
+            "{what} of {} bytes not read: larger than the {} MiB one may have",
+            text.len(),
+            MAX_ELEMENT >> 20
+        ));
+    }
+    serde_json::from_str(text)
+        .map_err(|e| format!("{what}: not valid JSON: {e}"))
+}
+
 /// Parses `text` as one JSON document with `seed`, refusing anything but
 /// whitespace after it.
 ///

@@ -106,8 +106,8 @@ fn json_nested_half_a_million_deep_is_refused_by_name() {
     stderr_has(
         &run,
         format!(
-            "{name}: not valid JSON: recursion limit exceeded at line 1 \
-             column 227\n"
+            "{name}: object 2: not valid JSON: recursion limit exceeded at \
+             line 1 column 143\n"
         ),
     );
     stderr_has(&run, format!("{name}: 1 entry loaded, 0 not loaded\n"));

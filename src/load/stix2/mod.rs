@@ -23,6 +23,7 @@ use std::fmt;
 use serde::de::{
     DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
+use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json};
 
 use self::pattern::{Comparison, Expr, Literal, Observation, Path};
@@ -100,19 +101,27 @@ impl<'de> Visitor<'de> for Objects<'_, '_> {
         f.write_str("an \"objects\" array")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(obj) = seq.next_element::<Json>()? {
-            if let Json::Object(obj) = obj {
-                read_object(self.r, &obj);
+        let mut n = 0;
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            n += 1;
+            match stream::build(raw, &format!("object {n}")) {
+                Ok(Json::Object(obj)) => read_object(self.r, &obj),
+                Ok(_) => {}
+                Err(why) => self.r.error(None, why),
             }
         }
         Ok(())
     }
 }
 
+/// The longest pattern parsed, in bytes. Its parse tree takes some 50
+/// times its text; advisories' patterns are a few KiB at most.
+const MAX_PATTERN: usize = 256 << 10;
+
 /// Reads one top-level object.
 fn read_object(r: &mut Reader<'_>, obj: &Map<String, Json>) {
     let id = obj.get("id").and_then(Json::as_str).unwrap_or("(no id)");
-    let at = Locator::Id(id.to_string());
+    let at = Locator::id(id);
     r.set_meta(SourceMeta::default());
     match obj.get("type").and_then(Json::as_str) {
         Some("indicator") => read_indicator(r, obj, at),
@@ -178,6 +187,15 @@ fn read_indicator(r: &mut Reader<'_>, obj: &Map<String, Json>, at: Locator) {
     let Some(text) = obj.get("pattern").and_then(Json::as_str) else {
         return r.error(Some(at), "expected a \"pattern\" string".into());
     };
+    if text.len() > MAX_PATTERN {
+        let why = format!(
+            "pattern of {} bytes not read: larger than the {} KiB a pattern \
+             may have",
+            text.len(),
+            MAX_PATTERN >> 10
+        );
+        return r.error(Some(at), why);
+    }
     match pattern::parse(text) {
         Ok(obs) => observation(r, &obs, &at, false),
         Err(e) => r.error(Some(at), format!("pattern: {e}")),

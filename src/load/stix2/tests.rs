@@ -465,7 +465,33 @@ fn a_broken_bundle_keeps_the_objects_before_the_fault() {
     assert_eq!(
         problems(&got),
         [
-            "t.txt: not valid JSON: recursion limit exceeded at line 3 column 185"
+            "t.txt: not valid JSON: EOF while parsing a list at line 3 column 260"
+        ]
+    );
+    // An object nested too deep to build, or too large, is refused on
+    // its own; the objects after it load.
+    let deep = format!(
+        r#"{{"type": "bundle", "objects": [
+             {{"type": "x", "a": {}{}}},
+             {{"type": "domain-name", "id": "d--2", "value": "two.example"}},
+             {{"type": "x", "a": "{}"}},
+             {{"type": "domain-name", "id": "d--3", "value": "three.example"}}]}}"#,
+        "[".repeat(200),
+        "]".repeat(200),
+        "a".repeat(4 << 20)
+    );
+    let got = load_as(Format::Stix2, &deep);
+    assert_eq!(
+        shown(&got),
+        ["domain three.example @d--3", "domain two.example @d--2"]
+    );
+    assert_eq!(
+        problems(&got),
+        [
+            "t.txt: object 1: not valid JSON: recursion limit exceeded at \
+             line 1 column 146",
+            "t.txt: object 3 of 4194326 bytes not read: larger than the 4 \
+             MiB one may have",
         ]
     );
     // Near misses: a whole bundle loads with no problem; one without an
@@ -482,4 +508,27 @@ fn a_broken_bundle_keeps_the_objects_before_the_fault() {
         "t.txt: invalid type: sequence, expected a JSON object at line 1 \
          column 0"
     );
+}
+
+#[test]
+fn a_pattern_past_the_size_limit_is_refused_unparsed() {
+    let list = |n: usize| {
+        let items: Vec<String> =
+            (0..n).map(|i| format!("'a{i}.evil.example'")).collect();
+        format!("[domain-name:value IN ({})]", items.join(","))
+    };
+    // About 20 bytes an item: 13,000 items pass 256 KiB, 12,000 do not.
+    let big = list(14_000);
+    let got = load(&[&big]);
+    assert!(got.set.is_empty());
+    assert_eq!(
+        problems(&got)[0],
+        format!(
+            "t.txt: indicator--1: pattern of {} bytes not read: larger than \
+             the 256 KiB a pattern may have",
+            big.len()
+        )
+    );
+    let got = load(&[&list(12_000)]);
+    assert_eq!(got.set.len(), 12_000);
 }
