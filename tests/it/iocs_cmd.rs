@@ -250,6 +250,80 @@ fn export_writes_files_that_list_back_the_same() {
     assert_eq!(listed("iocs.csv"), want, "the input was left alone");
 }
 
+#[test]
+fn export_leaves_out_a_value_with_a_line_break_and_keeps_the_rest() {
+    let s = Setup::new();
+    let mut objs = vec![
+        r#"{"type":"file","id":"file--nl","name":"a\nb.exe"}"#.to_string(),
+        // Near miss: a backslash and an `n` in a URL path is one line.
+        r#"{"type":"url","id":"url--bs","value":"http://evil.example/a\\nb"}"#
+            .into(),
+    ];
+    for n in 1..=5 {
+        objs.push(format!(
+            r#"{{"type":"file","id":"file--{n}","name":"z{n}.exe"}}"#
+        ));
+    }
+    let bundle =
+        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    s.file("nl.json", bundle.as_bytes());
+    // The five plain names, one row each.
+    let rows = |before: &str, sep: &str| -> String {
+        (1..=5)
+            .map(|n| format!("{before}z{n}.exe{sep}nl.json#file--{n}\n"))
+            .collect()
+    };
+    let want = [
+        (
+            "text",
+            "# iocsweep export\n# url\nhttp://evil.example/a\\nb\n\
+             # filename\nz1.exe\nz2.exe\nz3.exe\nz4.exe\nz5.exe\n"
+                .to_string(),
+        ),
+        (
+            "csv",
+            format!(
+                "kind,indicator,sources\n\
+                 url,http://evil.example/a\\nb,nl.json#url--bs\n{}",
+                rows("filename,", ",")
+            ),
+        ),
+        (
+            "zeek",
+            format!(
+                "#fields\tindicator\tindicator_type\tmeta.source\n\
+                 evil.example/a\\nb\tIntel::URL\tnl.json#url--bs\n{}",
+                rows("", "\tIntel::FILE_NAME\t")
+            ),
+        ),
+    ];
+    for (to, text) in want {
+        let out = iocs(&s, &["export", "--to", to, "nl.json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), text, "{to}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "iocsweep: left out of the {to} export: filename a\\nb.exe: \
+                 it holds a line break, and a {to} export writes one value \
+                 a line; stix2 can hold it\n"
+            )),
+            "{err}"
+        );
+        assert!(err.contains(&format!(
+            "iocsweep: exported 6 indicators as {to} (1 left out)\n"
+        )));
+        assert!(!err.contains("does not read back"), "{err}");
+    }
+    let out = iocs(&s, &["export", "--to", "stix2", "nl.json"]);
+    assert!(
+        stderr(&out).contains("exported 7 indicators as stix2 (0 left out)")
+    );
+    assert!(
+        stdout(&out).contains(r#""pattern": "[file:name = 'a\nb.exe']","#)
+    );
+}
+
 /// Returns the corpus folder, or `None` (with a note) when it is absent.
 fn corpus() -> Option<PathBuf> {
     let dir =
