@@ -25,6 +25,9 @@
 //! Each value loaded back is matched to the entry written on the line it
 //! came from (or with the object id), the lines counted in the text
 //! actually written, so no entry is judged by what another one holds.
+//! The indicator files named beside the values (the CSV `sources` cell,
+//! Zeek's `meta.source`) are escaped as terminal output is: `\n`,
+//! `\x1b`.
 
 mod uuid;
 
@@ -35,6 +38,7 @@ use serde_json::json;
 
 use crate::indicator::{Kind, Value};
 use crate::load::{LoadOptions, Loader};
+use crate::report::sanitize;
 use crate::set::{Indicator, IndicatorSet, Locator};
 use crate::time::Stamp;
 
@@ -290,7 +294,7 @@ fn text_line(e: &Entry<'_>) -> String {
 fn csv_line(e: &Entry<'_>) -> String {
     let sources: Vec<String> =
         e.ind.sources.iter().map(ToString::to_string).collect();
-    let mut sources = sources.join("; ");
+    let mut sources = sanitize::escape(&sources.join("; "));
     if is_formula(&sources) {
         sources.insert(0, '\'');
     }
@@ -324,7 +328,7 @@ fn zeek_line(e: &Entry<'_>) -> String {
     };
     let source = e.ind.sources.first().map_or("-".into(), |s| {
         let more = e.ind.sources.len() - 1;
-        let s = s.to_string().replace(['\t', '\n', '\r'], " ");
+        let s = sanitize::escape(&s.to_string());
         if more > 0 { format!("{s} (+{more})") } else { s }
     });
     format!("{}\t{kind}\t{source}", e.expected)

@@ -340,3 +340,34 @@ fn the_check_finds_each_value_on_the_lines_written_for_it() {
         assert_eq!(kept.len(), 11 - lost.len(), "{}", to.name());
     }
 }
+
+#[test]
+fn sources_are_written_with_control_characters_escaped() {
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_bytes("a\nb\u{1b}[31mred.txt".into(), b"evil.example\n");
+    // Near miss: a name with a comma and a letter outside ASCII is written
+    // as it is (quoted where CSV needs it).
+    l.add_bytes("caf\u{e9},x.txt".into(), b"other.example\nevil.example\n");
+    let loaded = l.finish();
+    assert!(!loaded.has_errors(), "{:?}", loaded.problems);
+    let set = loaded.set;
+    let e = round_trip(&set, Target::Csv);
+    assert_eq!(
+        e.text,
+        "kind,indicator,sources\n\
+         domain,evil.example,\"a\\nb\\x1b[31mred.txt:1; caf\u{e9},x.txt:2\"\n\
+         domain,other.example,\"caf\u{e9},x.txt:1\"\n"
+    );
+    let e = round_trip(&set, Target::Zeek);
+    assert_eq!(
+        e.text,
+        "#fields\tindicator\tindicator_type\tmeta.source\n\
+         evil.example\tIntel::DOMAIN\ta\\nb\\x1b[31mred.txt:1 (+1)\n\
+         other.example\tIntel::DOMAIN\tcaf\u{e9},x.txt:1\n"
+    );
+    // Text lists and STIX bundles name no sources.
+    for to in [Target::Text, Target::Stix2] {
+        let e = round_trip(&set, to);
+        assert!(!e.text.contains("red.txt"), "{}", to.name());
+    }
+}

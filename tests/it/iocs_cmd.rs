@@ -324,6 +324,38 @@ fn export_leaves_out_a_value_with_a_line_break_and_keeps_the_rest() {
     );
 }
 
+#[test]
+fn export_escapes_control_characters_in_indicator_file_names() {
+    let s = Setup::new();
+    s.file("a\nb\u{1b}[31mred.txt", b"evil.example\n");
+    // Near miss: a name with a space and a letter outside ASCII.
+    s.file("caf\u{e9} b.txt", b"other.example\n");
+    let files = ["a\nb\u{1b}[31mred.txt", "caf\u{e9} b.txt"];
+    let want = [
+        (
+            "csv",
+            "kind,indicator,sources\n\
+             domain,evil.example,a\\nb\\x1b[31mred.txt:1\n\
+             domain,other.example,caf\u{e9} b.txt:1\n",
+        ),
+        (
+            "zeek",
+            "#fields\tindicator\tindicator_type\tmeta.source\n\
+             evil.example\tIntel::DOMAIN\ta\\nb\\x1b[31mred.txt:1\n\
+             other.example\tIntel::DOMAIN\tcaf\u{e9} b.txt:1\n",
+        ),
+    ];
+    for (to, text) in want {
+        let out = iocs(&s, &[&["export", "--to", to][..], &files].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), text, "{to}");
+        assert!(!out.stderr.contains(&0x1b), "{to}");
+    }
+    // `iocs list` names the file the same way.
+    let out = iocs(&s, &[&["list"][..], &files].concat());
+    assert!(stdout(&out).contains("\ta\\nb\\x1b[31mred.txt:1\n"));
+}
+
 /// Returns the corpus folder, or `None` (with a note) when it is absent.
 fn corpus() -> Option<PathBuf> {
     let dir =
