@@ -9,6 +9,10 @@
 //!
 //! - text: plain strings, and names that read as another kind (a domain
 //!   that looks like a file name); substring (`contains`) marks;
+//! - text, csv and zeek: a value holding a line break (a line feed,
+//!   carriage return or any other character Unicode makes end a line),
+//!   as each writes one value a line and many tools read them a line at
+//!   a time;
 //! - csv: values a spreadsheet would run as a formula (`=`, `+`, `-`,
 //!   `@` first); substring marks;
 //! - zeek: plain strings (Zeek intel has no type for them); a port on
@@ -17,16 +21,24 @@
 //! - stix2: nothing: ports go in `network-traffic:dst_port`, strings in
 //!   an `x-iocsweep-string:value` object, substring marks as `LIKE
 //!   '%…%'`.
+//!
+//! Each value loaded back is matched to the entry written on the line it
+//! came from (or with the object id), the lines counted in the text
+//! actually written, so no entry is judged by what another one holds.
+//! The indicator files named beside the values (the CSV `sources` cell,
+//! Zeek's `meta.source`) are escaped as terminal output is: `\n`,
+//! `\x1b`.
 
 mod uuid;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::json;
 
 use crate::indicator::{Kind, Value};
 use crate::load::{LoadOptions, Loader};
+use crate::report::sanitize;
 use crate::set::{Indicator, IndicatorSet, Locator};
 use crate::time::Stamp;
 
@@ -92,14 +104,8 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
             Err(why) => left_out.push((shown(ind), why)),
         }
     }
-    // Load the export back; keep what reads back as it should.
-    let first = render(&entries, to, now);
-    let back = load_back(&first.0);
-    let (kept, lost): (Vec<_>, Vec<_>) = entries
-        .into_iter()
-        .zip(first.1)
-        .partition(|(e, at)| back.contains(&(e.expected.clone(), at.clone())));
-    for (e, _) in lost {
+    let (kept, lost) = check(entries, to, now);
+    for e in lost {
         let why = format!(
             "does not read back as the same {} from {}",
             e.ind.kind(),
@@ -108,7 +114,6 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
         left_out.push((shown(e.ind), why));
     }
     left_out.sort();
-    let kept: Vec<Entry<'_>> = kept.into_iter().map(|(e, _)| e).collect();
     let changed = kept
         .iter()
         .filter_map(|e| Some((shown(e.ind), e.change.clone()?)))
@@ -119,6 +124,44 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
         left_out,
         changed,
     }
+}
+
+/// Writes the entries and loads them back; returns those that read back
+/// as they should, then those that do not.
+fn check<'a>(
+    entries: Vec<Entry<'a>>,
+    to: Target,
+    now: Stamp,
+) -> (Vec<Entry<'a>>, Vec<Entry<'a>>) {
+    let (text, places) = render(&entries, to, now);
+    let back = load_back(&text);
+    let mut kept = Vec::with_capacity(entries.len());
+    let mut lost = Vec::new();
+    for (e, place) in entries.into_iter().zip(places) {
+        if reads_back(&back, &place, &e.expected) {
+            kept.push(e);
+        } else {
+            lost.push(e);
+        }
+    }
+    (kept, lost)
+}
+
+/// Whether exactly `expected`, and nothing else, was loaded back from
+/// `place`.
+fn reads_back(
+    back: &HashMap<Locator, Vec<Value>>,
+    place: &Place,
+    expected: &Value,
+) -> bool {
+    let places: Vec<Locator> = match place {
+        Place::Lines(first, last) => {
+            (*first..=*last).map(Locator::Line).collect()
+        }
+        Place::Id(id) => vec![Locator::Id(id.clone())],
+    };
+    let mut found = places.iter().filter_map(|at| back.get(at)).flatten();
+    found.next() == Some(expected) && found.next().is_none()
 }
 
 /// Returns `kind value` for messages.
@@ -134,6 +177,13 @@ fn entry(ind: &Indicator, to: Target) -> Result<Entry<'_>, String> {
     let mut change = (contains && (to != Target::Stix2 || !like_safe))
         .then(|| "substring mark lost".to_string());
     let mut expected = ind.value.clone();
+    if to != Target::Stix2 && ind.value.to_string().contains(LINE_BREAKS) {
+        return Err(format!(
+            "it holds a line break, and a {} export writes one value a \
+             line; stix2 can hold it",
+            to.name()
+        ));
+    }
     match (to, &ind.value) {
         (Target::Text, Value::String(_)) => {
             return Err("a text list cannot say a value is a plain \
@@ -169,17 +219,31 @@ fn entry(ind: &Indicator, to: Target) -> Result<Entry<'_>, String> {
     Ok(Entry { ind, expected, change })
 }
 
+/// The characters that end a line: line feed, vertical tab, form feed,
+/// carriage return, next line, line separator and paragraph separator
+/// (the mandatory breaks of Unicode line breaking).
+const LINE_BREAKS: [char; 7] =
+    ['\n', '\u{b}', '\u{c}', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
+
 /// Whether a spreadsheet would run a cell starting this way.
 fn is_formula(s: &str) -> bool {
     s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-/// Renders entries; returns the text and each entry's locator in it.
+/// Where an entry is in a written export.
+enum Place {
+    /// The first and last line it spans, 1-based.
+    Lines(u64, u64),
+    /// Its object id.
+    Id(String),
+}
+
+/// Renders entries; returns the text and each entry's place in it.
 fn render(
     entries: &[Entry<'_>],
     to: Target,
     now: Stamp,
-) -> (String, Vec<Locator>) {
+) -> (String, Vec<Place>) {
     match to {
         Target::Text => lines(entries, text_line, "# iocsweep export\n"),
         Target::Csv => lines(entries, csv_line, "kind,indicator,sources\n"),
@@ -194,13 +258,16 @@ fn render(
 
 /// Renders a line-based format: the header, then one line an entry
 /// (text lists also get a `# kind` line before each kind's values).
+/// Each entry's lines are counted in what is written, so an entry that
+/// spans more than one line cannot shift where the next ones are sought.
 fn lines(
     entries: &[Entry<'_>],
     line: fn(&Entry<'_>) -> String,
     header: &str,
-) -> (String, Vec<Locator>) {
+) -> (String, Vec<Place>) {
     let mut out = header.to_string();
-    let mut n = header.lines().count() as u64;
+    // Lines written so far, each ended by a line feed.
+    let mut n = header.matches('\n').count() as u64;
     let mut at = Vec::with_capacity(entries.len());
     let mut last = None;
     let text = header.starts_with("# iocsweep");
@@ -210,10 +277,12 @@ fn lines(
             n += 1;
             last = Some(e.ind.kind());
         }
-        out.push_str(&line(e));
+        let written = line(e);
+        let first = n + 1;
+        n += written.matches('\n').count() as u64 + 1;
+        out.push_str(&written);
         out.push('\n');
-        n += 1;
-        at.push(Locator::Line(n));
+        at.push(Place::Lines(first, n));
     }
     (out, at)
 }
@@ -225,7 +294,7 @@ fn text_line(e: &Entry<'_>) -> String {
 fn csv_line(e: &Entry<'_>) -> String {
     let sources: Vec<String> =
         e.ind.sources.iter().map(ToString::to_string).collect();
-    let mut sources = sources.join("; ");
+    let mut sources = sanitize::escape(&sources.join("; "));
     if is_formula(&sources) {
         sources.insert(0, '\'');
     }
@@ -259,14 +328,14 @@ fn zeek_line(e: &Entry<'_>) -> String {
     };
     let source = e.ind.sources.first().map_or("-".into(), |s| {
         let more = e.ind.sources.len() - 1;
-        let s = s.to_string().replace(['\t', '\n', '\r'], " ");
+        let s = sanitize::escape(&s.to_string());
         if more > 0 { format!("{s} (+{more})") } else { s }
     });
     format!("{}\t{kind}\t{source}", e.expected)
 }
 
 /// Renders a STIX 2.1 bundle.
-fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Locator>) {
+fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Place>) {
     let now_text = Stamp { nanos: 0, ..now }.to_string();
     let mut ids = Vec::with_capacity(entries.len());
     let mut objects = Vec::with_capacity(entries.len());
@@ -297,17 +366,10 @@ fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Locator>) {
         if let Some(u) = until.and_then(|u| u.into_iter().max()) {
             obj["valid_until"] = json!(stamp(u));
         }
-        ids.push(Locator::Id(id));
+        ids.push(id);
         objects.push(obj);
     }
-    let bundle_name: Vec<String> = ids
-        .iter()
-        .map(|l| match l {
-            Locator::Id(id) => id.clone(),
-            Locator::Line(n) => n.to_string(),
-        })
-        .collect();
-    let bundle_name = bundle_name.join(",");
+    let bundle_name = ids.join(",");
     let bundle = json!({
         "type": "bundle",
         "id": format!("bundle--{}", uuid_v5(&format!("iocsweep:bundle:{bundle_name}"))),
@@ -315,7 +377,7 @@ fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Locator>) {
     });
     let text =
         serde_json::to_string_pretty(&bundle).expect("JSON values serialise");
-    (text + "\n", ids)
+    (text + "\n", ids.into_iter().map(Place::Id).collect())
 }
 
 /// Returns the STIX pattern that names one indicator.
@@ -368,19 +430,22 @@ fn traffic(addr: &str, port: u16) -> String {
     )
 }
 
-/// Loads an export back; returns each value with each place it came
-/// from.
-fn load_back(text: &str) -> HashSet<(Value, Locator)> {
+/// Loads an export back; returns the distinct values loaded from each
+/// place.
+fn load_back(text: &str) -> HashMap<Locator, Vec<Value>> {
     let mut l = Loader::new(LoadOptions::default());
     l.add_bytes("export".into(), text.as_bytes());
     let loaded = l.finish();
-    loaded
-        .set
-        .iter()
-        .flat_map(|(_, i)| {
-            i.sources.iter().map(|s| (i.value.clone(), s.at.clone()))
-        })
-        .collect()
+    let mut back: HashMap<Locator, Vec<Value>> = HashMap::new();
+    for (_, i) in loaded.set.iter() {
+        for s in &i.sources {
+            let values = back.entry(s.at.clone()).or_default();
+            if !values.contains(&i.value) {
+                values.push(i.value.clone());
+            }
+        }
+    }
+    back
 }
 
 #[cfg(test)]

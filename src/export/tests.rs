@@ -173,3 +173,201 @@ fn csv_quotes_cells_and_refuses_formulas() {
         "url,\"http://evil.example/gate.php?a=1,2\",sample.json#indicator--5\n"
     ));
 }
+
+/// A bundle whose first file names and first URL hold a line break, then
+/// values that must all still be exported where the format can say
+/// them: one that only looks like a line break (a backslash and an `n`,
+/// which a text list cannot say for another reason), one with the
+/// character before U+2028, a URL that differs from the broken one only
+/// by the break, and five plain names.
+fn broken_lines() -> IndicatorSet {
+    let mut objs = vec![
+        json!({"type": "file", "id": "file--nl", "name": "a\nb.exe"}),
+        json!({"type": "file", "id": "file--cr", "name": "c\rd.exe"}),
+        json!({"type": "url", "id": "url--nl", "value": "http://evil.example/a\nb"}),
+        json!({"type": "file", "id": "file--bs", "name": "a\\nb.exe"}),
+        json!({"type": "file", "id": "file--hp", "name": "a\u{2027}b.exe"}),
+        json!({"type": "url", "id": "url--ok", "value": "http://evil.example/ab"}),
+    ];
+    for n in 1..=5 {
+        objs.push(json!({"type": "file", "id": format!("file--{n}"),
+                         "name": format!("z{n}.exe")}));
+    }
+    let text = json!({"type": "bundle", "objects": objs}).to_string();
+    load("nl.json", &text)
+}
+
+/// Why a value with a line break is left out of `to`.
+fn line_break(to: Target) -> String {
+    format!(
+        "it holds a line break, and a {} export writes one value a line; \
+         stix2 can hold it",
+        to.name()
+    )
+}
+
+#[test]
+fn a_line_break_leaves_out_its_own_value_and_no_other() {
+    let set = broken_lines();
+    assert_eq!(set.len(), 11);
+    for to in [Target::Text, Target::Csv, Target::Zeek] {
+        let e = round_trip(&set, to);
+        let mut want = vec![
+            ("filename a\nb.exe".to_string(), line_break(to)),
+            ("filename c\rd.exe".to_string(), line_break(to)),
+            ("url http://evil.example/a\nb".to_string(), line_break(to)),
+        ];
+        if to == Target::Text {
+            want.insert(
+                1,
+                (
+                    "filename a\\nb.exe".into(),
+                    "does not read back as the same filename from text".into(),
+                ),
+            );
+        }
+        assert_eq!(e.left_out, want, "{}", to.name());
+        assert_eq!(e.written, 11 - want.len(), "{}", to.name());
+    }
+    assert_eq!(
+        export(&set, Target::Text, NOW).text,
+        "# iocsweep export\n# url\nhttp://evil.example/ab\n# filename\n\
+         a\u{2027}b.exe\nz1.exe\nz2.exe\nz3.exe\nz4.exe\nz5.exe\n"
+    );
+    assert_eq!(
+        export(&set, Target::Csv, NOW).text,
+        "kind,indicator,sources\n\
+         url,http://evil.example/ab,nl.json#url--ok\n\
+         filename,a\\nb.exe,nl.json#file--bs\n\
+         filename,a\u{2027}b.exe,nl.json#file--hp\n\
+         filename,z1.exe,nl.json#file--1\n\
+         filename,z2.exe,nl.json#file--2\n\
+         filename,z3.exe,nl.json#file--3\n\
+         filename,z4.exe,nl.json#file--4\n\
+         filename,z5.exe,nl.json#file--5\n"
+    );
+    assert_eq!(
+        export(&set, Target::Zeek, NOW).text,
+        "#fields\tindicator\tindicator_type\tmeta.source\n\
+         evil.example/ab\tIntel::URL\tnl.json#url--ok\n\
+         a\\nb.exe\tIntel::FILE_NAME\tnl.json#file--bs\n\
+         a\u{2027}b.exe\tIntel::FILE_NAME\tnl.json#file--hp\n\
+         z1.exe\tIntel::FILE_NAME\tnl.json#file--1\n\
+         z2.exe\tIntel::FILE_NAME\tnl.json#file--2\n\
+         z3.exe\tIntel::FILE_NAME\tnl.json#file--3\n\
+         z4.exe\tIntel::FILE_NAME\tnl.json#file--4\n\
+         z5.exe\tIntel::FILE_NAME\tnl.json#file--5\n"
+    );
+    // A STIX bundle holds line breaks: everything is written.
+    let e = round_trip(&set, Target::Stix2);
+    assert!(e.left_out.is_empty(), "{:?}", e.left_out);
+    assert_eq!(e.written, 11);
+    assert_eq!(pairs(&load("x.json", &e.text)), pairs(&set));
+}
+
+#[test]
+fn a_value_that_does_not_read_back_leaves_out_only_itself() {
+    // A tab ends a Zeek field, so `t\tab.exe` cannot be written there; it
+    // comes first, and every value after it is still checked at its own
+    // line.
+    let mut objs =
+        vec![json!({"type": "file", "id": "file--tab", "name": "t\tab.exe"})];
+    for n in 1..=3 {
+        objs.push(json!({"type": "file", "id": format!("file--{n}"),
+                         "name": format!("z{n}.exe")}));
+    }
+    let text = json!({"type": "bundle", "objects": objs}).to_string();
+    let set = load("tab.json", &text);
+    let e = round_trip(&set, Target::Zeek);
+    assert_eq!(
+        e.left_out,
+        [(
+            "filename t\tab.exe".to_string(),
+            "does not read back as the same filename from zeek".to_string()
+        )]
+    );
+    assert_eq!(
+        e.text,
+        "#fields\tindicator\tindicator_type\tmeta.source\n\
+         z1.exe\tIntel::FILE_NAME\ttab.json#file--1\n\
+         z2.exe\tIntel::FILE_NAME\ttab.json#file--2\n\
+         z3.exe\tIntel::FILE_NAME\ttab.json#file--3\n"
+    );
+    // In CSV the tab is kept inside its cell, and reads back.
+    let e = round_trip(&set, Target::Csv);
+    assert!(e.left_out.is_empty(), "{:?}", e.left_out);
+    assert_eq!(e.written, 4);
+}
+
+#[test]
+fn the_check_finds_each_value_on_the_lines_written_for_it() {
+    // Without the rule that leaves line breaks out, the check alone must
+    // still judge each value by what was written for it: a value split
+    // over two lines fails, and the values after it do not.
+    let set = broken_lines();
+    let shown_all = |v: &[Entry<'_>]| -> Vec<String> {
+        let mut v: Vec<String> = v.iter().map(|e| shown(e.ind)).collect();
+        v.sort();
+        v
+    };
+    for (to, lost) in [
+        (
+            Target::Text,
+            &[
+                "filename a\nb.exe",
+                "filename a\\nb.exe",
+                "filename c\rd.exe",
+                "url http://evil.example/a\nb",
+            ][..],
+        ),
+        // A quoted cell may hold a line break, and reads back whole.
+        (Target::Csv, &[][..]),
+        (
+            Target::Zeek,
+            &["filename a\nb.exe", "url http://evil.example/a\nb"][..],
+        ),
+    ] {
+        let entries: Vec<Entry<'_>> = set
+            .iter()
+            .map(|(_, ind)| Entry {
+                ind,
+                expected: ind.value.clone(),
+                change: None,
+            })
+            .collect();
+        let (kept, gone) = check(entries, to, NOW);
+        assert_eq!(shown_all(&gone), lost, "{}", to.name());
+        assert_eq!(kept.len(), 11 - lost.len(), "{}", to.name());
+    }
+}
+
+#[test]
+fn sources_are_written_with_control_characters_escaped() {
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_bytes("a\nb\u{1b}[31mred.txt".into(), b"evil.example\n");
+    // Near miss: a name with a comma and a letter outside ASCII is written
+    // as it is (quoted where CSV needs it).
+    l.add_bytes("caf\u{e9},x.txt".into(), b"other.example\nevil.example\n");
+    let loaded = l.finish();
+    assert!(!loaded.has_errors(), "{:?}", loaded.problems);
+    let set = loaded.set;
+    let e = round_trip(&set, Target::Csv);
+    assert_eq!(
+        e.text,
+        "kind,indicator,sources\n\
+         domain,evil.example,\"a\\nb\\x1b[31mred.txt:1; caf\u{e9},x.txt:2\"\n\
+         domain,other.example,\"caf\u{e9},x.txt:1\"\n"
+    );
+    let e = round_trip(&set, Target::Zeek);
+    assert_eq!(
+        e.text,
+        "#fields\tindicator\tindicator_type\tmeta.source\n\
+         evil.example\tIntel::DOMAIN\ta\\nb\\x1b[31mred.txt:1 (+1)\n\
+         other.example\tIntel::DOMAIN\tcaf\u{e9},x.txt:1\n"
+    );
+    // Text lists and STIX bundles name no sources.
+    for to in [Target::Text, Target::Stix2] {
+        let e = round_trip(&set, to);
+        assert!(!e.text.contains("red.txt"), "{}", to.name());
+    }
+}

@@ -250,6 +250,112 @@ fn export_writes_files_that_list_back_the_same() {
     assert_eq!(listed("iocs.csv"), want, "the input was left alone");
 }
 
+#[test]
+fn export_leaves_out_a_value_with_a_line_break_and_keeps_the_rest() {
+    let s = Setup::new();
+    let mut objs = vec![
+        r#"{"type":"file","id":"file--nl","name":"a\nb.exe"}"#.to_string(),
+        // Near miss: a backslash and an `n` in a URL path is one line.
+        r#"{"type":"url","id":"url--bs","value":"http://evil.example/a\\nb"}"#
+            .into(),
+    ];
+    for n in 1..=5 {
+        objs.push(format!(
+            r#"{{"type":"file","id":"file--{n}","name":"z{n}.exe"}}"#
+        ));
+    }
+    let bundle =
+        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    s.file("nl.json", bundle.as_bytes());
+    // The five plain names, one row each.
+    let rows = |before: &str, sep: &str| -> String {
+        (1..=5)
+            .map(|n| format!("{before}z{n}.exe{sep}nl.json#file--{n}\n"))
+            .collect()
+    };
+    let want = [
+        (
+            "text",
+            "# iocsweep export\n# url\nhttp://evil.example/a\\nb\n\
+             # filename\nz1.exe\nz2.exe\nz3.exe\nz4.exe\nz5.exe\n"
+                .to_string(),
+        ),
+        (
+            "csv",
+            format!(
+                "kind,indicator,sources\n\
+                 url,http://evil.example/a\\nb,nl.json#url--bs\n{}",
+                rows("filename,", ",")
+            ),
+        ),
+        (
+            "zeek",
+            format!(
+                "#fields\tindicator\tindicator_type\tmeta.source\n\
+                 evil.example/a\\nb\tIntel::URL\tnl.json#url--bs\n{}",
+                rows("", "\tIntel::FILE_NAME\t")
+            ),
+        ),
+    ];
+    for (to, text) in want {
+        let out = iocs(&s, &["export", "--to", to, "nl.json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), text, "{to}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "iocsweep: left out of the {to} export: filename a\\nb.exe: \
+                 it holds a line break, and a {to} export writes one value \
+                 a line; stix2 can hold it\n"
+            )),
+            "{err}"
+        );
+        assert!(err.contains(&format!(
+            "iocsweep: exported 6 indicators as {to} (1 left out)\n"
+        )));
+        assert!(!err.contains("does not read back"), "{err}");
+    }
+    let out = iocs(&s, &["export", "--to", "stix2", "nl.json"]);
+    assert!(
+        stderr(&out).contains("exported 7 indicators as stix2 (0 left out)")
+    );
+    assert!(
+        stdout(&out).contains(r#""pattern": "[file:name = 'a\nb.exe']","#)
+    );
+}
+
+#[test]
+fn export_escapes_control_characters_in_indicator_file_names() {
+    let s = Setup::new();
+    s.file("a\nb\u{1b}[31mred.txt", b"evil.example\n");
+    // Near miss: a name with a space and a letter outside ASCII.
+    s.file("caf\u{e9} b.txt", b"other.example\n");
+    let files = ["a\nb\u{1b}[31mred.txt", "caf\u{e9} b.txt"];
+    let want = [
+        (
+            "csv",
+            "kind,indicator,sources\n\
+             domain,evil.example,a\\nb\\x1b[31mred.txt:1\n\
+             domain,other.example,caf\u{e9} b.txt:1\n",
+        ),
+        (
+            "zeek",
+            "#fields\tindicator\tindicator_type\tmeta.source\n\
+             evil.example\tIntel::DOMAIN\ta\\nb\\x1b[31mred.txt:1\n\
+             other.example\tIntel::DOMAIN\tcaf\u{e9} b.txt:1\n",
+        ),
+    ];
+    for (to, text) in want {
+        let out = iocs(&s, &[&["export", "--to", to][..], &files].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), text, "{to}");
+        assert!(!out.stderr.contains(&0x1b), "{to}");
+    }
+    // `iocs list` names the file the same way.
+    let out = iocs(&s, &[&["list"][..], &files].concat());
+    assert!(stdout(&out).contains("\ta\\nb\\x1b[31mred.txt:1\n"));
+}
+
 /// Returns the corpus folder, or `None` (with a note) when it is absent.
 fn corpus() -> Option<PathBuf> {
     let dir =
