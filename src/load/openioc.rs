@@ -29,12 +29,13 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         Err(why) => return r.error(None, why),
     };
     let mut skipped = Unmatchable::default();
+    let lines = xml::Lines::new(text);
     let mut from_id = 0;
     let items = doc
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "IndicatorItem");
     for item in items {
-        from_id += read_item(r, item, &mut skipped);
+        from_id += read_item(r, item, &lines, &mut skipped);
     }
     if from_id > 0 {
         r.warn(
@@ -52,13 +53,11 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
 fn read_item(
     r: &mut Reader<'_>,
     item: Node<'_, '_>,
+    lines: &xml::Lines,
     skipped: &mut Unmatchable,
 ) -> usize {
     let id = attr(item, "id").unwrap_or("");
-    let line = || {
-        let doc = item.document();
-        Locator::Line(u64::from(doc.text_pos_at(item.range().start).row))
-    };
+    let line = || Locator::Line(lines.row(item.range().start));
     let at = if id.is_empty() { line() } else { Locator::id(id) };
     let search =
         child(item, "Context").and_then(|c| attr(c, "search")).unwrap_or("");

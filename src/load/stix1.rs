@@ -43,13 +43,14 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         Err(why) => return r.error(None, why),
     };
     let refs = indicator_refs(&doc);
-    let times = indicator_times(r, &doc);
+    let lines = xml::Lines::new(text);
+    let times = indicator_times(r, &doc, &lines);
     let mut skipped = Unmatchable::default();
     let props = doc
         .descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == "Properties");
     for node in props {
-        let (at, compound) = locate(&doc, node, &refs);
+        let (at, compound) = locate(&lines, node, &refs);
         r.set_meta(times.of(node, &at));
         let mut obj = Object { at, compound, fields: Vec::new() };
         match xsi_type(node) {
@@ -91,6 +92,7 @@ impl Times<'_> {
 fn indicator_times<'a>(
     r: &mut Reader<'_>,
     doc: &'a Document<'_>,
+    lines: &xml::Lines,
 ) -> Times<'a> {
     let mut times = Times::default();
     let indicators = doc
@@ -103,11 +105,7 @@ fn indicator_times<'a>(
             continue;
         }
         let at = attr(ind, "id").map_or_else(
-            || {
-                Locator::Line(u64::from(
-                    doc.text_pos_at(ind.range().start).row,
-                ))
-            },
+            || Locator::Line(lines.row(ind.range().start)),
             Locator::id,
         );
         let mut stamp = |w: Node<'_, '_>, name: &str| {
@@ -394,7 +392,7 @@ fn in_and(node: Node<'_, '_>) -> bool {
 /// Returns where the object whose `Properties` is `node` came from, and
 /// whether it is one part of an `AND` composition.
 fn locate(
-    doc: &Document<'_>,
+    lines: &xml::Lines,
     node: Node<'_, '_>,
     refs: &HashMap<&str, (&str, bool)>,
 ) -> (Locator, bool) {
@@ -409,10 +407,8 @@ fn locate(
     }
     let found =
         obs.and_then(id).or_else(|| enclosing(node, "Object").and_then(id));
-    let at = found.unwrap_or_else(|| {
-        let pos = doc.text_pos_at(node.range().start);
-        Locator::Line(u64::from(pos.row))
-    });
+    let at =
+        found.unwrap_or_else(|| Locator::Line(lines.row(node.range().start)));
     (at, in_and(node))
 }
 

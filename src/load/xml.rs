@@ -13,6 +13,16 @@ use roxmltree::{Document, Node, ParsingOptions};
 /// 20 levels; a thousand leaves ample room and bounds every walk.
 pub const MAX_DEPTH: usize = 1000;
 
+/// The most namespace declarations a document may hold. The parser's
+/// time grows with the declarations in scope times the elements that
+/// declare more (2,000 on the root and 2,000 children declaring one took
+/// 7 s); real packages declare a few dozen.
+pub const MAX_NAMESPACES: usize = 1000;
+
+/// The most attributes one element may have: the parser's time grows with
+/// their square (160,000 on one element took 21 s).
+pub const MAX_ATTRIBUTES: usize = 10_000;
+
 /// The most nodes a document may hold (bounds memory for hostile input;
 /// the 2.7 MB STIX file of the corpus has about 150,000).
 const MAX_NODES: u32 = 20_000_000;
@@ -24,10 +34,22 @@ const MAX_NODES: u32 = 20_000_000;
 /// Returns why the document cannot be read: a DTD, nesting deeper than
 /// [`MAX_DEPTH`], or malformed XML (with its line and column).
 pub fn parse(text: &str) -> Result<Document<'_>, String> {
-    let depth = nesting(text);
-    if depth > MAX_DEPTH {
+    let shape = scan(text);
+    if shape.depth > MAX_DEPTH {
         return Err(format!(
             "XML nests elements more than {MAX_DEPTH} deep; refused"
+        ));
+    }
+    if shape.namespaces > MAX_NAMESPACES {
+        return Err(format!(
+            "XML declares more than {MAX_NAMESPACES} namespaces; refused \
+             (parsing time grows with their square)"
+        ));
+    }
+    if shape.attributes > MAX_ATTRIBUTES {
+        return Err(format!(
+            "XML has an element with more than {MAX_ATTRIBUTES} attributes; \
+             refused (parsing time grows with their square)"
         ));
     }
     let opts = ParsingOptions {
@@ -45,12 +67,26 @@ pub fn parse(text: &str) -> Result<Document<'_>, String> {
     })
 }
 
-/// Returns the deepest element nesting in `text`, by a scan of its tags
-/// that skips comments, CDATA sections, declarations and processing
-/// instructions (the scan never recurses, whatever the depth).
-fn nesting(text: &str) -> usize {
+/// What a scan of a document's tags finds before it is parsed.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Shape {
+    /// The deepest element nesting.
+    depth: usize,
+    /// Namespace declarations (`xmlns` in tags), over the document.
+    namespaces: usize,
+    /// The most attributes on one element (its `=` signs, an upper
+    /// bound).
+    attributes: usize,
+}
+
+/// Scans the tags of `text`, skipping comments, CDATA sections,
+/// declarations and processing instructions (the scan never recurses,
+/// whatever the depth).
+fn scan(text: &str) -> Shape {
     let b = text.as_bytes();
-    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    let (mut depth, mut i) = (0usize, 0usize);
+    let mut shape = Shape::default();
+    let xmlns = memchr::memmem::Finder::new(b"xmlns");
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let at = i + off;
         let rest = &b[at..];
@@ -76,13 +112,37 @@ fn nesting(text: &str) -> usize {
         let tag = &rest[..close];
         if tag.starts_with(b"</") {
             depth = depth.saturating_sub(1);
-        } else if !tag.ends_with(b"/") {
-            depth += 1;
-            max = max.max(depth);
+        } else {
+            if !tag.ends_with(b"/") {
+                depth += 1;
+                shape.depth = shape.depth.max(depth);
+            }
+            shape.namespaces += xmlns.find_iter(tag).count();
+            let equals = memchr::memchr_iter(b'=', tag).count();
+            shape.attributes = shape.attributes.max(equals);
         }
         i = at + close.max(1);
     }
-    max
+    shape
+}
+
+/// Where each line of a document starts, to give a node's line number by
+/// a binary search. (`Document::text_pos_at` counts from the start of the
+/// text each time: quadratic over a file of items without ids.)
+pub struct Lines(Vec<usize>);
+
+impl Lines {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &str) -> Lines {
+        let breaks =
+            memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        Lines(std::iter::once(0).chain(breaks).collect())
+    }
+
+    /// Returns the 1-based line of byte `pos`.
+    pub fn row(&self, pos: usize) -> u64 {
+        self.0.partition_point(|&start| start <= pos) as u64
+    }
 }
 
 /// Returns the first child element of `node` with local name `name`.
@@ -169,8 +229,54 @@ mod tests {
             "<a b=\"1\">".repeat(998),
             "</a>".repeat(998)
         );
-        assert_eq!(nesting(&fair), 999);
+        assert_eq!(scan(&fair).depth, 999);
         assert!(parse(&fair).is_ok());
+    }
+
+    #[test]
+    fn many_namespaces_or_attributes_are_refused_before_parsing() {
+        let declared = |n: usize| {
+            let ns: String =
+                (0..n).map(|i| format!(" xmlns:p{i}=\"u{i}\"")).collect();
+            format!(
+                "<ioc xmlns=\"x\"{ns}>{}</ioc>",
+                "<e xmlns:q=\"v\"/>".repeat(n)
+            )
+        };
+        assert_eq!(
+            parse(&declared(500)).unwrap_err(),
+            "XML declares more than 1000 namespaces; refused (parsing time \
+             grows with their square)"
+        );
+        // Near miss: 999 declarations in all parse.
+        assert_eq!(scan(&declared(499)).namespaces, 999);
+        assert!(parse(&declared(499)).is_ok());
+        let attributes = |n: usize| {
+            let a: String = (0..n).map(|i| format!(" a{i}=\"\"")).collect();
+            format!("<ioc{a}/>")
+        };
+        assert_eq!(
+            parse(&attributes(10_001)).unwrap_err(),
+            "XML has an element with more than 10000 attributes; refused \
+             (parsing time grows with their square)"
+        );
+        assert!(parse(&attributes(10_000)).is_ok());
+    }
+
+    #[test]
+    fn line_numbers_come_from_the_index_as_the_parser_counts_them() {
+        let text = "<?xml version=\"1.0\"?>\n<a>\n  <b>é</b><c/>\n\n<d\n x=\"1\"/></a>\n";
+        let doc = parse(text).unwrap();
+        let lines = Lines::new(text);
+        for node in doc.descendants() {
+            let start = node.range().start;
+            assert_eq!(
+                lines.row(start),
+                u64::from(doc.text_pos_at(start).row),
+                "{node:?}"
+            );
+        }
+        assert_eq!(lines.row(text.find("<d").unwrap()), 5);
     }
 
     #[test]
