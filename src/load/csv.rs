@@ -35,6 +35,7 @@ enum Column {
 /// written as the last leading comment) names an indicator column, and
 /// nine rows in ten have its width.
 pub fn looks_like(text: &str) -> bool {
+    let text = sample(text);
     let Some(delim) = delimiter(text) else { return false };
     let rows = table_rows(text, delim);
     let Some((header, data)) = rows.split_first() else { return false };
@@ -42,6 +43,25 @@ pub fn looks_like(text: &str) -> bool {
     let width = header.cells.len();
     let fit = data.iter().filter(|r| r.cells.len() == width).count();
     named && fit > 0 && fit * 10 >= data.len() * 9
+}
+
+/// How much of a file detection looks at: its first lines, within a byte
+/// budget, so telling a table from a list costs the same for any size.
+const SAMPLE_LINES: usize = 1000;
+const SAMPLE_BYTES: usize = 256 << 10;
+
+/// Returns the first [`SAMPLE_LINES`] lines of `text`, cut to at most
+/// [`SAMPLE_BYTES`] (at a character boundary).
+fn sample(text: &str) -> &str {
+    let end = memchr::memchr_iter(b'\n', text.as_bytes())
+        .nth(SAMPLE_LINES - 1)
+        .map_or(text.len(), |i| i + 1)
+        .min(SAMPLE_BYTES);
+    let mut end = end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Reads a table.
@@ -623,5 +643,26 @@ mod tests {
             ["ipv4 192.0.2.1 @2", "domain evil.example @3"]
         );
         assert!(got.problems.is_empty(), "{:?}", got.problems);
+    }
+
+    #[test]
+    fn detection_looks_at_the_first_lines_only() {
+        let rows: String = (0..SAMPLE_LINES)
+            .map(|i| format!("192.0.{}.{},a\n", i / 256, i % 256))
+            .collect();
+        let table = format!("ip,note\n{rows}");
+        assert!(looks_like(&table));
+        // Rows past the sample do not change the verdict, whatever they
+        // hold.
+        let tail = format!("{table}{}", "x\n".repeat(SAMPLE_LINES * 20));
+        assert!(looks_like(&tail));
+        assert_eq!(sample(&tail).lines().count(), SAMPLE_LINES);
+        // Near miss: within the sample, junk rows outvote the table.
+        let junk = format!("ip,note\n192.0.2.1,a\n{}", "x\n".repeat(20));
+        assert!(!looks_like(&junk));
+        // The byte budget holds for one huge line, cut at a character.
+        let wide = format!("ip,é{}", "é".repeat(SAMPLE_BYTES));
+        let cut = sample(&wide);
+        assert!(cut.len() <= SAMPLE_BYTES && cut.len() > SAMPLE_BYTES - 2);
     }
 }

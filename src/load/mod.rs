@@ -423,7 +423,10 @@ impl Loader {
                         ),
                     });
                 }
-                self.add_text(name, &t.text, t.lossy, format);
+                // Detection reads past any further byte order marks (a
+                // file saved twice with one); so do the readers.
+                let text = t.text.trim_start_matches('\u{feff}');
+                self.add_text(name, text, t.lossy, format);
             }
             Err(why) => self.file_error(name, why),
         }
@@ -964,6 +967,23 @@ mod bound_tests {
         // Near miss: a file within the limit is read whole.
         assert_eq!(read_bounded(&f, 10).unwrap().unwrap(), b"192.0.2.1\n");
         assert_eq!(read_bounded(&f, 9).unwrap(), None);
+    }
+
+    #[test]
+    fn a_second_byte_order_mark_is_read_past_in_every_format() {
+        let bundle = r#"{"type": "bundle", "objects": [{"type": "domain-name",
+            "id": "d--1", "value": "evil.example"}]}"#;
+        for text in [
+            format!("\u{feff}\u{feff}{bundle}"),
+            format!("\u{feff}{bundle}"),
+            "\u{feff}\u{feff}evil.example\n".to_string(),
+        ] {
+            let mut l = Loader::new(LoadOptions::default());
+            l.add_bytes("t.json".into(), text.as_bytes());
+            let got = l.finish();
+            assert!(got.problems.is_empty(), "{:?}", got.problems);
+            assert_eq!(got.set.len(), 1);
+        }
     }
 
     #[test]
