@@ -260,7 +260,9 @@ fn a_csv_with_a_million_columns_loads_its_one_indicator() {
     let (run, _) = stats_of(dir.path(), "wide.csv", text.as_bytes());
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("indicators: 1 (ipv4 1)\n"));
-    assert!(run.stdout.contains("\ncsv "), "{}", run.stdout);
+    // Its first row alone is past the 256 KiB that detection samples, so
+    // it is read as a list, which finds the same indicator.
+    assert!(run.stdout.contains("\ntext "), "{}", run.stdout);
 }
 
 #[test]
