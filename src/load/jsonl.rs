@@ -68,11 +68,20 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         }
         let found =
             FIELDS.iter().find_map(|f| obj.get(*f).and_then(Json::as_str));
-        match found {
-            Some(v) => {
+        // A record that names its kind (`iocs list --format jsonl`) is
+        // read as that kind: `a.zip` stated as a file name stays one.
+        let kind = obj
+            .get("kind")
+            .and_then(Json::as_str)
+            .and_then(|k| k.parse::<crate::indicator::Kind>().ok());
+        match (found, kind) {
+            (Some(v), Some(kind)) => {
+                r.exact(v, kind, at);
+            }
+            (Some(v), None) => {
                 r.value(v, at);
             }
-            None => r.error(
+            (None, _) => r.error(
                 Some(at),
                 format!(
                     "no indicator field (expected one of {})",
@@ -133,6 +142,33 @@ mod tests {
                 "t.txt: warning: no indicator the sweep can match in this \
                  file (read as jsonl)",
             ]
+        );
+    }
+
+    #[test]
+    fn a_record_that_names_its_kind_is_read_as_that_kind() {
+        // As `iocs list --format jsonl` writes them.
+        let text = r#"{"kind":"string","indicator":"1.2.3.4","sources":["a:1"]}
+{"kind":"filename","indicator":"a.zip","sources":["a:2"]}
+{"kind":"url","indicator":"evil.example","sources":["a:3"]}
+{"kind":"ipv4","indicator":"evil.example","sources":["a:4"]}
+{"indicator":"a.zip"}
+"#;
+        let got = load_as(Format::JsonLines, text);
+        assert_eq!(
+            shown(&got),
+            [
+                "domain a.zip @5",
+                "url evil.example @3",
+                "filename a.zip @2",
+                "string 1.2.3.4 @1",
+            ]
+        );
+        // A value that is not the kind it names is an error, not another
+        // kind; without a kind (the near miss) it is classified.
+        assert_eq!(
+            problems(&got),
+            ["t.txt:4: \"evil.example\" is not an ipv4: it reads as domain"]
         );
     }
 }
