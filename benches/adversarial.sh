@@ -66,6 +66,18 @@ while size < 64 << 20:
     i += 1
 parts.append("]}")
 open("validity-64mib.json", "w").write("".join(parts))
+with open("big-object.json", "w") as f:
+    f.write('{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1",'
+            '"pattern_type":"stix","pattern":"[domain-name:value = \'a.example\']",'
+            '"x":[' + ",".join(["0"] * (32 << 20)) + ']},'
+            '{"type":"domain-name","id":"d--1","value":"b.example"}]}')
+n = 2000
+open("namespaces.ioc", "w").write(
+    '<?xml version="1.0"?>\n<ioc xmlns="x" '
+    + " ".join('xmlns:p%d="u%d"' % (i, i) for i in range(n)) + ">"
+    + '<e xmlns:q="v"/>' * n + "</ioc>\n")
+open("attributes.ioc", "w").write(
+    "<ioc " + " ".join('a%d=""' % i for i in range(160_000)) + "/>\n")
 open("list-5m.txt", "w").write("".join(
     "%d.%d.%d.%d\n" % (11 + (i >> 24), i >> 16 & 255, i >> 8 & 255, i & 255)
     for i in range(5_000_000)))
@@ -122,6 +134,7 @@ echo '| --- | --- | --- | --- | --- |'
 for f in deep-arrays.json deep-objects.json huge-sparse.json \
     one-line-64mib.json one-value-64mib.json misp-64mib.json \
     validity-64mib.json list-589k.txt list-5m.txt bad-lines-5m.txt \
+    big-object.json namespaces.ioc attributes.ioc \
     laughs.xml external.ioc regex.json dups-10m.txt \
     wide.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
     row "$f" "$f" iocs stats "$f"
