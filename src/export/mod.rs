@@ -184,6 +184,19 @@ fn entry(ind: &Indicator, to: Target) -> Result<Entry<'_>, String> {
             to.name()
         ));
     }
+    // Exports go to terminals and line-based tools as often as to files:
+    // an escape sequence or a bidi override in a value (from an untrusted
+    // feed) would act there. A tab is Zeek's separator and checked by
+    // the round trip like any other value.
+    let unsafe_char = |c: char| c != '\t' && sanitize::is_unsafe(c);
+    if to != Target::Stix2 && ind.value.to_string().contains(unsafe_char) {
+        return Err(format!(
+            "it holds a control, bidi or invisible character a terminal \
+             would act on, and a {} export writes values as they are; \
+             stix2 escapes it",
+            to.name()
+        ));
+    }
     match (to, &ind.value) {
         (Target::Text, Value::String(_)) => {
             return Err("a text list cannot say a value is a plain \
@@ -377,7 +390,26 @@ fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Place>) {
     });
     let text =
         serde_json::to_string_pretty(&bundle).expect("JSON values serialise");
-    (text + "\n", ids.into_iter().map(Place::Id).collect())
+    (escape_json(&text) + "\n", ids.into_iter().map(Place::Id).collect())
+}
+
+/// Writes every character a terminal would act on as a JSON `\u` escape
+/// (serde_json escapes only C0). Outside strings JSON holds only
+/// structure and the line breaks and blanks of pretty printing, which are
+/// kept; inside, the escape reads back as the same character.
+fn escape_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if sanitize::is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r') {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Returns the STIX pattern that names one indicator.

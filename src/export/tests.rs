@@ -371,3 +371,41 @@ fn sources_are_written_with_control_characters_escaped() {
         assert!(!e.text.contains("red.txt"), "{}", to.name());
     }
 }
+
+#[test]
+fn a_value_a_terminal_would_act_on_stays_out_of_line_exports() {
+    let objs = vec![
+        json!({"type": "file", "id": "file--esc", "name": "a\u{1b}[31mred.exe"}),
+        json!({"type": "file", "id": "file--bidi", "name": "a\u{202e}exe.txt"}),
+        json!({"type": "file", "id": "file--c1", "name": "a\u{9b}b.exe"}),
+        json!({"type": "file", "id": "file--ok", "name": "plainé.exe"}),
+    ];
+    let text = json!({"type": "bundle", "objects": objs}).to_string();
+    let set = load("ctl.json", &text);
+    assert_eq!(set.len(), 4);
+    for to in [Target::Text, Target::Csv, Target::Zeek] {
+        let e = round_trip(&set, to);
+        assert_eq!(e.left_out.len(), 3, "{}: {:?}", to.name(), e.left_out);
+        assert!(e.left_out.iter().all(|(_, why)| why
+            == &format!(
+                "it holds a control, bidi or invisible character a terminal \
+                 would act on, and a {} export writes values as they are; \
+                 stix2 escapes it",
+                to.name()
+            )));
+        // Near miss: a plain name with a non-ASCII letter is exported.
+        assert!(e.text.contains("plainé.exe"), "{}", to.name());
+        assert!(!e.text.contains(|c: char| c != '\t'
+            && c != '\n'
+            && crate::report::sanitize::is_unsafe(c)));
+    }
+    // STIX 2 keeps all four, every one escaped, and reads them back.
+    let e = round_trip(&set, Target::Stix2);
+    assert!(e.left_out.is_empty());
+    assert!(e.text.contains("a\\u001b[31mred.exe"), "{}", e.text);
+    assert!(e.text.contains("a\\u202eexe.txt"));
+    assert!(e.text.contains("a\\u009bb.exe"));
+    assert!(!e.text.contains(
+        |c: char| c != '\n' && crate::report::sanitize::is_unsafe(c)
+    ));
+}
