@@ -97,10 +97,27 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
     let mut inds: Vec<&Indicator> = set.iter().map(|(_, i)| i).collect();
     inds.sort_by(|a, b| (a.kind(), &a.value).cmp(&(b.kind(), &b.value)));
     let mut left_out = Vec::new();
-    let mut entries = Vec::new();
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    // Values that become the same once changed (an address with many
+    // ports, in Zeek) are written once: the loader keeps 100 sources of a
+    // value per file, and one line says all the others would.
+    let mut seen: HashMap<Value, usize> = HashMap::new();
+    let mut merged = Vec::new();
     for ind in inds {
         match entry(ind, to) {
-            Ok(e) => entries.push(e),
+            Ok(e) => {
+                if e.change.is_some() && seen.contains_key(&e.expected) {
+                    let why = format!(
+                        "{}; written once as {}",
+                        e.change.as_deref().unwrap_or_default(),
+                        e.expected
+                    );
+                    merged.push((shown(ind), why));
+                    continue;
+                }
+                seen.insert(e.expected.clone(), entries.len());
+                entries.push(e);
+            }
             Err(why) => left_out.push((shown(ind), why)),
         }
     }
@@ -114,10 +131,12 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
         left_out.push((shown(e.ind), why));
     }
     left_out.sort();
-    let changed = kept
+    let mut changed: Vec<(String, String)> = kept
         .iter()
         .filter_map(|e| Some((shown(e.ind), e.change.clone()?)))
         .collect();
+    changed.extend(merged);
+    changed.sort();
     Export {
         text: render(&kept, to, now).0,
         written: kept.len(),

@@ -409,3 +409,27 @@ fn a_value_a_terminal_would_act_on_stays_out_of_line_exports() {
         |c: char| c != '\n' && crate::report::sanitize::is_unsafe(c)
     ));
 }
+
+#[test]
+fn an_address_with_many_ports_is_written_once_to_zeek() {
+    let list: String =
+        (1..=105).map(|p| format!("192.0.2.1:{p}\n")).collect::<String>()
+            + "192.0.2.9\n";
+    let set = load("ports.txt", &list);
+    assert_eq!(set.len(), 106);
+    let e = round_trip(&set, Target::Zeek);
+    assert!(e.left_out.is_empty(), "{:?}", e.left_out);
+    assert_eq!(e.written, 2);
+    assert_eq!(e.changed.len(), 105);
+    assert_eq!(
+        e.changed[0],
+        ("ipv4 192.0.2.1:1".to_string(), "port dropped".to_string())
+    );
+    assert!(e.changed.contains(&(
+        "ipv4 192.0.2.1:2".to_string(),
+        "port dropped; written once as 192.0.2.1".to_string()
+    )));
+    // Near miss: STIX 2 keeps every port.
+    let e = round_trip(&set, Target::Stix2);
+    assert_eq!((e.written, e.changed.len()), (106, 0));
+}
