@@ -66,6 +66,16 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         if obj.get("type").and_then(Json::as_str) == Some("metadata") {
             continue;
         }
+        // Compact STIX bundles or MISP events written one a line (as
+        // feeds concatenate them) are read by their own readers.
+        if obj.get("type").and_then(Json::as_str) == Some("bundle") {
+            super::stix2::read(r, line);
+            continue;
+        }
+        if obj.contains_key("Event") {
+            super::misp::read(r, line);
+            continue;
+        }
         let found =
             FIELDS.iter().find_map(|f| obj.get(*f).and_then(Json::as_str));
         // A record that names its kind (`iocs list --format jsonl`) is
@@ -170,5 +180,32 @@ mod tests {
             problems(&got),
             ["t.txt:4: \"evil.example\" is not an ipv4: it reads as domain"]
         );
+    }
+
+    #[test]
+    fn bundles_and_events_one_a_line_are_read_by_their_readers() {
+        let text = r#"{"type":"bundle","objects":[{"type":"domain-name","id":"d--1","value":"one.example"}]}
+{"type":"bundle","objects":[{"type":"domain-name","id":"d--2","value":"two.example"}]}
+{"Event":{"Attribute":[{"uuid":"u-3","type":"domain","value":"three.example"}]}}
+{"indicator":"four.example"}
+"#;
+        assert_eq!(detect(text), Ok(Format::JsonLines));
+        let got = load_as(Format::JsonLines, text);
+        assert_eq!(
+            shown(&got),
+            [
+                "domain four.example @4",
+                "domain one.example @d--1",
+                "domain three.example @u-3",
+                "domain two.example @d--2",
+            ]
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        // Near miss: an object of another type is still a record.
+        let other = load_as(
+            Format::JsonLines,
+            "{\"type\":\"x\"}\n{\"ip\":\"192.0.2.1\"}\n",
+        );
+        assert_eq!(problems(&other).len(), 1);
     }
 }
