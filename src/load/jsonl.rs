@@ -10,7 +10,7 @@
 
 use serde_json::Value as Json;
 
-use super::Reader;
+use super::{Reader, stream};
 use crate::set::Locator;
 
 /// The fields that hold a line's indicator, in order of preference.
@@ -36,6 +36,24 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     for (i, line) in text.lines().enumerate() {
         let at = Locator::Line(i as u64 + 1);
         if line.trim().is_empty() {
+            continue;
+        }
+        // Compact STIX bundles or MISP events written one a line (as
+        // feeds concatenate them) are read by their own readers, an
+        // element at a time: their shape is found without building them.
+        let shape = match stream::parse(line, stream::ShapeSeed) {
+            Ok(shape) => shape,
+            Err(e) => {
+                r.error(Some(at), format!("not valid JSON: {e}"));
+                continue;
+            }
+        };
+        if shape.object && shape.bundle {
+            super::stix2::read(r, line);
+            continue;
+        }
+        if shape.object && shape.event {
+            super::misp::read(r, line);
             continue;
         }
         if line.len() > super::stream::MAX_ELEMENT {
@@ -64,16 +82,6 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
             continue;
         }
         if obj.get("type").and_then(Json::as_str) == Some("metadata") {
-            continue;
-        }
-        // Compact STIX bundles or MISP events written one a line (as
-        // feeds concatenate them) are read by their own readers.
-        if obj.get("type").and_then(Json::as_str) == Some("bundle") {
-            super::stix2::read(r, line);
-            continue;
-        }
-        if obj.contains_key("Event") {
-            super::misp::read(r, line);
             continue;
         }
         let found =
@@ -201,6 +209,19 @@ mod tests {
             ]
         );
         assert!(got.problems.is_empty(), "{:?}", got.problems);
+        // A bundle line past the 4 MiB a record may have is still read
+        // an object at a time.
+        let objs: Vec<String> = (0..80_000)
+            .map(|i| format!(r#"{{"type":"domain-name","id":"d--{i}","value":"d{i}.example.com.evil.example"}}"#))
+            .collect();
+        let big = format!(
+            "{{\"type\":\"bundle\",\"objects\":[{}]}}\n{{\"ip\":\"192.0.2.1\"}}\n",
+            objs.join(",")
+        );
+        assert!(big.len() > super::stream::MAX_ELEMENT);
+        let got = load_as(Format::JsonLines, &big);
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(got.set.len(), 80_001);
         // Near miss: an object of another type is still a record.
         let other = load_as(
             Format::JsonLines,

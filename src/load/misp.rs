@@ -117,9 +117,12 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
                 let mut n = 0;
                 while let Some(raw) = seq.next_element::<&'de RawValue>()? {
                     n += 1;
-                    match stream::build(raw, &format!("attribute {n}")) {
+                    match stream::build(raw) {
                         Ok(attr) => read_attribute(self.r, &attr, self.tally),
-                        Err(why) => self.r.error(None, why),
+                        Err(why) => {
+                            let at = Locator::Id(format!("attribute {n}"));
+                            self.r.error(Some(at), why);
+                        }
                     }
                 }
                 return Ok(());

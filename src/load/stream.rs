@@ -25,18 +25,16 @@ pub(super) const MAX_ELEMENT: usize = 4 << 20;
 /// unless it is larger than [`MAX_ELEMENT`]: then returns why not.
 pub(super) fn build(
     raw: &serde_json::value::RawValue,
-    what: &str,
 ) -> Result<serde_json::Value, String> {
     let text = raw.get();
     if text.len() > MAX_ELEMENT {
         return Err(format!(
-            "{what} of {} bytes not read: larger than the {} MiB one may have",
+            "{} bytes, larger than the {} MiB an element may have; not read",
             text.len(),
             MAX_ELEMENT >> 20
         ));
     }
-    serde_json::from_str(text)
-        .map_err(|e| format!("{what}: not valid JSON: {e}"))
+    serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))
 }
 
 /// Parses `text` as one JSON document with `seed`, refusing anything but

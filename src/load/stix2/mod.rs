@@ -104,10 +104,14 @@ impl<'de> Visitor<'de> for Objects<'_, '_> {
         let mut n = 0;
         while let Some(raw) = seq.next_element::<&'de RawValue>()? {
             n += 1;
-            match stream::build(raw, &format!("object {n}")) {
+            match stream::build(raw) {
                 Ok(Json::Object(obj)) => read_object(self.r, &obj),
                 Ok(_) => {}
-                Err(why) => self.r.error(None, why),
+                // Not built, so named by its place: an entry not loaded.
+                Err(why) => {
+                    self.r
+                        .error(Some(Locator::Id(format!("object {n}"))), why);
+                }
             }
         }
         Ok(())

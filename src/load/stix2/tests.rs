@@ -490,8 +490,8 @@ fn a_broken_bundle_keeps_the_objects_before_the_fault() {
         [
             "t.txt: object 1: not valid JSON: recursion limit exceeded at \
              line 1 column 146",
-            "t.txt: object 3 of 4194326 bytes not read: larger than the 4 \
-             MiB one may have",
+            "t.txt: object 3: 4194326 bytes, larger than the 4 MiB an \
+             element may have; not read",
         ]
     );
     // Near misses: a whole bundle loads with no problem; one without an
