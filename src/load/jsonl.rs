@@ -48,12 +48,14 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
                 continue;
             }
         };
-        if shape.object && shape.bundle {
-            super::stix2::read(r, line);
-            continue;
-        }
-        if shape.object && shape.event {
-            super::misp::read(r, line);
+        if shape.object && (shape.bundle || shape.event) {
+            r.set_within_line(Some(i as u64 + 1));
+            if shape.bundle {
+                super::stix2::read(r, line);
+            } else {
+                super::misp::read(r, line);
+            }
+            r.set_within_line(None);
             continue;
         }
         if line.len() > super::stream::MAX_ELEMENT {
@@ -228,5 +230,57 @@ mod tests {
             "{\"type\":\"x\"}\n{\"ip\":\"192.0.2.1\"}\n",
         );
         assert_eq!(problems(&other).len(), 1);
+    }
+
+    #[test]
+    fn problems_in_a_bundle_or_event_line_name_the_line() {
+        let text = r#"{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern_type":"stix","pattern":"[ipv4-addr:value = 'x']"}]}
+{"Event":{"Attribute":[{"uuid":"u-2","type":"domain","value":"two.example"},{"uuid":"u-3","type":"mutex","value":"m"}]}}
+{"type":"bundle","objects":[{"type":"domain-name","id":"d--3","value":"three.example"}]}
+"#;
+        let got = load_as(Format::JsonLines, text);
+        assert_eq!(
+            shown(&got),
+            ["domain three.example @d--3", "domain two.example @u-2"]
+        );
+        let p = problems(&got);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("t.txt: indicator--1: on line 1: "), "{p:?}");
+        assert_eq!(
+            p[1],
+            "t.txt:2: warning: 1 attribute of type mutex not loaded: not an \
+             indicator the sweep can match"
+        );
+    }
+
+    #[test]
+    fn an_event_key_that_holds_no_event_does_not_hide_the_record() {
+        // `Event` or `response` that is not an event (or a list of them)
+        // does not make the line a MISP event: its indicator loads.
+        let text = "{\"Event\":null,\"indicator\":\"one.example\"}\n\
+                    {\"response\":\"ok\",\"ip\":\"192.0.2.2\"}\n\
+                    {\"Event\":7}\n";
+        let got = load_as(Format::JsonLines, text);
+        assert_eq!(
+            shown(&got),
+            ["ipv4 192.0.2.2 @2", "domain one.example @1"]
+        );
+        assert_eq!(
+            problems(&got),
+            ["t.txt:3: no indicator field (expected one of cidr, ip, \
+                 domain, url, value, indicator, ioc)"]
+        );
+        // Near miss: an event object, or a list under `response`, is an
+        // event, read by the MISP reader.
+        let events = "{\"Event\":{\"Attribute\":[{\"type\":\"domain\",\
+                      \"value\":\"a.example\"}]},\"indicator\":\"b.example\"}\n\
+                      {\"response\":[{\"Event\":{\"Attribute\":[{\"type\":\
+                      \"domain\",\"value\":\"c.example\"}]}}]}\n";
+        let got = load_as(Format::JsonLines, events);
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        let values: Vec<String> =
+            got.set.iter().map(|(_, i)| i.value.to_string()).collect();
+        assert_eq!(values.len(), 2, "{values:?}");
+        assert!(!values.contains(&"b.example".to_string()), "{values:?}");
     }
 }

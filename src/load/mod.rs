@@ -454,6 +454,7 @@ impl Loader {
             unlisted_errors: 0,
             unlisted_warnings: 0,
             over_limit: 0,
+            within_line: None,
         };
         if lossy {
             reader.warn(None, "invalid UTF-8 replaced with U+FFFD".into());
@@ -609,6 +610,9 @@ pub struct Reader<'a> {
     unlisted_warnings: usize,
     /// Values refused because the set was full.
     over_limit: usize,
+    /// The line of a JSON Lines file whose bundle or event is being read:
+    /// problems name it.
+    within_line: Option<u64>,
 }
 
 impl Reader<'_> {
@@ -724,6 +728,13 @@ impl Reader<'_> {
         self.meta = meta;
     }
 
+    /// Sets the line of a JSON Lines file whose whole document (a STIX
+    /// bundle, a MISP event) is read next, so that every problem found in
+    /// it names the line; `None` when done.
+    pub(super) fn set_within_line(&mut self, line: Option<u64>) {
+        self.within_line = line;
+    }
+
     /// Returns what is set about the entries read next.
     pub fn meta(&self) -> &SourceMeta {
         &self.meta
@@ -748,8 +759,19 @@ impl Reader<'_> {
         &mut self,
         at: Option<Locator>,
         severity: Severity,
-        message: String,
+        mut message: String,
     ) {
+        // Inside one line's document, a problem about the whole document
+        // is about that line, and one about an object in it says where
+        // the object is.
+        let at = match (at, self.within_line) {
+            (None, Some(n)) => Some(Locator::Line(n)),
+            (Some(Locator::Id(id)), Some(n)) => {
+                message = format!("on line {n}: {message}");
+                Some(Locator::Id(id))
+            }
+            (at, _) => at,
+        };
         // Errors about the whole file are few, and always listed.
         let entry_error = severity == Severity::Error && at.is_some();
         if self.listed >= MAX_PROBLEMS_PER_FILE {

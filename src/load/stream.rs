@@ -253,8 +253,8 @@ impl<'de> Visitor<'de> for ShapeSeed {
                     shape.typed_objects = map.next_value_seed(TypedObjects)?;
                 }
                 "Event" | "response" => {
-                    shape.event = true;
-                    map.next_value::<IgnoredAny>()?;
+                    shape.event |=
+                        holds_event(&key, map.next_value_seed(KindOf)?);
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -349,7 +349,55 @@ impl<'de> Visitor<'de> for HasStringType {
     }
 }
 
-/// Whether a value is an object with an `Event` or `response` key.
+/// Whether a key and the kind of its value make a MISP event: an
+/// `Event` object, or a `response` list (or object) of them. A key that
+/// holds anything else (`"Event": null` in a record of another shape)
+/// is read as a lookup in a parsed document would: as no event.
+fn holds_event(key: &Key<'_>, value: Is) -> bool {
+    match key.as_str() {
+        "Event" => value == Is::Object,
+        "response" => value != Is::Scalar,
+        _ => false,
+    }
+}
+
+/// The kind of a JSON value: found by skipping it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Is {
+    #[default]
+    Scalar,
+    Array,
+    Object,
+}
+
+/// Finds the kind of a value.
+struct KindOf;
+
+impl<'de> DeserializeSeed<'de> for KindOf {
+    type Value = Is;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Is, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KindOf {
+    type Value = Is;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    skip_scalars!();
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Is, A::Error> {
+        drain_seq(seq)?;
+        Ok(Is::Array)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Is, A::Error> {
+        drain_map(map)?;
+        Ok(Is::Object)
+    }
+}
+
+/// Whether a value is an object with an `Event` object or a `response`
+/// list.
 struct HasEventKey;
 
 impl<'de> DeserializeSeed<'de> for HasEventKey {
@@ -378,8 +426,7 @@ impl<'de> Visitor<'de> for HasEventKey {
     ) -> Result<bool, A::Error> {
         let mut event = false;
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            event |= matches!(key.as_str(), "Event" | "response");
-            map.next_value::<IgnoredAny>()?;
+            event |= holds_event(&key, map.next_value_seed(KindOf)?);
         }
         Ok(event)
     }
@@ -410,6 +457,9 @@ mod tests {
             !shape(r#"{"objects": [{"type": "x", "type": 2}]}"#).typed_objects
         );
         assert!(!shape(r#"[1, {"Event": {}}]"#).event);
+        assert!(!shape(r#"{"Event": null, "response": 1}"#).event);
+        assert!(!shape(r#"[{"Event": []}]"#).event);
+        assert!(shape(r#"{"Event": null, "response": {}}"#).event);
         assert!(!shape(r#"{"type": "Bundle"}"#).bundle);
         assert!(!shape(r#"{"x": {"type": "bundle"}}"#).bundle);
         assert_eq!(shape("[]"), Shape::default());
