@@ -105,6 +105,11 @@ cols = 1_000_000
 open("wide.csv", "w").write(
     "ip," + ",".join("c%d" % c for c in range(1, cols)) + "\n"
     + "192.0.2.1" + ",x" * (cols - 1) + "\n")
+with open("cells-64mib.csv", "w") as f:
+    f.write("ip,a,b,c,d,e,f,g,h,i\n")
+    f.write("".join("192.0.2.%d,a,b,c,d,e,f,g,h,i\n" % (i % 250)
+                    for i in range(999)))
+    f.write("x,x,x,x,x,x,x,x,x,x\n" * ((64 << 20) // 20))
 open("bad-utf8.txt", "wb").write(b"192.0.2.1\n\xff\xfeevil.example\n" * 100_000)
 open("utf16-no-bom.txt", "wb").write(
     "192.0.2.1\r\nevil.example\r\n".encode("utf-16-le") * 100_000)
@@ -136,7 +141,7 @@ for f in deep-arrays.json deep-objects.json huge-sparse.json \
     validity-64mib.json list-589k.txt list-5m.txt bad-lines-5m.txt \
     big-object.json namespaces.ioc attributes.ioc \
     laughs.xml external.ioc regex.json dups-10m.txt \
-    wide.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
+    wide.csv cells-64mib.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
     row "$f" "$f" iocs stats "$f"
 done
 row "sweep, bundled indicators" log-1gib.log sweep --format jsonl log-1gib.log

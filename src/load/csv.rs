@@ -37,7 +37,7 @@ enum Column {
 pub fn looks_like(text: &str) -> bool {
     let text = sample(text);
     let Some(delim) = delimiter(text) else { return false };
-    let rows = table_rows(text, delim);
+    let rows: Vec<Row> = table_rows(text, delim).collect();
     let Some((header, data)) = rows.split_first() else { return false };
     let named = names_indicator(&header.cells);
     let width = header.cells.len();
@@ -64,25 +64,28 @@ fn sample(text: &str) -> &str {
     &text[..end]
 }
 
-/// Reads a table.
+/// Reads a table a row at a time: only the row being read is split into
+/// cells, so a file of many short cells costs its text, not the dozens of
+/// times more its cells would take all at once.
 pub fn read(r: &mut Reader<'_>, text: &str) {
     let delim = delimiter(text).unwrap_or(',');
-    let rows = table_rows(text, delim);
-    let Some((header, data)) = rows.split_first() else { return };
+    let mut data = table_rows(text, delim);
+    let Some(header) = data.next() else { return };
     let cols: Vec<Option<Column>> =
         header.cells.iter().map(|c| column(c)).collect();
     let value_col = cols.iter().position(|c| *c == Some(Column::Generic));
     let type_col = cols.iter().position(|c| *c == Some(Column::Type));
     if let (Some(v), Some(t)) = (value_col, type_col) {
-        return read_typed_rows(r, header, data, v, t);
+        return read_typed_rows(r, &header, data, v, t);
     }
     let named = |c: &Option<Column>| {
         matches!(c, Some(Column::Generic | Column::Typed(_)))
     };
     if cols.iter().any(named) {
-        return read_columns(r, header, data, &cols);
+        return read_columns(r, &header, data, &cols);
     }
-    read_by_content(r, &rows);
+    drop(data);
+    read_by_content(r, text, delim);
 }
 
 /// Returns the delimiter the first non-comment line uses most.
@@ -127,18 +130,20 @@ fn names_indicator(cells: &[String]) -> bool {
 /// of the leading comment lines (`# id,dateadded,url,…`, as URLhaus
 /// does): when the first row names no indicator column and that comment
 /// does, with the same width, it is put first as the header.
-fn table_rows(text: &str, delim: char) -> Vec<Row> {
+fn table_rows(text: &str, delim: char) -> impl Iterator<Item = Row> + '_ {
     let mut rows = rows(text, delim);
-    let first =
-        rows.first().map(|r| (names_indicator(&r.cells), r.cells.len()));
+    let first = rows.next();
+    let shape =
+        first.as_ref().map(|r| (names_indicator(&r.cells), r.cells.len()));
+    let mut header = None;
     if let (Some((false, width)), Some(h)) =
-        (first, commented_header(text, delim))
+        (shape, commented_header(text, delim))
     {
         if h.cells.len() == width {
-            rows.insert(0, h);
+            header = Some(h);
         }
     }
-    rows
+    header.into_iter().chain(first).chain(rows)
 }
 
 /// Returns the last of the leading `#` lines as a row, when it names an
@@ -160,31 +165,44 @@ fn commented_header(text: &str, delim: char) -> Option<Row> {
     names_indicator(&cells).then(|| Row { line: i as u64 + 1, cells })
 }
 
-/// Splits text into rows (RFC 4180), skipping blank lines and lines that
-/// start with `#`.
-fn rows(text: &str, delim: char) -> Vec<Row> {
+/// Splits text into rows (RFC 4180) as they are asked for, skipping
+/// blank lines and lines that start with `#`.
+fn rows(text: &str, delim: char) -> Rows<'_> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut line = 1u64;
-    let mut chars = text.chars().peekable();
-    while chars.peek().is_some() {
-        let start = line;
-        if chars.peek() == Some(&'#') {
-            for c in chars.by_ref() {
-                if c == '\n' {
-                    break;
+    Rows { chars: text.chars().peekable(), delim, line: 1 }
+}
+
+/// The rows of a table, split one at a time.
+struct Rows<'t> {
+    chars: std::iter::Peekable<std::str::Chars<'t>>,
+    delim: char,
+    /// The line the next row starts on.
+    line: u64,
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        while self.chars.peek().is_some() {
+            let start = self.line;
+            if self.chars.peek() == Some(&'#') {
+                for c in self.chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
                 }
+                self.line += 1;
+                continue;
             }
-            line += 1;
-            continue;
+            let cells = row(&mut self.chars, self.delim, &mut self.line);
+            let blank = cells.len() == 1 && cells[0].trim().is_empty();
+            if !blank {
+                return Some(Row { line: start, cells });
+            }
         }
-        let cells = row(&mut chars, delim, &mut line);
-        let blank = cells.len() == 1 && cells[0].trim().is_empty();
-        if !blank {
-            out.push(Row { line: start, cells });
-        }
+        None
     }
-    out
 }
 
 /// Reads one row's cells, consuming its final line break.
@@ -274,7 +292,7 @@ fn fits(r: &mut Reader<'_>, header: &Row, row: &Row) -> bool {
 fn read_typed_rows(
     r: &mut Reader<'_>,
     header: &Row,
-    data: &[Row],
+    data: impl Iterator<Item = Row>,
     value: usize,
     kind: usize,
 ) {
@@ -285,7 +303,7 @@ fn read_typed_rows(
         .position(|c| c.trim().eq_ignore_ascii_case("to_ids"));
     let mut left_out = 0;
     for row in data {
-        if !fits(r, header, row) || row.cells[value].trim().is_empty() {
+        if !fits(r, header, &row) || row.cells[value].trim().is_empty() {
             continue;
         }
         let to_ids = flag_col.and_then(|i| match row.cells[i].trim() {
@@ -364,12 +382,12 @@ fn kind_of_type(t: &str) -> Option<Kind> {
 fn read_columns(
     r: &mut Reader<'_>,
     header: &Row,
-    data: &[Row],
+    data: impl Iterator<Item = Row>,
     cols: &[Option<Column>],
 ) {
     let port_col = cols.iter().position(|c| *c == Some(Column::Port));
     for row in data {
-        if !fits(r, header, row) {
+        if !fits(r, header, &row) {
             continue;
         }
         let port = port_col.map(|i| row.cells[i].trim());
@@ -419,16 +437,18 @@ fn read_with_port(
 }
 
 /// Reads a table whose header names no indicator column: the columns
-/// where most non-empty cells are indicators are read, and the first
-/// row only where it holds indicators (it may be a header).
-fn read_by_content(r: &mut Reader<'_>, rows: &[Row]) {
-    let width = rows.iter().map(|row| row.cells.len()).max().unwrap_or(0);
-    for col in 0..width {
-        if !mostly_indicators(rows, col) {
-            continue;
-        }
-        for (i, row) in rows.iter().enumerate() {
-            let Some(cell) = row.cells.get(col) else { continue };
+/// where most non-empty cells are indicators are read, row by row, and
+/// the first row only where it holds indicators (it may be a header).
+/// The table is split twice, once to choose the columns and once to read
+/// them, rather than kept whole between the two.
+fn read_by_content(r: &mut Reader<'_>, text: &str, delim: char) {
+    let chosen = indicator_columns(table_rows(text, delim));
+    if !chosen.contains(&true) {
+        return;
+    }
+    for (i, row) in table_rows(text, delim).enumerate() {
+        let cols = row.cells.iter().zip(&chosen);
+        for (cell, _) in cols.filter(|(_, chosen)| **chosen) {
             let at = Locator::Line(row.line);
             if cell.trim().is_empty() {
             } else if i == 0 {
@@ -440,20 +460,26 @@ fn read_by_content(r: &mut Reader<'_>, rows: &[Row]) {
     }
 }
 
-/// Whether most non-empty cells of column `col` are indicators.
-fn mostly_indicators(rows: &[Row], col: usize) -> bool {
-    let cells = rows
-        .iter()
-        .filter_map(|row| row.cells.get(col))
-        .filter(|c| !c.trim().is_empty());
-    let (mut hits, mut total) = (0, 0);
-    for cell in cells {
-        total += 1;
-        if indicator::parse_value(cell, ParseOptions::default()).is_ok() {
-            hits += 1;
+/// Whether most non-empty cells of each column are indicators, for
+/// every column the widest row has.
+fn indicator_columns(rows: impl Iterator<Item = Row>) -> Vec<bool> {
+    // (indicators, non-empty cells) of each column.
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for row in rows {
+        if counts.len() < row.cells.len() {
+            counts.resize(row.cells.len(), (0, 0));
+        }
+        for (cell, (hits, total)) in row.cells.iter().zip(&mut counts) {
+            if cell.trim().is_empty() {
+                continue;
+            }
+            *total += 1;
+            if indicator::parse_value(cell, ParseOptions::default()).is_ok() {
+                *hits += 1;
+            }
         }
     }
-    hits * 2 > total
+    counts.into_iter().map(|(hits, total)| hits * 2 > total).collect()
 }
 
 #[cfg(test)]
@@ -469,7 +495,8 @@ mod tests {
 
     #[test]
     fn splits_rows_as_rfc_4180_says() {
-        let got = rows("a,\"b,\"\"c\"\"\",d\r\n\n\"x\ny\",,z\n#c\nq", ',');
+        let got: Vec<Row> =
+            rows("a,\"b,\"\"c\"\"\",d\r\n\n\"x\ny\",,z\n#c\nq", ',').collect();
         let cells = |r: &Row| r.cells.clone();
         assert_eq!(cells(&got[0]), ["a", "b,\"c\"", "d"]);
         assert_eq!(
@@ -643,6 +670,34 @@ mod tests {
             ["ipv4 192.0.2.1 @2", "domain evil.example @3"]
         );
         assert!(got.problems.is_empty(), "{:?}", got.problems);
+    }
+
+    #[test]
+    fn columns_chosen_by_content_are_read_row_by_row() {
+        // Both value columns are chosen; their problems come in line
+        // order, as the rows are read (the header row only where it
+        // holds indicators, so silently here).
+        let text = "n,addr,name\n\
+                    1,192.0.2.1,one.example\n\
+                    2,192.0.2.2,two..example\n\
+                    3,192.0.2.999,three.example\n\
+                    4,192.0.2.4,four.example\n";
+        let got = load_as(Format::Csv, text);
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 192.0.2.1 @2",
+                "ipv4 192.0.2.2 @3",
+                "ipv4 192.0.2.4 @5",
+                "domain four.example @5",
+                "domain one.example @2",
+                "domain three.example @4",
+            ]
+        );
+        let p = problems(&got);
+        let lines: Vec<&str> =
+            p.iter().map(|p| p.split(' ').next().unwrap()).collect();
+        assert_eq!(lines, ["t.txt:3:", "t.txt:4:"], "{p:?}");
     }
 
     #[test]
