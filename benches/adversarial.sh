@@ -78,6 +78,11 @@ open("namespaces.ioc", "w").write(
     + '<e xmlns:q="v"/>' * n + "</ioc>\n")
 open("attributes.ioc", "w").write(
     "<ioc " + " ".join('a%d=""' % i for i in range(160_000)) + "/>\n")
+head = '<?xml version="1.0"?>\n<ioc xmlns="http://schemas.mandiant.com/2010/ioc"><definition>'
+open("nodes.ioc", "w").write(head + "<a/>" * (16 << 20) + "</definition></ioc>\n")
+open("nodes-under.ioc", "w").write(
+    head + '<a b="" c="" d=""/>' * 1_999_990 + "</definition></ioc>\n")
+open("breaks.ioc", "w").write(head + "\n" * (64 << 20) + "</definition></ioc>\n")
 open("list-5m.txt", "w").write("".join(
     "%d.%d.%d.%d\n" % (11 + (i >> 24), i >> 16 & 255, i >> 8 & 255, i & 255)
     for i in range(5_000_000)))
@@ -140,6 +145,7 @@ for f in deep-arrays.json deep-objects.json huge-sparse.json \
     one-line-64mib.json one-value-64mib.json misp-64mib.json \
     validity-64mib.json list-589k.txt list-5m.txt bad-lines-5m.txt \
     big-object.json namespaces.ioc attributes.ioc \
+    nodes.ioc nodes-under.ioc breaks.ioc \
     laughs.xml external.ioc regex.json dups-10m.txt \
     wide.csv cells-64mib.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
     row "$f" "$f" iocs stats "$f"

@@ -29,9 +29,13 @@ pub const MAX_NAMESPACES: usize = 20_000;
 /// their square (160,000 on one element took 21 s).
 pub const MAX_ATTRIBUTES: usize = 10_000;
 
-/// The most nodes a document may hold (bounds memory for hostile input;
-/// the 2.7 MB STIX file of the corpus has about 150,000).
-const MAX_NODES: u32 = 20_000_000;
+/// The most elements and attributes together a document may hold, and
+/// the most nodes (elements, text runs, comments) the parser may make.
+/// The whole tree is held while a file is read, at some 70 to 80 bytes
+/// an element or attribute, so this bounds a hostile file's cost near
+/// 1.2 GB whatever its size; the 2.7 MB STIX file of the corpus holds
+/// about 150,000.
+pub const MAX_ITEMS: usize = 8_000_000;
 
 /// Parses `text` as XML.
 ///
@@ -40,6 +44,11 @@ const MAX_NODES: u32 = 20_000_000;
 /// Returns why the document cannot be read: a DTD, nesting deeper than
 /// [`MAX_DEPTH`], or malformed XML (with its line and column).
 pub fn parse(text: &str) -> Result<Document<'_>, String> {
+    parse_within(text, MAX_ITEMS)
+}
+
+/// [`parse`] with `max_items` in place of [`MAX_ITEMS`].
+fn parse_within(text: &str, max_items: usize) -> Result<Document<'_>, String> {
     let shape = scan(text);
     if shape.depth > MAX_DEPTH {
         return Err(format!(
@@ -59,9 +68,21 @@ pub fn parse(text: &str) -> Result<Document<'_>, String> {
              refused (parsing time grows with their square)"
         ));
     }
+    let too_many = || {
+        format!(
+            "XML holds more than {max_items} elements and attributes (or \
+             other nodes); refused: the whole document would be held in \
+             memory while it is read"
+        )
+    };
+    if shape.elements.saturating_add(shape.all_attributes) > max_items {
+        return Err(too_many());
+    }
     let opts = ParsingOptions {
         allow_dtd: false,
-        nodes_limit: MAX_NODES,
+        // The parser counts the document's root node, and refuses the
+        // node that would make its count pass the limit.
+        nodes_limit: u32::try_from(max_items + 1).unwrap_or(u32::MAX),
         ..ParsingOptions::default()
     };
     Document::parse_with_options(text, opts).map_err(|e| match e {
@@ -70,6 +91,7 @@ pub fn parse(text: &str) -> Result<Document<'_>, String> {
              entities could expand without bound or read other files"
                 .to_string()
         }
+        roxmltree::Error::NodesLimitReached => too_many(),
         other => format!("not valid XML: {other}"),
     })
 }
@@ -86,6 +108,10 @@ struct Shape {
     in_scope: usize,
     /// The most attributes on one element.
     attributes: usize,
+    /// Elements, over the document.
+    elements: usize,
+    /// Attributes (namespace declarations included), over the document.
+    all_attributes: usize,
 }
 
 /// One tag, read by [`tag`]: where it ends (after its `>`), and what it
@@ -175,6 +201,8 @@ fn scan(text: &str) -> Shape {
             shape.namespaces += t.declarations;
             shape.in_scope = shape.in_scope.max(in_scope + t.declarations);
             shape.attributes = shape.attributes.max(t.attributes);
+            shape.elements += 1;
+            shape.all_attributes += t.attributes;
             if !t.empty {
                 open.push(t.declarations);
                 in_scope += t.declarations;
@@ -186,22 +214,47 @@ fn scan(text: &str) -> Shape {
     shape
 }
 
-/// Where each line of a document starts, to give a node's line number by
-/// a binary search. (`Document::text_pos_at` counts from the start of the
-/// text each time: quadratic over a file of items without ids.)
-pub struct Lines(Vec<usize>);
+/// Gives a node's line number from the line breaks counted before each
+/// block of [`Lines::BLOCK`] bytes, so that a lookup counts within one
+/// block. (`Document::text_pos_at` counts from the start of the text each
+/// time: quadratic over a file of items without ids. An index of every
+/// line start took 8 bytes a line, 8 GB for a 1 GiB file of line breaks.)
+pub struct Lines<'t> {
+    text: &'t [u8],
+    /// Line breaks before the start of each block.
+    before: Vec<u64>,
+}
 
-impl Lines {
+impl<'t> Lines<'t> {
+    const BLOCK: usize = 1024;
+
     /// Indexes the lines of `text`.
-    pub fn new(text: &str) -> Lines {
-        let breaks =
-            memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
-        Lines(std::iter::once(0).chain(breaks).collect())
+    pub fn new(text: &'t str) -> Lines<'t> {
+        let text = text.as_bytes();
+        let mut before = Vec::with_capacity(text.len() / Self::BLOCK + 1);
+        let mut breaks = 0u64;
+        for block in text.chunks(Self::BLOCK) {
+            before.push(breaks);
+            breaks += memchr::memchr_iter(b'\n', block).count() as u64;
+        }
+        Lines { text, before }
     }
 
     /// Returns the 1-based line of byte `pos`.
     pub fn row(&self, pos: usize) -> u64 {
-        self.0.partition_point(|&start| start <= pos) as u64
+        let pos = pos.min(self.text.len());
+        let block = pos / Self::BLOCK;
+        let Some(&before) = self.before.get(block) else {
+            // `pos` is the end of a text whose length is a whole number
+            // of blocks (or the text is empty).
+            let breaks = self.before.last().copied().unwrap_or(0);
+            let start = block.saturating_sub(1) * Self::BLOCK;
+            let tail = memchr::memchr_iter(b'\n', &self.text[start..pos]);
+            return 1 + breaks + tail.count() as u64;
+        };
+        let start = block * Self::BLOCK;
+        let within = memchr::memchr_iter(b'\n', &self.text[start..pos]);
+        1 + before + within.count() as u64
     }
 }
 
@@ -340,7 +393,14 @@ mod tests {
         );
         assert_eq!(
             scan(&text),
-            Shape { depth: 1, namespaces: 0, in_scope: 0, attributes: 1 }
+            Shape {
+                depth: 1,
+                namespaces: 0,
+                in_scope: 0,
+                attributes: 1,
+                elements: 1101,
+                all_attributes: 1101,
+            }
         );
         assert!(parse(&text).is_ok());
     }
@@ -359,6 +419,50 @@ mod tests {
             );
         }
         assert_eq!(lines.row(text.find("<d").unwrap()), 5);
+        // Across blocks, and at the very end, against a plain count.
+        let long: String = (0..3000)
+            .map(|i| {
+                if i % 7 == 0 {
+                    "<x/>\n".to_string()
+                } else {
+                    "é".repeat(i % 5)
+                }
+            })
+            .collect();
+        let lines = Lines::new(&long);
+        for pos in (0..=long.len()).step_by(13).chain([long.len(), 1024, 2048])
+        {
+            let want = 1 + long.as_bytes()[..pos]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            assert_eq!(lines.row(pos), want as u64, "at {pos}");
+        }
+        let whole = "a\n".repeat(1024);
+        assert_eq!(Lines::new(&whole).row(whole.len()), 1025);
+        assert_eq!(Lines::new("").row(0), 1);
+    }
+
+    #[test]
+    fn documents_past_the_item_bound_are_refused() {
+        let refused = "XML holds more than 100 elements and attributes (or \
+                       other nodes); refused: the whole document would be \
+                       held in memory while it is read";
+        // Elements and attributes are counted before parsing; nodes of
+        // other kinds (here comments) by the parser.
+        let elements = format!("<r>{}</r>", "<a/>".repeat(100));
+        assert_eq!(parse_within(&elements, 100).unwrap_err(), refused);
+        let attributes = format!("<r>{}</r>", "<a b='' c=''/>".repeat(34));
+        assert_eq!(parse_within(&attributes, 100).unwrap_err(), refused);
+        let comments = format!("<r>{}</r>", "<!---->".repeat(100));
+        assert_eq!(parse_within(&comments, 100).unwrap_err(), refused);
+        // Near misses: just within the bound.
+        let elements = format!("<r>{}</r>", "<a/>".repeat(99));
+        assert!(parse_within(&elements, 100).is_ok());
+        let attributes = format!("<r>{}</r>", "<a b='' c=''/>".repeat(33));
+        assert!(parse_within(&attributes, 100).is_ok());
+        let comments = format!("<r>{}</r>", "<!---->".repeat(99));
+        assert!(parse_within(&comments, 100).is_ok());
     }
 
     #[test]
