@@ -15,8 +15,16 @@ use crate::set::{Locator, SourceMeta};
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Row {
     line: u64,
+    /// The row's first [`MAX_FIELDS`] cells.
     cells: Vec<String>,
+    /// How many cells the row has.
+    width: usize,
 }
+
+/// The most cells of one row that are kept. A row past it is counted, not
+/// kept: a single row of millions of tiny cells would otherwise cost some
+/// 30 times its text. A header past it is not read as one.
+const MAX_FIELDS: usize = 1 << 20;
 
 /// What a named column holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,8 +48,8 @@ pub fn looks_like(text: &str) -> bool {
     let rows: Vec<Row> = table_rows(text, delim).collect();
     let Some((header, data)) = rows.split_first() else { return false };
     let named = names_indicator(&header.cells);
-    let width = header.cells.len();
-    let fit = data.iter().filter(|r| r.cells.len() == width).count();
+    let width = header.width;
+    let fit = data.iter().filter(|r| r.width == width).count();
     named && fit > 0 && fit * 10 >= data.len() * 9
 }
 
@@ -71,6 +79,14 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     let delim = delimiter(text).unwrap_or(',');
     let mut data = table_rows(text, delim);
     let Some(header) = data.next() else { return };
+    if header.width > MAX_FIELDS {
+        let why = format!(
+            "a header of {} fields, more than the {MAX_FIELDS} a table may \
+             have; not read",
+            header.width
+        );
+        return r.error(Some(Locator::Line(header.line)), why);
+    }
     let cols: Vec<Option<Column>> =
         header.cells.iter().map(|c| column(c)).collect();
     let value_col = cols.iter().position(|c| *c == Some(Column::Generic));
@@ -133,13 +149,12 @@ fn names_indicator(cells: &[String]) -> bool {
 fn table_rows(text: &str, delim: char) -> impl Iterator<Item = Row> + '_ {
     let mut rows = rows(text, delim);
     let first = rows.next();
-    let shape =
-        first.as_ref().map(|r| (names_indicator(&r.cells), r.cells.len()));
+    let shape = first.as_ref().map(|r| (names_indicator(&r.cells), r.width));
     let mut header = None;
     if let (Some((false, width)), Some(h)) =
         (shape, commented_header(text, delim))
     {
-        if h.cells.len() == width {
+        if h.width == width {
             header = Some(h);
         }
     }
@@ -161,8 +176,8 @@ fn commented_header(text: &str, delim: char) -> Option<Row> {
         }
     }
     let (i, comment) = last?;
-    let cells = row(&mut comment.chars().peekable(), delim, &mut 0);
-    names_indicator(&cells).then(|| Row { line: i as u64 + 1, cells })
+    let (cells, width) = row(&mut comment.chars().peekable(), delim, &mut 0);
+    names_indicator(&cells).then(|| Row { line: i as u64 + 1, cells, width })
 }
 
 /// Splits text into rows (RFC 4180) as they are asked for, skipping
@@ -195,39 +210,52 @@ impl Iterator for Rows<'_> {
                 self.line += 1;
                 continue;
             }
-            let cells = row(&mut self.chars, self.delim, &mut self.line);
-            let blank = cells.len() == 1 && cells[0].trim().is_empty();
+            let (cells, width) =
+                row(&mut self.chars, self.delim, &mut self.line);
+            let blank = width == 1 && cells[0].trim().is_empty();
             if !blank {
-                return Some(Row { line: start, cells });
+                return Some(Row { line: start, cells, width });
             }
         }
         None
     }
 }
 
-/// Reads one row's cells, consuming its final line break.
+/// Reads one row, consuming its final line break: its first
+/// [`MAX_FIELDS`] cells, and how many it has.
 fn row(
     chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
     delim: char,
     line: &mut u64,
-) -> Vec<String> {
+) -> (Vec<String>, usize) {
     let mut cells = Vec::new();
+    let mut width = 0;
     let mut cell = String::new();
+    // Whether the cell holds more than white space so far: past the kept
+    // cells nothing is kept, but quotes must be read as they would be.
+    let mut seen = false;
     let mut quoted = false;
+    let push = |cell: &mut String, c: char, keep: bool| {
+        if keep {
+            cell.push(c);
+        }
+    };
     while let Some(c) = chars.next() {
+        let keep = width < MAX_FIELDS;
         match c {
             '"' if quoted && chars.peek() == Some(&'"') => {
                 chars.next();
-                cell.push('"');
+                push(&mut cell, '"', keep);
+                seen = true;
             }
             '"' if quoted => quoted = false,
-            '"' if cell.trim().is_empty() => {
+            '"' if !seen => {
                 cell.clear();
                 quoted = true;
             }
             '\n' if quoted => {
                 *line += 1;
-                cell.push(c);
+                push(&mut cell, c, keep);
             }
             '\n' => {
                 *line += 1;
@@ -235,13 +263,22 @@ fn row(
             }
             '\r' if !quoted && chars.peek() == Some(&'\n') => {}
             c if c == delim && !quoted => {
-                cells.push(std::mem::take(&mut cell))
+                if keep {
+                    cells.push(std::mem::take(&mut cell));
+                }
+                width += 1;
+                seen = false;
             }
-            c => cell.push(c),
+            c => {
+                push(&mut cell, c, keep);
+                seen |= !c.is_whitespace();
+            }
         }
     }
-    cells.push(cell);
-    cells
+    if width < MAX_FIELDS {
+        cells.push(cell);
+    }
+    (cells, width + 1)
 }
 
 /// Returns what a column holds, judging by its header name.
@@ -275,14 +312,12 @@ fn column(name: &str) -> Option<Column> {
 
 /// Whether a row has the header's width; warns about it if not.
 fn fits(r: &mut Reader<'_>, header: &Row, row: &Row) -> bool {
-    if row.cells.len() == header.cells.len() {
+    if row.width == header.width {
         return true;
     }
     let why = format!(
         "row has {} fields but the header on line {} has {}; row skipped",
-        row.cells.len(),
-        header.line,
-        header.cells.len()
+        row.width, header.line, header.width
     );
     r.warn(Some(Locator::Line(row.line)), why);
     false
@@ -670,6 +705,51 @@ mod tests {
             ["ipv4 192.0.2.1 @2", "domain evil.example @3"]
         );
         assert!(got.problems.is_empty(), "{:?}", got.problems);
+    }
+
+    #[test]
+    fn a_row_past_the_kept_cells_is_counted_not_kept() {
+        let over = MAX_FIELDS + 3;
+        // Quotes past the kept cells still join what they enclose.
+        let wide = format!("{}\"x,\ny\"\nnext,row\n", "a,".repeat(over - 1));
+        let mut it = rows(&wide, ',');
+        let first = it.next().unwrap();
+        assert_eq!((first.width, first.cells.len()), (over, MAX_FIELDS));
+        let next = it.next().unwrap();
+        assert_eq!(
+            (next.line, next.cells.clone()),
+            (3, vec!["next".to_string(), "row".into()])
+        );
+        // As a data row it is skipped with a warning naming its width.
+        let table = format!("ip,note\n192.0.2.1,a\n{wide}192.0.2.2,b\n");
+        let got = load_as(Format::Csv, &table);
+        assert_eq!(shown(&got), ["ipv4 192.0.2.1 @2", "ipv4 192.0.2.2 @6"]);
+        assert_eq!(
+            problems(&got)[0],
+            format!(
+                "t.txt:3: warning: row has {over} fields but the header on \
+                 line 1 has 2; row skipped"
+            )
+        );
+        // A header past it is not read; near miss: one at it is.
+        let header = format!("ip{}\n192.0.2.1\n", ",".repeat(MAX_FIELDS));
+        let got = load_as(Format::Csv, &header);
+        assert!(got.set.is_empty());
+        assert_eq!(
+            problems(&got)[0],
+            format!(
+                "t.txt:1: a header of {} fields, more than the {MAX_FIELDS} \
+                 a table may have; not read",
+                MAX_FIELDS + 1
+            )
+        );
+        let at = format!(
+            "ip{}\n192.0.2.1{}\n",
+            ",".repeat(MAX_FIELDS - 1),
+            ",".repeat(MAX_FIELDS - 1)
+        );
+        let got = load_as(Format::Csv, &at);
+        assert_eq!(shown(&got), ["ipv4 192.0.2.1 @2"]);
     }
 
     #[test]
