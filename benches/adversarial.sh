@@ -83,6 +83,21 @@ open("nodes.ioc", "w").write(head + "<a/>" * (16 << 20) + "</definition></ioc>\n
 open("nodes-under.ioc", "w").write(
     head + '<a b="" c="" d=""/>' * 1_999_990 + "</definition></ioc>\n")
 open("breaks.ioc", "w").write(head + "\n" * (64 << 20) + "</definition></ioc>\n")
+with open("wide-row.csv", "w") as f:
+    f.write("ip,note\n" + "".join("192.0.%d.%d,a\n" % (i >> 8, i & 255)
+                                   for i in range(999)))
+    f.write("a," * (32 << 20) + "a\n")
+stix = ('<?xml version="1.0"?>\n<stix:STIX_Package xmlns:stix="http://stix.mitre.org/stix-1" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n')
+open("deep-objects.xml", "w").write(
+    stix + "<a>" * 998 + "<Properties/>" * 5_000_000 + "</a>" * 998
+    + "</stix:STIX_Package>\n")
+open("nested-values.xml", "w").write(
+    stix + '<Properties xsi:type="DomainNameObj:DomainNameObjectType"><Value>' * 450
+    + "a" * (60 << 20) + "</Value></Properties>" * 450 + "</stix:STIX_Package>\n")
+wide = "".join(' a%d=""' % i for i in range(9_999))
+open("attribute-work.ioc", "w").write("<ioc>" + ("<a%s/>" % wide) * 200 + "</ioc>")
+open("pis.ioc", "w").write("<ioc>" + "<?p?>" * 8_000_001 + "</ioc>")
 open("list-5m.txt", "w").write("".join(
     "%d.%d.%d.%d\n" % (11 + (i >> 24), i >> 16 & 255, i >> 8 & 255, i & 255)
     for i in range(5_000_000)))
@@ -145,7 +160,8 @@ for f in deep-arrays.json deep-objects.json huge-sparse.json \
     one-line-64mib.json one-value-64mib.json misp-64mib.json \
     validity-64mib.json list-589k.txt list-5m.txt bad-lines-5m.txt \
     big-object.json namespaces.ioc attributes.ioc \
-    nodes.ioc nodes-under.ioc breaks.ioc \
+    nodes.ioc nodes-under.ioc breaks.ioc pis.ioc attribute-work.ioc \
+    deep-objects.xml nested-values.xml wide-row.csv \
     laughs.xml external.ioc regex.json dups-10m.txt \
     wide.csv cells-64mib.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
     row "$f" "$f" iocs stats "$f"

@@ -46,19 +46,19 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     let lines = xml::Lines::new(text);
     let times = indicator_times(r, &doc, &lines);
     let mut skipped = Unmatchable::default();
-    let props = doc
-        .descendants()
-        .filter(|n| n.is_element() && n.tag_name().name() == "Properties");
-    for node in props {
-        let (at, compound) = locate(&lines, node, &refs);
-        r.set_meta(times.of(node, &at));
+    each_element(&doc, |node, around| {
+        if node.tag_name().name() != "Properties" {
+            return;
+        }
+        let (at, compound) = locate(&lines, node, around, &refs);
+        r.set_meta(times.of(around.indicator, &at));
         let mut obj = Object { at, compound, fields: Vec::new() };
         match xsi_type(node) {
             Some(t) => read_object(node, t, &mut obj, &mut skipped),
             None => skipped.add("(none)"),
         }
         obj.load(r);
-    }
+    });
     r.set_meta(SourceMeta::default());
     skipped.report(r, ("object", "objects"));
 }
@@ -71,10 +71,10 @@ struct Times<'a> {
 }
 
 impl Times<'_> {
-    /// Returns the validity of the indicator holding `node` (or, when
-    /// none holds it, of the indicator `at` names by id).
-    fn of(&self, node: Node<'_, '_>, at: &Locator) -> SourceMeta {
-        let holder = enclosing(node, "Indicator").map(|i| i.id());
+    /// Returns the validity of `holder`, the indicator holding an object
+    /// (or, when none holds it, of the indicator `at` names by id).
+    fn of(&self, holder: Option<Node<'_, '_>>, at: &Locator) -> SourceMeta {
+        let holder = holder.map(|i| i.id());
         let named = match at {
             Locator::Id(id) => self.by_id.get(id.as_str()).copied(),
             Locator::Line(_) => None,
@@ -363,30 +363,68 @@ fn indicator_refs<'a>(
     doc: &'a Document<'_>,
 ) -> HashMap<&'a str, (&'a str, bool)> {
     let mut refs = HashMap::new();
-    let observables = doc
-        .descendants()
-        .filter(|n| n.is_element() && n.tag_name().name() == "Observable");
-    for obs in observables {
-        let Some(idref) = attr(obs, "idref") else { continue };
-        let Some(ind) = enclosing(obs, "Indicator") else { continue };
-        let Some(id) = attr(ind, "id") else { continue };
-        refs.entry(idref).or_insert((id, in_and(obs)));
-    }
+    each_element(doc, |obs, around| {
+        if obs.tag_name().name() != "Observable" {
+            return;
+        }
+        let Some(idref) = attr(obs, "idref") else { return };
+        let Some(ind) = around.indicator else { return };
+        let Some(id) = attr(ind, "id") else { return };
+        refs.entry(idref).or_insert((id, around.in_and()));
+    });
     refs
 }
 
-/// Returns the nearest ancestor element of `node` named `name`.
-fn enclosing<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
-    node.ancestors()
-        .skip(1)
-        .find(|a| a.is_element() && a.tag_name().name() == name)
+/// The nearest ancestor elements of a node that say where an object came
+/// from.
+#[derive(Clone, Copy, Default)]
+struct Around<'a, 'i> {
+    indicator: Option<Node<'a, 'i>>,
+    observable: Option<Node<'a, 'i>>,
+    object: Option<Node<'a, 'i>>,
+    composition: Option<Node<'a, 'i>>,
 }
 
-/// Whether `node` sits in an `Observable_Composition` whose operator is
-/// `AND`.
-fn in_and(node: Node<'_, '_>) -> bool {
-    enclosing(node, "Observable_Composition")
-        .is_some_and(|c| attr(c, "operator") == Some("AND"))
+impl<'a, 'i> Around<'a, 'i> {
+    /// What the children of `node`, inside `self`, have around them.
+    fn inside(mut self, node: Node<'a, 'i>) -> Self {
+        match node.tag_name().name() {
+            "Indicator" => self.indicator = Some(node),
+            "Observable" => self.observable = Some(node),
+            "Object" => self.object = Some(node),
+            "Observable_Composition" => self.composition = Some(node),
+            _ => {}
+        }
+        self
+    }
+
+    /// Whether the nearest `Observable_Composition` has operator `AND`.
+    fn in_and(&self) -> bool {
+        self.composition.is_some_and(|c| attr(c, "operator") == Some("AND"))
+    }
+}
+
+/// Calls `f` on every element of `doc`, in document order, with its
+/// nearest ancestors of note. One walk keeps the ancestors' [`Around`] on
+/// a stack, so the cost is the document's size, not the number of
+/// elements times their depth (five million objects nested a thousand
+/// deep took a minute when each looked up its own ancestors).
+fn each_element<'a, 'i>(
+    doc: &'a Document<'i>,
+    mut f: impl FnMut(Node<'a, 'i>, &Around<'a, 'i>),
+) {
+    let root = doc.root();
+    let mut stack: Vec<(roxmltree::NodeId, Around<'a, 'i>)> =
+        vec![(root.id(), Around::default())];
+    for node in root.descendants().filter(Node::is_element) {
+        let parent = node.parent().map(|p| p.id());
+        while stack.len() > 1 && Some(stack[stack.len() - 1].0) != parent {
+            stack.pop();
+        }
+        let around = stack[stack.len() - 1].1;
+        f(node, &around);
+        stack.push((node.id(), around.inside(node)));
+    }
 }
 
 /// Returns where the object whose `Properties` is `node` came from, and
@@ -394,22 +432,22 @@ fn in_and(node: Node<'_, '_>) -> bool {
 fn locate(
     lines: &xml::Lines,
     node: Node<'_, '_>,
+    around: &Around<'_, '_>,
     refs: &HashMap<&str, (&str, bool)>,
 ) -> (Locator, bool) {
     let id = |n: Node<'_, '_>| attr(n, "id").map(Locator::id);
-    if let Some(at) = enclosing(node, "Indicator").and_then(id) {
-        return (at, in_and(node));
+    if let Some(at) = around.indicator.and_then(id) {
+        return (at, around.in_and());
     }
-    let obs = enclosing(node, "Observable");
+    let obs = around.observable;
     let obs_id = obs.and_then(|o| attr(o, "id"));
     if let Some(&(ind, and)) = obs_id.and_then(|o| refs.get(o)) {
-        return (Locator::id(ind), and || in_and(node));
+        return (Locator::id(ind), and || around.in_and());
     }
-    let found =
-        obs.and_then(id).or_else(|| enclosing(node, "Object").and_then(id));
+    let found = obs.and_then(id).or_else(|| around.object.and_then(id));
     let at =
         found.unwrap_or_else(|| Locator::Line(lines.row(node.range().start)));
-    (at, in_and(node))
+    (at, around.in_and())
 }
 
 #[cfg(test)]

@@ -29,12 +29,18 @@ pub const MAX_NAMESPACES: usize = 20_000;
 /// their square (160,000 on one element took 21 s).
 pub const MAX_ATTRIBUTES: usize = 10_000;
 
-/// The most elements and attributes together a document may hold, and
-/// the most nodes (elements, text runs, comments) the parser may make.
-/// The whole tree is held while a file is read, at some 70 to 80 bytes
-/// an element or attribute, so this bounds a hostile file's cost near
-/// 1.2 GB whatever its size; the 2.7 MB STIX file of the corpus holds
-/// about 150,000.
+/// The most parsing work attributes may cost, as the sum over elements of
+/// the square of each one's attribute count: elements each just under
+/// [`MAX_ATTRIBUTES`] took 26 s for 14 MB. This allows two elements at the
+/// bound, or millions of elements with a few dozen attributes each.
+pub const MAX_ATTRIBUTE_WORK: u64 = 200_000_000;
+
+/// The most elements, attributes, text runs, comments and processing
+/// instructions together a document may hold (counted by the scan before
+/// parsing), and the most nodes the parser may make. The whole tree is
+/// held while a file is read, at some 70 to 80 bytes an item, so this
+/// bounds a hostile file's cost near 0.7 GB whatever its size; the
+/// 2.7 MB STIX file of the corpus holds about 150,000.
 pub const MAX_ITEMS: usize = 8_000_000;
 
 /// Parses `text` as XML.
@@ -68,6 +74,13 @@ fn parse_within(text: &str, max_items: usize) -> Result<Document<'_>, String> {
              refused (parsing time grows with their square)"
         ));
     }
+    if shape.attribute_work > MAX_ATTRIBUTE_WORK {
+        return Err(format!(
+            "XML has too many elements with many attributes (the squares \
+             of their attribute counts add up past {MAX_ATTRIBUTE_WORK}); \
+             refused (parsing time grows with that sum)"
+        ));
+    }
     let too_many = || {
         format!(
             "XML holds more than {max_items} elements and attributes (or \
@@ -75,7 +88,8 @@ fn parse_within(text: &str, max_items: usize) -> Result<Document<'_>, String> {
              memory while it is read"
         )
     };
-    if shape.elements.saturating_add(shape.all_attributes) > max_items {
+    let items = shape.elements + shape.all_attributes + shape.other_nodes;
+    if items > max_items {
         return Err(too_many());
     }
     let opts = ParsingOptions {
@@ -112,6 +126,11 @@ struct Shape {
     elements: usize,
     /// Attributes (namespace declarations included), over the document.
     all_attributes: usize,
+    /// Text runs, comments, CDATA sections and processing instructions,
+    /// over the document (each is a node of the tree).
+    other_nodes: usize,
+    /// The sum over elements of the square of their attribute counts.
+    attribute_work: u64,
 }
 
 /// One tag, read by [`tag`]: where it ends (after its `>`), and what it
@@ -175,6 +194,8 @@ fn scan(text: &str) -> Shape {
     let mut in_scope = 0usize;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let at = i + off;
+        // Text before the tag (white space too) is a node of its own.
+        shape.other_nodes += usize::from(off > 0);
         let rest = &b[at..];
         let skip_to: Option<&[u8]> = if rest.starts_with(b"<!--") {
             Some(b"-->")
@@ -188,6 +209,7 @@ fn scan(text: &str) -> Shape {
             None
         };
         if let Some(end) = skip_to {
+            shape.other_nodes += 1;
             match memchr::memmem::find(rest, end) {
                 Some(e) => i = at + e + end.len(),
                 None => break,
@@ -203,6 +225,8 @@ fn scan(text: &str) -> Shape {
             shape.attributes = shape.attributes.max(t.attributes);
             shape.elements += 1;
             shape.all_attributes += t.attributes;
+            let n = t.attributes as u64;
+            shape.attribute_work = shape.attribute_work.saturating_add(n * n);
             if !t.empty {
                 open.push(t.declarations);
                 in_scope += t.declarations;
@@ -279,13 +303,32 @@ pub fn attr<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
         .map(|a| a.value())
 }
 
-/// Returns the text of `node` (all its text children joined), trimmed.
+/// Returns the text of `node` (all its text descendants joined), trimmed.
+///
+/// Past [`crate::indicator::MAX_VALUE_LEN`] bytes (after leading white
+/// space) the text is cut there, untrimmed, so that as a value it is
+/// refused as too long: collecting all of it for every level of a deep
+/// nest of elements copied the same text once a level (63 MB under 450
+/// levels took 51 s).
 pub fn text(node: Node<'_, '_>) -> String {
+    const MAX: usize = crate::indicator::MAX_VALUE_LEN;
     let mut out = String::new();
     for d in node.descendants().filter(|d| d.is_text()) {
-        out.push_str(d.text().unwrap_or(""));
+        let mut part = d.text().unwrap_or("");
+        if out.is_empty() {
+            part = part.trim_start();
+        }
+        if out.len() + part.len() > MAX {
+            let mut end = MAX + 1 - out.len();
+            while !part.is_char_boundary(end) {
+                end += 1;
+            }
+            out.push_str(&part[..end]);
+            return out;
+        }
+        out.push_str(part);
     }
-    out.trim().to_string()
+    out.trim_end().to_string()
 }
 
 #[cfg(test)]
@@ -400,6 +443,8 @@ mod tests {
                 attributes: 1,
                 elements: 1101,
                 all_attributes: 1101,
+                other_nodes: 0,
+                attribute_work: 1101,
             }
         );
         assert!(parse(&text).is_ok());
@@ -463,6 +508,65 @@ mod tests {
         assert!(parse_within(&attributes, 100).is_ok());
         let comments = format!("<r>{}</r>", "<!---->".repeat(99));
         assert!(parse_within(&comments, 100).is_ok());
+        // Text runs and processing instructions are counted before the
+        // tree is built, as comments are.
+        let text = format!("<r>{}</r>", "<a/>x".repeat(50));
+        assert_eq!(scan(&text).other_nodes, 50);
+        assert_eq!(parse_within(&text, 100).unwrap_err(), refused);
+        assert!(
+            parse_within(&format!("<r>{}</r>", "<a/>x".repeat(49)), 100)
+                .is_ok()
+        );
+        let pis = format!("<r>{}</r>", "<?p?>".repeat(100));
+        assert_eq!(scan(&pis).other_nodes, 100);
+    }
+
+    #[test]
+    fn text_past_the_value_bound_is_cut_untrimmed() {
+        const MAX: usize = crate::indicator::MAX_VALUE_LEN;
+        let doc = |body: &str| format!("<r><v>{body}</v></r>");
+        let first = |text: &str| {
+            let d = parse(text).unwrap();
+            let v = d.descendants().find(|n| n.has_tag_name("v")).unwrap();
+            super::text(v)
+        };
+        // Within the bound: joined and trimmed, leading space not counted.
+        let pad = " ".repeat(MAX);
+        let within = doc(&format!("{pad}<b> evil</b>.example \n"));
+        assert_eq!(first(&within), "evil.example");
+        let at = "é".repeat(MAX / 2);
+        assert_eq!(first(&doc(&at)), at);
+        // Past it: cut just past the bound at a character boundary, so
+        // that a value read from it is too long.
+        let over = first(&doc(&format!("{at}x{}", "y".repeat(10 * MAX))));
+        assert_eq!(over.len(), MAX + 1);
+        let over = first(&doc(&format!("xx{at}y")));
+        assert_eq!(over.len(), MAX + 2);
+        assert!(over.starts_with("xxé") && over.ends_with('é'));
+    }
+
+    #[test]
+    fn attributes_are_bounded_over_the_document_too() {
+        let element = |n: usize| {
+            let a: String = (0..n).map(|i| format!(" a{i}=\"\"")).collect();
+            format!("<e{a}/>")
+        };
+        // Three elements at the per-element bound pass the sum of
+        // squares; two do not.
+        let three = format!("<r>{}</r>", element(10_000).repeat(3));
+        assert_eq!(scan(&three).attribute_work, 300_000_000);
+        assert_eq!(
+            parse(&three).unwrap_err(),
+            "XML has too many elements with many attributes (the squares of \
+             their attribute counts add up past 200000000); refused \
+             (parsing time grows with that sum)"
+        );
+        let two = format!("<r>{}</r>", element(10_000).repeat(2));
+        assert!(parse(&two).is_ok());
+        // Many elements with a few attributes are cheap.
+        let many = format!("<r>{}</r>", element(10).repeat(100_000));
+        assert_eq!(scan(&many).attribute_work, 10_000_000);
+        assert!(parse(&many).is_ok());
     }
 
     #[test]

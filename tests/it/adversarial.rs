@@ -346,3 +346,89 @@ fn nul_bytes_make_an_indicator_file_binary() {
         run.stderr
     );
 }
+
+#[test]
+fn a_csv_row_of_millions_of_cells_after_a_clean_sample_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ip,note\n");
+    for i in 0..999 {
+        text.push_str(&format!("192.0.{}.{},a\n", i / 256, i % 256));
+    }
+    // Four million cells: kept whole, they took some 30 times their text.
+    text.push_str(&"a,".repeat(4_000_000));
+    text.push_str("a\n192.0.9.9,b\n");
+    let (run, name) = stats_of(dir.path(), "row.csv", text.as_bytes());
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let want = format!(
+        "iocsweep: {name}:1001: warning: row has 4000001 fields but the \
+         header on line 1 has 2; row skipped\n"
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    assert!(run.stdout.starts_with("indicators: 1000 (ipv4 1000)\n"));
+}
+
+#[test]
+fn stix1_objects_nested_deep_and_values_nested_deep_cost_their_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "<?xml version=\"1.0\"?>\n<stix:STIX_Package \
+                xmlns:stix=\"http://stix.mitre.org/stix-1\" \
+                xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n";
+    let tail = "</stix:STIX_Package>\n";
+    // 300,000 objects 998 deep: each once looked up its own ancestors.
+    let deep = format!(
+        "{head}{}{}{}{tail}",
+        "<a>".repeat(998),
+        "<Properties/>".repeat(300_000),
+        "</a>".repeat(998)
+    );
+    let (run, name) = stats_of(dir.path(), "deep.xml", deep.as_bytes());
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let want = format!(
+        "iocsweep: {name}: warning: 300000 objects of type (none) not loaded"
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    // 400 nested values around 8 MB of text: each once copied it all.
+    let open = "<Properties xsi:type=\"DomainNameObj:DomainNameObjectType\">\
+                <Value>";
+    let nest = format!(
+        "{head}{}{}{}{tail}",
+        open.repeat(400),
+        "a".repeat(8 << 20),
+        "</Value></Properties>".repeat(400)
+    );
+    let (run, name) = stats_of(dir.path(), "nest.xml", nest.as_bytes());
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    let want = format!(
+        "iocsweep: {name}:3: a value of 8193 bytes is not an indicator: \
+         longer than the 8192 bytes an indicator may have\n"
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    let counted =
+        format!("iocsweep: {name}: 0 entries loaded, 400 not loaded");
+    assert!(run.stderr.contains(&counted), "{}", run.stderr);
+}
+
+#[test]
+fn xml_made_to_fill_the_tree_or_the_attribute_checks_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Elements of 9,999 attributes each: parsing time grows with the
+    // square of each one's count.
+    let attrs: String = (0..9_999).map(|i| format!(" a{i}=\"\"")).collect();
+    let many = format!("<ioc>{}</ioc>", format!("<a{attrs}/>").repeat(20));
+    let (run, name) = stats_of(dir.path(), "attrs.ioc", many.as_bytes());
+    assert_eq!(run.status, 2);
+    let want = format!(
+        "iocsweep: {name}: XML has too many elements with many attributes"
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    // Eight million processing instructions are counted before any tree
+    // is built.
+    let pis = format!("<ioc>{}</ioc>", "<?p?>".repeat(8_000_001));
+    let (run, name) = stats_of(dir.path(), "pis.ioc", pis.as_bytes());
+    assert_eq!(run.status, 2);
+    let want = format!(
+        "iocsweep: {name}: XML holds more than 8000000 elements and \
+         attributes (or other nodes); refused"
+    );
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+}
