@@ -14,7 +14,7 @@ use super::{Reader, stream};
 use crate::set::Locator;
 
 /// The fields that hold a line's indicator, in order of preference.
-const FIELDS: &[&str] =
+pub(super) const FIELDS: &[&str] =
     &["cidr", "ip", "domain", "url", "value", "indicator", "ioc"];
 
 /// Whether every non-blank line, two at least, is a JSON object.
@@ -48,15 +48,28 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
                 continue;
             }
         };
-        if shape.object && (shape.bundle || shape.event) {
+        let bundle = shape.bundle || shape.typed_objects;
+        if shape.object && (bundle || shape.event) {
             r.set_within_line(Some(i as u64 + 1));
-            if shape.bundle {
+            let before = r.progress();
+            // A line may be both (or also a record): each reader takes
+            // what it knows.
+            if bundle {
                 super::stix2::read(r, line);
-            } else {
+            }
+            if shape.event {
                 super::misp::read(r, line);
             }
+            if r.progress() == before {
+                let what = if bundle { "STIX bundle" } else { "MISP event" };
+                let why =
+                    format!("a {what} with nothing in it the sweep can match");
+                r.warn(Some(at.clone()), why);
+            }
             r.set_within_line(None);
-            continue;
+            if !shape.record {
+                continue;
+            }
         }
         if line.len() > super::stream::MAX_ELEMENT {
             let why = format!(
@@ -271,16 +284,74 @@ mod tests {
                  domain, url, value, indicator, ioc)"]
         );
         // Near miss: an event object, or a list under `response`, is an
-        // event, read by the MISP reader.
+        // event, read by the MISP reader; a record's field beside it is
+        // read too.
         let events = "{\"Event\":{\"Attribute\":[{\"type\":\"domain\",\
                       \"value\":\"a.example\"}]},\"indicator\":\"b.example\"}\n\
                       {\"response\":[{\"Event\":{\"Attribute\":[{\"type\":\
                       \"domain\",\"value\":\"c.example\"}]}}]}\n";
         let got = load_as(Format::JsonLines, events);
         assert!(got.problems.is_empty(), "{:?}", got.problems);
-        let values: Vec<String> =
+        let mut values: Vec<String> =
             got.set.iter().map(|(_, i)| i.value.to_string()).collect();
-        assert_eq!(values.len(), 2, "{values:?}");
-        assert!(!values.contains(&"b.example".to_string()), "{values:?}");
+        values.sort();
+        assert_eq!(values, ["a.example", "b.example", "c.example"]);
+    }
+
+    #[test]
+    fn no_line_that_looks_like_a_document_is_dropped_without_a_word() {
+        // Each line either loads its indicators or is named in a problem.
+        let lines = [
+            r#"{"Event": {}, "indicator": "e1.example"}"#,
+            r#"{"response": [], "indicator": "e2.example"}"#,
+            r#"{"response": {}, "ip": "192.0.2.77"}"#,
+            r#"{"response": [1, 2, "x"], "domain": "e9.example"}"#,
+            r#"{"type": "bundle", "objects": [], "ioc": "e4.example"}"#,
+            r#"{"type": "x", "type": "bundle", "objects": [{"type": "domain-name", "id": "d--8", "value": "a8.example"}], "domain": "e8.example"}"#,
+            r#"{"Event": {"Event": {"Attribute": [{"type": "domain", "value": "a11.example"}]}}}"#,
+            r#"{"Event": {"Attribute": {"type": "domain", "value": "a12.example"}}}"#,
+            r#"{"Event": {"Attribute": [{"type": "ip-dst", "value": "198.51.100.7"}]}, "type": "bundle", "objects": [{"type": "domain-name", "id": "d--7", "value": "r7.example"}]}"#,
+            r#"{"objects": [{"type": "domain-name", "id": "d--14", "value": "a14.example"}], "url": "http://e14.example/"}"#,
+        ];
+        let got = load_as(Format::JsonLines, &(lines.join("\n") + "\n"));
+        let mut values: Vec<String> =
+            got.set.iter().map(|(_, i)| i.value.to_string()).collect();
+        values.sort();
+        assert_eq!(
+            values,
+            [
+                "192.0.2.77",
+                "198.51.100.7",
+                "a14.example",
+                "a8.example",
+                "e1.example",
+                "e2.example",
+                "e4.example",
+                "e8.example",
+                "e9.example",
+                "http://e14.example/",
+                "r7.example",
+            ]
+        );
+        let said: Vec<String> = problems(&got);
+        assert_eq!(
+            said,
+            [
+                "t.txt:1: warning: a MISP event with nothing in it the sweep \
+                 can match",
+                "t.txt:2: warning: a MISP event with nothing in it the sweep \
+                 can match",
+                "t.txt:3: warning: a MISP event with nothing in it the sweep \
+                 can match",
+                "t.txt:4: warning: a MISP event with nothing in it the sweep \
+                 can match",
+                "t.txt:5: warning: a STIX bundle with nothing in it the sweep \
+                 can match",
+                "t.txt:7: warning: a MISP event with nothing in it the sweep \
+                 can match",
+                "t.txt:8: warning: a MISP event with nothing in it the sweep \
+                 can match",
+            ]
+        );
     }
 }

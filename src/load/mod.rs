@@ -735,6 +735,19 @@ impl Reader<'_> {
         self.within_line = line;
     }
 
+    /// A count that grows with everything read so far: values, entries
+    /// not loaded or left out, and problems. When it has not moved, a
+    /// reader found nothing at all.
+    pub(super) fn progress(&self) -> usize {
+        self.values
+            + self.unmatchable
+            + self.left_out
+            + self.listed
+            + self.unlisted_errors
+            + self.unlisted_warnings
+            + self.over_limit
+    }
+
     /// Returns what is set about the entries read next.
     pub fn meta(&self) -> &SourceMeta {
         &self.meta

@@ -215,8 +215,11 @@ pub(super) struct Shape {
     /// that each have a string `type`.
     pub typed_objects: bool,
     /// The top-level object, or the first element of a top-level array,
-    /// is an object with an `Event` or `response` key.
+    /// is an object with an `Event` object or a `response` list.
     pub event: bool,
+    /// The top-level object has a key that names a JSON Lines record's
+    /// indicator (`ip`, `domain`, `indicator`…).
+    pub record: bool,
 }
 
 /// Finds the [`Shape`] of a document.
@@ -255,6 +258,10 @@ impl<'de> Visitor<'de> for ShapeSeed {
                 "Event" | "response" => {
                     shape.event |=
                         holds_event(&key, map.next_value_seed(KindOf)?);
+                }
+                k if super::jsonl::FIELDS.contains(&k) => {
+                    shape.record = true;
+                    map.next_value::<IgnoredAny>()?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
