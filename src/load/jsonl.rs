@@ -33,6 +33,9 @@ pub fn looks_like(text: &str) -> bool {
 /// Reads JSON Lines.
 pub fn read(r: &mut Reader<'_>, text: &str) {
     let mut asns = 0;
+    // Records with more than one indicator field, of which the first is
+    // read: counted, and named in one warning.
+    let mut more_fields = 0;
     for (i, line) in text.lines().enumerate() {
         let at = Locator::Line(i as u64 + 1);
         if line.trim().is_empty() {
@@ -49,7 +52,8 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
             }
         };
         let bundle = shape.bundle || shape.typed_objects;
-        if shape.object && (bundle || shape.event) {
+        let document = shape.object && (bundle || shape.event);
+        if document {
             r.set_within_line(Some(i as u64 + 1));
             let before = r.progress();
             // A line may be both (or also a record): each reader takes
@@ -72,8 +76,13 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
             }
         }
         if line.len() > super::stream::MAX_ELEMENT {
+            let what = if document {
+                "the record fields (ip, domain…) beside the document of a line"
+            } else {
+                "a line"
+            };
             let why = format!(
-                "a line of {} bytes not read: larger than the {} MiB a \
+                "{what} of {} bytes not read: larger than the {} MiB a \
                  record may have",
                 line.len(),
                 super::stream::MAX_ELEMENT >> 20
@@ -99,8 +108,12 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         if obj.get("type").and_then(Json::as_str) == Some("metadata") {
             continue;
         }
-        let found =
-            FIELDS.iter().find_map(|f| obj.get(*f).and_then(Json::as_str));
+        let mut strings = FIELDS.iter().filter_map(|f| {
+            obj.get(*f).and_then(Json::as_str).map(|v| (*f, v))
+        });
+        let found = strings.next();
+        more_fields += usize::from(strings.next().is_some());
+        let found = found.map(|(_, v)| v);
         // A record that names its kind (`iocs list --format jsonl`) is
         // read as that kind: `a.zip` stated as a file name stays one.
         let kind = obj
@@ -122,6 +135,21 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
                 ),
             ),
         }
+    }
+    if more_fields > 0 {
+        let (noun, verb) = if more_fields == 1 {
+            ("record", "has")
+        } else {
+            ("records", "have")
+        };
+        r.warn(
+            None,
+            format!(
+                "{more_fields} {noun} {verb} more than one indicator field; \
+                 only the first of {} was read from each",
+                FIELDS.join(", ")
+            ),
+        );
     }
     if asns > 0 {
         r.unmatchable += asns;
@@ -352,6 +380,31 @@ mod tests {
                 "t.txt:8: warning: a MISP event with nothing in it the sweep \
                  can match",
             ]
+        );
+    }
+
+    #[test]
+    fn a_record_of_several_indicator_fields_says_only_the_first_is_read() {
+        let text = r#"{"ip":"203.0.113.9","domain":"second.example","url":"http://third.example/x"}
+{"type":"bundle","objects":[{"type":"domain-name","id":"d--1","value":"a.example"}],"value":{"x":1}}
+{"domain":"one.example","note":"x"}
+"#;
+        let got = load_as(Format::JsonLines, text);
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 203.0.113.9 @1",
+                "domain a.example @d--1",
+                "domain one.example @3",
+            ]
+        );
+        // A field that is not a string does not make a document's line a
+        // record (near miss: no "no indicator field" error for line 2).
+        assert_eq!(
+            problems(&got),
+            ["t.txt: warning: 1 record has more than one indicator field; \
+                 only the first of cidr, ip, domain, url, value, indicator, \
+                 ioc was read from each"]
         );
     }
 }

@@ -217,8 +217,8 @@ pub(super) struct Shape {
     /// The top-level object, or the first element of a top-level array,
     /// is an object with an `Event` object or a `response` list.
     pub event: bool,
-    /// The top-level object has a key that names a JSON Lines record's
-    /// indicator (`ip`, `domain`, `indicator`…).
+    /// The top-level object has a string under a key that names a JSON
+    /// Lines record's indicator (`ip`, `domain`, `indicator`…).
     pub record: bool,
 }
 
@@ -260,8 +260,8 @@ impl<'de> Visitor<'de> for ShapeSeed {
                         holds_event(&key, map.next_value_seed(KindOf)?);
                 }
                 k if super::jsonl::FIELDS.contains(&k) => {
-                    shape.record = true;
-                    map.next_value::<IgnoredAny>()?;
+                    let is = map.next_value_seed(IsStr(""))?;
+                    shape.record |= is != StrIs::NotAString;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;

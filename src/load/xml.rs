@@ -197,21 +197,25 @@ fn scan(text: &str) -> Shape {
         // Text before the tag (white space too) is a node of its own.
         shape.other_nodes += usize::from(off > 0);
         let rest = &b[at..];
-        let skip_to: Option<&[u8]> = if rest.starts_with(b"<!--") {
-            Some(b"-->")
+        // The opener and the closer a skipped part has: the closer is
+        // looked for past the opener, so that `<!-->` does not close
+        // itself (the comment goes on to the next `-->`, as the parser
+        // reads it).
+        let skip: Option<(usize, &[u8])> = if rest.starts_with(b"<!--") {
+            Some((4, b"-->"))
         } else if rest.starts_with(b"<![CDATA[") {
-            Some(b"]]>")
+            Some((9, b"]]>"))
         } else if rest.starts_with(b"<?") {
-            Some(b"?>")
+            Some((2, b"?>"))
         } else if rest.starts_with(b"<!") {
-            Some(b">")
+            Some((2, b">"))
         } else {
             None
         };
-        if let Some(end) = skip_to {
+        if let Some((open, end)) = skip {
             shape.other_nodes += 1;
-            match memchr::memmem::find(rest, end) {
-                Some(e) => i = at + e + end.len(),
+            match memchr::memmem::find(&rest[open..], end) {
+                Some(e) => i = at + open + e + end.len(),
                 None => break,
             }
             continue;
@@ -303,17 +307,20 @@ pub fn attr<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
         .map(|a| a.value())
 }
 
-/// Returns the text of `node` (all its text descendants joined), trimmed.
+/// Returns the text of `node` (its text children joined: CDATA sections
+/// and text split by comments included), trimmed. Text inside child
+/// elements is not the node's: taking it made every level of a deep nest
+/// of value elements walk and copy all that lay below it (450 levels
+/// around 60 MB of text took 51 s; 498 levels around 8 million empty
+/// elements, 20 s).
 ///
 /// Past [`crate::indicator::MAX_VALUE_LEN`] bytes (after leading white
 /// space) the text is cut there, untrimmed, so that as a value it is
-/// refused as too long: collecting all of it for every level of a deep
-/// nest of elements copied the same text once a level (63 MB under 450
-/// levels took 51 s).
+/// refused as too long.
 pub fn text(node: Node<'_, '_>) -> String {
     const MAX: usize = crate::indicator::MAX_VALUE_LEN;
     let mut out = String::new();
-    for d in node.descendants().filter(|d| d.is_text()) {
+    for d in node.children().filter(|d| d.is_text()) {
         let mut part = d.text().unwrap_or("");
         if out.is_empty() {
             part = part.trim_start();
@@ -532,8 +539,11 @@ mod tests {
         };
         // Within the bound: joined and trimmed, leading space not counted.
         let pad = " ".repeat(MAX);
-        let within = doc(&format!("{pad}<b> evil</b>.example \n"));
+        let within =
+            doc(&format!("{pad}<!-- c --> evil<![CDATA[.exa]]>mple \n"));
         assert_eq!(first(&within), "evil.example");
+        // Near miss: text inside a child element is not the node's.
+        assert_eq!(first(&doc("<b>evil</b>.example")), ".example");
         let at = "é".repeat(MAX / 2);
         assert_eq!(first(&doc(&at)), at);
         // Past it: cut just past the bound at a character boundary, so
@@ -543,6 +553,27 @@ mod tests {
         let over = first(&doc(&format!("xx{at}y")));
         assert_eq!(over.len(), MAX + 2);
         assert!(over.starts_with("xxé") && over.ends_with('é'));
+    }
+
+    #[test]
+    fn a_comment_opener_that_looks_closed_hides_nothing() {
+        // `<!-->` opens a comment that runs to the next `-->`: what is
+        // in it is not markup, and what follows it is.
+        let hidden = format!(
+            "<r><!--><![CDATA[-->{}<!--]]>--></r>",
+            "<a>".repeat(1001) + &"</a>".repeat(1001)
+        );
+        assert_eq!(
+            parse(&hidden).unwrap_err(),
+            "XML nests elements more than 1000 deep; refused"
+        );
+        let inside = format!("<r><!--> {} --></r>", "<a>".repeat(1001));
+        assert_eq!(scan(&inside).depth, 1);
+        assert!(parse(&inside).is_ok());
+        // Near misses: `<?>` and `<![CDATA[]]>` close where the parser
+        // closes them.
+        assert_eq!(scan("<r><?p?><![CDATA[]]><a/></r>").elements, 2);
+        assert_eq!(scan("<r><!---->x<a/></r>").other_nodes, 2);
     }
 
     #[test]

@@ -403,9 +403,21 @@ fn stix1_objects_nested_deep_and_values_nested_deep_cost_their_size() {
          longer than the 8192 bytes an indicator may have\n"
     );
     assert!(run.stderr.contains(&want), "{}", run.stderr);
-    let counted =
-        format!("iocsweep: {name}: 0 entries loaded, 400 not loaded");
+    // Only the innermost value holds text of its own.
+    let counted = format!("iocsweep: {name}: 0 entries loaded, 1 not loaded");
     assert!(run.stderr.contains(&counted), "{}", run.stderr);
+    // 400 nested values around a million empty elements: each once
+    // walked all of them looking for text.
+    let empty = format!(
+        "{head}{}{}{}{tail}",
+        open.repeat(400),
+        "<a/>".repeat(1_000_000),
+        "</Value></Properties>".repeat(400)
+    );
+    let (run, name) = stats_of(dir.path(), "empty.xml", empty.as_bytes());
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    let want = format!("iocsweep: {name}: 0 entries loaded, 0 not loaded");
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
 }
 
 #[test]
