@@ -43,9 +43,14 @@ enum Column {
 /// written as the last leading comment) names an indicator column, and
 /// nine rows in ten have its width.
 pub fn looks_like(text: &str) -> bool {
+    let whole = text;
     let text = sample(text);
     let Some(delim) = delimiter(text) else { return false };
-    let rows: Vec<Row> = table_rows(text, delim).collect();
+    let mut rows: Vec<Row> = table_rows(text, delim).collect();
+    // A row the sample cuts short is not held against the table.
+    if text.len() < whole.len() && !text.ends_with('\n') && rows.len() > 1 {
+        rows.pop();
+    }
     let Some((header, data)) = rows.split_first() else { return false };
     let named = names_indicator(&header.cells);
     let width = header.width;
@@ -54,18 +59,37 @@ pub fn looks_like(text: &str) -> bool {
 }
 
 /// How much of a file detection looks at: its first lines, within a byte
-/// budget, so telling a table from a list costs the same for any size.
+/// budget, so telling a table from a list costs the same for any size;
+/// but at least the header and first row, within a larger budget, so a
+/// wide table is still seen as one.
 const SAMPLE_LINES: usize = 1000;
 const SAMPLE_BYTES: usize = 256 << 10;
+const SAMPLE_WIDE_BYTES: usize = 4 << 20;
 
 /// Returns the first [`SAMPLE_LINES`] lines of `text`, cut to at most
-/// [`SAMPLE_BYTES`] (at a character boundary).
+/// [`SAMPLE_BYTES`], or its first two lines other than comments and
+/// blanks, cut to at most [`SAMPLE_WIDE_BYTES`], whichever is longer (at
+/// a character boundary).
 fn sample(text: &str) -> &str {
-    let end = memchr::memchr_iter(b'\n', text.as_bytes())
+    let b = text.as_bytes();
+    let lines = memchr::memchr_iter(b'\n', b)
         .nth(SAMPLE_LINES - 1)
         .map_or(text.len(), |i| i + 1)
         .min(SAMPLE_BYTES);
-    let mut end = end.min(text.len());
+    let mut two = 0;
+    let mut start = 0;
+    let mut seen = 0;
+    while start < b.len().min(SAMPLE_WIDE_BYTES) && seen < 2 {
+        let end = memchr::memchr(b'\n', &b[start..])
+            .map_or(b.len(), |i| start + i + 1);
+        let line = text[start..end].trim_start_matches('\u{feff}').trim();
+        if !line.is_empty() && !line.starts_with('#') {
+            seen += 1;
+        }
+        two = end;
+        start = end;
+    }
+    let mut end = lines.max(two.min(SAMPLE_WIDE_BYTES)).min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -781,6 +805,33 @@ mod tests {
     }
 
     #[test]
+    fn a_table_wider_than_the_sample_is_still_a_table() {
+        // A header and rows of 30,000 columns: the first rows alone pass
+        // the line sample's budget.
+        let n = 30_000;
+        let mut text = format!(
+            "# feed\nnote,ip,{}\n",
+            (0..n).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",")
+        );
+        for i in 0..30 {
+            text.push_str(&format!("seen,198.51.100.{i}{}\n", ",".repeat(n)));
+        }
+        assert!(text.len() > SAMPLE_BYTES);
+        assert!(looks_like(&text));
+        let got = load_as(Format::Csv, &text);
+        assert_eq!(got.set.len(), 30);
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        // Near miss: rows of another width are still outvoted, cut row
+        // or not.
+        let ragged = format!(
+            "{}{}",
+            &text[..text.find("seen").unwrap()],
+            "a,b\n".repeat(20)
+        );
+        assert!(!looks_like(&ragged));
+    }
+
+    #[test]
     fn detection_looks_at_the_first_lines_only() {
         let rows: String = (0..SAMPLE_LINES)
             .map(|i| format!("192.0.{}.{},a\n", i / 256, i % 256))
@@ -796,8 +847,11 @@ mod tests {
         let junk = format!("ip,note\n192.0.2.1,a\n{}", "x\n".repeat(20));
         assert!(!looks_like(&junk));
         // The byte budget holds for one huge line, cut at a character.
-        let wide = format!("ip,é{}", "é".repeat(SAMPLE_BYTES));
+        let wide = format!("ip,é{}", "é".repeat(SAMPLE_WIDE_BYTES));
         let cut = sample(&wide);
-        assert!(cut.len() <= SAMPLE_BYTES && cut.len() > SAMPLE_BYTES - 2);
+        assert!(
+            cut.len() <= SAMPLE_WIDE_BYTES
+                && cut.len() > SAMPLE_WIDE_BYTES - 2
+        );
     }
 }
