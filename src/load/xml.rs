@@ -265,24 +265,20 @@ impl<'t> Lines<'t> {
             before.push(breaks);
             breaks += memchr::memchr_iter(b'\n', block).count() as u64;
         }
+        // The end of a text of whole blocks (or an empty one) starts a
+        // block of its own.
+        if text.len() % Self::BLOCK == 0 {
+            before.push(breaks);
+        }
         Lines { text, before }
     }
 
     /// Returns the 1-based line of byte `pos`.
     pub fn row(&self, pos: usize) -> u64 {
         let pos = pos.min(self.text.len());
-        let block = pos / Self::BLOCK;
-        let Some(&before) = self.before.get(block) else {
-            // `pos` is the end of a text whose length is a whole number
-            // of blocks (or the text is empty).
-            let breaks = self.before.last().copied().unwrap_or(0);
-            let start = block.saturating_sub(1) * Self::BLOCK;
-            let tail = memchr::memchr_iter(b'\n', &self.text[start..pos]);
-            return 1 + breaks + tail.count() as u64;
-        };
-        let start = block * Self::BLOCK;
+        let start = pos / Self::BLOCK * Self::BLOCK;
         let within = memchr::memchr_iter(b'\n', &self.text[start..pos]);
-        1 + before + within.count() as u64
+        1 + self.before[pos / Self::BLOCK] + within.count() as u64
     }
 }
 
