@@ -21,51 +21,38 @@ open("deep-arrays.json", "w").write("[" * 500_000)
 open("deep-objects.json", "w").write('{"a":' * 500_000)
 with open("huge-sparse.json", "wb") as f:
     f.truncate(2 << 30)
-parts, size, i = ['{"type":"bundle","objects":['], 0, 0
-while size < 64 << 20:
-    o = ('{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
-         '"pattern":"[ipv4-addr:value = \'10.%d.%d.%d\']"}'
-         % (i, i >> 16 & 255, i >> 8 & 255, i & 255))
-    parts.append(("," if i else "") + o)
-    size += len(o) + 1
-    i += 1
-parts.append("]}")
-open("one-line-64mib.json", "w").write("".join(parts))
-parts, size, i = ['{"type":"bundle","objects":['], 0, 0
-while size < 64 << 20:
-    o = ('{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
-         '"pattern":"[ipv4-addr:value = \'192.0.2.1\']"}' % i)
-    parts.append(("," if i else "") + o)
-    size += len(o) + 1
-    i += 1
-parts.append("]}")
-open("one-value-64mib.json", "w").write("".join(parts))
-parts, size, i = ['{"response":[{"Event":{"Attribute":['], 0, 0
-while size < 64 << 20:
-    o = ('{"uuid":"%08d-0000-4000-8000-000000000000","type":"ip-dst",'
-         '"to_ids":true,"value":"10.%d.%d.%d"}'
-         % (i, i >> 16 & 255, i >> 8 & 255, i & 255))
-    parts.append(("," if i else "") + o)
-    size += len(o) + 1
-    i += 1
-parts.append("]}}]}")
-open("misp-64mib.json", "w").write("".join(parts))
+def fill(name, head, element, tail):
+    """Writes head, then element(i) for i = 0, 1... joined by commas up to
+    64 MiB, then tail, as one line."""
+    parts, size, i = [head], 0, 0
+    while size < 64 << 20:
+        o = element(i)
+        parts.append(("," if i else "") + o)
+        size += len(o) + 1
+        i += 1
+    parts.append(tail)
+    open(name, "w").write("".join(parts))
+bundle = '{"type":"bundle","objects":['
+fill("one-line-64mib.json", bundle, lambda i:
+     '{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
+     '"pattern":"[ipv4-addr:value = \'10.%d.%d.%d\']"}'
+     % (i, i >> 16 & 255, i >> 8 & 255, i & 255), "]}")
+fill("one-value-64mib.json", bundle, lambda i:
+     '{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
+     '"pattern":"[ipv4-addr:value = \'192.0.2.1\']"}' % i, "]}")
+fill("misp-64mib.json", '{"response":[{"Event":{"Attribute":[', lambda i:
+     '{"uuid":"%08d-0000-4000-8000-000000000000","type":"ip-dst",'
+     '"to_ids":true,"value":"10.%d.%d.%d"}'
+     % (i, i >> 16 & 255, i >> 8 & 255, i & 255), "]}}]}")
 open("bad-lines-5m.txt", "w").write("".join(
     "10.%d.%d.%d\n10.0.0.0/99\n" % (i >> 16 & 255, i >> 8 & 255, i & 255)
     for i in range(2_500_000)))
 until = datetime(2030, 1, 1)
-parts, size, i = ['{"type":"bundle","objects":['], 0, 0
-while size < 64 << 20:
-    o = ('{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
-         '"pattern":"[ipv4-addr:value = \'192.0.2.1\']",'
-         '"valid_from":"2020-01-01T00:00:00Z",'
-         '"valid_until":"%s"}'
-         % (i, (until + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")))
-    parts.append(("," if i else "") + o)
-    size += len(o) + 1
-    i += 1
-parts.append("]}")
-open("validity-64mib.json", "w").write("".join(parts))
+fill("validity-64mib.json", bundle, lambda i:
+     '{"type":"indicator","id":"indicator--%d","pattern_type":"stix",'
+     '"pattern":"[ipv4-addr:value = \'192.0.2.1\']",'
+     '"valid_from":"2020-01-01T00:00:00Z","valid_until":"%s"}'
+     % (i, (until + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")), "]}")
 with open("big-object.json", "w") as f:
     f.write('{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1",'
             '"pattern_type":"stix","pattern":"[domain-name:value = \'a.example\']",'
