@@ -15,6 +15,7 @@ trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 
 python3 - <<'EOF'
+import bz2
 import json
 from datetime import datetime, timedelta
 open("deep-arrays.json", "w").write("[" * 500_000)
@@ -121,6 +122,13 @@ open("bad-utf8.txt", "wb").write(b"192.0.2.1\n\xff\xfeevil.example\n" * 100_000)
 open("utf16-no-bom.txt", "wb").write(
     "192.0.2.1\r\nevil.example\r\n".encode("utf-16-le") * 100_000)
 open("nul.txt", "wb").write(b"192.0.2.1\n\0\0\0\0\n" * 100_000)
+# A Windows event log header, then 1 GiB of zeros, in 800 bytes of bzip2.
+bomb = bz2.BZ2Compressor(9)
+parts = [bomb.compress(b"ElfFile\0")]
+zeros = b"\0" * (16 << 20)
+parts += [bomb.compress(zeros) for _ in range(64)]
+parts.append(bomb.flush())
+open("evtx-bomb.bz2", "wb").write(b"".join(parts))
 with open("log-1gib.log", "w") as f:
     line = "2024-03-10T12:00:00Z host sshd[1]: accepted from 203.0.113.9 port 22\n"
     block = line * 100_000
@@ -153,6 +161,8 @@ for f in deep-arrays.json deep-objects.json huge-sparse.json \
     wide.csv cells-64mib.csv bad-utf8.txt utf16-no-bom.txt nul.txt; do
     row "$f" "$f" iocs stats "$f"
 done
+row "sweep, an EVTX header and 1 GiB of zeros as bzip2" evtx-bomb.bz2 \
+    sweep evtx-bomb.bz2
 row "sweep, bundled indicators" log-1gib.log sweep --format jsonl log-1gib.log
 printf '192.0.2.1\n203.0.113.9\n' >two.txt
 row "sweep, a hit every line" log-1gib.log sweep --iocs two.txt \

@@ -107,6 +107,8 @@ pub fn run(prefix: &[u8], data: &[u8]) {
         chunk_size: 64,
         max_line: 1 << 20,
         batch_bytes: 4096,
+        // One EVTX chunk a window, so that a streamed log is cut too.
+        evtx_window: 1,
         ..Options::default()
     };
     let mut check = Check::default();

@@ -274,16 +274,59 @@ impl Lane {
 
     /// Sends the records of a Windows event log read as a stream
     /// (compressed, from standard input or a tar archive, or a file too
-    /// small or too recently written to map). The stream is read into
-    /// memory whole: the parser needs to seek in it.
+    /// small or too recently written to map). The parser seeks, so the
+    /// stream is read into memory, but a window of chunks at a time
+    /// ([`Options::evtx_window`]), each parsed behind the file header:
+    /// a compressed stream of a few kilobytes can expand to gigabytes,
+    /// and once read whole it held them all (3 KB of bzip2 took 8.4 GB).
+    /// A log that fits one window is read exactly as a mapped file is.
+    /// When the stream breaks, what was read before the break is parsed
+    /// and sent, then the break is the error.
     fn send_evtx(
         &self,
         mut reader: impl Read,
         tx: &SyncSender<Item>,
     ) -> io::Result<bool> {
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes)?;
-        self.send_records(io::Cursor::new(bytes), tx)
+        let window = (self.opts.evtx_window / EVTX_CHUNK).max(1) * EVTX_CHUNK;
+        let mut header = Vec::with_capacity(EVTX_HEADER);
+        (&mut reader).take(EVTX_HEADER as u64).read_to_end(&mut header)?;
+        let mut sent = Records::default();
+        let mut first_chunk = 0;
+        loop {
+            let mut data = Vec::with_capacity(header.len() + window);
+            data.extend_from_slice(&header);
+            let mut rest = (&mut reader).take(window as u64);
+            let (read, broken) = match rest.read_to_end(&mut data) {
+                Ok(n) => (n, None),
+                // What was read before the error is in `data`.
+                Err(e) => (data.len() - header.len(), Some(e)),
+            };
+            if read == 0 && first_chunk > 0 {
+                break;
+            }
+            let problems = sent.problems.len();
+            if !self.records(io::Cursor::new(data), &mut sent, tx)? {
+                return Ok(false);
+            }
+            if first_chunk > 0 {
+                for p in &mut sent.problems[problems..] {
+                    p.push_str(&format!(
+                        " (chunks counted from chunk {first_chunk} of the \
+                         stream)"
+                    ));
+                }
+            }
+            if let Some(e) = broken {
+                let more = damaged(&sent.problems).map(|d| format!("; {d}"));
+                let msg = format!("{e}{}", more.unwrap_or_default());
+                return Err(io::Error::new(e.kind(), msg));
+            }
+            if read < window {
+                break;
+            }
+            first_chunk += window / EVTX_CHUNK;
+        }
+        damaged(&sent.problems).map_or(Ok(true), |d| Err(io::Error::other(d)))
     }
 
     /// Sends the records of a Windows event log, rendered one a line, in
@@ -295,16 +338,33 @@ impl Lane {
         data: impl Read + Seek,
         tx: &SyncSender<Item>,
     ) -> io::Result<bool> {
-        let mut offset = 0u64;
+        let mut sent = Records::default();
+        if !self.records(data, &mut sent, tx)? {
+            return Ok(false);
+        }
+        damaged(&sent.problems).map_or(Ok(true), |d| Err(io::Error::other(d)))
+    }
+
+    /// Sends the records of the EVTX file `data` seeks in, their lines
+    /// going on from `sent.offset`, and keeps the problems met in
+    /// `sent`; returns whether the sweep took them all, or the error of
+    /// a file header that cannot be read.
+    fn records(
+        &self,
+        data: impl Read + Seek,
+        sent: &mut Records,
+        tx: &SyncSender<Item>,
+    ) -> io::Result<bool> {
         let mut taken = true;
+        let offset = &mut sent.offset;
         let mut send = |r: crate::logs::evtx::Rendered| {
             let len = r.text.len();
             let chunk = Chunk {
                 bytes: Arc::new(Bytes::Owned(r.text)),
                 range: 0..len,
-                stream_offset: offset,
+                stream_offset: *offset,
             };
-            offset += len as u64;
+            *offset += len as u64;
             taken = tx.send(Item::Records(r.records)).is_ok()
                 && tx.send(Item::Chunk(chunk)).is_ok();
             taken
@@ -312,23 +372,8 @@ impl Lane {
         let batch = self.opts.chunk_size;
         let problems = crate::logs::evtx::read(data, batch, &mut send)
             .map_err(io::Error::other)?;
-        if !taken {
-            return Ok(false);
-        }
-        if problems.is_empty() {
-            return Ok(true);
-        }
-        let shown: Vec<&str> =
-            problems.iter().take(3).map(String::as_str).collect();
-        let more = match problems.len() {
-            n if n > 3 => format!(" (and {} more)", n - 3),
-            _ => String::new(),
-        };
-        Err(io::Error::other(format!(
-            "damaged EVTX, {} part(s) unreadable, the rest swept: {}{more}",
-            problems.len(),
-            shown.join("; ")
-        )))
+        sent.problems.extend(problems);
+        Ok(taken)
     }
 
     /// Sends the regular members of a tar archive, each announced and
@@ -433,4 +478,37 @@ impl AsRef<[u8]> for Shared {
     fn as_ref(&self) -> &[u8] {
         &self.0
     }
+}
+
+/// The size of an EVTX file header, before the first chunk.
+const EVTX_HEADER: usize = 4096;
+
+/// The size of an EVTX chunk.
+const EVTX_CHUNK: usize = 64 * 1024;
+
+/// How far the records of one event log have been sent.
+#[derive(Default)]
+struct Records {
+    /// The stream offset of the next rendered line.
+    offset: u64,
+    /// The damaged chunks and records met so far.
+    problems: Vec<String>,
+}
+
+/// Returns the message naming the damaged parts of an event log, if any.
+fn damaged(problems: &[String]) -> Option<String> {
+    if problems.is_empty() {
+        return None;
+    }
+    let shown: Vec<&str> =
+        problems.iter().take(3).map(String::as_str).collect();
+    let more = match problems.len() {
+        n if n > 3 => format!(" (and {} more)", n - 3),
+        _ => String::new(),
+    };
+    Some(format!(
+        "damaged EVTX, {} part(s) unreadable, the rest swept: {}{more}",
+        problems.len(),
+        shown.join("; ")
+    ))
 }

@@ -52,6 +52,11 @@ pub struct Options {
     pub since: Option<Stamp>,
     /// Hits whose line says it was written after this are dropped.
     pub until: Option<Stamp>,
+    /// The most bytes of an EVTX log read as a stream (compressed, from
+    /// standard input or an archive) held in memory at once: the parser
+    /// seeks, so a streamed log is parsed a window of this many bytes of
+    /// chunks at a time (rounded down to whole 64 KiB chunks).
+    pub evtx_window: usize,
 }
 
 impl Default for Options {
@@ -63,6 +68,7 @@ impl Default for Options {
             tap: TapOptions::default(),
             since: None,
             until: None,
+            evtx_window: 64 << 20,
         }
     }
 }
@@ -842,5 +848,110 @@ mod tests {
         sweeper.run(&inputs, &mut heard).unwrap();
         assert_eq!(heard.done.len(), 2);
         assert_eq!(heard.hits.len(), 2);
+    }
+
+    /// What a sweep of one input gave: its hits (line, indicator), its
+    /// stats and its error.
+    #[derive(Default)]
+    struct Swept {
+        hits: Vec<(u64, u32)>,
+        stats: Vec<InputStats>,
+        errors: Vec<String>,
+    }
+
+    impl Sink for Swept {
+        fn hit(&mut self, _: &Input, hit: &Hit<'_>) -> io::Result<()> {
+            self.hits.push((hit.line, hit.id));
+            Ok(())
+        }
+
+        fn input_done(
+            &mut self,
+            _: &Input,
+            stats: &InputStats,
+            error: Option<&io::Error>,
+        ) -> io::Result<()> {
+            self.stats.push(stats.clone());
+            self.errors.extend(error.map(ToString::to_string));
+            Ok(())
+        }
+    }
+
+    /// Returns the bytes of a real EVTX log of the corpus (33 chunks,
+    /// 2,261 records), or `None`, with a note, when the corpus is absent.
+    fn corpus_evtx() -> Option<Vec<u8>> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/logs/windows/omerbenamram_security.evtx");
+        let bytes = std::fs::read(&path).ok();
+        if bytes.is_none() {
+            eprintln!("corpus not found at {}, skipping", path.display());
+        }
+        bytes
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        );
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn sweep_file(path: &std::path::Path, opts: Options) -> Swept {
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("iocs.txt".into(), b"services.exe\nwinlogon.exe\n");
+        let m = Matcher::new(&l.finish().set);
+        let mut swept = Swept::default();
+        let inputs = [Input::File(path.to_path_buf())];
+        Sweeper::new(&m, opts).run(&inputs, &mut swept).unwrap();
+        swept
+    }
+
+    #[test]
+    fn a_streamed_evtx_is_read_a_window_at_a_time_and_loses_nothing() {
+        let Some(evtx) = corpus_evtx() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("security.evtx.gz");
+        std::fs::write(&path, gzip(&evtx)).unwrap();
+        let whole = sweep_file(&path, Options::default());
+        assert_eq!(whole.errors, Vec::<String>::new());
+        assert_eq!(whole.stats[0].lines, 2261);
+        assert_eq!(whole.hits.len(), 540);
+        // One chunk a window: 33 windows, the same records and hits.
+        let one = Options { evtx_window: 1, ..Options::default() };
+        let windowed = sweep_file(&path, one);
+        assert_eq!(windowed.errors, Vec::<String>::new());
+        assert_eq!(windowed.stats[0].lines, whole.stats[0].lines);
+        assert_eq!(windowed.stats[0].bytes, whole.stats[0].bytes);
+        let sorted = |mut v: Vec<(u64, u32)>| {
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(sorted(windowed.hits), sorted(whole.hits));
+    }
+
+    #[test]
+    fn a_streamed_evtx_that_breaks_keeps_the_records_read_before() {
+        let Some(evtx) = corpus_evtx() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("security.evtx.gz");
+        let zipped = gzip(&evtx);
+        std::fs::write(&path, &zipped[..zipped.len() / 2]).unwrap();
+        for window in [1, Options::default().evtx_window] {
+            let opts = Options { evtx_window: window, ..Options::default() };
+            let cut = sweep_file(&path, opts);
+            assert_eq!(cut.errors.len(), 1, "{:?}", cut.errors);
+            assert!(
+                cut.errors[0].starts_with("gzip stream ends early"),
+                "{}",
+                cut.errors[0]
+            );
+            // Near miss: reading the stream whole into memory first lost
+            // every record when it broke.
+            assert!(cut.stats[0].lines > 500, "{}", cut.stats[0].lines);
+            assert!(cut.stats[0].lines < 2261, "{}", cut.stats[0].lines);
+            assert!(!cut.hits.is_empty());
+        }
     }
 }
