@@ -129,6 +129,18 @@ zeros = b"\0" * (16 << 20)
 parts += [bomb.compress(zeros) for _ in range(64)]
 parts.append(bomb.flush())
 open("evtx-bomb.bz2", "wb").write(b"".join(parts))
+# A tar.bz2 of 433 bytes holding a member of 1,000 bzip2 streams, each
+# 1 GiB of "a": 1,000 GiB of text if nothing stopped it.
+one = bz2.BZ2Compressor(9)
+stream = b"".join([one.compress(b"a" * (1 << 24)) for _ in range(64)]) + one.flush()
+member = stream * 1000
+import io, tarfile
+tar = io.BytesIO()
+with tarfile.open(fileobj=tar, mode="w") as t:
+    info = tarfile.TarInfo("auth.log.bz2")
+    info.size = len(member)
+    t.addfile(info, io.BytesIO(member))
+open("nested-bomb.tar.bz2", "wb").write(bz2.compress(tar.getvalue(), 9))
 with open("log-1gib.log", "w") as f:
     line = "2024-03-10T12:00:00Z host sshd[1]: accepted from 203.0.113.9 port 22\n"
     block = line * 100_000
@@ -163,6 +175,8 @@ for f in deep-arrays.json deep-objects.json huge-sparse.json \
 done
 row "sweep, an EVTX header and 1 GiB of zeros as bzip2" evtx-bomb.bz2 \
     sweep evtx-bomb.bz2
+row "sweep, a bzip2'd tar of a member of 1,000 bzip2 bombs" \
+    nested-bomb.tar.bz2 sweep nested-bomb.tar.bz2
 row "sweep, bundled indicators" log-1gib.log sweep --format jsonl log-1gib.log
 printf '192.0.2.1\n203.0.113.9\n' >two.txt
 row "sweep, a hit every line" log-1gib.log sweep --iocs two.txt \

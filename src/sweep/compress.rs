@@ -7,6 +7,8 @@
 //! needs a system library.
 
 use std::io::{self, BufRead, BufReader, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How many leading bytes [`Format::detect`] needs to decide.
 pub const MAGIC_LEN: usize = 6;
@@ -103,6 +105,9 @@ pub struct Decoder<'a> {
     inner: Box<dyn Read + 'a>,
     format: Format,
     produced: u64,
+    budget: Option<Arc<Expansion>>,
+    /// The error of a stream stopped past its budget, for the next read.
+    stopped: Option<io::Error>,
 }
 
 impl<'a> Decoder<'a> {
@@ -113,7 +118,22 @@ impl<'a> Decoder<'a> {
         R: Read + 'a,
     {
         let buffered = BufReader::with_capacity(INPUT_BUFFER, reader);
-        Decoder { inner: open(format, buffered), format, produced: 0 }
+        let inner = open(format, buffered);
+        Decoder { inner, format, produced: 0, budget: None, stopped: None }
+    }
+
+    /// Creates a decoder as [`Decoder::new`] does whose output counts
+    /// against `budget`: once the input's decoders together have given
+    /// more than the budget allows for the raw bytes read, it fails.
+    pub fn within<R>(
+        format: Format,
+        reader: R,
+        budget: Arc<Expansion>,
+    ) -> Decoder<'a>
+    where
+        R: Read + 'a,
+    {
+        Decoder { budget: Some(budget), ..Decoder::new(format, reader) }
     }
 
     /// Returns how many decompressed bytes have been read so far.
@@ -157,6 +177,22 @@ impl<'a> Decoder<'a> {
 }
 
 impl Decoder<'_> {
+    /// Returns the error that stops a stream past its budget.
+    fn bomb(&self, over: &Overspent) -> io::Error {
+        let name = self.format.name();
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{name} stream stopped after {} bytes of output: the input's \
+                 {} bytes expanded to {} bytes, more than {} times their \
+                 size, as a decompression bomb does (a real log that \
+                 compresses so well can be swept as {name} -dc FILE | \
+                 iocsweep sweep -)",
+                self.produced, over.raw, over.out, over.ratio
+            ),
+        )
+    }
+
     /// Returns the memory limit `e` says was exceeded, if it says so.
     fn memory_refused(&self, e: &io::Error) -> Option<u64> {
         match self.format {
@@ -179,10 +215,22 @@ impl Decoder<'_> {
 
 impl Read for Decoder<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(e) = self.stopped.take() {
+            return Err(e);
+        }
         loop {
             match self.inner.read(buf) {
                 Ok(n) => {
                     self.produced += n as u64;
+                    // Past the budget, these bytes are still handed
+                    // over; the next read fails.
+                    if let Some(b) = &self.budget
+                        && let Err(over) = b.spend(n as u64)
+                    {
+                        self.stopped = Some(self.bomb(&over));
+                        self.inner = Box::new(Failed(None));
+                        self.budget = None;
+                    }
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -236,6 +284,90 @@ const XZ_MEMORY: u64 = 256 << 20;
 /// The largest zstd window accepted, as a power of two (128 MiB, what
 /// `zstd --long` uses; a frame may ask for up to 2 GiB).
 const ZSTD_WINDOW_LOG: u32 = 27;
+
+/// How far the decompressed bytes of one input may outgrow its raw
+/// bytes: every decoder of the input (the file's own and those of
+/// compressed members of a tar inside it) counts its output here, and
+/// fails once that passes [`EXPANSION_FLOOR`] and [`EXPANSION_RATIO`]
+/// times the raw bytes read so far. Sweep time grows with the
+/// decompressed size: 786 bytes of bzip2 expand to 1 GiB, and 433 bytes
+/// of bzip2'd tar holding a member of such streams to 1,000 GiB, an
+/// hour's sweep.
+#[derive(Debug)]
+pub struct Expansion {
+    raw: AtomicU64,
+    out: AtomicU64,
+    ratio: u64,
+    floor: u64,
+}
+
+/// The output an input may give whatever its ratio.
+pub const EXPANSION_FLOOR: u64 = 1 << 30;
+
+/// The most decompressed bytes per raw byte past [`EXPANSION_FLOOR`].
+/// gzip cannot pass 1,032; a log of one line repeated ten million times
+/// compresses 11,891 times with `zstd -19` (6,850 with `xz -9`, 6,231
+/// with `bzip2 -9`), a log of timed lines under 1,000 times; zstd frames
+/// of zeros reach about 32,000, and bzip2 a million and more.
+pub const EXPANSION_RATIO: u64 = 20_000;
+
+/// What an input had read and given when it passed its budget.
+#[derive(Debug)]
+pub struct Overspent {
+    raw: u64,
+    out: u64,
+    ratio: u64,
+}
+
+impl Expansion {
+    /// Returns a budget with the standard floor and ratio.
+    pub fn new() -> Arc<Expansion> {
+        Expansion::with(EXPANSION_RATIO, EXPANSION_FLOOR)
+    }
+
+    /// Returns a budget of `floor` bytes, then `ratio` per raw byte.
+    pub fn with(ratio: u64, floor: u64) -> Arc<Expansion> {
+        let (raw, out) = (AtomicU64::new(0), AtomicU64::new(0));
+        Arc::new(Expansion { raw, out, ratio, floor })
+    }
+
+    /// Counts `n` raw bytes read.
+    pub fn read(&self, n: u64) {
+        self.raw.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Counts `n` bytes of decompressed output; fails once the output
+    /// is past the budget.
+    fn spend(&self, n: u64) -> Result<(), Overspent> {
+        let out = self.out.fetch_add(n, Ordering::Relaxed) + n;
+        let raw = self.raw.load(Ordering::Relaxed);
+        if out > self.floor && out / self.ratio > raw {
+            return Err(Overspent { raw, out, ratio: self.ratio });
+        }
+        Ok(())
+    }
+}
+
+/// A reader that counts the raw bytes it reads into a budget.
+pub struct Raw<R> {
+    inner: R,
+    budget: Arc<Expansion>,
+}
+
+impl<R> Raw<R> {
+    /// Creates a reader over `inner` counting into `budget`.
+    pub fn new(inner: R, budget: Arc<Expansion>) -> Raw<R> {
+        Raw { inner, budget }
+    }
+}
+
+impl<R: Read> Read for Raw<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.budget.read(n as u64);
+        Ok(n)
+    }
+}
 
 /// A reader that fails once with a stored error, then ends.
 struct Failed(Option<io::Error>);
@@ -415,5 +547,52 @@ mod tests {
              level uses); decompress it with zstd -d --long=31 and sweep \
              the output"
         );
+    }
+
+    #[test]
+    fn decoders_of_one_input_share_a_budget_of_expansion() {
+        let zeros = gzip(&[0; 100_000]);
+        let text: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("{i}\n").into_bytes())
+            .collect();
+        let text_gz = gzip(&text);
+        // Budget: 200 bytes, then 50 per raw byte.
+        let read = |data: &[u8], budget: &Arc<Expansion>| {
+            let raw = Raw::new(data, budget.clone());
+            let mut out = Vec::new();
+            let r = Decoder::within(Format::Gzip, raw, budget.clone())
+                .read_to_end(&mut out);
+            (r, out.len())
+        };
+        // Zeros expand about a thousand times: stopped.
+        let b = Expansion::with(50, 200);
+        let (r, got) = read(&zeros, &b);
+        let e = r.unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        assert!(e.to_string().starts_with("gzip stream stopped after "));
+        assert!(e.to_string().contains(&format!(
+            "the input's {} bytes expanded to",
+            zeros.len()
+        )));
+        assert!(e.to_string().contains("more than 50 times their size"));
+        assert!(
+            got < 100_000 && got as u64 > 50 * zeros.len() as u64,
+            "{got}"
+        );
+        // Near miss: text expands less than 50 times and reads whole.
+        let b = Expansion::with(50, 200);
+        assert_eq!(read(&text_gz, &b).0.unwrap(), text.len());
+        // A second decoder of the same input spends the same budget:
+        // text that passed alone is stopped once the output before it
+        // leaves too little.
+        let b = Expansion::with(50, 200);
+        b.read(2_000);
+        b.spend(100_000).unwrap();
+        let raw = io::Cursor::new(&text_gz);
+        let mut d = Decoder::within(Format::Gzip, raw, b.clone());
+        assert!(d.read_to_end(&mut Vec::new()).is_err());
+        // Within the floor nothing is counted against the ratio.
+        let b = Expansion::with(50, 1 << 20);
+        assert_eq!(read(&zeros, &b).0.unwrap(), 100_000);
     }
 }

@@ -21,7 +21,7 @@ use std::io::{Read, Seek};
 
 use super::Options;
 use super::archive::{self, Counted};
-use super::compress::Format;
+use super::compress::{Expansion, Format};
 use super::content::Content;
 use super::input::{
     self, Bytes, Chunk, Input, Opened, Stream, StreamChunks, Watch,
@@ -186,7 +186,7 @@ impl Lane {
                 }
                 Source::Mapped(bytes) => self.cut(Arc::new(bytes), tap, &tx),
                 Source::Stream(s) if s.content == Content::Tar => {
-                    self.tar(s.reader, &tx)
+                    self.tar(s.reader, &s.budget, &tx)
                 }
                 Source::Stream(s) if s.content == Content::Evtx => {
                     match self.send_evtx(s.reader, &tx) {
@@ -381,7 +381,12 @@ impl Lane {
     /// all. The archive stops at the first damage, which is sent as an
     /// error of the member it broke in, or of the archive if it broke
     /// between members.
-    fn tar(&self, reader: impl Read, tx: &SyncSender<Item>) -> bool {
+    fn tar(
+        &self,
+        reader: impl Read,
+        budget: &Arc<Expansion>,
+        tx: &SyncSender<Item>,
+    ) -> bool {
         let mut archive = tar::Archive::new(reader);
         let mut last: Option<String> = None;
         let entries = match archive.entries() {
@@ -405,7 +410,7 @@ impl Lane {
             }
             let name = archive::member_name(&entry);
             last = Some(name.clone());
-            match self.member(name, entry, tx) {
+            match self.member(name, entry, budget, tx) {
                 Some(true) => {}
                 Some(false) => return true,
                 None => return false,
@@ -424,12 +429,13 @@ impl Lane {
         &self,
         name: String,
         mut entry: tar::Entry<'_, R>,
+        budget: &Arc<Expansion>,
         tx: &SyncSender<Item>,
     ) -> Option<bool> {
         let size = entry.size();
         let sparse = entry.header().entry_type() == tar::EntryType::GNUSparse;
         let mut counted = Counted::new(&mut entry);
-        let stream = Stream::new(&mut counted);
+        let stream = Stream::within(&mut counted, budget.clone());
         let (compression, utf16) =
             stream.as_ref().map_or((None, false), |s| {
                 (s.compression, matches!(s.content, Content::Utf16(_)))

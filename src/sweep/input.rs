@@ -20,7 +20,7 @@ use memmap2::Mmap;
 
 use super::guard;
 
-use super::compress::{self, Decoder, Format};
+use super::compress::{self, Decoder, Expansion, Format};
 use super::content::{self, Content, Peeked};
 use super::select::Selection;
 use super::tap::{Tap, Tapped};
@@ -517,6 +517,8 @@ pub struct Stream<'a> {
     pub compression: Option<Format>,
     /// What the (decompressed) stream holds.
     pub content: Content,
+    /// How far the input's decompressed bytes may outgrow its raw ones.
+    pub budget: Arc<Expansion>,
 }
 
 impl<'a> Stream<'a> {
@@ -529,9 +531,24 @@ impl<'a> Stream<'a> {
     /// Returns the error of reading the first bytes of `reader`; a later
     /// error comes from the stream's reader in its place.
     pub fn new<R: Read + 'a>(reader: R) -> io::Result<Stream<'a>> {
+        let budget = Expansion::new();
+        Stream::within(compress::Raw::new(reader, budget.clone()), budget)
+    }
+
+    /// Creates a stream as [`Stream::new`] does over bytes of an input
+    /// that already counts its raw bytes into `budget` (a tar member):
+    /// its decoder's output counts against the same budget.
+    ///
+    /// # Errors
+    ///
+    /// Returns the error of reading the first bytes of `reader`.
+    pub fn within<R: Read + 'a>(
+        reader: R,
+        budget: Arc<Expansion>,
+    ) -> io::Result<Stream<'a>> {
         let (compression, reader) = compress::sniff(reader)?;
         let reader: Box<dyn Read + 'a> = match compression {
-            Some(f) => Box::new(Decoder::new(f, reader)),
+            Some(f) => Box::new(Decoder::within(f, reader, budget.clone())),
             None => Box::new(reader),
         };
         let (content, reader) = Peeked::new(reader);
@@ -541,7 +558,7 @@ impl<'a> Stream<'a> {
             }
             _ => Box::new(reader),
         };
-        Ok(Stream { reader, compression, content })
+        Ok(Stream { reader, compression, content, budget })
     }
 }
 

@@ -255,3 +255,44 @@ fn a_real_broken_gzip_is_reported_with_exit_status_2() {
     // The sweep went on to the next input.
     assert_eq!(records(&out).len(), 1);
 }
+
+/// Returns a bzip2 file whose text is `head`, then `gib` GiB of zeros:
+/// streams of 64 MiB of zeros, each about 100 bytes, one after another.
+fn bzip2_bomb(head: &[u8], gib: usize) -> Vec<u8> {
+    let mut out = bzip2(head);
+    let zeros = bzip2(&vec![0; 64 << 20]);
+    for _ in 0..gib * 16 {
+        out.extend_from_slice(&zeros);
+    }
+    out
+}
+
+#[test]
+fn a_decompression_bomb_is_stopped_past_1_gib_keeping_its_hits() {
+    let s = Setup::new();
+    let bomb = bzip2_bomb(b"x src=192.0.2.7\n", 2);
+    assert!(bomb.len() < 4096, "{} bytes", bomb.len());
+    let path = s.file("bomb.log.bz2", &bomb);
+    let out = s.sweep(&[&path], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        records(&out),
+        vec![(path.display().to_string(), 1, 6, "192.0.2.7".to_string())]
+    );
+    let err = stderr(&out);
+    let want =
+        format!("iocsweep: {}: bzip2 stream stopped after ", path.display());
+    assert!(err.contains(&want), "{err}");
+    let want = format!(
+        " bytes of output: the input's {} bytes expanded to ",
+        bomb.len()
+    );
+    assert!(err.contains(&want), "{err}");
+    let want = " bytes, more than 20000 times their size, as a decompression \
+                bomb does";
+    assert!(err.contains(want), "{err}");
+    // Near miss: the same bomb under the floor is swept whole.
+    let small = s.file("small.log.bz2", &bzip2_bomb(b"x src=192.0.2.7\n", 0));
+    let out = s.sweep(&[&small], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
