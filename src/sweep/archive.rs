@@ -59,24 +59,36 @@ pub fn broken_inside(e: io::Error) -> io::Error {
     )
 }
 
-/// A reader that counts the bytes it yields.
+/// A reader that counts the bytes it yields, and tells whether reading
+/// them failed: a member's error is the archive's when it came from the
+/// archive's bytes, the member's own when it came from what was made of
+/// them (its decompression, its EVTX records).
 pub struct Counted<R> {
     inner: R,
     /// Bytes yielded so far.
     pub count: u64,
+    /// Whether a read failed.
+    pub failed: bool,
 }
 
 impl<R> Counted<R> {
     /// Starts counting what `inner` yields.
     pub fn new(inner: R) -> Counted<R> {
-        Counted { inner, count: 0 }
+        Counted { inner, count: 0, failed: false }
     }
 }
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        Ok(n)
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.count += n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                self.failed |= e.kind() != io::ErrorKind::Interrupted;
+                Err(e)
+            }
+        }
     }
 }

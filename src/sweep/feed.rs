@@ -46,8 +46,9 @@ pub(super) enum Item {
     /// The records of the lines of the next chunk, for an input read
     /// record by record (EVTX).
     Records(Vec<crate::logs::evtx::Record>),
-    /// Reading failed: of the current member if one is open, else of
-    /// the input. Nothing of the input follows but [`Item::MemberEnd`].
+    /// Reading failed: of the current member if one is open (its
+    /// [`Item::MemberEnd`] follows, then the next member if what failed
+    /// was the member's content, not the archive), else of the input.
     Error(io::Error),
 }
 
@@ -301,7 +302,7 @@ impl Lane {
                 // What was read before the error is in `data`.
                 Err(e) => (data.len() - header.len(), Some(e)),
             };
-            if read == 0 && first_chunk > 0 {
+            if read == 0 && first_chunk > 0 && broken.is_none() {
                 break;
             }
             let problems = sent.problems.len();
@@ -445,19 +446,28 @@ impl Lane {
             Content::Evtx => self.send_evtx(s.reader, tx),
             _ => self.send_chunks(s.reader, tx),
         });
-        let read = counted.count;
-        let error = match result {
+        let (error, go_on) = match result {
             Ok(false) => return None,
-            Ok(true) if sparse || read == size => None,
-            Ok(true) => Some(archive::cut_short(read, size)),
-            Err(e) => Some(archive::broken_inside(e)),
+            Ok(true) if sparse || counted.count == size => (None, true),
+            Ok(true) => (Some(archive::cut_short(counted.count, size)), false),
+            Err(e) => {
+                // Read what is left of the member: if the archive holds
+                // all of it, what failed was what the member's bytes hold
+                // (a damaged EVTX, a corrupt or over-budget compressed
+                // member), and the archive goes on to the next member.
+                let _ = io::copy(&mut counted, &mut io::sink());
+                if counted.failed || !sparse && counted.count < size {
+                    (Some(archive::broken_inside(e)), false)
+                } else {
+                    (Some(e), true)
+                }
+            }
         };
-        let whole = error.is_none();
         if let Some(e) = error {
             tx.send(Item::Error(e)).ok()?;
         }
         tx.send(Item::MemberEnd).ok()?;
-        Some(whole)
+        Some(go_on)
     }
 }
 

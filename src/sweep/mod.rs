@@ -940,7 +940,7 @@ mod tests {
         std::fs::write(&path, &zipped[..zipped.len() / 2]).unwrap();
         for window in [1, Options::default().evtx_window] {
             let opts = Options { evtx_window: window, ..Options::default() };
-            let cut = sweep_file(&path, opts);
+            let cut = sweep_file(&path, opts.clone());
             assert_eq!(cut.errors.len(), 1, "{:?}", cut.errors);
             assert!(
                 cut.errors[0].starts_with("gzip stream ends early"),
@@ -953,5 +953,29 @@ mod tests {
             assert!(cut.stats[0].lines < 2261, "{}", cut.stats[0].lines);
             assert!(!cut.hits.is_empty());
         }
+    }
+
+    #[test]
+    fn a_streamed_evtx_that_breaks_at_a_window_boundary_says_so() {
+        let Some(evtx) = corpus_evtx() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        // Two gzip members split where the first window of one chunk
+        // ends, the second cut inside its header: the break comes as the
+        // first read of the next window, and was once taken for the end.
+        let at = 4096 + 65536;
+        let mut data = gzip(&evtx[..at]);
+        data.extend_from_slice(&gzip(&evtx[at..])[..10]);
+        let path = dir.path().join("security.evtx.gz");
+        std::fs::write(&path, &data).unwrap();
+        let opts = Options { evtx_window: 1, ..Options::default() };
+        let cut = sweep_file(&path, opts.clone());
+        assert_eq!(cut.errors.len(), 1, "{:?}", cut.errors);
+        assert!(cut.errors[0].starts_with("gzip stream ends early"));
+        assert!(cut.stats[0].lines > 0);
+        // Near miss: the first member alone is a whole stream.
+        std::fs::write(&path, gzip(&evtx[..at])).unwrap();
+        let whole = sweep_file(&path, opts);
+        assert_eq!(whole.errors, Vec::<String>::new());
+        assert_eq!(whole.stats[0].lines, cut.stats[0].lines);
     }
 }

@@ -169,3 +169,45 @@ fn a_damaged_header_is_an_error_of_the_archive() {
                 logs/a.log: archive header checksum mismatch\n";
     assert!(err.contains(want), "{err}");
 }
+
+#[test]
+fn a_member_whose_content_fails_does_not_stop_the_archive() {
+    let s = Setup::new();
+    // A gzip member corrupt inside its deflate data, then a member with
+    // a hit: the archive's own bytes are whole, so the sweep goes on.
+    let mut bad = gzip(&b"conn from 192.0.2.1\n".repeat(2000));
+    let mid = bad.len() / 2;
+    bad[mid..mid + 8].copy_from_slice(b"\xff\xff\xff\xff\xff\xff\xff\xff");
+    let mut b = tar::Builder::new(Vec::new());
+    let members: [(&str, &[u8]); 2] =
+        [("bad.log.gz", &bad), ("after.log", b"query evil.example A\n")];
+    for (name, data) in members {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, data).unwrap();
+    }
+    let data = b.into_inner().unwrap();
+    for (name, file) in
+        [("m.tar", data.clone()), ("m.tar.zst", encode::zstd(&data))]
+    {
+        s.file(name, &file);
+        let out = s.sweep(&[name]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let hits = tuples(&out);
+        let after = (format!("{name}:after.log"), 1, 6, "evil.example".into());
+        assert_eq!(hits.last(), Some(&after), "{hits:?}");
+        // The hits of the corrupt member before the damage are kept.
+        assert!(hits.len() > 1, "{hits:?}");
+        let err = stderr(&out);
+        let want = format!("iocsweep: {name}:bad.log.gz: gzip stream ");
+        assert!(err.contains(&want), "{err}");
+        // Near miss: the archive itself is not said to break.
+        assert!(!err.contains("tar archive breaks"), "{err}");
+        assert!(
+            summary(&out).ends_with("1 error: 1 input not fully read"),
+            "{}",
+            summary(&out)
+        );
+    }
+}
