@@ -784,12 +784,7 @@ mod tests {
     /// bytes as stored.
     fn logs(dir: &std::path::Path) -> Vec<(PathBuf, Vec<u8>)> {
         let plain = b"a\nconn 192.0.2.1\n".to_vec();
-        let mut e = flate2::write::GzEncoder::new(
-            Vec::new(),
-            flate2::Compression::default(),
-        );
-        e.write_all(b"192.0.2.1 first\nx\n").unwrap();
-        let zipped = e.finish().unwrap();
+        let zipped = gzip(b"192.0.2.1 first\nx\n");
         let mut out = Vec::new();
         for (name, bytes) in [("a.log", plain), ("b.log.gz", zipped)] {
             let path = dir.join(name);
