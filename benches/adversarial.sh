@@ -141,6 +141,13 @@ with tarfile.open(fileobj=tar, mode="w") as t:
     info.size = len(member)
     t.addfile(info, io.BytesIO(member))
 open("nested-bomb.tar.bz2", "wb").write(bz2.compress(tar.getvalue(), 9))
+# Sixteen gzip'd logs of 24 lines each just under the 8 MiB a line is
+# kept whole to, an indicator at each line's end: 3 GiB of text.
+import gzip
+line = b"GET /x?" + b"a" * ((8 << 20) - 200) + b" 203.0.113.7 end\n"
+one = gzip.compress(line * 24, 1)
+for i in range(16):
+    open("long-lines-%02d.log.gz" % i, "wb").write(one)
 with open("log-1gib.log", "w") as f:
     line = "2024-03-10T12:00:00Z host sshd[1]: accepted from 203.0.113.9 port 22\n"
     block = line * 100_000
@@ -177,6 +184,9 @@ row "sweep, an EVTX header and 1 GiB of zeros as bzip2" evtx-bomb.bz2 \
     sweep evtx-bomb.bz2
 row "sweep, a bzip2'd tar of a member of 1,000 bzip2 bombs" \
     nested-bomb.tar.bz2 sweep nested-bomb.tar.bz2
+printf '203.0.113.7\n' >long.txt
+row "sweep, 16 gzip'd logs of 8 MiB lines, -j 16" long-lines-00.log.gz \
+    sweep --iocs long.txt -j 16 --format jsonl -o /dev/null long-lines-*.log.gz
 row "sweep, bundled indicators" log-1gib.log sweep --format jsonl log-1gib.log
 printf '192.0.2.1\n203.0.113.9\n' >two.txt
 row "sweep, a hit every line" log-1gib.log sweep --iocs two.txt \

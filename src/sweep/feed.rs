@@ -15,6 +15,8 @@
 use std::io;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use super::channel::{self, Chunks, Sender};
 use std::thread;
 
 use std::io::{Read, Seek};
@@ -59,7 +61,7 @@ pub(super) struct Feed {
     /// What the (decompressed) input holds.
     pub content: Content,
     /// The chunks in order; an error, if any, comes last.
-    pub chunks: Receiver<Item>,
+    pub chunks: Chunks,
     /// For a mapped file, what tells once it is swept whether it changed
     /// meanwhile.
     pub watch: Option<Watch>,
@@ -89,11 +91,18 @@ struct Lane {
     opts: Options,
     /// Chunks an input may have waiting in its channel.
     depth: usize,
+    /// Bytes of chunks an input may have waiting in its channel, past
+    /// which only one chunk (of one long line) may wait.
+    limit: usize,
 }
 
 impl Feeder {
-    /// Starts `lanes` reader threads over `inputs`. Together they hold at
-    /// most about twice `opts.batch_bytes` of chunks not yet taken.
+    /// Starts `lanes` reader threads over `inputs`. A lane has at most
+    /// two inputs' chunks waiting (the one the sweep is on, the next one
+    /// it reads), each at most `2 * opts.batch_bytes / lanes` bytes of
+    /// chunks or one chunk of one long line: about four times
+    /// `opts.batch_bytes` in all, whatever the length of the lines, plus
+    /// two of the longest lines (`opts.max_line`) per lane.
     ///
     /// # Errors
     ///
@@ -105,10 +114,12 @@ impl Feeder {
     ) -> io::Result<Feeder> {
         let lanes = lanes.clamp(1, inputs.len().max(1));
         let budget = 2 * opts.batch_bytes / opts.chunk_size.max(1);
+        let depth = (budget / lanes).max(8);
         let lane = Lane {
             inputs: inputs.into(),
             opts: opts.clone(),
-            depth: (budget / lanes).max(8),
+            depth,
+            limit: depth * opts.chunk_size,
         };
         let mut receivers = Vec::with_capacity(lanes);
         for k in 0..lanes {
@@ -160,7 +171,7 @@ impl Lane {
                     Err(_) => return,
                 },
             };
-            let (tx, chunks) = sync_channel(self.depth);
+            let (tx, chunks) = channel::channel(self.depth, self.limit);
             let (compression, content, watch, source) = match opened {
                 Opened::Stream(s) => {
                     (s.compression, s.content, None, Source::Stream(s))
@@ -210,7 +221,7 @@ impl Lane {
         &self,
         bytes: Arc<Bytes>,
         mut tap: Option<Tap>,
-        tx: &SyncSender<Item>,
+        tx: &Sender,
     ) -> bool {
         let mut start = 0;
         while start < bytes.len() {
@@ -234,7 +245,7 @@ impl Lane {
 
     /// Sends the chunks of a stream, then its error if it has one;
     /// returns whether the sweep took them all.
-    fn stream(&self, reader: impl Read, tx: &SyncSender<Item>) -> bool {
+    fn stream(&self, reader: impl Read, tx: &Sender) -> bool {
         match self.send_chunks(reader, tx) {
             Ok(sent) => sent,
             Err(e) => tx.send(Item::Error(e)).is_ok(),
@@ -244,11 +255,7 @@ impl Lane {
     /// Sends the chunks of a stream; returns whether the sweep took them
     /// all, or the error that ended the stream once the chunks read
     /// before it are sent.
-    fn send_chunks(
-        &self,
-        reader: impl Read,
-        tx: &SyncSender<Item>,
-    ) -> io::Result<bool> {
+    fn send_chunks(&self, reader: impl Read, tx: &Sender) -> io::Result<bool> {
         let opts = &self.opts;
         let mut chunks =
             StreamChunks::new(reader, opts.chunk_size, opts.max_line);
@@ -286,7 +293,7 @@ impl Lane {
     fn send_evtx(
         &self,
         mut reader: impl Read,
-        tx: &SyncSender<Item>,
+        tx: &Sender,
     ) -> io::Result<bool> {
         let window = (self.opts.evtx_window / EVTX_CHUNK).max(1) * EVTX_CHUNK;
         let mut header = Vec::with_capacity(EVTX_HEADER);
@@ -337,7 +344,7 @@ impl Lane {
     fn send_records(
         &self,
         data: impl Read + Seek,
-        tx: &SyncSender<Item>,
+        tx: &Sender,
     ) -> io::Result<bool> {
         let mut sent = Records::default();
         if !self.records(data, &mut sent, tx)? {
@@ -354,7 +361,7 @@ impl Lane {
         &self,
         data: impl Read + Seek,
         sent: &mut Records,
-        tx: &SyncSender<Item>,
+        tx: &Sender,
     ) -> io::Result<bool> {
         let mut taken = true;
         let offset = &mut sent.offset;
@@ -386,7 +393,7 @@ impl Lane {
         &self,
         reader: impl Read,
         budget: &Arc<Expansion>,
-        tx: &SyncSender<Item>,
+        tx: &Sender,
     ) -> bool {
         let mut archive = tar::Archive::new(reader);
         let mut last: Option<String> = None;
@@ -431,7 +438,7 @@ impl Lane {
         name: String,
         mut entry: tar::Entry<'_, R>,
         budget: &Arc<Expansion>,
-        tx: &SyncSender<Item>,
+        tx: &Sender,
     ) -> Option<bool> {
         let size = entry.size();
         let sparse = entry.header().entry_type() == tar::EntryType::GNUSparse;

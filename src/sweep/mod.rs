@@ -11,6 +11,7 @@
 //! to the sink, found as the archive is read.
 
 pub mod archive;
+mod channel;
 pub mod compress;
 pub mod content;
 mod feed;
@@ -31,6 +32,7 @@ use crate::logs::evtx::Record;
 use crate::logs::{self, Log};
 use crate::matcher::{Matcher, RawHit};
 use crate::time::Stamp;
+use channel::Recv;
 use compress::Format;
 use content::Content;
 use feed::{Feed, Feeder, Item};
@@ -315,10 +317,7 @@ impl<'m> Sweeper<'m> {
     /// Returns `chan`'s next message, `None` once it is closed; while
     /// waiting, looks at the stop flag now and then and returns the
     /// interruption once it is set.
-    fn recv<T>(
-        &self,
-        chan: &std::sync::mpsc::Receiver<T>,
-    ) -> io::Result<Option<T>> {
+    fn recv<T>(&self, chan: &impl Recv<T>) -> io::Result<Option<T>> {
         if self.stop.is_none() {
             return Ok(chan.recv().ok());
         }
