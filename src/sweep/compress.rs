@@ -179,18 +179,15 @@ impl<'a> Decoder<'a> {
 impl Decoder<'_> {
     /// Returns the error that stops a stream past its budget.
     fn bomb(&self, over: &Overspent) -> io::Error {
-        let name = self.format.name();
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "{name} stream stopped after {} bytes of output: the input's \
-                 {} bytes expanded to {} bytes, more than {} times their \
-                 size, as a decompression bomb does (a real log that \
-                 compresses so well can be swept as {name} -dc FILE | \
-                 iocsweep sweep -)",
-                self.produced, over.raw, over.out, over.ratio
-            ),
-        )
+        let bomb = Bomb {
+            format: self.format.name(),
+            produced: self.produced,
+            raw: over.raw,
+            out: over.out,
+            ratio: over.ratio,
+            member: false,
+        };
+        io::Error::new(io::ErrorKind::InvalidData, bomb)
     }
 
     /// Returns the memory limit `e` says was exceeded, if it says so.
@@ -310,6 +307,55 @@ pub const EXPANSION_FLOOR: u64 = 1 << 30;
 /// with `bzip2 -9`), a log of timed lines under 1,000 times; zstd frames
 /// of zeros reach about 32,000, and bzip2 a million and more.
 pub const EXPANSION_RATIO: u64 = 20_000;
+
+/// A stream stopped past its budget of expansion, as the error says it.
+#[derive(Debug, Clone)]
+pub struct Bomb {
+    format: &'static str,
+    produced: u64,
+    raw: u64,
+    out: u64,
+    ratio: u64,
+    /// Whether the stream is a member of a tar archive, which changes
+    /// how to sweep it anyway.
+    member: bool,
+}
+
+impl std::fmt::Display for Bomb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = self.format;
+        write!(
+            f,
+            "{name} stream stopped after {} bytes of output: the input's {} \
+             bytes expanded to {} bytes, more than {} times their size, as \
+             a decompression bomb does (a real log that compresses so well \
+             can be swept as ",
+            self.produced, self.raw, self.out, self.ratio
+        )?;
+        if self.member {
+            write!(
+                f,
+                "tar -xOf ARCHIVE MEMBER | {name} -dc | iocsweep sweep -)"
+            )
+        } else {
+            write!(f, "{name} -dc FILE | iocsweep sweep -)")
+        }
+    }
+}
+
+impl std::error::Error for Bomb {}
+
+/// Returns `e` as the error of a tar member's own stream: a budget stop
+/// then tells how to sweep the member anyway; any other error is kept.
+pub fn of_member(e: io::Error) -> io::Error {
+    match e.get_ref().and_then(|i| i.downcast_ref::<Bomb>()) {
+        Some(bomb) => {
+            let bomb = Bomb { member: true, ..bomb.clone() };
+            io::Error::new(e.kind(), bomb)
+        }
+        None => e,
+    }
+}
 
 /// What an input had read and given when it passed its budget.
 #[derive(Debug)]

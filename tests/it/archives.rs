@@ -211,3 +211,40 @@ fn a_member_whose_content_fails_does_not_stop_the_archive() {
         );
     }
 }
+
+#[test]
+fn a_member_stopped_as_a_bomb_is_named_with_how_to_sweep_it_anyway() {
+    let s = Setup::new();
+    let bomb = encode::bzip2_bomb(b"x src=192.0.2.1\n", 2);
+    let mut b = tar::Builder::new(Vec::new());
+    let members: [(&str, &[u8]); 2] =
+        [("bomb.log.bz2", &bomb), ("after.log", b"query evil.example A\n")];
+    for (name, data) in members {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, data).unwrap();
+    }
+    s.file("m.tar", &b.into_inner().unwrap());
+    let out = s.sweep(&["m.tar"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // The bomb's hit before the stop, then the next member's.
+    assert_eq!(
+        tuples(&out),
+        vec![
+            ("m.tar:bomb.log.bz2".into(), 1, 6, "192.0.2.1".into()),
+            ("m.tar:after.log".into(), 1, 6, "evil.example".into()),
+        ]
+    );
+    let err = stderr(&out);
+    let want = "iocsweep: m.tar:bomb.log.bz2: bzip2 stream stopped after ";
+    assert!(err.contains(want), "{err}");
+    // How to sweep it anyway fits a member, not a file.
+    let want = "as a decompression bomb does (a real log that compresses so \
+                well can be swept as tar -xOf ARCHIVE MEMBER | bzip2 -dc | \
+                iocsweep sweep -)";
+    assert!(err.contains(want), "{err}");
+    // Near miss: the archive itself is not said to break.
+    assert!(!err.contains("tar archive breaks"), "{err}");
+    assert!(!err.contains("bzip2 -dc FILE"), "{err}");
+}

@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
-use crate::encode::{bzip2, gzip, xz, zstd};
+use crate::encode::{bzip2, bzip2_bomb, gzip, xz, zstd};
 
 /// Indicators planted in the log text, all documentation values.
 const IOCS: &str = "192.0.2.7\n198.51.100.0/24\n203.0.113.99\nevil.example\n";
@@ -254,17 +254,6 @@ fn a_real_broken_gzip_is_reported_with_exit_status_2() {
     broken_at(&err, &path);
     // The sweep went on to the next input.
     assert_eq!(records(&out).len(), 1);
-}
-
-/// Returns a bzip2 file whose text is `head`, then `gib` GiB of zeros:
-/// streams of 64 MiB of zeros, each about 100 bytes, one after another.
-fn bzip2_bomb(head: &[u8], gib: usize) -> Vec<u8> {
-    let mut out = bzip2(head);
-    let zeros = bzip2(&vec![0; 64 << 20]);
-    for _ in 0..gib * 16 {
-        out.extend_from_slice(&zeros);
-    }
-    out
 }
 
 #[test]

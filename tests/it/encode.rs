@@ -30,3 +30,14 @@ pub fn xz(data: &[u8]) -> Vec<u8> {
 pub fn zstd(data: &[u8]) -> Vec<u8> {
     zstd::stream::encode_all(data, 3).unwrap()
 }
+
+/// Returns a bzip2 file whose text is `head`, then `gib` GiB of zeros:
+/// streams of 64 MiB of zeros, each about 100 bytes, one after another.
+pub fn bzip2_bomb(head: &[u8], gib: usize) -> Vec<u8> {
+    let mut out = bzip2(head);
+    let zeros = bzip2(&vec![0; 64 << 20]);
+    for _ in 0..gib * 16 {
+        out.extend_from_slice(&zeros);
+    }
+    out
+}
