@@ -285,3 +285,43 @@ fn a_decompression_bomb_is_stopped_past_1_gib_keeping_its_hits() {
     let out = s.sweep(&[&small], None);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+/// A line over 8 MiB is swept in pieces cut at a blank. A stream read
+/// in even 256 KiB steps (zstd, a pipe) filled its buffer to exactly
+/// 8 MiB + 256 KiB, which was taken for the end and cut mid-word: an
+/// indicator across that byte was lost from `.zst` and piped input while
+/// the same file, plain or gzip'd, found it.
+#[test]
+fn an_indicator_across_the_cut_of_a_huge_line_is_found_whatever_the_reads() {
+    let s = Setup::new();
+    let at = (8 << 20) + (256 << 10) - 4;
+    let mut line = Vec::new();
+    while line.len() < at {
+        line.extend_from_slice(b"word ");
+    }
+    line.truncate(at - 1);
+    line.extend_from_slice(b" evil.example ");
+    while line.len() < (9 << 20) {
+        line.extend_from_slice(b"word ");
+    }
+    line.push(b'\n');
+    let want = |path: &str| {
+        vec![(path.to_string(), 1, at as u64, "evil.example".to_string())]
+    };
+    let encoders: [Encoder; 5] = [
+        ("log", <[u8]>::to_vec),
+        ("gz", gzip),
+        ("bz2", bzip2),
+        ("xz", xz),
+        ("zst", zstd),
+    ];
+    for (name, encode) in encoders {
+        let path = s.file(&format!("long.{name}"), &encode(&line));
+        let out = s.sweep(&[&path], None);
+        assert_eq!(records(&out), want(&path.display().to_string()), "{name}");
+    }
+    let out = s.sweep(&[Path::new("-")], Some(&line));
+    assert_eq!(records(&out), want("-"), "piped");
+    // Near miss: the word just before the indicator is not one.
+    assert!(!String::from_utf8_lossy(&line[at - 6..at]).contains("evil"));
+}
