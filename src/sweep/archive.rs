@@ -53,10 +53,13 @@ pub fn cut_short(read: u64, size: u64) -> io::Error {
 /// Returns the error met while reading a member's bytes, restated as a
 /// break of the archive inside that member.
 pub fn broken_inside(e: io::Error) -> io::Error {
-    io::Error::new(
-        e.kind(),
-        format!("tar archive breaks inside this member: {e}"),
-    )
+    let what = if super::compress::is_bomb(&e) {
+        "the archive's own decompression stopped inside this member, and \
+         the members after it are not swept"
+    } else {
+        "tar archive breaks inside this member"
+    };
+    io::Error::new(e.kind(), format!("{what}: {e}"))
 }
 
 /// A reader that counts the bytes it yields, and tells whether reading

@@ -108,6 +108,11 @@ pub struct Decoder<'a> {
     budget: Option<Arc<Expansion>>,
     /// The error of a stream stopped past its budget, for the next read.
     stopped: Option<io::Error>,
+    /// A stream past its budget whose end is not known yet: the next
+    /// read looks one byte further, and the stream is stopped only if
+    /// that byte is there. A small member decoded whole in the read that
+    /// passed an archive's budget is then no error.
+    over: Option<io::Error>,
 }
 
 impl<'a> Decoder<'a> {
@@ -119,7 +124,14 @@ impl<'a> Decoder<'a> {
     {
         let buffered = BufReader::with_capacity(INPUT_BUFFER, reader);
         let inner = open(format, buffered);
-        Decoder { inner, format, produced: 0, budget: None, stopped: None }
+        Decoder {
+            inner,
+            format,
+            produced: 0,
+            budget: None,
+            stopped: None,
+            over: None,
+        }
     }
 
     /// Creates a decoder as [`Decoder::new`] does whose output counts
@@ -215,17 +227,37 @@ impl Read for Decoder<'_> {
         if let Some(e) = self.stopped.take() {
             return Err(e);
         }
+        if let Some(e) = self.over.take() {
+            if buf.is_empty() {
+                self.over = Some(e);
+                return Ok(0);
+            }
+            // One byte more tells whether the stream ended.
+            let n = loop {
+                match self.inner.read(&mut buf[..1]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(self.explain(e)),
+                    Ok(n) => break n,
+                }
+            };
+            self.produced += n as u64;
+            if n > 0 {
+                self.stopped = Some(e);
+            }
+            self.inner = Box::new(Failed(None));
+            return Ok(n);
+        }
         loop {
             match self.inner.read(buf) {
                 Ok(n) => {
                     self.produced += n as u64;
                     // Past the budget, these bytes are still handed
-                    // over; the next read fails.
+                    // over; the stream stops at the next read unless it
+                    // ends there.
                     if let Some(b) = &self.budget
                         && let Err(over) = b.spend(n as u64)
                     {
-                        self.stopped = Some(self.bomb(&over));
-                        self.inner = Box::new(Failed(None));
+                        self.over = Some(self.bomb(&over));
                         self.budget = None;
                     }
                     return Ok(n);
@@ -324,23 +356,34 @@ pub struct Bomb {
 impl std::fmt::Display for Bomb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = self.format;
+        let whose = if self.member { "archive's" } else { "input's" };
         write!(
             f,
-            "{name} stream stopped after {} bytes of output: the input's {} \
-             bytes expanded to {} bytes, more than {} times their size, as \
-             a decompression bomb does (a real log that compresses so well \
-             can be swept as ",
+            "{name} stream stopped after {} bytes of output: the {whose} {} \
+             bytes had expanded to {} bytes, more than {} times their size, \
+             as a decompression bomb does ",
             self.produced, self.raw, self.out, self.ratio
         )?;
         if self.member {
             write!(
                 f,
-                "tar -xOf ARCHIVE MEMBER | {name} -dc | iocsweep sweep -)"
+                "(its members share that budget; a real log that compresses \
+                 so well can be swept as tar -xOf ARCHIVE MEMBER | {name} -dc \
+                 | iocsweep sweep [same options] -)"
             )
         } else {
-            write!(f, "{name} -dc FILE | iocsweep sweep -)")
+            write!(
+                f,
+                "(a real log that compresses so well can be swept as {name} \
+                 -dc FILE | iocsweep sweep [same options] -)"
+            )
         }
     }
+}
+
+/// Whether `e` is a stream stopped past its budget.
+pub fn is_bomb(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|i| i.is::<Bomb>())
 }
 
 impl std::error::Error for Bomb {}
@@ -617,7 +660,7 @@ mod tests {
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
         assert!(e.to_string().starts_with("gzip stream stopped after "));
         assert!(e.to_string().contains(&format!(
-            "the input's {} bytes expanded to",
+            "the input's {} bytes had expanded to",
             zeros.len()
         )));
         assert!(e.to_string().contains("more than 50 times their size"));
@@ -640,5 +683,33 @@ mod tests {
         // Within the floor nothing is counted against the ratio.
         let b = Expansion::with(50, 1 << 20);
         assert_eq!(read(&zeros, &b).0.unwrap(), 100_000);
+    }
+
+    /// A small tar member after a bomb member, decoded whole in the read
+    /// that found the archive's budget spent, was still stopped: an
+    /// error, and "not fully read", for a member swept to its end.
+    #[test]
+    fn a_stream_that_ends_in_the_read_past_its_budget_is_no_error() {
+        let spent = || {
+            let b = Expansion::with(50, 200);
+            b.read(10);
+            b.spend(100_000).unwrap_err();
+            b
+        };
+        let small = gzip(b"x src=192.0.2.7\n");
+        let mut d = Decoder::within(Format::Gzip, &small[..], spent());
+        let mut buf = vec![0; 4096];
+        assert_eq!(d.read(&mut buf).unwrap(), 16);
+        assert_eq!(d.read(&mut buf).unwrap(), 0);
+        // Near miss: one byte more is there, so the stream stops after
+        // handing it over, and every byte before the stop is kept.
+        let two = gzip(b"x src=192.0.2.7\ny\n");
+        let mut d = Decoder::within(Format::Gzip, &two[..], spent());
+        assert_eq!(d.read(&mut buf[..16]).unwrap(), 16);
+        assert_eq!(d.read(&mut buf).unwrap(), 1);
+        assert_eq!(buf[0], b'y');
+        let e = d.read(&mut buf).unwrap_err();
+        assert!(is_bomb(&e), "{e}");
+        assert_eq!(d.read(&mut buf).unwrap(), 0);
     }
 }

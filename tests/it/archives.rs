@@ -216,9 +216,13 @@ fn a_member_whose_content_fails_does_not_stop_the_archive() {
 fn a_member_stopped_as_a_bomb_is_named_with_how_to_sweep_it_anyway() {
     let s = Setup::new();
     let bomb = encode::bzip2_bomb(b"x src=192.0.2.1\n", 2);
+    let small = gzip(b"conn 192.0.2.1\n");
     let mut b = tar::Builder::new(Vec::new());
-    let members: [(&str, &[u8]); 2] =
-        [("bomb.log.bz2", &bomb), ("after.log", b"query evil.example A\n")];
+    let members: [(&str, &[u8]); 3] = [
+        ("bomb.log.bz2", &bomb),
+        ("small.log.gz", &small),
+        ("after.log", b"query evil.example A\n"),
+    ];
     for (name, data) in members {
         let mut h = tar::Header::new_ustar();
         h.set_size(data.len() as u64);
@@ -228,23 +232,88 @@ fn a_member_stopped_as_a_bomb_is_named_with_how_to_sweep_it_anyway() {
     s.file("m.tar", &b.into_inner().unwrap());
     let out = s.sweep(&["m.tar"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    // The bomb's hit before the stop, then the next member's.
+    // The bomb's hit before the stop, then the next members'.
     assert_eq!(
         tuples(&out),
         vec![
             ("m.tar:bomb.log.bz2".into(), 1, 6, "192.0.2.1".into()),
+            ("m.tar:small.log.gz".into(), 1, 5, "192.0.2.1".into()),
             ("m.tar:after.log".into(), 1, 6, "evil.example".into()),
         ]
     );
     let err = stderr(&out);
     let want = "iocsweep: m.tar:bomb.log.bz2: bzip2 stream stopped after ";
     assert!(err.contains(want), "{err}");
-    // How to sweep it anyway fits a member, not a file.
-    let want = "as a decompression bomb does (a real log that compresses so \
-                well can be swept as tar -xOf ARCHIVE MEMBER | bzip2 -dc | \
-                iocsweep sweep -)";
+    // How to sweep it anyway fits a member, not a file, and keeps the
+    // options (the indicators) of the sweep.
+    let want = "as a decompression bomb does (its members share that budget; \
+                a real log that compresses so well can be swept as tar -xOf \
+                ARCHIVE MEMBER | bzip2 -dc | iocsweep sweep [same options] -)";
     assert!(err.contains(want), "{err}");
-    // Near miss: the archive itself is not said to break.
+    // Near misses: the archive itself is not said to break, and the small
+    // member after the bomb, decoded whole in the read that found the
+    // budget spent, is no error.
     assert!(!err.contains("tar archive breaks"), "{err}");
     assert!(!err.contains("bzip2 -dc FILE"), "{err}");
+    assert!(!err.contains("small.log.gz: gzip"), "{err}");
+    assert!(summary(&out).ends_with("1 error: 1 input not fully read"));
+}
+
+/// A compressed tar whose own stream passes its budget inside a member
+/// cannot be read past it: that is said, with how to sweep it anyway.
+#[test]
+fn an_archive_stopped_as_a_bomb_says_the_members_after_it_are_not_swept() {
+    let s = Setup::new();
+    let header = |name: &str, size: u64| {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(name).unwrap();
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h.as_bytes().to_vec()
+    };
+    let line = b"x src=192.0.2.1\n";
+    let zeros = 2u64 << 30;
+    let mut head = header("bomb.log", line.len() as u64 + zeros);
+    head.extend_from_slice(line);
+    let mut archive = encode::bzip2(&head);
+    let block = encode::bzip2(&vec![0; 64 << 20]);
+    for _ in 0..zeros / (64 << 20) {
+        archive.extend_from_slice(&block);
+    }
+    let after = b"query evil.example A\n";
+    let mut tail = vec![0; 512 - line.len()];
+    tail.extend(header("after.log", after.len() as u64));
+    tail.extend_from_slice(after);
+    tail.resize(tail.len() + 512 - after.len() + 1024, 0);
+    archive.extend(encode::bzip2(&tail));
+    s.file("m.tar.bz2", &archive);
+    let out = s.sweep(&["m.tar.bz2"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        tuples(&out),
+        vec![("m.tar.bz2:bomb.log".into(), 1, 6, "192.0.2.1".into())]
+    );
+    let err = stderr(&out);
+    let want = "iocsweep: m.tar.bz2:bomb.log: the archive's own decompression \
+                stopped inside this member, and the members after it are not \
+                swept: bzip2 stream stopped after ";
+    assert!(err.contains(want), "{err}");
+    let want = "(a real log that compresses so well can be swept as bzip2 -dc \
+                FILE | iocsweep sweep [same options] -)";
+    assert!(err.contains(want), "{err}");
+    // Near miss: the same archive with 64 MiB of zeros, within the
+    // budget, is swept whole.
+    let mut tar = header("bomb.log", line.len() as u64 + (64 << 20));
+    tar.extend_from_slice(line);
+    tar.resize(tar.len() + (64 << 20), 0);
+    tar.resize(tar.len().div_ceil(512) * 512, 0);
+    tar.extend(header("after.log", after.len() as u64));
+    tar.extend_from_slice(after);
+    tar.resize(tar.len().div_ceil(512) * 512 + 1024, 0);
+    let whole = encode::bzip2(&tar);
+    s.file("ok.tar.bz2", &whole);
+    let out = s.sweep(&["ok.tar.bz2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(tuples(&out).len(), 2, "{}", stderr(&out));
 }

@@ -273,7 +273,7 @@ fn a_decompression_bomb_is_stopped_past_1_gib_keeping_its_hits() {
         format!("iocsweep: {}: bzip2 stream stopped after ", path.display());
     assert!(err.contains(&want), "{err}");
     let want = format!(
-        " bytes of output: the input's {} bytes expanded to ",
+        " bytes of output: the input's {} bytes had expanded to ",
         bomb.len()
     );
     assert!(err.contains(&want), "{err}");
