@@ -102,7 +102,8 @@ impl Feeder {
     /// it reads), each at most `2 * opts.batch_bytes / lanes` bytes of
     /// chunks or one chunk of one long line: about four times
     /// `opts.batch_bytes` in all, whatever the length of the lines, plus
-    /// two of the longest lines (`opts.max_line`) per lane.
+    /// per lane two of the longest lines (`opts.max_line`) waiting, one
+    /// being read and its decoder's window.
     ///
     /// # Errors
     ///
