@@ -110,9 +110,12 @@ pub struct Decoder<'a> {
     stopped: Option<io::Error>,
     /// A stream past its budget whose end is not known yet: the next
     /// read looks one byte further, and the stream is stopped only if
-    /// that byte is there. A small member decoded whole in the read that
-    /// passed an archive's budget is then no error.
+    /// that byte is there.
     over: Option<io::Error>,
+    /// The compressed bytes read so far, with a budget.
+    raw: Arc<AtomicU64>,
+    /// Whether this decodes a member of an archive, not the input.
+    member: bool,
 }
 
 impl<'a> Decoder<'a> {
@@ -131,12 +134,13 @@ impl<'a> Decoder<'a> {
             budget: None,
             stopped: None,
             over: None,
+            raw: Arc::default(),
+            member: false,
         }
     }
 
-    /// Creates a decoder as [`Decoder::new`] does whose output counts
-    /// against `budget`: once the input's decoders together have given
-    /// more than the budget allows for the raw bytes read, it fails.
+    /// Creates a decoder of an input as [`Decoder::new`] does whose
+    /// output counts against `budget` (see [`Expansion`]).
     pub fn within<R>(
         format: Format,
         reader: R,
@@ -145,7 +149,23 @@ impl<'a> Decoder<'a> {
     where
         R: Read + 'a,
     {
-        Decoder { budget: Some(budget), ..Decoder::new(format, reader) }
+        let raw = Arc::new(AtomicU64::new(0));
+        let reader = Counting { inner: reader, count: raw.clone() };
+        let d = Decoder::new(format, reader);
+        Decoder { budget: Some(budget), raw, ..d }
+    }
+
+    /// Creates a decoder as [`Decoder::within`] does of a member of an
+    /// archive, over bytes the archive's own decoder, if any, gave.
+    pub fn of_member<R>(
+        format: Format,
+        reader: R,
+        budget: Arc<Expansion>,
+    ) -> Decoder<'a>
+    where
+        R: Read + 'a,
+    {
+        Decoder { member: true, ..Decoder::within(format, reader, budget) }
     }
 
     /// Returns how many decompressed bytes have been read so far.
@@ -193,11 +213,12 @@ impl Decoder<'_> {
     fn bomb(&self, over: &Overspent) -> io::Error {
         let bomb = Bomb {
             format: self.format.name(),
-            produced: self.produced,
+            produced: over.out,
             raw: over.raw,
-            out: over.out,
+            from: over.from,
             ratio: over.ratio,
-            member: false,
+            floor: over.floor,
+            member: self.member,
         };
         io::Error::new(io::ErrorKind::InvalidData, bomb)
     }
@@ -254,8 +275,10 @@ impl Read for Decoder<'_> {
                     // Past the budget, these bytes are still handed
                     // over; the stream stops at the next read unless it
                     // ends there.
+                    let raw = self.raw.load(Ordering::Relaxed);
                     if let Some(b) = &self.budget
-                        && let Err(over) = b.spend(n as u64)
+                        && let Err(over) =
+                            b.spend(n as u64, self.produced, raw, self.member)
                     {
                         self.over = Some(self.bomb(&over));
                         self.budget = None;
@@ -315,17 +338,26 @@ const XZ_MEMORY: u64 = 256 << 20;
 const ZSTD_WINDOW_LOG: u32 = 27;
 
 /// How far the decompressed bytes of one input may outgrow its raw
-/// bytes: every decoder of the input (the file's own and those of
-/// compressed members of a tar inside it) counts its output here, and
-/// fails once that passes [`EXPANSION_FLOOR`] and [`EXPANSION_RATIO`]
-/// times the raw bytes read so far. Sweep time grows with the
-/// decompressed size: 786 bytes of bzip2 expand to 1 GiB, and 433 bytes
-/// of bzip2'd tar holding a member of such streams to 1,000 GiB, an
-/// hour's sweep.
-#[derive(Debug)]
+/// bytes. Sweep time grows with the decompressed size: 786 bytes of bzip2
+/// expand to 1 GiB, and 433 bytes of bzip2'd tar holding a member of such
+/// streams to 1,000 GiB, an hour's sweep. Every decoder of the input (its
+/// own and those of compressed members of a tar inside it) counts its
+/// output here; once they have given [`EXPANSION_FLOOR`] bytes together,
+/// a decoder fails when its own output passes [`EXPANSION_RATIO`] times
+/// its compressed bytes read so far, and a member's decoder when it
+/// passes that ratio to the input's raw bytes its compressed bytes came
+/// from (its share of what the input's own decoder gave, if any). A bomb
+/// member then stops without stopping the real logs after it, while all
+/// the output past the floor stays within the ratio of the input's size,
+/// however deep the compression is nested.
+#[derive(Debug, Default)]
 pub struct Expansion {
-    raw: AtomicU64,
+    /// Output of all the input's decoders.
     out: AtomicU64,
+    /// Output of the input's own decoder.
+    outer: AtomicU64,
+    /// Raw bytes of the input read so far.
+    raw: AtomicU64,
     ratio: u64,
     floor: u64,
 }
@@ -346,8 +378,11 @@ pub struct Bomb {
     format: &'static str,
     produced: u64,
     raw: u64,
-    out: u64,
+    /// The input's raw bytes `raw` stand for, when a member's came
+    /// through the archive's own decompression.
+    from: Option<u64>,
     ratio: u64,
+    floor: u64,
     /// Whether the stream is a member of a tar archive, which changes
     /// how to sweep it anyway.
     member: bool,
@@ -356,28 +391,32 @@ pub struct Bomb {
 impl std::fmt::Display for Bomb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = self.format;
-        let whose = if self.member { "archive's" } else { "input's" };
-        write!(
-            f,
-            "{name} stream stopped after {} bytes of output: the {whose} {} \
-             bytes had expanded to {} bytes, more than {} times their size, \
-             as a decompression bomb does ",
-            self.produced, self.raw, self.out, self.ratio
-        )?;
-        if self.member {
-            write!(
-                f,
-                "(its members share that budget; a real log that compresses \
-                 so well can be swept as tar -xOf ARCHIVE MEMBER | {name} -dc \
-                 | iocsweep sweep [same options] -)"
+        let floor = match self.floor {
+            n if n % (1 << 30) == 0 => format!("{} GiB", n >> 30),
+            n => format!("{n} bytes"),
+        };
+        let (whose, how) = if self.member {
+            (
+                "an archive's members may give together",
+                format!("tar -xOf ARCHIVE MEMBER | {name} -dc"),
             )
         } else {
-            write!(
-                f,
-                "(a real log that compresses so well can be swept as {name} \
-                 -dc FILE | iocsweep sweep [same options] -)"
-            )
-        }
+            ("any input may give", format!("{name} -dc FILE"))
+        };
+        write!(
+            f,
+            "{name} stream stopped after {} bytes of output: its {} \
+             compressed bytes{} had expanded more than {} times, past the \
+             {floor} {whose}, as a decompression bomb does (a real log \
+             that compresses so well can be swept decompressed outside \
+             iocsweep: {how} | iocsweep sweep [same options] -)",
+            self.produced,
+            self.raw,
+            self.from.map_or(String::new(), |n| format!(
+                " (from about {n} bytes of the archive)"
+            )),
+            self.ratio
+        )
     }
 }
 
@@ -388,24 +427,14 @@ pub fn is_bomb(e: &io::Error) -> bool {
 
 impl std::error::Error for Bomb {}
 
-/// Returns `e` as the error of a tar member's own stream: a budget stop
-/// then tells how to sweep the member anyway; any other error is kept.
-pub fn of_member(e: io::Error) -> io::Error {
-    match e.get_ref().and_then(|i| i.downcast_ref::<Bomb>()) {
-        Some(bomb) => {
-            let bomb = Bomb { member: true, ..bomb.clone() };
-            io::Error::new(e.kind(), bomb)
-        }
-        None => e,
-    }
-}
-
-/// What an input had read and given when it passed its budget.
+/// What a decoder had read and given when it passed its budget.
 #[derive(Debug)]
 pub struct Overspent {
     raw: u64,
+    from: Option<u64>,
     out: u64,
     ratio: u64,
+    floor: u64,
 }
 
 impl Expansion {
@@ -416,28 +445,52 @@ impl Expansion {
 
     /// Returns a budget of `floor` bytes, then `ratio` per raw byte.
     pub fn with(ratio: u64, floor: u64) -> Arc<Expansion> {
-        let (raw, out) = (AtomicU64::new(0), AtomicU64::new(0));
-        Arc::new(Expansion { raw, out, ratio, floor })
+        Arc::new(Expansion { ratio, floor, ..Expansion::default() })
     }
 
-    /// Counts `n` raw bytes read.
+    /// Counts `n` raw bytes of the input read.
     pub fn read(&self, n: u64) {
         self.raw.fetch_add(n, Ordering::Relaxed);
     }
 
-    /// Counts `n` bytes of decompressed output; fails once the output
-    /// is past the budget.
-    fn spend(&self, n: u64) -> Result<(), Overspent> {
+    /// Counts `n` bytes of output of a decoder (of a member or of the
+    /// input) that has now given `own` bytes from `raw` compressed ones;
+    /// fails once the input's output is past the floor and the decoder's
+    /// own past the ratio.
+    fn spend(
+        &self,
+        n: u64,
+        own: u64,
+        raw: u64,
+        member: bool,
+    ) -> Result<(), Overspent> {
         let out = self.out.fetch_add(n, Ordering::Relaxed) + n;
-        let raw = self.raw.load(Ordering::Relaxed);
-        if out > self.floor && out / self.ratio > raw {
-            return Err(Overspent { raw, out, ratio: self.ratio });
+        if !member {
+            self.outer.fetch_add(n, Ordering::Relaxed);
+        }
+        if out <= self.floor {
+            return Ok(());
+        }
+        let from = member.then(|| {
+            // The input's raw bytes behind the member's compressed ones:
+            // their share of the archive's own decompression.
+            let input = self.raw.load(Ordering::Relaxed);
+            let outer = self.outer.load(Ordering::Relaxed).max(input);
+            let share =
+                u128::from(raw) * u128::from(input) / outer.max(1) as u128;
+            u64::try_from(share).unwrap_or(u64::MAX)
+        });
+        let base = from.unwrap_or(raw);
+        if own / self.ratio > base {
+            let (ratio, floor) = (self.ratio, self.floor);
+            let from = from.filter(|&f| f != raw);
+            return Err(Overspent { raw, from, out: own, ratio, floor });
         }
         Ok(())
     }
 }
 
-/// A reader that counts the raw bytes it reads into a budget.
+/// A reader that counts the raw bytes of an input into its budget.
 pub struct Raw<R> {
     inner: R,
     budget: Arc<Expansion>,
@@ -454,6 +507,20 @@ impl<R: Read> Read for Raw<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.budget.read(n as u64);
+        Ok(n)
+    }
+}
+
+/// A reader that counts the bytes it reads.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -639,7 +706,7 @@ mod tests {
     }
 
     #[test]
-    fn decoders_of_one_input_share_a_budget_of_expansion() {
+    fn decoders_of_one_input_share_a_floor_and_each_keeps_to_the_ratio() {
         let zeros = gzip(&[0; 100_000]);
         let text: Vec<u8> = (0..20_000u32)
             .flat_map(|i| format!("{i}\n").into_bytes())
@@ -647,9 +714,8 @@ mod tests {
         let text_gz = gzip(&text);
         // Budget: 200 bytes, then 50 per raw byte.
         let read = |data: &[u8], budget: &Arc<Expansion>| {
-            let raw = Raw::new(data, budget.clone());
             let mut out = Vec::new();
-            let r = Decoder::within(Format::Gzip, raw, budget.clone())
+            let r = Decoder::within(Format::Gzip, data, budget.clone())
                 .read_to_end(&mut out);
             (r, out.len())
         };
@@ -658,58 +724,74 @@ mod tests {
         let (r, got) = read(&zeros, &b);
         let e = r.unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::InvalidData);
-        assert!(e.to_string().starts_with("gzip stream stopped after "));
-        assert!(e.to_string().contains(&format!(
-            "the input's {} bytes had expanded to",
-            zeros.len()
-        )));
-        assert!(e.to_string().contains("more than 50 times their size"));
-        assert!(
-            got < 100_000 && got as u64 > 50 * zeros.len() as u64,
-            "{got}"
-        );
+        let msg = e.to_string();
+        assert!(msg.starts_with("gzip stream stopped after "), "{msg}");
+        assert!(msg.contains(" compressed bytes had expanded more than 50 times, past the 200 bytes any input may give, as a decompression bomb does (a real log that compresses so well can be swept decompressed outside iocsweep: gzip -dc FILE | iocsweep sweep [same options] -)"), "{msg}");
+        assert!(got < 100_000 && got > 200, "{got}");
         // Near miss: text expands less than 50 times and reads whole.
         let b = Expansion::with(50, 200);
         assert_eq!(read(&text_gz, &b).0.unwrap(), text.len());
-        // A second decoder of the same input spends the same budget:
-        // text that passed alone is stopped once the output before it
-        // leaves too little.
+        // A second decoder of the same input finds the floor spent: text
+        // still reads whole, its own output within the ratio of its own
+        // bytes; zeros are stopped at once.
         let b = Expansion::with(50, 200);
-        b.read(2_000);
-        b.spend(100_000).unwrap();
-        let raw = io::Cursor::new(&text_gz);
-        let mut d = Decoder::within(Format::Gzip, raw, b.clone());
-        assert!(d.read_to_end(&mut Vec::new()).is_err());
+        read(&zeros, &b).0.unwrap_err();
+        assert_eq!(read(&text_gz, &b).0.unwrap(), text.len());
+        let (r, got) = read(&zeros, &b);
+        assert!(r.is_err() && got < 100_000, "{got}");
         // Within the floor nothing is counted against the ratio.
         let b = Expansion::with(50, 1 << 20);
         assert_eq!(read(&zeros, &b).0.unwrap(), 100_000);
     }
 
-    /// A small tar member after a bomb member, decoded whole in the read
-    /// that found the archive's budget spent, was still stopped: an
-    /// error, and "not fully read", for a member swept to its end.
+    /// Past its budget a stream is stopped only if more is there: a
+    /// stream that ends in the read that passed is no error.
     #[test]
     fn a_stream_that_ends_in_the_read_past_its_budget_is_no_error() {
-        let spent = || {
-            let b = Expansion::with(50, 200);
-            b.read(10);
-            b.spend(100_000).unwrap_err();
-            b
-        };
-        let small = gzip(b"x src=192.0.2.7\n");
+        // No floor, and a ratio of 1: 1,000 bytes from a few dozen pass it.
+        let spent = || Expansion::with(1, 0);
+        let small = gzip(&[b'a'; 1000]);
         let mut d = Decoder::within(Format::Gzip, &small[..], spent());
         let mut buf = vec![0; 4096];
-        assert_eq!(d.read(&mut buf).unwrap(), 16);
+        assert_eq!(d.read(&mut buf).unwrap(), 1000);
         assert_eq!(d.read(&mut buf).unwrap(), 0);
         // Near miss: one byte more is there, so the stream stops after
         // handing it over, and every byte before the stop is kept.
-        let two = gzip(b"x src=192.0.2.7\ny\n");
+        let mut more = vec![b'a'; 1000];
+        more.push(b'y');
+        let two = gzip(&more);
         let mut d = Decoder::within(Format::Gzip, &two[..], spent());
-        assert_eq!(d.read(&mut buf[..16]).unwrap(), 16);
+        assert_eq!(d.read(&mut buf[..1000]).unwrap(), 1000);
         assert_eq!(d.read(&mut buf).unwrap(), 1);
         assert_eq!(buf[0], b'y');
         let e = d.read(&mut buf).unwrap_err();
         assert!(is_bomb(&e), "{e}");
         assert_eq!(d.read(&mut buf).unwrap(), 0);
+    }
+
+    /// Behind a member's compressed bytes stand the archive's: a member
+    /// of bomb streams inside a bzip2'd tar has 100 KB of its own from a
+    /// few hundred of the file, and its own ratio alone let it give 20,000
+    /// times the 100 KB.
+    #[test]
+    fn a_member_keeps_to_the_ratio_of_the_input_bytes_it_came_from() {
+        let b = Expansion::with(100, 1000);
+        b.read(1_000);
+        // The archive's own decoder gives 100 times its input: within.
+        b.spend(100_000, 100_000, 1_000, false).unwrap();
+        // A member of all that output gives 2,000 times the input's
+        // bytes behind it, 2 times its own: stopped.
+        let over = b.spend(200_000, 200_000, 100_000, true).unwrap_err();
+        assert_eq!(over.from, Some(1_000));
+        // Near miss: in a plain tar (no decoder of its own) the member's
+        // bytes are the input's, and twice them is within the ratio.
+        let b = Expansion::with(100, 1000);
+        b.read(100_000);
+        b.spend(200_000, 200_000, 50_000, true).unwrap();
+        // The input's own decoder keeps to its own bytes alone.
+        let b = Expansion::with(100, 1000);
+        b.read(1_000);
+        b.spend(100_000, 100_000, 1_000, false).unwrap();
+        assert!(b.spend(1, 100_001 + 99, 1_000, false).is_err());
     }
 }

@@ -23,7 +23,7 @@ use std::io::{Read, Seek};
 
 use super::Options;
 use super::archive::{self, Counted};
-use super::compress::{self, Expansion, Format};
+use super::compress::{Expansion, Format};
 use super::content::Content;
 use super::input::{
     self, Bytes, Chunk, Input, Opened, Stream, StreamChunks, Watch,
@@ -467,7 +467,7 @@ impl Lane {
                 if counted.failed || !sparse && counted.count < size {
                     (Some(archive::broken_inside(e)), false)
                 } else {
-                    (Some(compress::of_member(e)), true)
+                    (Some(e), true)
                 }
             }
         };

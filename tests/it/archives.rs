@@ -216,11 +216,18 @@ fn a_member_whose_content_fails_does_not_stop_the_archive() {
 fn a_member_stopped_as_a_bomb_is_named_with_how_to_sweep_it_anyway() {
     let s = Setup::new();
     let bomb = encode::bzip2_bomb(b"x src=192.0.2.1\n", 2);
-    let small = gzip(b"conn 192.0.2.1\n");
+    // Two gzip members in one file, as pigz and rotators write.
+    let mut small = gzip(b"conn 192.0.2.1\n");
+    small.extend(gzip(b"conn evil.example\n"));
+    // 300 KiB of log lines, with a hit on the last.
+    let mut medium = b"x\n".repeat(150 << 10);
+    medium.extend_from_slice(b"query evil.example A\n");
+    let medium = encode::zstd(&medium);
     let mut b = tar::Builder::new(Vec::new());
-    let members: [(&str, &[u8]); 3] = [
+    let members: [(&str, &[u8]); 4] = [
         ("bomb.log.bz2", &bomb),
         ("small.log.gz", &small),
+        ("medium.log.zst", &medium),
         ("after.log", b"query evil.example A\n"),
     ];
     for (name, data) in members {
@@ -232,12 +239,21 @@ fn a_member_stopped_as_a_bomb_is_named_with_how_to_sweep_it_anyway() {
     s.file("m.tar", &b.into_inner().unwrap());
     let out = s.sweep(&["m.tar"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    // The bomb's hit before the stop, then the next members'.
+    // The bomb's hit before the stop, then every hit of the members
+    // after it: a bomb does not stop the real logs beside it.
+    let medium_line = (150 << 10) + 1;
     assert_eq!(
         tuples(&out),
         vec![
             ("m.tar:bomb.log.bz2".into(), 1, 6, "192.0.2.1".into()),
             ("m.tar:small.log.gz".into(), 1, 5, "192.0.2.1".into()),
+            ("m.tar:small.log.gz".into(), 2, 20, "evil.example".into()),
+            (
+                "m.tar:medium.log.zst".into(),
+                medium_line,
+                307_206,
+                "evil.example".into()
+            ),
             ("m.tar:after.log".into(), 1, 6, "evil.example".into()),
         ]
     );
@@ -246,16 +262,18 @@ fn a_member_stopped_as_a_bomb_is_named_with_how_to_sweep_it_anyway() {
     assert!(err.contains(want), "{err}");
     // How to sweep it anyway fits a member, not a file, and keeps the
     // options (the indicators) of the sweep.
-    let want = "as a decompression bomb does (its members share that budget; \
-                a real log that compresses so well can be swept as tar -xOf \
-                ARCHIVE MEMBER | bzip2 -dc | iocsweep sweep [same options] -)";
+    let want = "past the 1 GiB an archive's members may give together, as a \
+                decompression bomb does (a real log that compresses so well \
+                can be swept decompressed outside iocsweep: tar -xOf ARCHIVE \
+                MEMBER | bzip2 -dc | iocsweep sweep [same options] -)";
     assert!(err.contains(want), "{err}");
-    // Near misses: the archive itself is not said to break, and the small
-    // member after the bomb, decoded whole in the read that found the
-    // budget spent, is no error.
+    // Near misses: the archive itself is not said to break, and the
+    // members after the bomb, each within the ratio of its own bytes, are
+    // no error although the archive's floor is spent.
     assert!(!err.contains("tar archive breaks"), "{err}");
     assert!(!err.contains("bzip2 -dc FILE"), "{err}");
     assert!(!err.contains("small.log.gz: gzip"), "{err}");
+    assert!(!err.contains("medium.log.zst: zstd"), "{err}");
     assert!(summary(&out).ends_with("1 error: 1 input not fully read"));
 }
 
@@ -299,8 +317,9 @@ fn an_archive_stopped_as_a_bomb_says_the_members_after_it_are_not_swept() {
                 stopped inside this member, and the members after it are not \
                 swept: bzip2 stream stopped after ";
     assert!(err.contains(want), "{err}");
-    let want = "(a real log that compresses so well can be swept as bzip2 -dc \
-                FILE | iocsweep sweep [same options] -)";
+    let want = "(a real log that compresses so well can be swept \
+                decompressed outside iocsweep: bzip2 -dc FILE | iocsweep \
+                sweep [same options] -)";
     assert!(err.contains(want), "{err}");
     // Near miss: the same archive with 64 MiB of zeros, within the
     // budget, is swept whole.
@@ -316,4 +335,48 @@ fn an_archive_stopped_as_a_bomb_says_the_members_after_it_are_not_swept() {
     let out = s.sweep(&["ok.tar.bz2"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(tuples(&out).len(), 2, "{}", stderr(&out));
+}
+
+/// A bzip2'd tar holding a member of 1,000 bzip2 streams of 64 MiB of
+/// zeros: the member's 100 KB of its own would allow 2 GB at 20,000
+/// times, but they came from a few hundred bytes of the file, so it stops
+/// at the 1 GiB floor.
+#[test]
+fn a_bomb_member_inside_a_compressed_tar_is_held_to_the_file_s_bytes() {
+    let s = Setup::new();
+    let zeros = encode::bzip2(&vec![0; 64 << 20]);
+    let mut member = encode::bzip2(b"x src=192.0.2.1\n");
+    for _ in 0..1000 {
+        member.extend_from_slice(&zeros);
+    }
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_ustar();
+    h.set_size(member.len() as u64);
+    h.set_mode(0o644);
+    b.append_data(&mut h, "auth.log.bz2", &member[..]).unwrap();
+    let archive = encode::bzip2(&b.into_inner().unwrap());
+    assert!(archive.len() < 4096, "{}", archive.len());
+    s.file("n.tar.bz2", &archive);
+    let out = s.sweep(&["n.tar.bz2"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        tuples(&out),
+        vec![("n.tar.bz2:auth.log.bz2".into(), 1, 6, "192.0.2.1".into())]
+    );
+    let err = stderr(&out);
+    let at = err
+        .split("n.tar.bz2:auth.log.bz2: bzip2 stream stopped after ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    // Near miss on each side: past the floor, short of the 2 GB its own
+    // bytes would allow.
+    assert!(at > 1 << 30 && at < (1 << 30) + (64 << 20), "{at}");
+    assert!(
+        err.contains(
+            " bytes of the archive) had expanded more than 20000 times"
+        ),
+        "{err}"
+    );
 }
