@@ -155,17 +155,11 @@ impl<'a> Decoder<'a> {
         Decoder { budget: Some(budget), raw, ..d }
     }
 
-    /// Creates a decoder as [`Decoder::within`] does of a member of an
-    /// archive, over bytes the archive's own decoder, if any, gave.
-    pub fn of_member<R>(
-        format: Format,
-        reader: R,
-        budget: Arc<Expansion>,
-    ) -> Decoder<'a>
-    where
-        R: Read + 'a,
-    {
-        Decoder { member: true, ..Decoder::within(format, reader, budget) }
+    /// Marks this as the decoder of a member of an archive, over bytes
+    /// the archive's own decoder, if any, gave (see [`Expansion`]).
+    #[must_use]
+    pub fn of_member(self) -> Decoder<'a> {
+        Decoder { member: true, ..self }
     }
 
     /// Returns how many decompressed bytes have been read so far.

@@ -556,10 +556,11 @@ impl<'a> Stream<'a> {
         member: bool,
     ) -> io::Result<Stream<'a>> {
         let (compression, reader) = compress::sniff(reader)?;
-        let b = budget.clone();
         let reader: Box<dyn Read + 'a> = match compression {
-            Some(f) if member => Box::new(Decoder::of_member(f, reader, b)),
-            Some(f) => Box::new(Decoder::within(f, reader, b)),
+            Some(f) => {
+                let d = Decoder::within(f, reader, budget.clone());
+                Box::new(if member { d.of_member() } else { d })
+            }
             None => Box::new(reader),
         };
         let (content, reader) = Peeked::new(reader);
