@@ -102,8 +102,9 @@ impl Feeder {
     /// it reads), each at most `2 * opts.batch_bytes / lanes` bytes of
     /// chunks or one chunk of one long line: about four times
     /// `opts.batch_bytes` in all, whatever the length of the lines, plus
-    /// per lane two of the longest lines (`opts.max_line`) waiting, one
-    /// being read and its decoder's window.
+    /// per lane two of the longest lines (`opts.max_line`) waiting, the
+    /// one being read in a buffer grown by doubling and what follows its
+    /// cut (about five in all), and its decoder's window.
     ///
     /// # Errors
     ///
