@@ -129,20 +129,13 @@ pub fn run(prefix: &[u8], data: &[u8]) {
         evtx_window: 1,
         ..Options::default()
     };
-    let mut check = Check::default();
-    Sweeper::new(m, opts)
-        .run(&[Input::File(path.clone())], &mut check)
-        .unwrap();
-    assert!(!check.done.is_empty(), "the input was never reported done");
-    let total: u64 = check.done.iter().map(|(_, s, _)| s.hits).sum();
-    assert_eq!(total, check.hits.len() as u64, "hit counts disagree");
+    let check = sweep(m, &path, opts);
     let text = prefix.is_empty()
         && bytes.iter().all(|b| b.is_ascii_graphic() || b" \t\n".contains(b))
         && !bytes.starts_with(b"BZh");
     if text && bytes.len() < 257 {
         let want = whole_scan(m, &bytes);
-        let got: BTreeSet<(u64, u32)> =
-            check.hits.iter().map(|(_, l, _, id)| (*l, *id)).collect();
+        let got = pairs(&check);
         assert_eq!(
             got.len(),
             check.hits.len(),
@@ -169,14 +162,8 @@ pub fn run(prefix: &[u8], data: &[u8]) {
             batch_bytes: 4096,
             ..Options::default()
         };
-        let mut pieces = Check::default();
-        Sweeper::new(m, opts)
-            .run(&[Input::File(path.clone())], &mut pieces)
-            .unwrap();
-        let got: BTreeSet<(u64, u32)> =
-            pieces.hits.iter().map(|(_, l, _, id)| (*l, *id)).collect();
         assert_eq!(
-            got,
+            pairs(&sweep(m, &path, opts)),
             whole_scan(m, &bytes),
             "swept in pieces of long lines, a hit differs on {:?}",
             String::from_utf8_lossy(&bytes)
@@ -199,4 +186,22 @@ fn whole_scan(m: &Matcher, bytes: &[u8]) -> BTreeSet<(u64, u32)> {
             (line.count() as u64 + 1, h.id)
         })
         .collect()
+}
+
+/// Sweeps the file at `path` with `opts`, checking what must hold of
+/// any sweep's records.
+fn sweep(m: &Matcher, path: &std::path::Path, opts: Options) -> Check {
+    let mut check = Check::default();
+    Sweeper::new(m, opts)
+        .run(&[Input::File(path.to_path_buf())], &mut check)
+        .unwrap();
+    assert!(!check.done.is_empty(), "the input was never reported done");
+    let total: u64 = check.done.iter().map(|(_, s, _)| s.hits).sum();
+    assert_eq!(total, check.hits.len() as u64, "hit counts disagree");
+    check
+}
+
+/// The (line, indicator) pairs of a sweep's records.
+fn pairs(check: &Check) -> BTreeSet<(u64, u32)> {
+    check.hits.iter().map(|(_, l, _, id)| (*l, *id)).collect()
 }

@@ -204,16 +204,9 @@ impl<'a> Decoder<'a> {
 
 impl Decoder<'_> {
     /// Returns the error that stops a stream past its budget.
-    fn bomb(&self, over: &Overspent) -> io::Error {
-        let bomb = Bomb {
-            format: self.format.name(),
-            produced: over.out,
-            raw: over.raw,
-            from: over.from,
-            ratio: over.ratio,
-            floor: over.floor,
-            member: self.member,
-        };
+    fn bomb(&self, over: Overspent) -> io::Error {
+        let format = self.format.name();
+        let bomb = Bomb { format, over, member: self.member };
         io::Error::new(io::ErrorKind::InvalidData, bomb)
     }
 
@@ -274,7 +267,7 @@ impl Read for Decoder<'_> {
                         && let Err(over) =
                             b.spend(n as u64, self.produced, raw, self.member)
                     {
-                        self.over = Some(self.bomb(&over));
+                        self.over = Some(self.bomb(over));
                         self.budget = None;
                     }
                     return Ok(n);
@@ -351,7 +344,7 @@ pub struct Expansion {
     /// Output of the input's own decoder.
     outer: AtomicU64,
     /// Raw bytes of the input read so far.
-    raw: AtomicU64,
+    raw: Arc<AtomicU64>,
     ratio: u64,
     floor: u64,
 }
@@ -370,13 +363,7 @@ pub const EXPANSION_RATIO: u64 = 20_000;
 #[derive(Debug, Clone)]
 pub struct Bomb {
     format: &'static str,
-    produced: u64,
-    raw: u64,
-    /// The input's raw bytes `raw` stand for, when a member's came
-    /// through the archive's own decompression.
-    from: Option<u64>,
-    ratio: u64,
-    floor: u64,
+    over: Overspent,
     /// Whether the stream is a member of a tar archive, which changes
     /// how to sweep it anyway.
     member: bool,
@@ -384,8 +371,8 @@ pub struct Bomb {
 
 impl std::fmt::Display for Bomb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let name = self.format;
-        let floor = match self.floor {
+        let (name, over) = (self.format, &self.over);
+        let floor = match over.floor {
             n if n % (1 << 30) == 0 => format!("{} GiB", n >> 30),
             n => format!("{n} bytes"),
         };
@@ -404,12 +391,12 @@ impl std::fmt::Display for Bomb {
              {floor} {whose}, as a decompression bomb does (a real log \
              that compresses so well can be swept decompressed outside \
              iocsweep: {how} | iocsweep sweep [same options] -)",
-            self.produced,
-            self.raw,
-            self.from.map_or(String::new(), |n| format!(
+            over.out,
+            over.raw,
+            over.from.map_or(String::new(), |n| format!(
                 " (from about {n} bytes of the archive)"
             )),
-            self.ratio
+            over.ratio
         )
     }
 }
@@ -422,10 +409,14 @@ pub fn is_bomb(e: &io::Error) -> bool {
 impl std::error::Error for Bomb {}
 
 /// What a decoder had read and given when it passed its budget.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Overspent {
+    /// Its compressed bytes read.
     raw: u64,
+    /// The input's raw bytes `raw` stand for, when a member's came
+    /// through the archive's own decompression.
     from: Option<u64>,
+    /// Its output.
     out: u64,
     ratio: u64,
     floor: u64,
@@ -442,9 +433,10 @@ impl Expansion {
         Arc::new(Expansion { ratio, floor, ..Expansion::default() })
     }
 
-    /// Counts `n` raw bytes of the input read.
-    pub fn read(&self, n: u64) {
-        self.raw.fetch_add(n, Ordering::Relaxed);
+    /// Returns `inner`, counting what is read of it as the input's raw
+    /// bytes.
+    pub fn raw<R: Read>(&self, inner: R) -> impl Read + use<R> {
+        Counting { inner, count: self.raw.clone() }
     }
 
     /// Counts `n` bytes of output of a decoder (of a member or of the
@@ -486,27 +478,6 @@ impl Expansion {
             return Err(Overspent { raw, from, out: own, ratio, floor });
         }
         Ok(())
-    }
-}
-
-/// A reader that counts the raw bytes of an input into its budget.
-pub struct Raw<R> {
-    inner: R,
-    budget: Arc<Expansion>,
-}
-
-impl<R> Raw<R> {
-    /// Creates a reader over `inner` counting into `budget`.
-    pub fn new(inner: R, budget: Arc<Expansion>) -> Raw<R> {
-        Raw { inner, budget }
-    }
-}
-
-impl<R: Read> Read for Raw<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.budget.read(n as u64);
-        Ok(n)
     }
 }
 
@@ -775,7 +746,7 @@ mod tests {
     #[test]
     fn a_member_keeps_to_the_ratio_of_the_input_bytes_it_came_from() {
         let b = Expansion::with(100, 1000);
-        b.read(1_000);
+        b.raw.fetch_add(1_000, Ordering::Relaxed);
         // The archive's own decoder gives 100 times its input: within.
         b.spend(100_000, 100_000, 1_000, false).unwrap();
         // A member of all that output gives 2,000 times the input's
@@ -785,11 +756,11 @@ mod tests {
         // Near miss: in a plain tar (no decoder of its own) the member's
         // bytes are the input's, and twice them is within the ratio.
         let b = Expansion::with(100, 1000);
-        b.read(100_000);
+        b.raw.fetch_add(100_000, Ordering::Relaxed);
         b.spend(200_000, 200_000, 50_000, true).unwrap();
         // The input's own decoder keeps to its own bytes alone.
         let b = Expansion::with(100, 1000);
-        b.read(1_000);
+        b.raw.fetch_add(1_000, Ordering::Relaxed);
         b.spend(100_000, 100_000, 1_000, false).unwrap();
         assert!(b.spend(1, 100_001 + 99, 1_000, false).is_err());
     }

@@ -15,14 +15,13 @@
 use std::io;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-
-use super::channel::{self, Chunks, Sender};
 use std::thread;
 
 use std::io::{Read, Seek};
 
 use super::Options;
 use super::archive::{self, Counted};
+use super::channel::{self, Chunks, Sender};
 use super::compress::{Expansion, Format};
 use super::content::Content;
 use super::input::{
@@ -89,11 +88,10 @@ enum Source {
 struct Lane {
     inputs: Arc<[Input]>,
     opts: Options,
-    /// Chunks an input may have waiting in its channel.
+    /// Chunks an input may have waiting in its channel; as many chunks'
+    /// size in bytes, past which only one chunk (of one long line) may
+    /// wait.
     depth: usize,
-    /// Bytes of chunks an input may have waiting in its channel, past
-    /// which only one chunk (of one long line) may wait.
-    limit: usize,
 }
 
 impl Feeder {
@@ -116,12 +114,10 @@ impl Feeder {
     ) -> io::Result<Feeder> {
         let lanes = lanes.clamp(1, inputs.len().max(1));
         let budget = 2 * opts.batch_bytes / opts.chunk_size.max(1);
-        let depth = (budget / lanes).max(8);
         let lane = Lane {
             inputs: inputs.into(),
             opts: opts.clone(),
-            depth,
-            limit: depth * opts.chunk_size,
+            depth: (budget / lanes).max(8),
         };
         let mut receivers = Vec::with_capacity(lanes);
         for k in 0..lanes {
@@ -173,7 +169,8 @@ impl Lane {
                     Err(_) => return,
                 },
             };
-            let (tx, chunks) = channel::channel(self.depth, self.limit);
+            let limit = self.depth * self.opts.chunk_size;
+            let (tx, chunks) = channel::channel(self.depth, limit);
             let (compression, content, watch, source) = match opened {
                 Opened::Stream(s) => {
                     (s.compression, s.content, None, Source::Stream(s))

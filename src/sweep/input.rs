@@ -532,7 +532,7 @@ impl<'a> Stream<'a> {
     /// error comes from the stream's reader in its place.
     pub fn new<R: Read + 'a>(reader: R) -> io::Result<Stream<'a>> {
         let budget = Expansion::new();
-        let reader = compress::Raw::new(reader, budget.clone());
+        let reader = budget.raw(reader);
         Stream::open(reader, budget, false)
     }
 
@@ -704,8 +704,7 @@ pub fn cut_point(data: &[u8], target: usize, max_line: usize) -> usize {
     if data.len() - target < max_line {
         return data.len();
     }
-    match data[target..limit].iter().rposition(|b| is_blank(*b) && *b != b'\n')
-    {
+    match data[target..limit].iter().rposition(|b| is_blank(*b)) {
         Some(i) => target + i + 1,
         // Shortcoming: with no blank within the limit the cut falls inside
         // a word. An indicator across it is lost, and the matcher takes
@@ -915,9 +914,7 @@ mod tests {
     /// Whether a chunk boundary falls inside a word (a run of bytes
     /// other than blanks and line breaks).
     fn splits_a_word(chunks: &[Vec<u8>]) -> bool {
-        let word = |b: Option<&u8>| {
-            b.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\r' | 0 | b'\n'))
-        };
+        let word = |b: Option<&u8>| b.is_some_and(|b| !is_blank(*b));
         chunks.windows(2).any(|w| word(w[0].last()) && word(w[1].first()))
     }
 

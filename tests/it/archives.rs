@@ -40,15 +40,29 @@ fn tar() -> Vec<u8> {
     dir.set_mode(0o755);
     b.append_data(&mut dir, "logs/", &[][..]).unwrap();
     for (name, data) in members() {
-        let mut h = tar::Header::new_ustar();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        b.append_data(&mut h, name, &data[..]).unwrap();
+        append(&mut b, name, &data);
     }
     let mut link = tar::Header::new_ustar();
     link.set_entry_type(tar::EntryType::Symlink);
     link.set_size(0);
     b.append_link(&mut link, "logs/link.log", "a.log").unwrap();
+    b.into_inner().unwrap()
+}
+
+/// Adds a regular file `name` holding `data` to `b`.
+fn append(b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) {
+    let mut h = tar::Header::new_ustar();
+    h.set_size(data.len() as u64);
+    h.set_mode(0o644);
+    b.append_data(&mut h, name, data).unwrap();
+}
+
+/// Returns a tar archive of regular files.
+fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in members {
+        append(&mut b, name, data);
+    }
     b.into_inner().unwrap()
 }
 
@@ -178,16 +192,9 @@ fn a_member_whose_content_fails_does_not_stop_the_archive() {
     let mut bad = gzip(&b"conn from 192.0.2.1\n".repeat(2000));
     let mid = bad.len() / 2;
     bad[mid..mid + 8].copy_from_slice(b"\xff\xff\xff\xff\xff\xff\xff\xff");
-    let mut b = tar::Builder::new(Vec::new());
     let members: [(&str, &[u8]); 2] =
         [("bad.log.gz", &bad), ("after.log", b"query evil.example A\n")];
-    for (name, data) in members {
-        let mut h = tar::Header::new_ustar();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        b.append_data(&mut h, name, data).unwrap();
-    }
-    let data = b.into_inner().unwrap();
+    let data = tar_of(&members);
     for (name, file) in
         [("m.tar", data.clone()), ("m.tar.zst", encode::zstd(&data))]
     {
@@ -223,20 +230,13 @@ fn a_member_stopped_as_a_bomb_is_named_with_how_to_sweep_it_anyway() {
     let mut medium = b"x\n".repeat(150 << 10);
     medium.extend_from_slice(b"query evil.example A\n");
     let medium = encode::zstd(&medium);
-    let mut b = tar::Builder::new(Vec::new());
     let members: [(&str, &[u8]); 4] = [
         ("bomb.log.bz2", &bomb),
         ("small.log.gz", &small),
         ("medium.log.zst", &medium),
         ("after.log", b"query evil.example A\n"),
     ];
-    for (name, data) in members {
-        let mut h = tar::Header::new_ustar();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        b.append_data(&mut h, name, data).unwrap();
-    }
-    s.file("m.tar", &b.into_inner().unwrap());
+    s.file("m.tar", &tar_of(&members));
     let out = s.sweep(&["m.tar"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     // The bomb's hit before the stop, then every hit of the members
@@ -349,12 +349,7 @@ fn a_bomb_member_inside_a_compressed_tar_is_held_to_the_file_s_bytes() {
     for _ in 0..1000 {
         member.extend_from_slice(&zeros);
     }
-    let mut b = tar::Builder::new(Vec::new());
-    let mut h = tar::Header::new_ustar();
-    h.set_size(member.len() as u64);
-    h.set_mode(0o644);
-    b.append_data(&mut h, "auth.log.bz2", &member[..]).unwrap();
-    let archive = encode::bzip2(&b.into_inner().unwrap());
+    let archive = encode::bzip2(&tar_of(&[("auth.log.bz2", &member)]));
     assert!(archive.len() < 4096, "{}", archive.len());
     s.file("n.tar.bz2", &archive);
     let out = s.sweep(&["n.tar.bz2"]);
