@@ -286,10 +286,12 @@ impl Summary {
         if self.archives > 0 {
             let (a, m) = (self.archives, self.members as usize);
             let archives = plural(a as usize, "tar archive", "tar archives");
-            let members = plural(m, "member", "members");
-            notes.push(format!(
-                "{a} {archives}: {m} {members} swept as inputs of their own"
-            ));
+            let members = plural(
+                m,
+                "member swept as an input of its own",
+                "members swept as inputs of their own",
+            );
+            notes.push(format!("{a} {archives}: {m} {members}"));
         }
         let lists: [(&[String], &str, &str); 4] = [
             (&self.binary, "binary input", "(NUL bytes; swept as bytes)"),

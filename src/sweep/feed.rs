@@ -441,7 +441,9 @@ impl Lane {
     ) -> Option<bool> {
         let size = entry.size();
         let sparse = entry.header().entry_type() == tar::EntryType::GNUSparse;
-        let mut counted = Counted::new(&mut entry);
+        // A sparse member's size is not the bytes the archive holds.
+        let whole = (!sparse).then_some(size);
+        let mut counted = Counted::new(&mut entry, whole);
         let stream = Stream::within(&mut counted, budget.clone());
         let (compression, utf16) =
             stream.as_ref().map_or((None, false), |s| {
@@ -454,15 +456,29 @@ impl Lane {
         });
         let (error, go_on) = match result {
             Ok(false) => return None,
-            Ok(true) if sparse || counted.count == size => (None, true),
-            Ok(true) => (Some(archive::cut_short(counted.count, size)), false),
+            Ok(true) => {
+                // What read the member may have stopped before its end
+                // (a compressed stream followed by other bytes): read the
+                // rest, which tells whether the archive holds it all.
+                match io::copy(&mut counted, &mut io::sink()) {
+                    Ok(_) => (None, true),
+                    Err(_) if counted.short => {
+                        (Some(archive::cut_short(counted.count, size)), false)
+                    }
+                    Err(e) => (Some(archive::broken_inside(e)), false),
+                }
+            }
             Err(e) => {
                 // Read what is left of the member: if the archive holds
                 // all of it, what failed was what the member's bytes hold
                 // (a damaged EVTX, a corrupt or over-budget compressed
                 // member), and the archive goes on to the next member.
                 let _ = io::copy(&mut counted, &mut io::sink());
-                if counted.failed || !sparse && counted.count < size {
+                if counted.short {
+                    // Told alike whatever read the member (a decoder
+                    // states it its own way, if at all).
+                    (Some(archive::cut_short(counted.count, size)), false)
+                } else if counted.failed {
                     (Some(archive::broken_inside(e)), false)
                 } else {
                     (Some(e), true)

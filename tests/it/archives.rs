@@ -148,9 +148,8 @@ fn a_truncated_archive_keeps_earlier_members_and_names_the_broken_one() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(tuples(&out), expected("cut.tar")[..1]);
     let err = stderr(&out);
-    let want = "iocsweep: cut.tar:logs/b.log.gz: tar archive breaks inside \
-                this member: gzip stream ends early (truncated?) after 0 \
-                bytes of output: ";
+    let want = "iocsweep: cut.tar:logs/b.log.gz: tar archive ends inside \
+                this member, after 10 of its 45 bytes\n";
     assert!(err.contains(want), "{err}");
     assert!(summary(&out).ends_with("1 error: 1 input not fully read"));
 
@@ -165,6 +164,60 @@ fn a_truncated_archive_keeps_earlier_members_and_names_the_broken_one() {
     // The member's first line and a half were swept; the hit on its
     // second line lies past the cut.
     assert!(tuples(&out).is_empty());
+}
+
+#[test]
+fn a_member_the_archive_ends_inside_does_not_sweep_the_word_it_cut() {
+    let s = Setup::new();
+    let log: &[u8] =
+        b"conn from 192.0.2.1 port 22\nconn to 192.0.2.100 port 443\n";
+    let plain = tar_of(&[("a.log", log)]);
+    // Cut just after `192.0.2.1` of `192.0.2.100`: the log does not name
+    // 192.0.2.1 there, so the only hit is the one on the first line.
+    let cut =
+        512 + log.windows(11).position(|w| w == b"192.0.2.100").unwrap() + 9;
+    for (name, data) in [
+        ("cut.tar", plain[..cut].to_vec()),
+        ("cut.tar.gz", gzip(&plain[..cut])),
+    ] {
+        s.file(name, &data);
+        let out = s.sweep(&[name]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let member = format!("{name}:a.log");
+        assert_eq!(
+            tuples(&out),
+            [(member.clone(), 1, 10, "192.0.2.1".to_string())],
+            "{name}"
+        );
+        let want = format!(
+            "iocsweep: {member}: tar archive ends inside this member, after \
+             {} of its {} bytes\n",
+            cut - 512,
+            log.len()
+        );
+        assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+    }
+
+    // A compressed member the archive ends inside is told the same way.
+    let member = gzip(log);
+    let whole = tar_of(&[("a.log.gz", &member)]);
+    s.file("cutz.tar", &whole[..512 + member.len() - 3]);
+    let out = s.sweep(&["cutz.tar"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let want = format!(
+        "iocsweep: cutz.tar:a.log.gz: tar archive ends inside this member, \
+         after {} of its {} bytes\n",
+        member.len() - 3,
+        member.len()
+    );
+    assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+    assert_eq!(
+        tuples(&out),
+        [("cutz.tar:a.log.gz".into(), 1, 10, "192.0.2.1".into())]
+    );
+    let one =
+        "iocsweep: 1 tar archive: 1 member swept as an input of its own\n";
+    assert!(stderr(&out).contains(one), "{}", stderr(&out));
 }
 
 #[test]
