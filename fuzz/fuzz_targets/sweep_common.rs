@@ -149,11 +149,13 @@ pub fn run(prefix: &[u8], data: &[u8]) {
         );
     }
     // Lines longer than the line limit are swept in pieces cut at a
-    // blank. When no word is longer than half the limit, a window of the
-    // limit always holds a blank, no indicator is cut, and the pieces
-    // find what one scan finds (a line may give one record per piece).
+    // blank, or failing one at a field's end (`"`, `,`, `;`, `<`, `>`).
+    // When no word between those is longer than half the limit, a
+    // window of the limit always holds one, no indicator is cut, and
+    // the pieces find what one scan finds (a line may give one record
+    // per piece).
     let words_fit = bytes
-        .split(|b| b" \t\n".contains(b))
+        .split(|b| b" \t\n\",;<>".contains(b))
         .all(|w| w.len() <= PIECE_LINE / 2);
     if text && words_fit {
         let opts = Options {

@@ -704,12 +704,15 @@ pub fn cut_point(data: &[u8], target: usize, max_line: usize) -> usize {
     if data.len() - target < max_line {
         return data.len();
     }
-    match data[target..limit].iter().rposition(|b| is_blank(*b)) {
+    let window = &data[target..limit];
+    let after = |edge: fn(u8) -> bool| window.iter().rposition(|b| edge(*b));
+    match after(is_blank).or_else(|| after(ends_fields)) {
         Some(i) => target + i + 1,
-        // Shortcoming: with no blank within the limit the cut falls inside
-        // a word. An indicator across it is lost, and the matcher takes
-        // each piece's edge for a word's (`x|evil.example` matches). Fixing
-        // it needs the matcher to see the bytes either side of a piece.
+        // Shortcoming: with neither a blank nor a field's end within the
+        // limit the cut falls inside a word. An indicator across it is
+        // lost, and the matcher takes each piece's edge for a word's
+        // (`x|evil.example` matches). Fixing it needs the matcher to see
+        // the bytes either side of a piece.
         None => limit,
     }
 }
@@ -717,6 +720,16 @@ pub fn cut_point(data: &[u8], target: usize, max_line: usize) -> usize {
 /// Whether a line may be cut after `b`: a blank or a line break.
 fn is_blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0)
+}
+
+/// Whether a line without blanks (minified JSON, CSV) may be cut after
+/// `b`: a byte that ends a field, which no indicator but a literal
+/// string holds and at which every kind's token ends, so that each
+/// piece's edge is a word's edge as it was in the line. Not `'`, `|`,
+/// `}` or `` ` ``, which may sit in an e-mail address, nor `)` and `]`,
+/// which a port may follow (`[2001:db8::1]:443`).
+fn ends_fields(b: u8) -> bool {
+    matches!(b, b'"' | b',' | b';' | b'<' | b'>')
 }
 
 /// Reads a stream into line-aligned owned chunks of about `size` bytes.
@@ -1129,5 +1142,11 @@ mod tests {
         assert_eq!(cut_point(d, 3, 10), 6);
         assert_eq!(cut_point(d, 7, 10), 8);
         assert_eq!(cut_point(b"aaaa bbbbbbbb", 1, 5), 5);
+        // No blank: after the last end of a field, else at the limit.
+        assert_eq!(cut_point(b"\"a\",\"bbbbbbbb", 1, 6), 5);
+        assert_eq!(cut_point(b"a<b>cc;dddddddd", 1, 8), 7);
+        assert_eq!(cut_point(b"a'b|c}d)e]fffff", 1, 10), 11);
+        // A blank is taken before a field's end.
+        assert_eq!(cut_point(b"a b\"ccccccc", 1, 6), 2);
     }
 }

@@ -326,3 +326,56 @@ fn an_indicator_across_the_cut_of_a_huge_line_is_found_whatever_the_reads() {
     // Near miss: the word just before the indicator is not one.
     assert!(!String::from_utf8_lossy(&line[at - 6..at]).contains("evil"));
 }
+
+/// A line over 8 MiB with no blank at all (minified JSON) was cut where
+/// the limit fell, 8 MiB + 256 KiB into the line, inside a word: an
+/// indicator across it was lost, and `xevil.example` cut after its `x`
+/// gave a hit on `evil.example`. It is now cut after the last quote,
+/// comma, semicolon or angle bracket before the limit, which no
+/// indicator but a literal string holds and every kind ends at.
+#[test]
+fn a_huge_line_without_blanks_is_cut_between_fields() {
+    let s = Setup::new();
+    let limit = (8 << 20) + (256 << 10);
+    // `word` fields up to `at`, then `"` + `value` + `"`, then more.
+    let json = |at: usize, value: &[u8]| {
+        let mut line = b"{\"f\":[".to_vec();
+        while line.len() < at - 1 {
+            line.extend_from_slice(b"\"word\",");
+        }
+        line.truncate(at - 1);
+        // Let the field before end where it must.
+        *line.last_mut().unwrap() = b',';
+        line.push(b'"');
+        line.extend_from_slice(value);
+        line.push(b'"');
+        while line.len() < (9 << 20) {
+            line.extend_from_slice(b",\"word\"");
+        }
+        line.extend_from_slice(b"]}\n");
+        line
+    };
+    // The indicator spans the limit; near miss: one whose `x` ends just
+    // before it, so that the old cut left `evil.example` on its own.
+    let across = json(limit - 4, b"evil.example");
+    let near = json(limit - 1, b"xevil.example");
+    assert_eq!(&near[limit - 1..limit + 1], b"xe");
+    let encoders: [Encoder; 3] =
+        [("log", <[u8]>::to_vec), ("gz", gzip), ("zst", zstd)];
+    for (name, encode) in encoders {
+        let path = s.file(&format!("across.{name}"), &encode(&across));
+        let out = s.sweep(&[&path], None);
+        let want = (
+            path.display().to_string(),
+            1,
+            limit as u64 - 4,
+            "evil.example".to_string(),
+        );
+        assert_eq!(records(&out), vec![want], "{name}");
+        let path = s.file(&format!("near.{name}"), &encode(&near));
+        let out = s.sweep(&[&path], None);
+        assert_eq!(records(&out), vec![], "{name}");
+    }
+    let out = s.sweep(&[Path::new("-")], Some(&near));
+    assert_eq!(records(&out), vec![], "piped");
+}
