@@ -148,6 +148,10 @@ line = b"GET /x?" + b"a" * ((8 << 20) - 200) + b" 203.0.113.7 end\n"
 one = gzip.compress(line * 24, 1)
 for i in range(16):
     open("long-lines-%02d.log.gz" % i, "wb").write(one)
+# Four lines each holding 65,536 listed addresses: 262,144 hits in 3 MB.
+ips = ["10.1.%d.%d" % (a, b) for a in range(256) for b in range(256)]
+open("many-ips.txt", "w").write("\n".join(ips) + "\n")
+open("dense-hits.log", "w").write((" ".join(ips) + "\n") * 4)
 with open("log-1gib.log", "w") as f:
     line = "2024-03-10T12:00:00Z host sshd[1]: accepted from 203.0.113.9 port 22\n"
     block = line * 100_000
@@ -187,6 +191,8 @@ row "sweep, a bzip2'd tar of a member of 1,000 bzip2 bombs" \
 printf '203.0.113.7\n' >long.txt
 row "sweep, 16 gzip'd logs of 8 MiB lines, -j 16" long-lines-00.log.gz \
     sweep --iocs long.txt -j 16 --format jsonl -o /dev/null long-lines-*.log.gz
+row "sweep, 4 lines of 65,536 hits each, -j 2" dense-hits.log sweep \
+    --iocs many-ips.txt -j 2 --format jsonl -o /dev/null dense-hits.log
 row "sweep, bundled indicators" log-1gib.log sweep --format jsonl log-1gib.log
 printf '192.0.2.1\n203.0.113.9\n' >two.txt
 row "sweep, a hit every line" log-1gib.log sweep --iocs two.txt \
