@@ -225,7 +225,8 @@ impl Lane {
         let mut start = 0;
         while start < bytes.len() {
             let target = start + self.opts.chunk_size;
-            let end = input::cut_point(&bytes, target, self.opts.max_line);
+            let end =
+                input::cut_point(&bytes, start, target, self.opts.max_line);
             if let Some(tap) = &mut tap {
                 tap.feed(&bytes[start..end]);
             }

@@ -684,13 +684,22 @@ fn open_read_only(path: &Path) -> io::Result<File> {
     File::open(path)
 }
 
-/// Returns where to end a chunk that should end near `target`, within
-/// `data`: just after the first line break at or after `target`. If no
-/// line break comes within `max_line` bytes, the cut falls after the
-/// last blank before that limit, so memory stays bounded on a huge line.
+/// Returns where to end a chunk that starts at `start` and should end
+/// near `target`, within `data`: just after the first line break at or
+/// after `target`. A line whose end is not within `max_line` bytes of
+/// `target` is cut, so memory stays bounded on a huge line: the chunk
+/// ends before it if it did not begin the chunk (so that it is cut the
+/// same way whatever came before it, in a file or in a stream, whatever
+/// the reads), else after the last byte within the limit that separates
+/// fields ([`separates`]), failing that after a NUL or carriage return.
 /// What is left past `target` when it is shorter than `max_line` is kept
 /// whole: at the end of a file, the last line.
-pub fn cut_point(data: &[u8], target: usize, max_line: usize) -> usize {
+pub fn cut_point(
+    data: &[u8],
+    start: usize,
+    target: usize,
+    max_line: usize,
+) -> usize {
     if target >= data.len() {
         return data.len();
     }
@@ -704,32 +713,38 @@ pub fn cut_point(data: &[u8], target: usize, max_line: usize) -> usize {
     if data.len() - target < max_line {
         return data.len();
     }
+    if let Some(i) = memchr::memrchr(b'\n', &data[start..target]) {
+        return start + i + 1;
+    }
     let window = &data[target..limit];
     let after = |edge: fn(u8) -> bool| window.iter().rposition(|b| edge(*b));
-    match after(is_blank).or_else(|| after(ends_fields)) {
+    match after(separates).or_else(|| after(|b| matches!(b, 0 | b'\r'))) {
         Some(i) => target + i + 1,
-        // Shortcoming: with neither a blank nor a field's end within the
-        // limit the cut falls inside a word. An indicator across it is
-        // lost, and the matcher takes each piece's edge for a word's
-        // (`x|evil.example` matches). Fixing it needs the matcher to see
-        // the bytes either side of a piece.
+        // Shortcoming: with none of those within the limit the cut falls
+        // inside a word. An indicator across it is lost, and the matcher
+        // takes each piece's edge for a word's (`x|evil.example` matches).
+        // Fixing it needs the matcher to see the bytes either side of a
+        // piece.
         None => limit,
     }
 }
 
-/// Whether a line may be cut after `b`: a blank or a line break.
-fn is_blank(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0)
+/// Whether a line may be cut after `b` with each piece's edges words'
+/// edges as they were in the line: a blank, or a byte that ends a field
+/// in logs without blanks (minified JSON, CSV), which no indicator but a
+/// literal string holds and at which every kind's token ends. These are
+/// also the bytes after which the matcher takes a URL's host and path to
+/// be fields of their own; a NUL or `<` is not, so a piece starting after
+/// one could show a host as a field that the line does not. Not `'`,
+/// `|`, `}` or `` ` ``, which may sit in an e-mail address, nor `)` and
+/// `]`, which a port may follow (`[2001:db8::1]:443`).
+fn separates(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'"' | b',' | b';')
 }
 
-/// Whether a line without blanks (minified JSON, CSV) may be cut after
-/// `b`: a byte that ends a field, which no indicator but a literal
-/// string holds and at which every kind's token ends, so that each
-/// piece's edge is a word's edge as it was in the line. Not `'`, `|`,
-/// `}` or `` ` ``, which may sit in an e-mail address, nor `)` and `]`,
-/// which a port may follow (`[2001:db8::1]:443`).
-fn ends_fields(b: u8) -> bool {
-    matches!(b, b'"' | b',' | b';' | b'<' | b'>')
+/// Whether a word a break of the stream may have cut ends before `b`.
+fn ends_word(b: u8) -> bool {
+    separates(b) || matches!(b, b'\n' | b'\r' | 0)
 }
 
 /// Reads a stream into line-aligned owned chunks of about `size` bytes.
@@ -770,13 +785,16 @@ impl<R: Read> StreamChunks<R> {
                 let len = buf.len();
                 return Ok((len > 0).then(|| self.emit(buf, len)));
             }
+            // Judged before the last line break is looked for, so that
+            // a line longer than the limit is cut whatever the reads that
+            // brought its end: a read may bring more than the limit.
+            if buf.len() >= self.size + self.max_line {
+                let cut = cut_point(&buf, 0, self.size, self.max_line);
+                return Ok(Some(self.emit(buf, cut)));
+            }
             if buf.len() >= self.size {
                 if let Some(i) = memchr::memrchr(b'\n', &buf) {
                     return Ok(Some(self.emit(buf, i + 1)));
-                }
-                if buf.len() >= self.size + self.max_line {
-                    let cut = cut_point(&buf, self.size, self.max_line);
-                    return Ok(Some(self.emit(buf, cut)));
                 }
             }
             let old = buf.len();
@@ -797,7 +815,7 @@ impl<R: Read> StreamChunks<R> {
                     // last word the break may have cut (`192.0.2.5` of
                     // `192.0.2.55`), which would match as what it is not.
                     buf.truncate(old);
-                    let word = buf.iter().rposition(|b| is_blank(*b));
+                    let word = buf.iter().rposition(|b| ends_word(*b));
                     buf.truncate(word.map_or(0, |i| i + 1));
                     self.carry = buf;
                     self.done = true;
@@ -955,10 +973,41 @@ mod tests {
         out
     }
 
+    /// Where the chunks are cut inside a line.
+    fn inner_cuts(chunks: &[Vec<u8>]) -> Vec<usize> {
+        let mut at = 0;
+        let mut cuts = Vec::new();
+        for c in chunks {
+            at += c.len();
+            if c.last() != Some(&b'\n') {
+                cuts.push(at);
+            }
+        }
+        cuts.pop_if(|c| *c == at);
+        cuts
+    }
+
+    /// A stream that breaks inside a line of no blanks (minified JSON)
+    /// keeps it to the last field's end, not the last blank: before, the
+    /// whole line, with the hits it held, was dropped.
+    #[test]
+    fn a_break_in_a_line_without_blanks_drops_only_the_last_field() {
+        let data = b"{\"src\":\"192.0.2.100\",\"msg\":\"xx";
+        let mut s = StreamChunks::new(Breaks(data), 1024, 4096);
+        assert!(s.next_chunk().is_err());
+        let c = s.next_chunk().unwrap().expect("what came before");
+        assert_eq!(c.data(), b"{\"src\":\"192.0.2.100\",\"msg\":\"");
+        let data = b"next,line,192.0.2.1,here";
+        let mut s = StreamChunks::new(Breaks(data), 1024, 4096);
+        assert!(s.next_chunk().is_err());
+        let c = s.next_chunk().unwrap().expect("what came before");
+        assert_eq!(c.data(), b"next,line,192.0.2.1,");
+    }
+
     /// Whether a chunk boundary falls inside a word (a run of bytes
     /// other than blanks and line breaks).
     fn splits_a_word(chunks: &[Vec<u8>]) -> bool {
-        let word = |b: Option<&u8>| b.is_some_and(|b| !is_blank(*b));
+        let word = |b: Option<&u8>| b.is_some_and(|b| !ends_word(*b));
         chunks.windows(2).any(|w| word(w[0].last()) && word(w[1].first()))
     }
 
@@ -999,11 +1048,14 @@ mod tests {
             let mut cuts = Vec::new();
             let mut start = 0;
             while start < data.len() {
-                let end = cut_point(&data, start + size, max_line);
+                let end = cut_point(&data, start, start + size, max_line);
                 cuts.push(data[start..end].to_vec());
                 start = end;
             }
             proptest::prop_assert!(!splits_a_word(&cuts), "{:?}", cuts);
+            // And in the same places: a line is cut the same way in a
+            // file and in a stream, whatever the reads.
+            proptest::prop_assert_eq!(inner_cuts(&chunks), inner_cuts(&cuts));
         }
     }
 
@@ -1097,7 +1149,7 @@ mod tests {
         // them) and two reads of 64 KiB were made before the truncation:
         // all kept but the word the last read may have cut.
         let read = 512 + 131_072;
-        let word = data[..read].iter().rposition(|b| is_blank(*b)).unwrap();
+        let word = data[..read].iter().rposition(|b| ends_word(*b)).unwrap();
         assert!(read - word < 20, "{word}");
         assert_eq!(got, data[..word + 1]);
         assert_eq!(
@@ -1169,15 +1221,23 @@ mod tests {
     #[test]
     fn cut_points() {
         let d = b"ab\ncd\nef";
-        assert_eq!(cut_point(d, 0, 10), 3);
-        assert_eq!(cut_point(d, 3, 10), 6);
-        assert_eq!(cut_point(d, 7, 10), 8);
-        assert_eq!(cut_point(b"aaaa bbbbbbbb", 1, 5), 5);
-        // No blank: after the last end of a field, else at the limit.
-        assert_eq!(cut_point(b"\"a\",\"bbbbbbbb", 1, 6), 5);
-        assert_eq!(cut_point(b"a<b>cc;dddddddd", 1, 8), 7);
-        assert_eq!(cut_point(b"a'b|c}d)e]fffff", 1, 10), 11);
-        // A blank is taken before a field's end.
-        assert_eq!(cut_point(b"a b\"ccccccc", 1, 6), 2);
+        assert_eq!(cut_point(d, 0, 0, 10), 3);
+        assert_eq!(cut_point(d, 0, 3, 10), 6);
+        assert_eq!(cut_point(d, 0, 7, 10), 8);
+        assert_eq!(cut_point(b"aaaa bbbbbbbb", 0, 1, 5), 5);
+        // No blank: after the last end of a field, of any sort.
+        assert_eq!(cut_point(b"\"a\",\"bbbbbbbb", 0, 1, 6), 5);
+        assert_eq!(cut_point(b"a<b>cc;dddddddd", 0, 1, 8), 7);
+        assert_eq!(cut_point(b"a b\"ccccccc", 0, 1, 6), 4);
+        // Not after `<` or `>`: a URL's host after one is no field.
+        assert_eq!(cut_point(b"a<b>cccccccc", 0, 1, 6), 7);
+        // Failing a separator, after a NUL or CR; failing that, at the
+        // limit.
+        assert_eq!(cut_point(b"a\0b\rcccccccc", 0, 1, 6), 4);
+        assert_eq!(cut_point(b"a'b|c}d)e]fffff", 0, 1, 10), 11);
+        // A line too long that did not begin the chunk is left whole to
+        // the next, which cuts it as a file or a stream of it would.
+        assert_eq!(cut_point(b"ab\ncd efghijklmnop", 0, 4, 6), 3);
+        assert_eq!(cut_point(b"ab\ncd efghijklmnop", 3, 4, 6), 6);
     }
 }

@@ -198,6 +198,18 @@ fn a_member_the_archive_ends_inside_does_not_sweep_the_word_it_cut() {
         assert!(stderr(&out).contains(&want), "{}", stderr(&out));
     }
 
+    // A line without blanks loses only its last field to the cut: the
+    // whole line was dropped, back to its last blank.
+    let csv: &[u8] = b"ts,src,198.51.100.9,dst\nnext,line,192.0.2.1,here";
+    let plain = tar_of(&[("b.log", csv)]);
+    s.file("csv.tar", &plain[..512 + csv.len() - 1]);
+    let out = s.sweep(&["csv.tar"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        tuples(&out),
+        [("csv.tar:b.log".to_string(), 2, 34, "192.0.2.1".to_string())]
+    );
+
     // A compressed member the archive ends inside is told the same way.
     let member = gzip(log);
     let whole = tar_of(&[("a.log.gz", &member)]);

@@ -14,7 +14,8 @@ use tempfile::TempDir;
 use crate::encode::{bzip2, bzip2_bomb, gzip, xz, zstd};
 
 /// Indicators planted in the log text, all documentation values.
-const IOCS: &str = "192.0.2.7\n198.51.100.0/24\n203.0.113.99\nevil.example\n";
+const IOCS: &str = "192.0.2.7\n198.51.100.0/24\n203.0.113.99\nevil.example\n\
+                    https://split.example/login\n";
 
 /// A format's name and an encoder for it.
 type Encoder = (&'static str, fn(&[u8]) -> Vec<u8>);
@@ -378,4 +379,48 @@ fn a_huge_line_without_blanks_is_cut_between_fields() {
     }
     let out = s.sweep(&[Path::new("-")], Some(&near));
     assert_eq!(records(&out), vec![], "piped");
+}
+
+/// A URL matches where a log splits its host and path into fields of
+/// their own. A huge line was cut after a `<` or `>` too, and a piece
+/// starting after one showed a host as a field that the line does not:
+/// `<a>split.example,"/login"` gave a hit on `https://split.example/login`
+/// once cut after its `>`. It is now cut only after a blank, quote, comma
+/// or semicolon, which separate fields in the line as in the piece.
+#[test]
+fn a_huge_line_is_not_cut_where_a_piece_would_show_a_field_the_line_does_not()
+{
+    let s = Setup::new();
+    let limit = (8 << 20) + (256 << 10);
+    let fields = |value: &[u8], at: usize| {
+        let mut line = Vec::new();
+        while line.len() + 4 <= at {
+            line.extend_from_slice(b"\"x\",");
+        }
+        line.resize(at, b'x');
+        line.extend_from_slice(value);
+        while line.len() < (9 << 20) {
+            line.extend_from_slice(b",\"y\"");
+        }
+        line.push(b'\n');
+        line
+    };
+    // `>` falls 6 bytes before the limit, which lies inside the host.
+    let near = fields(b"<a>split.example,\"/login\"", limit - 8);
+    assert_eq!(&near[limit - 6..limit], b">split");
+    // The same fields as a log writes them, there: a hit.
+    let hit = fields(b"\"split.example\",\"/login\"", limit - 8);
+    let encoders: [Encoder; 2] = [("log", <[u8]>::to_vec), ("gz", gzip)];
+    for (name, encode) in encoders {
+        let path = s.file(&format!("near.{name}"), &encode(&near));
+        assert_eq!(records(&s.sweep(&[&path], None)), vec![], "{name}");
+        let path = s.file(&format!("hit.{name}"), &encode(&hit));
+        let got = records(&s.sweep(&[&path], None));
+        let want = "https://split.example/login".to_string();
+        assert_eq!(
+            got.iter().map(|r| &r.3).collect::<Vec<_>>(),
+            [&want],
+            "{name}"
+        );
+    }
 }
