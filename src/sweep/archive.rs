@@ -7,6 +7,8 @@
 //! member becomes an input of its own, named `archive:member`.
 
 use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tar::EntryType;
 
@@ -62,54 +64,117 @@ pub fn broken_inside(e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{what}: {e}"))
 }
 
-/// A reader that counts the bytes it yields, and tells whether reading
-/// them failed: a member's error is the archive's when it came from the
-/// archive's bytes, the member's own when it came from what was made of
-/// them (its decompression, its EVTX records).
+/// Whether the archive's own bytes have ended, as [`Ends`] saw them and
+/// a member's [`Counted`] reads it.
+pub type Ended = Arc<AtomicBool>;
+
+/// The reader an archive is read from, marking when its bytes end: the
+/// `tar` crate takes an end inside a member for that member's end, and
+/// fills what a sparse member was still to hold with zeros, so a member
+/// the archive ends inside can only be told by the end of the bytes
+/// under it. An end met between members means the archive had no
+/// end-of-archive marker.
+pub struct Ends<R> {
+    inner: R,
+    ended: Ended,
+}
+
+impl<R> Ends<R> {
+    /// Marks `ended` once `inner` ends.
+    pub fn new(inner: R, ended: Ended) -> Ends<R> {
+        Ends { inner, ended }
+    }
+}
+
+impl<R: Read> Read for Ends<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.ended.store(true, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// Returns the error of an archive that ended after member `last`
+/// without its end-of-archive marker.
+pub fn no_end_marker(last: Option<&str>) -> io::Error {
+    let after = last.map(|m| format!(" after member {m}")).unwrap_or_default();
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        format!(
+            "tar archive ends{after} without its end-of-archive marker: it \
+             may have been cut short, and any members after it are missing"
+        ),
+    )
+}
+
+/// A member's reader, which counts the bytes it yields and tells whether
+/// reading them failed: a member's error is the archive's when it came
+/// from the archive's bytes, the member's own when it came from what was
+/// made of them (its decompression, its EVTX records).
 ///
-/// Given the member's size, it also turns an archive that ends inside
-/// the member into a read error ([`cut_short`]) instead of an early end,
-/// so that what reads the member treats it as the break it is: a word
-/// the end cut (`192.0.2.1` of `192.0.2.100`) is not swept.
+/// It also turns an archive that ends inside the member into a read
+/// error ([`cut_short`]) instead of an early end (or a sparse member's
+/// zeros), so that what reads the member treats it as the break it is:
+/// a word the end cut (`192.0.2.1` of `192.0.2.100`) is not swept.
 pub struct Counted<R> {
     inner: R,
-    /// The member's size, if the archive must hold all of it.
-    size: Option<u64>,
+    /// The member's size, as its bytes are read (a sparse member's with
+    /// its holes).
+    size: u64,
+    /// Whether the archive's bytes have ended.
+    ended: Ended,
     /// Bytes yielded so far.
     pub count: u64,
-    /// Whether a read failed.
-    pub failed: bool,
+    /// The error reading the archive failed with, kept whole (what reads
+    /// the member gets its words) so that it is reported as it was.
+    pub failure: Option<io::Error>,
     /// Whether the archive ended inside the member.
     pub short: bool,
 }
 
 impl<R> Counted<R> {
     /// Starts counting what `inner` yields, which ends early unless it
-    /// yields `size` bytes (if given).
-    pub fn new(inner: R, size: Option<u64>) -> Counted<R> {
-        Counted { inner, size, count: 0, failed: false, short: false }
+    /// yields `size` bytes before the archive's bytes end.
+    pub fn new(inner: R, size: u64, ended: Ended) -> Counted<R> {
+        Counted { inner, size, ended, count: 0, failure: None, short: false }
+    }
+
+    /// Whether a read failed.
+    pub fn failed(&self) -> bool {
+        self.short || self.failure.is_some()
+    }
+
+    /// Returns the error of the archive ending inside the member.
+    pub fn cut_short(&self) -> io::Error {
+        cut_short(self.count, self.size)
     }
 }
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.inner.read(buf) {
-            Ok(0) if !buf.is_empty() => match self.size {
-                // After a failure the end may be the failing reader's.
-                Some(size) if self.count < size && !self.failed => {
-                    self.failed = true;
+            // After a failure the end may be the failing reader's.
+            Ok(n) if !buf.is_empty() && !self.failed() => {
+                let ended = self.ended.load(Ordering::Relaxed);
+                if ended || n == 0 && self.count < self.size {
+                    // What came with the end is no bytes of the archive.
                     self.short = true;
-                    Err(cut_short(self.count, size))
+                    return Err(self.cut_short());
                 }
-                _ => Ok(0),
-            },
+                self.count += n as u64;
+                Ok(n)
+            }
             Ok(n) => {
                 self.count += n as u64;
                 Ok(n)
             }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
             Err(e) => {
-                self.failed |= e.kind() != io::ErrorKind::Interrupted;
-                Err(e)
+                let words = io::Error::new(e.kind(), e.to_string());
+                self.failure.get_or_insert(e);
+                Err(words)
             }
         }
     }
@@ -118,6 +183,10 @@ impl<R: Read> Read for Counted<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn counted(data: &[u8], size: u64) -> Counted<&[u8]> {
+        Counted::new(data, size, Ended::default())
+    }
 
     /// A reader that fails once, then ends.
     struct FailsOnce(bool);
@@ -134,16 +203,17 @@ mod tests {
 
     #[test]
     fn an_end_after_a_failure_is_not_taken_for_the_archive_s_end() {
-        let mut r = Counted::new(FailsOnce(false), Some(5));
+        let mut r = Counted::new(FailsOnce(false), 5, Ended::default());
         let mut buf = [0; 8];
         assert_eq!(r.read(&mut buf).unwrap_err().to_string(), "stopped");
         assert_eq!(r.read(&mut buf).unwrap(), 0);
-        assert!(r.failed && !r.short);
+        assert!(r.failed() && !r.short);
+        assert_eq!(r.failure.unwrap().to_string(), "stopped");
     }
 
     #[test]
-    fn an_early_end_is_an_error_only_when_the_size_is_known() {
-        let mut r = Counted::new(&b"abc"[..], Some(5));
+    fn an_early_end_is_an_error() {
+        let mut r = counted(b"abc", 5);
         let mut out = Vec::new();
         let e = r.read_to_end(&mut out).unwrap_err();
         assert_eq!(out, b"abc");
@@ -152,15 +222,42 @@ mod tests {
             e.to_string(),
             "tar archive ends inside this member, after 3 of its 5 bytes"
         );
-        assert!(r.short && r.failed);
+        assert!(r.short && r.failed());
 
-        // All of it there, or no size to hold it to: an end is an end.
-        for size in [Some(3), None] {
-            let mut r = Counted::new(&b"abc"[..], size);
-            let mut out = Vec::new();
-            assert_eq!(r.read_to_end(&mut out).unwrap(), 3);
-            assert!(!r.short && !r.failed);
-            assert_eq!(r.count, 3);
-        }
+        // All of it there: an end is an end.
+        let mut r = counted(b"abc", 3);
+        let mut out = Vec::new();
+        assert_eq!(r.read_to_end(&mut out).unwrap(), 3);
+        assert!(!r.short && !r.failed());
+        assert_eq!(r.count, 3);
+    }
+
+    /// A sparse member cut short goes on with the zeros of its holes:
+    /// what comes once the archive's bytes ended is not the member's.
+    #[test]
+    fn bytes_after_the_archive_s_end_are_an_error() {
+        let ended = Ended::default();
+        let mut r = Counted::new(&[0u8; 8][..], 20, ended.clone());
+        let mut buf = [1; 4];
+        assert_eq!(r.read(&mut buf).unwrap(), 4);
+        ended.store(true, Ordering::Relaxed);
+        let e = r.read(&mut buf).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "tar archive ends inside this member, after 4 of its 20 bytes"
+        );
+    }
+
+    #[test]
+    fn the_end_of_the_bytes_under_an_archive_is_marked() {
+        let ended = Ended::default();
+        let mut r = Ends::new(&b"ab"[..], ended.clone());
+        let mut buf = [0; 2];
+        assert_eq!(r.read(&mut buf).unwrap(), 2);
+        assert!(!ended.load(Ordering::Relaxed));
+        assert_eq!(r.read(&mut buf[..0]).unwrap(), 0);
+        assert!(!ended.load(Ordering::Relaxed), "an empty read is no end");
+        assert_eq!(r.read(&mut buf).unwrap(), 0);
+        assert!(ended.load(Ordering::Relaxed));
     }
 }

@@ -395,7 +395,9 @@ impl Lane {
         budget: &Arc<Expansion>,
         tx: &Sender,
     ) -> bool {
-        let mut archive = tar::Archive::new(reader);
+        let ended = archive::Ended::default();
+        let mut archive =
+            tar::Archive::new(archive::Ends::new(reader, ended.clone()));
         let mut last: Option<String> = None;
         let entries = match archive.entries() {
             Ok(e) => e,
@@ -418,11 +420,15 @@ impl Lane {
             }
             let name = archive::member_name(&entry);
             last = Some(name.clone());
-            match self.member(name, entry, budget, tx) {
+            match self.member(name, entry, &ended, budget, tx) {
                 Some(true) => {}
                 Some(false) => return true,
                 None => return false,
             }
+        }
+        if ended.load(std::sync::atomic::Ordering::Relaxed) {
+            let e = archive::no_end_marker(last.as_deref());
+            return tx.send(Item::Error(e)).is_ok();
         }
         // Read the padding after the end-of-archive marker too, so that
         // a tap on the file sees all of it. What it holds is not swept.
@@ -437,14 +443,13 @@ impl Lane {
         &self,
         name: String,
         mut entry: tar::Entry<'_, R>,
+        ended: &archive::Ended,
         budget: &Arc<Expansion>,
         tx: &Sender,
     ) -> Option<bool> {
+        // A sparse member's size is read with its holes.
         let size = entry.size();
-        let sparse = entry.header().entry_type() == tar::EntryType::GNUSparse;
-        // A sparse member's size is not the bytes the archive holds.
-        let whole = (!sparse).then_some(size);
-        let mut counted = Counted::new(&mut entry, whole);
+        let mut counted = Counted::new(&mut entry, size, ended.clone());
         let stream = Stream::within(&mut counted, budget.clone());
         let (compression, utf16) =
             stream.as_ref().map_or((None, false), |s| {
@@ -455,36 +460,26 @@ impl Lane {
             Content::Evtx => self.send_evtx(s.reader, tx),
             _ => self.send_chunks(s.reader, tx),
         });
-        let (error, go_on) = match result {
-            Ok(false) => return None,
-            Ok(true) => {
-                // What read the member may have stopped before its end
-                // (a compressed stream followed by other bytes): read the
-                // rest, which tells whether the archive holds it all.
-                match io::copy(&mut counted, &mut io::sink()) {
-                    Ok(_) => (None, true),
-                    Err(_) if counted.short => {
-                        (Some(archive::cut_short(counted.count, size)), false)
-                    }
-                    Err(e) => (Some(archive::broken_inside(e)), false),
-                }
-            }
-            Err(e) => {
-                // Read what is left of the member: if the archive holds
-                // all of it, what failed was what the member's bytes hold
-                // (a damaged EVTX, a corrupt or over-budget compressed
-                // member), and the archive goes on to the next member.
-                let _ = io::copy(&mut counted, &mut io::sink());
-                if counted.short {
-                    // Told alike whatever read the member (a decoder
-                    // states it its own way, if at all).
-                    (Some(archive::cut_short(counted.count, size)), false)
-                } else if counted.failed {
-                    (Some(archive::broken_inside(e)), false)
-                } else {
-                    (Some(e), true)
-                }
-            }
+        if let Ok(false) = result {
+            return None;
+        }
+        // Read what is left of the member: what read it may have stopped
+        // before its end (a compressed stream followed by other bytes, an
+        // error), and the rest tells whether the archive holds it all.
+        let _ = io::copy(&mut counted, &mut io::sink());
+        let (error, go_on) = if counted.short {
+            // Told alike whatever read the member (a decoder states it
+            // its own way, if at all).
+            (Some(counted.cut_short()), false)
+        } else if let Some(e) = counted.failure.take() {
+            // The archive's own error, not what a member's decoder made
+            // of it.
+            (Some(archive::broken_inside(e)), false)
+        } else {
+            // What failed, if anything, was what the member's bytes hold
+            // (a damaged EVTX, a corrupt or over-budget compressed member),
+            // and the archive goes on to the next member.
+            (result.err(), true)
         };
         if let Some(e) = error {
             tx.send(Item::Error(e)).ok()?;

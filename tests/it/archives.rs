@@ -232,6 +232,96 @@ fn a_member_the_archive_ends_inside_does_not_sweep_the_word_it_cut() {
     assert!(stderr(&out).contains(one), "{}", stderr(&out));
 }
 
+/// Returns a GNU tar archive of one sparse member `name`: a hole of
+/// `hole` bytes, `data`, then a hole of as many bytes again.
+fn sparse_tar(name: &str, hole: u64, data: &[u8]) -> Vec<u8> {
+    let mut h = tar::Header::new_gnu();
+    h.set_path(name).unwrap();
+    h.set_entry_type(tar::EntryType::GNUSparse);
+    h.set_mode(0o644);
+    h.set_size(data.len() as u64);
+    let end = 2 * hole + data.len() as u64;
+    let gnu = h.as_gnu_mut().unwrap();
+    gnu.sparse[0].set_offset(hole);
+    gnu.sparse[0].set_length(data.len() as u64);
+    // An empty stretch at the end sets where the last hole ends.
+    gnu.sparse[1].set_offset(end);
+    gnu.sparse[1].set_length(0);
+    gnu.set_real_size(end);
+    h.set_cksum();
+    let mut out = h.as_bytes().to_vec();
+    out.extend_from_slice(data);
+    out.resize(out.len().next_multiple_of(512) + 1024, 0);
+    out
+}
+
+/// A sparse member the archive ended inside was given the zeros of its
+/// last hole after the cut, which made the cut word look whole:
+/// `192.0.2.1` of `192.0.2.100` gave a hit, and the sweep reported more
+/// bytes than the archive holds.
+#[test]
+fn a_sparse_member_the_archive_ends_inside_does_not_sweep_the_word_it_cut() {
+    let s = Setup::new();
+    let log: &[u8] =
+        b"conn from 192.0.2.1 port 22\nconn to 192.0.2.100 port 443\n";
+    let whole = sparse_tar("sp.log", 4096, log);
+    s.file("sp.tar", &whole);
+    let out = s.sweep(&["sp.tar"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let hit =
+        ("sp.tar:sp.log".to_string(), 1, 4096 + 10, "192.0.2.1".to_string());
+    assert_eq!(tuples(&out), [hit]);
+
+    let at = log.windows(11).position(|w| w == b"192.0.2.100").unwrap() + 9;
+    s.file("cut.tar", &whole[..512 + at]);
+    let out = s.sweep(&["cut.tar"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        tuples(&out),
+        [(
+            "cut.tar:sp.log".to_string(),
+            1,
+            4096 + 10,
+            "192.0.2.1".to_string()
+        )]
+    );
+    let want = format!(
+        "iocsweep: cut.tar:sp.log: tar archive ends inside this member, \
+         after {} of its {} bytes\n",
+        4096 + at,
+        2 * 4096 + log.len()
+    );
+    assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+}
+
+/// An archive cut between two members ended like a whole one: the
+/// members after the cut were missing without a word.
+#[test]
+fn an_archive_without_its_end_marker_may_have_been_cut_short() {
+    let s = Setup::new();
+    let whole =
+        tar_of(&[("a.log", b"conn from 192.0.2.1\n"), ("b.log", b"x\n")]);
+    // a.log's header and data, then nothing: no b.log, no marker.
+    s.file("cut.tar", &whole[..1024]);
+    let out = s.sweep(&["cut.tar"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        tuples(&out),
+        [("cut.tar:a.log".to_string(), 1, 10, "192.0.2.1".to_string())]
+    );
+    let want = "iocsweep: cut.tar: tar archive ends after member a.log without \
+                its end-of-archive marker: it may have been cut short, and any \
+                members after it are missing\n";
+    assert!(stderr(&out).contains(want), "{}", stderr(&out));
+    // Near miss: the whole archive, or one cut inside its marker's
+    // blocks after the first, is no error.
+    for len in [whole.len(), whole.len() - 512] {
+        s.file("whole.tar", &whole[..len]);
+        let out = s.sweep(&["whole.tar"]);
+        assert_eq!(out.status.code(), Some(1), "{len}: {}", stderr(&out));
+    }
+}
+
 #[test]
 fn a_damaged_header_is_an_error_of_the_archive() {
     let s = Setup::new();
