@@ -13,13 +13,16 @@ use iocsweep::sweep::{Hit, Sink};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if data.len() < 2 {
+    if data.len() < 4 {
         return;
     }
-    let (a, b) = (data[0] as usize, data[1] as usize);
-    let text = &data[2..];
-    let start = a.min(text.len());
-    let end = (start + b % 16).min(text.len());
+    // The text repeated up to eight times, so that a line longer than
+    // the 4096 bytes a record shows is cut, anywhere around its match.
+    let times = 1 + (data[2] as usize) % 8;
+    let text = data[4..].repeat(times);
+    let text = &text[..];
+    let start = (u16::from_le_bytes([data[0], data[1]]) as usize).min(text.len());
+    let end = (start + data[3] as usize % 16).min(text.len());
     let mut sb = SetBuilder::new();
     let p = parse_value("evil.example", ParseOptions::default()).unwrap();
     let at = Locator::Line(1);

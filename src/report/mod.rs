@@ -753,7 +753,9 @@ fn cut_text(text: &[u8], (start, end): (usize, usize)) -> &[u8] {
     let room = TEXT_LIMIT.saturating_sub(end - start) / 2;
     let from = start.saturating_sub(room).min(text.len() - TEXT_LIMIT);
     let from = ceil_char(text, from).min(start);
-    let to = floor_char(text, from + TEXT_LIMIT);
+    // Moved to a character's start, `from` may leave less than the
+    // limit after it.
+    let to = floor_char(text, (from + TEXT_LIMIT).min(text.len()));
     &text[from..to]
 }
 
@@ -984,7 +986,41 @@ mod tests {
         assert_eq!(back, "a\"\u{1b}[31m\n\u{202e}\u{7f}\\é");
     }
 
+    /// A line one byte over the limit, opening with a two-byte
+    /// character and matched near its end: the window's start moved to
+    /// the character after it, and its end then fell past the line's.
+    #[test]
+    fn a_window_moved_off_a_character_ends_within_the_line() {
+        let mut t = "é".as_bytes().to_vec();
+        t.resize(TEXT_LIMIT - 11, b'a');
+        t.extend_from_slice(b" 192.0.2.100");
+        assert_eq!(t.len(), TEXT_LIMIT + 1);
+        let at = t.len() - 11;
+        assert_eq!(cut_text(&t, (at, t.len())), &t[2..]);
+    }
+
     proptest::proptest! {
+        /// Whatever the bytes and the match, the window is within the
+        /// limit and the line, and holds a match that fits in it.
+        #[test]
+        fn a_window_holds_its_match_within_the_limit(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b' ', 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0x80]),
+                0..9000,
+            ),
+            a in 0usize..9000,
+            b in 0usize..9000,
+        ) {
+            let start = a.min(text.len());
+            let end = (start + b).min(text.len());
+            let got = cut_text(&text, (start, end));
+            let from = got.as_ptr() as usize - text.as_ptr() as usize;
+            proptest::prop_assert!(got.len() <= TEXT_LIMIT);
+            if end - start <= TEXT_LIMIT - 6 {
+                proptest::prop_assert!(from <= start && end <= from + got.len());
+            }
+        }
+
         #[test]
         fn any_bytes_make_one_valid_json_string(bytes: Vec<u8>) {
             let text = String::from_utf8_lossy(&bytes);

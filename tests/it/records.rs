@@ -32,6 +32,27 @@ fn the_text_of_a_very_long_line_is_cut_around_the_match() {
     assert_eq!(r["kind"], "ipv4");
 }
 
+/// A line of 4097 bytes opening with a two-byte character, its match
+/// near the end: cutting its text to 4096 bytes on character boundaries
+/// sliced past the line's end, and the sweep panicked in every format.
+#[test]
+fn a_line_just_over_the_text_limit_opening_with_a_wide_character_is_cut() {
+    let s = Setup::new();
+    let mut line = "é".as_bytes().to_vec();
+    line.resize(4087, b'a');
+    line.extend_from_slice(b" 192.0.2.1\n");
+    assert_eq!(line.len(), 4098);
+    s.file("wide.log", &line);
+    let out = s.sweep(&["wide.log"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    // The window drops the `é` it would have cut in two.
+    let want = format!("{} 192.0.2.1", "a".repeat(4085));
+    assert_eq!(recs[0]["text"], want.as_str());
+    assert_eq!(recs[0]["offset"], 4088);
+}
+
 #[test]
 fn the_summary_names_each_bundled_set() {
     let s = Setup::new();
