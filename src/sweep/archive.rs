@@ -109,6 +109,17 @@ pub fn no_end_marker(last: Option<&str>) -> io::Error {
     )
 }
 
+/// Returns the error met reading what follows an archive's
+/// end-of-archive marker: a compressed archive's stream checked at its
+/// end (a checksum that does not match means some member's bytes were
+/// not what was written).
+pub fn after_end_marker(e: &io::Error) -> io::Error {
+    io::Error::new(
+        e.kind(),
+        format!("tar archive's stream fails after its last member: {e}"),
+    )
+}
+
 /// A member's reader, which counts the bytes it yields and tells whether
 /// reading them failed: a member's error is the archive's when it came
 /// from the archive's bytes, the member's own when it came from what was
@@ -166,6 +177,8 @@ impl<R: Read> Read for Counted<R> {
                 self.count += n as u64;
                 Ok(n)
             }
+            // Past a cut, a sparse member's holes are no bytes of it.
+            Ok(n) if self.short => Ok(n),
             Ok(n) => {
                 self.count += n as u64;
                 Ok(n)
@@ -237,7 +250,7 @@ mod tests {
     #[test]
     fn bytes_after_the_archive_s_end_are_an_error() {
         let ended = Ended::default();
-        let mut r = Counted::new(&[0u8; 8][..], 20, ended.clone());
+        let mut r = Counted::new(&[0u8; 12][..], 20, ended.clone());
         let mut buf = [1; 4];
         assert_eq!(r.read(&mut buf).unwrap(), 4);
         ended.store(true, Ordering::Relaxed);
@@ -246,6 +259,9 @@ mod tests {
             e.to_string(),
             "tar archive ends inside this member, after 4 of its 20 bytes"
         );
+        // Nor are they counted as read, when the rest is drained.
+        assert_eq!(r.read(&mut buf).unwrap(), 4);
+        assert_eq!(r.cut_short().to_string(), e.to_string());
     }
 
     #[test]

@@ -431,9 +431,16 @@ impl Lane {
             return tx.send(Item::Error(e)).is_ok();
         }
         // Read the padding after the end-of-archive marker too, so that
-        // a tap on the file sees all of it. What it holds is not swept.
-        let _ = io::copy(&mut archive.into_inner(), &mut io::sink());
-        true
+        // a tap on the file sees all of it, and a compressed archive's
+        // stream is checked to its end (its checksum, its index): what
+        // the padding holds is not swept.
+        match io::copy(&mut archive.into_inner(), &mut io::sink()) {
+            Ok(_) => true,
+            Err(e) => {
+                let e = archive::after_end_marker(&e);
+                tx.send(Item::Error(e)).is_ok()
+            }
+        }
     }
 
     /// Sends one member of an archive; returns whether the archive may go

@@ -261,15 +261,18 @@ fn sparse_tar(name: &str, hole: u64, data: &[u8]) -> Vec<u8> {
 /// bytes than the archive holds.
 #[test]
 fn a_sparse_member_the_archive_ends_inside_does_not_sweep_the_word_it_cut() {
+    // Holes longer than a read, so that the zeros after a cut come in
+    // more reads than the one that met the cut.
+    const HOLE: u64 = 100_000;
     let s = Setup::new();
     let log: &[u8] =
         b"conn from 192.0.2.1 port 22\nconn to 192.0.2.100 port 443\n";
-    let whole = sparse_tar("sp.log", 4096, log);
+    let whole = sparse_tar("sp.log", HOLE, log);
     s.file("sp.tar", &whole);
     let out = s.sweep(&["sp.tar"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let hit =
-        ("sp.tar:sp.log".to_string(), 1, 4096 + 10, "192.0.2.1".to_string());
+        ("sp.tar:sp.log".to_string(), 1, HOLE + 10, "192.0.2.1".to_string());
     assert_eq!(tuples(&out), [hit]);
 
     let at = log.windows(11).position(|w| w == b"192.0.2.100").unwrap() + 9;
@@ -281,15 +284,15 @@ fn a_sparse_member_the_archive_ends_inside_does_not_sweep_the_word_it_cut() {
         [(
             "cut.tar:sp.log".to_string(),
             1,
-            4096 + 10,
+            HOLE + 10,
             "192.0.2.1".to_string()
         )]
     );
     let want = format!(
         "iocsweep: cut.tar:sp.log: tar archive ends inside this member, \
          after {} of its {} bytes\n",
-        4096 + at,
-        2 * 4096 + log.len()
+        HOLE + at as u64,
+        2 * HOLE + log.len() as u64
     );
     assert!(stderr(&out).contains(&want), "{}", stderr(&out));
 }
@@ -319,6 +322,35 @@ fn an_archive_without_its_end_marker_may_have_been_cut_short() {
         s.file("whole.tar", &whole[..len]);
         let out = s.sweep(&["whole.tar"]);
         assert_eq!(out.status.code(), Some(1), "{len}: {}", stderr(&out));
+    }
+}
+
+/// What follows the end-of-archive marker was read but not checked: a
+/// .tar.gz whose gzip checksum does not match, or whose stream ends
+/// before its trailer, swept as sound, exit 0 or 1.
+#[test]
+fn a_compressed_archive_s_stream_is_checked_to_its_end() {
+    let s = Setup::new();
+    let plain = tar_of(&[("a.log", b"conn from 192.0.2.1\n")]);
+    // Not zstd: written without a checksum, its last 4 bytes are the
+    // archive's own, and a cut there breaks inside a member.
+    for format in ["gzip", "xz", "bzip2"] {
+        let whole = compressed(format, &plain);
+        let name = format!("cut-{format}.tar");
+        s.file(&name, &whole[..whole.len() - 4]);
+        let out = s.sweep(&[&name]);
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr(&out));
+        assert_eq!(
+            tuples(&out),
+            [(format!("{name}:a.log"), 1, 10, "192.0.2.1".to_string())]
+        );
+        let want = format!(
+            "iocsweep: {name}: tar archive's stream fails after its last member: "
+        );
+        assert!(stderr(&out).contains(&want), "{format}: {}", stderr(&out));
+        // Near miss: the whole stream is no error.
+        s.file(&name, &whole);
+        assert_eq!(s.sweep(&[&name]).status.code(), Some(1), "{format}");
     }
 }
 
