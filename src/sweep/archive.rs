@@ -120,6 +120,56 @@ pub fn after_end_marker(e: &io::Error) -> io::Error {
     )
 }
 
+/// What follows an archive's end-of-archive marker, read to its end:
+/// zeros, unless something was written after the archive (another
+/// archive appended to it, which `tar` too leaves unread unless told).
+#[derive(Default)]
+pub struct Padding {
+    read: u64,
+    data_at: Option<u64>,
+}
+
+impl Padding {
+    /// Where the first byte other than zero lies, counted from the end
+    /// of the marker's first block, if any.
+    pub fn data_after_end(&self) -> Option<u64> {
+        self.data_at
+    }
+}
+
+impl io::Write for Padding {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.data_at.is_none() {
+            if let Some(i) = buf.iter().position(|b| *b != 0) {
+                self.data_at = Some(self.read + i as u64);
+            }
+        }
+        self.read += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Returns the error of an archive that holds more than zeros after its
+/// end-of-archive marker, `at` bytes past the marker's first block
+/// (after member `last`).
+pub fn data_after_end_marker(last: Option<&str>, at: u64) -> io::Error {
+    let after = last.map(|m| format!(" after member {m}")).unwrap_or_default();
+    let at = at + 512;
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "tar archive holds data {at} bytes into its end-of-archive \
+             marker{after}, which is not swept (another archive appended \
+             to it? `tar -xiOf ARCHIVE | iocsweep sweep [same options] -` \
+             sweeps all members as one stream)"
+        ),
+    )
+}
+
 /// A member's reader, which counts the bytes it yields and tells whether
 /// reading them failed: a member's error is the archive's when it came
 /// from the archive's bytes, the member's own when it came from what was

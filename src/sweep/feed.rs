@@ -432,15 +432,16 @@ impl Lane {
         }
         // Read the padding after the end-of-archive marker too, so that
         // a tap on the file sees all of it, and a compressed archive's
-        // stream is checked to its end (its checksum, its index): what
-        // the padding holds is not swept.
-        match io::copy(&mut archive.into_inner(), &mut io::sink()) {
-            Ok(_) => true,
-            Err(e) => {
-                let e = archive::after_end_marker(&e);
-                tx.send(Item::Error(e)).is_ok()
-            }
-        }
+        // stream is checked to its end (its checksum, its index). What
+        // the padding holds is not swept: anything but zeros is told.
+        let mut padding = archive::Padding::default();
+        let error = match io::copy(&mut archive.into_inner(), &mut padding) {
+            Ok(_) => padding
+                .data_after_end()
+                .map(|at| archive::data_after_end_marker(last.as_deref(), at)),
+            Err(e) => Some(archive::after_end_marker(&e)),
+        };
+        error.is_none_or(|e| tx.send(Item::Error(e)).is_ok())
     }
 
     /// Sends one member of an archive; returns whether the archive may go

@@ -354,6 +354,29 @@ fn a_compressed_archive_s_stream_is_checked_to_its_end() {
     }
 }
 
+/// Two archives written one after the other (`cat a.tar b.tar`) swept
+/// as the first alone: the second's members were silently left out.
+#[test]
+fn data_after_the_end_marker_is_told() {
+    let s = Setup::new();
+    let a = tar_of(&[("a.log", b"conn from 192.0.2.1\n")]);
+    let b = tar_of(&[("b.log", b"query evil.example A\n")]);
+    s.file("two.tar", &[a.clone(), b].concat());
+    let out = s.sweep(&["two.tar"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        tuples(&out),
+        [("two.tar:a.log".to_string(), 1, 10, "192.0.2.1".to_string())]
+    );
+    let want = "iocsweep: two.tar: tar archive holds data 1024 bytes into its \
+                end-of-archive marker after member a.log, which is not swept";
+    assert!(stderr(&out).contains(want), "{}", stderr(&out));
+    // Near miss: padding of zeros to a full record is no error.
+    s.file("padded.tar", &[a, vec![0; 10240]].concat());
+    let out = s.sweep(&["padded.tar"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
 #[test]
 fn a_damaged_header_is_an_error_of_the_archive() {
     let s = Setup::new();
