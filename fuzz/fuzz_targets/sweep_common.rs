@@ -169,12 +169,11 @@ pub fn run(prefix: &[u8], data: &[u8]) {
         // is found, and none that one scan does not find.
         let got = pairs(&sweep(m, &path, opts));
         let all = whole_scan(m, &bytes);
+        let split = |h: &RawHit| {
+            bytes[h.start..h.end].iter().any(|b| b" \t\",;".contains(b))
+        };
         let whole: BTreeSet<_> = scan(m, &bytes)
-            .filter(|(_, h)| !bytes[h.start..h.end].contains(&b' '))
-            .filter(|(_, h)| !bytes[h.start..h.end].contains(&b'\t'))
-            .filter(|(_, h)| !bytes[h.start..h.end].contains(&b'"'))
-            .filter(|(_, h)| !bytes[h.start..h.end].contains(&b','))
-            .filter(|(_, h)| !bytes[h.start..h.end].contains(&b';'))
+            .filter(|(_, h)| !split(h))
             .map(|(line, h)| (line, h.id))
             .collect();
         let text = String::from_utf8_lossy(&bytes);

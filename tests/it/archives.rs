@@ -354,6 +354,25 @@ fn a_compressed_archive_s_stream_is_checked_to_its_end() {
     }
 }
 
+/// A member whose archive's own stream broke under it was named with
+/// its decoder's restatement of that error after the archive's: two
+/// "gzip stream ends early" messages for two streams.
+#[test]
+fn a_member_whose_archive_breaks_under_it_reports_the_archive_s_error_once() {
+    let s = Setup::new();
+    let log: Vec<u8> =
+        (0..2000).flat_map(|i| format!("line {i} x\n").into_bytes()).collect();
+    let whole = gzip(&tar_of(&[("a.log.gz", &gzip(&log))]));
+    s.file("cut.tar.gz", &whole[..whole.len() / 2]);
+    let out = s.sweep(&["cut.tar.gz"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    let want = "iocsweep: cut.tar.gz:a.log.gz: tar archive breaks inside this \
+                member: gzip stream ends early (truncated?) after ";
+    assert!(err.contains(want), "{err}");
+    assert_eq!(err.matches("gzip stream ends early").count(), 1, "{err}");
+}
+
 /// Two archives written one after the other (`cat a.tar b.tar`) swept
 /// as the first alone: the second's members were silently left out.
 #[test]
