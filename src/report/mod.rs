@@ -643,8 +643,6 @@ impl<W: Write> Sink for Reporter<'_, W> {
         stats: &InputStats,
         error: Option<&io::Error>,
     ) -> io::Result<()> {
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
         let s = &mut self.summary;
         s.inputs += 1;
         s.bytes += stats.bytes;
@@ -681,6 +679,10 @@ impl<W: Write> Sink for Reporter<'_, W> {
         if let Some(c) = &self.counters {
             c.inputs.fetch_add(1, Ordering::Relaxed);
         }
+        // Written after the books are kept, so an input whose records
+        // meet a closed output is still in the ledger.
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
         Ok(())
     }
 
@@ -698,13 +700,13 @@ impl<W: Write> Sink for Reporter<'_, W> {
         input: &Input,
         stats: &InputStats,
     ) -> io::Result<()> {
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
         let s = &mut self.summary;
         s.inputs += 1;
         s.bytes += stats.bytes;
         s.lines += stats.lines;
         self.record(input, stats, None, true);
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
         Ok(())
     }
 }

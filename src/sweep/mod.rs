@@ -421,6 +421,15 @@ impl<'m> Sweeper<'m> {
             {
                 self.stop_now(&mut batch, sink)
             }
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                // The output was closed: the input in progress is still
+                // told, as far as it was read, so the ledger does not
+                // call it unswept; the sink's own write fails again.
+                if let Some(p) = batch.progress.as_ref().filter(|p| !p.done) {
+                    let _ = sink.input_stopped(&p.input, &p.stats);
+                }
+                Err(e)
+            }
             other => other,
         }
     }

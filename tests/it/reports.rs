@@ -607,6 +607,110 @@ fn sigterm_stops_cleanly_with_every_hit_so_far_and_a_manifest() {
     assert!(html.contains("<tr><th>Stopped by</th><td>SIGTERM"), "{html}");
 }
 
+/// Starts a sweep of a FIFO whose writer sends `lines` hits and keeps it
+/// open, so the sweep waits in the middle of its input; returns the
+/// child, its folder, and the sender that lets the writer close.
+fn sweep_waiting_on_a_fifo(
+    lines: usize,
+) -> (
+    std::process::Child,
+    tempfile::TempDir,
+    std::sync::mpsc::Sender<()>,
+    std::thread::JoinHandle<()>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    std::fs::write(d.join("iocs.txt"), "198.51.100.7\n").unwrap();
+    let fifo = d.join("feed");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo keeps no pointer.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let child = Command::new(BIN)
+        .current_dir(&d)
+        .args(["sweep", "--iocs", "iocs.txt", "--format", "jsonl"])
+        .args(["--manifest", "m.json", "feed"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::File::options().write(true).open(&fifo).unwrap();
+        for i in 0..lines {
+            if writeln!(f, "{i} conn 198.51.100.7").is_err() {
+                break;
+            }
+        }
+        let _ = f.flush();
+        let _ = done_rx.recv();
+    });
+    (child, dir, done_tx, writer)
+}
+
+/// `timeout` sends its signal to the process and then to its process
+/// group: the two arrive together and are one request to stop.
+#[test]
+fn a_stop_signal_sent_twice_at_once_still_stops_cleanly() {
+    // More than one 256 KiB piece of the stream, so some is swept.
+    let (mut child, dir, done, writer) = sweep_waiting_on_a_fifo(100_000);
+    // Time to read them, then wait for more.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: signalling our own child by its id.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let mut all = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut all).unwrap();
+    let status = child.wait().unwrap();
+    let _ = done.send(());
+    writer.join().unwrap();
+    assert_eq!(status.code(), Some(143));
+    let m: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("m.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(m["status"], "interrupted");
+    assert_eq!(m["interrupted"]["signal"], "SIGTERM");
+    let lines = m["interrupted"]["in_progress"]["lines_swept"].as_u64();
+    let lines = lines.unwrap();
+    assert!(lines > 0 && lines < 100_000, "{lines}");
+    assert_eq!(all.lines().count() as u64, lines);
+}
+
+/// A sweep blocked after the first signal (here on an output pipe nobody
+/// reads) can still be ended by a second signal sent later.
+#[test]
+fn a_second_signal_a_second_later_ends_the_process_at_once() {
+    use std::os::unix::process::ExitStatusExt;
+
+    // Far more records than a pipe holds: the sweep blocks writing them.
+    let (mut child, dir, done, writer) = sweep_waiting_on_a_fifo(100_000);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: signalling our own child by its id.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(child.try_wait().unwrap().is_none(), "not blocked on output");
+    // SAFETY: as above.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("a second SIGTERM did not end a blocked sweep");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let _ = done.send(());
+    writer.join().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert!(!dir.path().join("m.json").exists());
+}
+
 #[test]
 fn a_closed_output_pipe_ends_the_sweep_quietly() {
     let dir = tempfile::tempdir().unwrap();
@@ -634,6 +738,11 @@ fn a_closed_output_pipe_ends_the_sweep_quietly() {
             .unwrap();
     assert_eq!(m["status"], "output closed");
     assert_eq!(m["exit_status"], 0);
+    // The input whose records met the closed pipe is told as far as it
+    // was read, not as never swept.
+    let input = &m["inputs"][0];
+    assert_eq!(input["status"], "interrupted", "{input}");
+    assert_eq!(m["totals"]["inputs"], 1, "{m}");
 }
 
 #[test]
