@@ -11,7 +11,7 @@ mod run;
 
 use std::fs::File;
 use std::io::{self, IsTerminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -107,7 +107,9 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     )
     .map_err(io::Error::other)?;
     let (inputs, walk) = input::expand(&paths, &sel);
-    if let Some(clash) = output_clash(args, &paths, &walk) {
+    let clash =
+        outputs_clash(args).or_else(|| output_clash(args, &paths, &walk));
+    if let Some(clash) = clash {
         say(false, &clash);
         return Ok(2);
     }
@@ -282,6 +284,74 @@ fn output_clash(
         out.display(),
         path.display()
     ))
+}
+
+/// Returns why two of the files the sweep writes may not be written, if
+/// they are one file: the second written would replace the first (the
+/// hit records, most often) without a word. Paths are compared after
+/// symbolic links are followed, existing files by identity; devices such
+/// as `/dev/null` may be named twice.
+fn outputs_clash(args: &SweepArgs) -> Option<String> {
+    let named = [
+        ("hit records (-o)", &args.output),
+        ("summary (--summary)", &args.summary),
+        ("report (--report)", &args.report),
+        ("manifest (--manifest)", &args.manifest),
+    ];
+    let mut seen: Vec<(&str, &Path, Written)> = Vec::new();
+    for (what, path) in named {
+        let Some(path) = path else { continue };
+        let Some(dest) = written(path) else { continue };
+        if let Some((other, first, _)) = seen.iter().find(|s| s.2 == dest) {
+            return Some(format!(
+                "{}: cannot write both the {other} and the {what} here: \
+                 {} names the same file, and the one written last would \
+                 replace the other; choose two paths",
+                path.display(),
+                first.display()
+            ));
+        }
+        seen.push((what, path, dest));
+    }
+    None
+}
+
+/// Where an output lands: an existing regular file by identity, a file
+/// still to be made by its resolved path.
+#[derive(PartialEq)]
+enum Written {
+    File(input::FileId),
+    New(PathBuf),
+}
+
+/// Returns where writing `path` lands, or `None` for what can take any
+/// number of writers (a device, a FIFO) or where it cannot be known.
+fn written(path: &Path) -> Option<Written> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        return meta
+            .is_file()
+            .then(|| input::FileId::of(&meta).map(Written::File))
+            .flatten();
+    }
+    // Not there yet, or a link to nothing: follow the links by hand.
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&p) {
+            Ok(target) => {
+                p = match p.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    let name = p.file_name()?.to_owned();
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Some(Written::New(std::fs::canonicalize(dir).ok()?.join(name)))
 }
 
 /// Prints the problems of each indicator file: the first few, how many

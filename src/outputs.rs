@@ -112,7 +112,10 @@ fn save(path: &Path, what: &str, bytes: &[u8]) -> Option<String> {
     let write = || -> io::Result<()> {
         let mut f = BufWriter::new(File::create(path)?);
         f.write_all(bytes)?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()
+        let f = f.into_inner().map_err(|e| e.into_error())?;
+        // A device or a pipe (`/dev/null`, `/dev/stdout`) has nothing to
+        // sync, and says so with an error.
+        if f.metadata()?.is_file() { f.sync_all() } else { Ok(()) }
     };
     write()
         .err()

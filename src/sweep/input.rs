@@ -46,11 +46,38 @@ impl Input {
     /// Returns the name shown in hit records.
     pub fn name(&self) -> String {
         match self {
-            Input::File(p) => p.display().to_string(),
+            Input::File(p) => path_name(p),
             Input::Stdin => "-".to_string(),
             Input::Member { archive, member } => format!("{archive}:{member}"),
         }
     }
+}
+
+/// Returns a path as records name it: as it is where it is UTF-8; with
+/// each byte that is not as `\xNN` (two upper-case hex digits) where it
+/// is not, so that two such names stay two (`display` would turn both
+/// `a\xFEb` and `a\xFFb` into `a\u{FFFD}b`, one name for two files).
+/// A UTF-8 name that spells `\xFF` itself reads the same as the byte:
+/// telling those apart would mean escaping every backslash in every name.
+pub fn path_name(p: &Path) -> String {
+    if let Some(s) = p.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in p.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                let _ = write!(out, "\\x{b:02X}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    p.display().to_string()
 }
 
 /// A path that could not be walked, with why.
@@ -771,6 +798,14 @@ impl<R: Read> StreamChunks<R> {
     }
 
     /// Returns the next chunk, `None` at the end.
+    ///
+    /// A chunk is handed on once about `size` bytes are read, or at the
+    /// end. Not done yet: handing on what a stream that goes quiet has
+    /// brought so far. A pipe fed slowly (`tail -f`) gives its hits only
+    /// every `size` bytes, and a sweep stopped by a signal does not
+    /// sweep the lines read into a chunk not yet handed on (up to `size`
+    /// bytes); doing either needs a read with a timeout, which blocking
+    /// reads of pipes and decoders do not have.
     ///
     /// # Errors
     ///

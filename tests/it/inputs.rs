@@ -181,6 +181,133 @@ fn the_output_may_not_be_an_input_or_an_indicator_file() {
 }
 
 #[test]
+fn two_outputs_may_not_be_one_file() {
+    let s = Setup::new();
+    s.file("ev.log", EVIDENCE);
+    std::os::unix::fs::symlink("m.json", s.path("m.link")).unwrap();
+    s.file("old.json", b"kept\n");
+    std::fs::hard_link(s.path("old.json"), s.path("old2.json")).unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["-o", "m.json", "--manifest", "m.json"],
+            "m.json: cannot write both the hit records (-o) and the manifest \
+             (--manifest) here: m.json",
+        ),
+        // A link to a file not made yet.
+        (
+            &["-o", "m.json", "--summary", "m.link"],
+            "m.link: cannot write both the hit records (-o) and the summary \
+             (--summary) here: m.json",
+        ),
+        (
+            &["--report", "./sub/../m.json", "--manifest", "m.json"],
+            "m.json: cannot write both the report (--report) and the \
+             manifest (--manifest) here: ./sub/../m.json",
+        ),
+        // Hard links to an existing file.
+        (
+            &["--summary", "old.json", "--manifest", "old2.json"],
+            "old2.json: cannot write both the summary (--summary) and the \
+             manifest (--manifest) here: old.json",
+        ),
+        (
+            &["-o", "old2.json", "--report", "old.json"],
+            "old.json: cannot write both the hit records (-o) and the \
+             report (--report) here: old2.json",
+        ),
+    ];
+    std::fs::create_dir(s.path("sub")).unwrap();
+    for (args, want) in cases {
+        let mut all = vec!["ev.log"];
+        all.extend_from_slice(args);
+        let run = s.sweep(&all);
+        assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+        let want = format!(
+            "iocsweep: {want} names the same file, and the one written \
+             last would replace the other; choose two paths\n"
+        );
+        assert_eq!(stderr(&run), want);
+        assert!(!s.path("m.json").exists());
+        assert_eq!(std::fs::read(s.path("old.json")).unwrap(), b"kept\n");
+    }
+    // Devices take any number of writers; near miss: two files.
+    let run = s.sweep(&[
+        "ev.log",
+        "--summary",
+        "/dev/null",
+        "--manifest",
+        "/dev/null",
+        "-o",
+        "hits.jsonl",
+        "--report",
+        "m.json",
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(s.path("hits.jsonl").exists() && s.path("m.json").exists());
+}
+
+/// Two file names that are not UTF-8 and differ only in their invalid
+/// bytes stay two inputs in the records, the manifest and the summary.
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_stay_apart() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let s = Setup::new();
+    std::fs::create_dir(s.path("nu")).unwrap();
+    let dir = s.path("nu");
+    std::fs::write(dir.join(OsStr::from_bytes(b"a\xffb.log")), EVIDENCE)
+        .unwrap();
+    let two = b"x\nx 192.0.2.1\n";
+    std::fs::write(dir.join(OsStr::from_bytes(b"a\xfeb.log")), two).unwrap();
+    // Near miss: a UTF-8 name is shown as it is.
+    s.file("nu/c\u{e9}.log", EVIDENCE);
+    let run = s.sweep(&["nu", "--manifest", "m.json", "--summary", "s.json"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let got: Vec<(String, u64)> = records(&run)
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want =
+        [("nu/a\\xFEb.log", 2), ("nu/a\\xFFb.log", 1), ("nu/c\u{e9}.log", 1)];
+    let want: Vec<(String, u64)> =
+        want.iter().map(|(p, l)| (p.to_string(), *l)).collect();
+    assert_eq!(got, want);
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("m.json")).unwrap())
+            .unwrap();
+    let inputs: Vec<(String, u64, u64)> = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["path"].as_str().unwrap().to_string(),
+                i["bytes_swept"].as_u64().unwrap(),
+                i["lines_swept"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("nu/a\\xFEb.log".to_string(), two.len() as u64, 2),
+        ("nu/a\\xFFb.log".to_string(), EVIDENCE.len() as u64, 1),
+        ("nu/c\u{e9}.log".to_string(), EVIDENCE.len() as u64, 1),
+    ];
+    assert_eq!(inputs, want);
+    let sum: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("s.json")).unwrap())
+            .unwrap();
+    let files = sum.to_string();
+    assert!(files.contains("\"files_total\":3"), "{files}");
+}
+
+#[test]
 fn an_output_that_is_no_input_is_written() {
     let s = Setup::new();
     s.file("ev.log", EVIDENCE);
