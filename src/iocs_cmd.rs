@@ -55,6 +55,15 @@ pub fn unix_now() -> i64 {
 /// status if one cannot be read at all (going on without it would
 /// report what the user asked not to see).
 pub fn allowlist(q: bool, paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
+    Ok(allowlist_loaded(q, paths)?.map(|(a, _)| a))
+}
+
+/// Like [`allowlist`], also returning what was loaded (its files, for
+/// the manifest).
+pub fn allowlist_loaded(
+    q: bool,
+    paths: &[PathBuf],
+) -> Result<Option<(Allowlist, Loaded)>, u8> {
     if paths.is_empty() {
         return Ok(None);
     }
@@ -64,7 +73,7 @@ pub fn allowlist(q: bool, paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
         say(false, &format!("{}: cannot use this allowlist", bad.file));
         return Err(2);
     }
-    Ok(Some(Allowlist::new(&loaded.set)))
+    Ok(Some((Allowlist::new(&loaded.set), loaded)))
 }
 
 fn check(args: &CheckArgs) -> io::Result<u8> {

@@ -126,10 +126,12 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         s.finish();
     }
     print_problems(q, &loaded);
-    let allow = match iocs_cmd::allowlist(q, &args.allow) {
-        Ok(a) => a.unwrap_or_default(),
-        Err(code) => return Ok(code),
-    };
+    let (allow, allow_loaded) =
+        match iocs_cmd::allowlist_loaded(q, &args.allow) {
+            Ok(Some((a, l))) => (a, Some(l)),
+            Ok(None) => (allow::Allowlist::default(), None),
+            Err(code) => return Ok(code),
+        };
     let allowed = allow.filter(&mut loaded);
     let now = iocs_cmd::unix_now();
     let retired = loaded.retain_current(now, args.include_expired);
@@ -214,6 +216,13 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         summary: &summary,
         failures: &failures,
         hashed: args.hash_inputs,
+        allowlist: allow_loaded.as_ref(),
+        filtered: manifest::Filtered {
+            indicators_allowed: allowed.len(),
+            hits_allowed,
+            since,
+            until,
+        },
     };
     let write_errors = outputs::write(args, outcome);
     for e in &write_errors {

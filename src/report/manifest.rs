@@ -127,6 +127,23 @@ pub struct ManifestInput<'a> {
     pub failures: &'a Failures,
     /// Whether inputs were hashed.
     pub hashed: bool,
+    /// The allowlist's files, if one was given.
+    pub allowlist: Option<&'a Loaded>,
+    /// What the allowlist and the time window left out.
+    pub filtered: Filtered,
+}
+
+/// What the sweep was told to leave out, and how much it left out.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Filtered {
+    /// Indicators the allowlist removed before the sweep.
+    pub indicators_allowed: usize,
+    /// Hits the allowlist dropped.
+    pub hits_allowed: u64,
+    /// `--since`, resolved.
+    pub since: Option<Stamp>,
+    /// `--until`, resolved.
+    pub until: Option<Stamp>,
 }
 
 /// Returns the manifest document.
@@ -152,6 +169,14 @@ pub fn build(m: &ManifestInput<'_>) -> Value {
     }
     o.insert("exit_status".into(), m.exit_status.into());
     o.insert("indicator_files".into(), indicator_files(m.loaded));
+    let allow = m.allowlist.map_or(Value::Array(Vec::new()), indicator_files);
+    o.insert("allowlist_files".into(), allow);
+    let stamp = |t: Option<Stamp>| t.map(|t| t.to_string());
+    o.insert(
+        "window".into(),
+        json!({"since": stamp(m.filtered.since),
+               "until": stamp(m.filtered.until)}),
+    );
     let by_kind: Map<String, Value> = m
         .loaded
         .set
@@ -358,6 +383,10 @@ fn totals(m: &ManifestInput<'_>) -> Value {
         "indicators_seen": s.tally.len(),
         "errors": m.failures.total(),
         "errors_summary": m.failures.to_string(),
+        "indicators_allowed": m.filtered.indicators_allowed,
+        "hits_allowed": m.filtered.hits_allowed,
+        "hits_outside_window": s.outside_window,
+        "untimed_hits_kept": s.untimed_kept,
     })
 }
 

@@ -781,4 +781,69 @@ fn an_allowlist_keeps_the_manifests_input_hashes() {
     assert_eq!(input["path"], "fw.log");
     assert_eq!(input["sha256"], sha256(log));
     assert_eq!(input["sha256_bytes"], log.len());
+    // The allowlist is named and hashed like an indicator file, and what
+    // it left out is counted: the record of legal asks what was not
+    // reported and why.
+    let allow = &m["allowlist_files"][0];
+    assert_eq!(allow["file"], "allow.txt");
+    assert_eq!(allow["sha256"], sha256(b"198.51.100.5\n"));
+    assert_eq!(allow["values"], 1);
+    assert_eq!(m["totals"]["hits_allowed"], 1);
+    assert_eq!(m["totals"]["indicators_allowed"], 0);
+    assert_eq!(m["totals"]["hits"], 1);
+}
+
+#[test]
+fn the_manifest_tells_the_time_window_and_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("iocs.txt"), "198.51.100.6\nevil.example\n")
+        .unwrap();
+    std::fs::write(d.join("allow.txt"), "evil.example\n").unwrap();
+    let log = "2025-06-01T00:00:00Z conn 198.51.100.6\n\
+               2026-06-01T00:00:00Z conn 198.51.100.6\n\
+               2026-06-01T00:00:01Z conn evil.example\n";
+    std::fs::write(d.join("fw.log"), log).unwrap();
+    std::fs::write(d.join("b.log"), "no time here 198.51.100.6\n").unwrap();
+    let out = Command::new(BIN)
+        .current_dir(d)
+        .args(["sweep", "--format", "jsonl", "--iocs", "iocs.txt"])
+        .args(["--allow", "allow.txt", "--since", "2026-01-01"])
+        .args(["--until", "2026-12-01T00:00:00Z", "--manifest", "m.json"])
+        .args(["fw.log", "b.log"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let hits = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(hits.lines().count(), 2, "{hits}");
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(d.join("m.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["window"]["since"], "2026-01-01T00:00:00Z");
+    assert_eq!(m["window"]["until"], "2026-12-01T00:00:00Z");
+    let t = &m["totals"];
+    assert_eq!(t["hits"], 2);
+    assert_eq!(t["hits_outside_window"], 1);
+    assert_eq!(t["untimed_hits_kept"], 1);
+    // The listed domain was taken out before the sweep.
+    assert_eq!(t["indicators_allowed"], 1);
+    assert_eq!(t["hits_allowed"], 0);
+    assert_eq!(m["allowlist_files"][0]["file"], "allow.txt");
+
+    // Near miss: without either, the window is null and nothing is
+    // counted as left out.
+    let out = Command::new(BIN)
+        .current_dir(d)
+        .args(["sweep", "--iocs", "iocs.txt", "--manifest", "m2.json"])
+        .arg("fw.log")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(d.join("m2.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["window"], serde_json::json!({"since": null, "until": null}));
+    assert_eq!(m["allowlist_files"], serde_json::json!([]));
+    assert_eq!(m["totals"]["hits_outside_window"], 0);
+    assert_eq!(m["totals"]["hits_allowed"], 0);
 }
