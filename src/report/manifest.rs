@@ -200,6 +200,11 @@ pub fn build(m: &ManifestInput<'_>) -> Value {
         })
         .collect();
     o.insert("walk_errors".into(), walk_errors.into());
+    o.insert(
+        "walk_left_out".into(),
+        json!({"files": m.walk.files_left_out,
+               "folders": m.walk.folders_left_out}),
+    );
     o.insert("totals".into(), totals(m));
     Value::Object(o)
 }

@@ -245,6 +245,26 @@ pub fn walk_notes(walk: &WalkReport) -> Vec<String> {
             notes.push(format!("{n} {what}: {}{more}", shown.join(", ")));
         }
     }
+    let (files, folders) = (walk.files_left_out, walk.folders_left_out);
+    if files + folders > 0 {
+        // Said even when it is all that was asked: a pattern that leaves
+        // out every file would otherwise look like a clean sweep.
+        let mut parts = Vec::new();
+        if files > 0 {
+            parts.push(format!(
+                "{files} {}",
+                plural(files as usize, "file", "files")
+            ));
+        }
+        if folders > 0 {
+            let f = plural(folders as usize, "folder", "folders");
+            parts.push(format!("{folders} {f}"));
+        }
+        notes.push(format!(
+            "{} left out by --glob, --exclude or --max-depth",
+            parts.join(" and ")
+        ));
+    }
     notes
 }
 

@@ -138,6 +138,10 @@ pub struct WalkReport {
     pub duplicates: Vec<(PathBuf, PathBuf)>,
     /// Every file to sweep, by identity, with the path it is swept under.
     pub identities: HashMap<FileId, PathBuf>,
+    /// Files inside folders that `--glob`/`--exclude` left out.
+    pub files_left_out: u64,
+    /// Folders that `--exclude` or `--max-depth` kept the walk out of.
+    pub folders_left_out: u64,
 }
 
 impl WalkReport {
@@ -258,6 +262,7 @@ impl Walker<'_> {
     fn folder(&mut self, path: &Path, id: Option<FileId>, depth: usize) {
         let inside = depth + 1;
         if !self.sel.within_depth(inside) || !self.sel.enters(self.rel(path)) {
+            self.report.folders_left_out += 1;
             return;
         }
         // Only a followed link can lead back up.
@@ -278,6 +283,7 @@ impl Walker<'_> {
     /// `meta` is its metadata if already known.
     fn file(&mut self, path: PathBuf, meta: Option<Metadata>) {
         if !self.sel.takes_file(self.rel(&path)) {
+            self.report.files_left_out += 1;
             return;
         }
         match meta.map_or_else(|| std::fs::symlink_metadata(&path), Ok) {

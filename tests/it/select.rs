@@ -64,6 +64,43 @@ fn globs_and_excludes_match_relative_paths_and_names() {
 }
 
 #[test]
+fn what_the_patterns_leave_out_is_counted() {
+    let s = tree();
+    let out = s.sweep(&["--glob", "*.log", "--exclude", "old", "t"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let note = "iocsweep: 2 files and 1 folder left out by --glob, \
+                --exclude or --max-depth\n";
+    assert!(stderr(&out).contains(note), "{}", stderr(&out));
+
+    // A pattern that matches nothing is no clean sweep: it says so.
+    let out = s.sweep(&["--glob", "*.gz", "--manifest", "m.json", "t"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("swept 0 inputs"), "{err}");
+    let note = "iocsweep: 8 files left out by --glob, --exclude or \
+                --max-depth\n";
+    assert!(err.contains(note), "{err}");
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("m.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        m["walk_left_out"],
+        serde_json::json!({"files": 8, "folders": 0})
+    );
+
+    // Near miss: with no pattern nothing is left out, and nothing said.
+    let out = s.sweep(&["t", "--manifest", "m.json"]);
+    assert!(!stderr(&out).contains("left out"), "{}", stderr(&out));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("m.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        m["walk_left_out"],
+        serde_json::json!({"files": 0, "folders": 0})
+    );
+}
+
+#[test]
 fn a_bad_pattern_stops_the_sweep_with_status_2() {
     let s = tree();
     let out = s.sweep(&["--glob", "a[", "t"]);
