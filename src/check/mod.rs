@@ -70,6 +70,9 @@ pub enum Class {
     Short,
     /// The digest of empty input.
     EmptyHash,
+    /// A digest of one repeated hex digit (`000…0`, `fff…f`): a
+    /// placeholder, never a file's digest.
+    PlaceholderHash,
     /// A value listed by more than one file.
     Duplicate,
     /// Every source's validity ended before today.
@@ -94,6 +97,7 @@ impl Class {
             Class::Popular => "popular",
             Class::Short => "short",
             Class::EmptyHash => "empty-hash",
+            Class::PlaceholderHash => "placeholder-hash",
             Class::Duplicate => "duplicate",
             Class::Expired => "expired",
             Class::NotYetValid => "not-yet-valid",
@@ -114,7 +118,7 @@ impl Class {
             }
             Class::Reserved => "reserved, unspecified or broadcast addresses",
             Class::Documentation => {
-                "documentation addresses (RFC 5737, RFC 3849): examples, not attackers"
+                "documentation addresses and names (RFC 5737, RFC 3849, RFC 2606): examples, not attackers"
             }
             Class::Broad => "ranges of IPv4 /8 or IPv6 /32 or broader",
             Class::Popular if allowlist => "covered by the allowlist",
@@ -126,6 +130,9 @@ impl Class {
             }
             Class::EmptyHash => {
                 "digests of empty input: every empty file has them"
+            }
+            Class::PlaceholderHash => {
+                "digests of one repeated digit: placeholders, not a file's digest"
             }
             Class::Duplicate => "listed by more than one file",
             Class::Expired => {
@@ -325,6 +332,10 @@ fn classify(
         if EMPTY_DIGESTS.contains(&h.as_str()) {
             out.push(finding(Class::EmptyHash, ind, None));
         }
+        let first = h.as_bytes().first();
+        if h.bytes().all(|b| Some(&b) == first) {
+            out.push(finding(Class::PlaceholderHash, ind, None));
+        }
     }
     let mut files: Vec<&str> = ind.sources.iter().map(|s| &*s.file).collect();
     files.dedup();
@@ -411,6 +422,7 @@ pub fn special(v: &Value) -> Option<(Class, String)> {
         Value::Ipv4(a, _) => IpNet::from(IpAddr::V4(*a)),
         Value::Ipv6(a, _) => IpNet::from(IpAddr::V6(*a)),
         Value::Cidr(n) => *n,
+        Value::Domain(d) => return documentation_domain(d),
         _ => return None,
     };
     special_blocks().into_iter().find_map(|(block, class)| {
@@ -418,6 +430,23 @@ pub fn special(v: &Value) -> Option<(Class, String)> {
             block.contains(&net.network()) || net.contains(&block.network());
         let same_family = family(&block) == family(&net);
         (overlaps && same_family).then(|| (class, block.to_string()))
+    })
+}
+
+/// The domains RFC 2606 reserves for examples that are registered and
+/// answer (IANA's): an advisory that lists one copied a sample. The
+/// reserved top-level names (`.example`, `.test`, `.invalid`) never
+/// resolve, so they cannot reach a log and are left alone.
+const DOCUMENTATION_DOMAINS: [&str; 3] =
+    ["example.com", "example.net", "example.org"];
+
+/// Returns the documentation domain `d` is or lies under, if any.
+fn documentation_domain(d: &str) -> Option<(Class, String)> {
+    DOCUMENTATION_DOMAINS.iter().find_map(|base| {
+        let under = d.len() > base.len()
+            && d.ends_with(base)
+            && d.as_bytes()[d.len() - base.len() - 1] == b'.';
+        (d == *base || under).then(|| (Class::Documentation, base.to_string()))
     })
 }
 

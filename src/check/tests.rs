@@ -188,6 +188,35 @@ fn short_strings_and_empty_digests_warn() {
 }
 
 #[test]
+fn documentation_domains_and_placeholder_digests_warn() {
+    assert_classes(&[
+        ("example.com", &["documentation"]),
+        ("cdn.example.org", &["documentation"]),
+        ("example.net", &["documentation"]),
+        // Near misses: a name that only ends alike, and the reserved
+        // top-level names, which never reach a log.
+        ("badexample.com", &[]),
+        ("example.com.evil.example", &[]),
+        ("evil.example", &[]),
+        ("00000000000000000000000000000000", &["placeholder-hash"]),
+        ("ffffffffffffffffffffffffffffffffffffffff", &["placeholder-hash"]),
+        // One digit different is a digest like any other.
+        ("00000000000000000000000000000001", &[]),
+    ]);
+}
+
+#[test]
+fn sign_in_pages_and_link_shorteners_are_popular() {
+    assert_classes(&[
+        ("login.microsoftonline.com", &["popular"]),
+        ("mail.google.com", &["popular"]),
+        ("bit.ly", &["popular"]),
+        // A shortened link is a fine indicator.
+        ("https://bit.ly/3xYz", &[]),
+    ]);
+}
+
+#[test]
 fn duplicates_across_files_warn_but_not_within_one() {
     let loaded = load(&[
         ("a.txt", "1.2.3.4\n5.6.7.8\n5.6.7.8\n"),
