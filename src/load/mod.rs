@@ -408,7 +408,12 @@ impl Loader {
     /// Loads one file's bytes, taking them over: UTF-8 text is read where
     /// it is, without a copy.
     fn add_owned(&mut self, name: Arc<str>, bytes: Vec<u8>) {
+        // A lone CR ends a line, in detection as in every reader.
         let read = sniff::decode(bytes)
+            .map(|t| sniff::Decoded {
+                text: sniff::lone_cr_as_lf(t.text),
+                ..t
+            })
             .and_then(|t| Ok((sniff::detect(&t.text)?, t)));
         match read {
             Ok((format, t)) => {
@@ -440,6 +445,7 @@ impl Loader {
         lossy: bool,
         format: Format,
     ) {
+        let text = &*sniff::lone_cr_as_lf_ref(text);
         let unlisted = self.builder.unlisted();
         let mut reader = Reader {
             file: name.clone(),
@@ -1183,5 +1189,103 @@ mod retain_tests {
             ]
         );
         assert!(retired_note(&[], false).is_empty());
+    }
+}
+
+/// Line ends: LF, CRLF and a lone CR each end one line, in every reader.
+#[cfg(test)]
+mod line_end_tests {
+    use super::*;
+
+    /// Loads `bytes` as file `t.txt`, detecting the format.
+    fn load(bytes: &[u8]) -> Loaded {
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("t.txt".into(), bytes);
+        l.finish()
+    }
+
+    fn formats(l: &Loaded) -> Vec<Option<Format>> {
+        l.files.iter().map(|f| f.format).collect()
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_of_a_list() {
+        let got = load(
+            b"198.51.100.7\revil.example\rhxxp://bad[.]example/a\r\
+              44d88612fea8a8f36de82e1278abb02f\r",
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(formats(&got), [Some(Format::Text)]);
+        assert_eq!(
+            test_support::shown(&got),
+            [
+                "ipv4 198.51.100.7 @1",
+                "domain evil.example @2",
+                "url http://bad.example/a @3",
+                "md5 44d88612fea8a8f36de82e1278abb02f @4",
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_stays_one_line_end_beside_lone_crs() {
+        // Near miss: `\r\n` is one line end, `\r\r\n` two, `\n\r` two.
+        let got = load(
+            b"a.example\r\nb.example\rc.example\r\r\nd.example\n\re.example",
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(
+            test_support::shown(&got),
+            [
+                "domain a.example @1",
+                "domain b.example @2",
+                "domain c.example @3",
+                "domain d.example @5",
+                "domain e.example @7",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_csv_row_and_stays_a_break_inside_quotes() {
+        let got = load(
+            b"indicator,comment\revil.example,\"two\rlines\"\r\
+              bad.example,x\r\r\"third.example\",\"a\r\nb\"\rlast.example,y",
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(formats(&got), [Some(Format::Csv)]);
+        assert_eq!(
+            test_support::shown(&got),
+            [
+                "domain bad.example @4",
+                "domain evil.example @2",
+                "domain last.example @8",
+                "domain third.example @6",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_zeek_intel_line() {
+        let got = load(
+            b"#fields\tindicator\tindicator_type\tmeta.source\r\
+              198.51.100.7\tIntel::ADDR\tfeed\r\
+              evil.example\tIntel::DOMAIN\tfeed\r",
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(formats(&got), [Some(Format::ZeekIntel)]);
+        assert_eq!(
+            test_support::shown(&got),
+            ["ipv4 198.51.100.7 @2", "domain evil.example @3"]
+        );
+    }
+
+    #[test]
+    fn a_reader_given_text_directly_splits_at_a_lone_cr_too() {
+        let got = test_support::load_as(Format::Text, "192.0.2.1\r192.0.2.2");
+        assert_eq!(
+            test_support::shown(&got),
+            ["ipv4 192.0.2.1 @1", "ipv4 192.0.2.2 @2"]
+        );
     }
 }
