@@ -190,8 +190,9 @@ fn read_attribute(r: &mut Reader<'_>, attr: &Json, tally: &mut Tally) {
     read_typed(r, t, value, at, &mut tally.skipped);
 }
 
-/// Loads `value` as MISP type `t`, splitting composite types.
-fn read_typed(
+/// Loads `value` as MISP type `t`, splitting composite types. The CSV
+/// reader loads a MISP CSV export's composite types through it too.
+pub(super) fn read_typed(
     r: &mut Reader<'_>,
     t: &str,
     value: &str,
