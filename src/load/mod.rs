@@ -367,8 +367,10 @@ impl Loader {
     }
 
     /// Loads one entry met in a folder. Symbolic links are not followed
-    /// (a link to `..` would loop, or pull in the logs being swept) and
-    /// Markdown documentation is not read as indicators; both are named.
+    /// (a link to `..` would loop, or pull in the logs being swept);
+    /// Markdown documentation, licence and notice files, and hidden files
+    /// and folders (`.git` of a cloned feed repository, whose object ids
+    /// read as SHA-1 hashes) are not read as indicators; all are named.
     fn add_entry(&mut self, entry: &Path) {
         let name: Arc<str> = entry.display().to_string().into();
         let kind = std::fs::symlink_metadata(entry).map(|m| m.file_type());
@@ -381,6 +383,15 @@ impl Loader {
         let is_doc = entry.extension().is_some_and(|e| {
             e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
         });
+        let file_name = entry.file_name().map(|n| n.to_string_lossy());
+        let file_name = file_name.as_deref().unwrap_or("");
+        let is_hidden = file_name.starts_with('.');
+        let is_legal = ["LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS"]
+            .iter()
+            .any(|p| {
+                file_name.len() >= p.len()
+                    && file_name[..p.len()].eq_ignore_ascii_case(p)
+            });
         let skip = if is_link {
             "symbolic link inside a folder, not followed; name it to load it"
         } else if is_special {
@@ -389,6 +400,12 @@ impl Loader {
         } else if is_doc {
             "Markdown documentation, not read as indicators; name it to \
              load it"
+        } else if is_hidden {
+            "hidden file or folder (such as .git), not read as indicators; \
+             name it to load it"
+        } else if is_legal {
+            "licence, notice or authors file, not read as indicators; name \
+             it to load it"
         } else {
             return self.add_path(entry);
         };
@@ -916,6 +933,64 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn folders_skip_hidden_entries_and_licence_files_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let iocs = dir.path().join("feed");
+        let git = iocs.join(".git");
+        std::fs::create_dir_all(git.join("logs")).unwrap();
+        std::fs::write(iocs.join("i1.txt"), "192.0.2.1\n").unwrap();
+        std::fs::write(
+            iocs.join("LICENSE"),
+            "Apache License\nhttp://www.apache.org/licenses/LICENSE-2.0\n",
+        )
+        .unwrap();
+        std::fs::write(iocs.join("copying.txt"), "evil.example\n").unwrap();
+        std::fs::write(iocs.join("NOTICE"), "a.example\n").unwrap();
+        std::fs::write(iocs.join("AUTHORS.md"), "b.example\n").unwrap();
+        std::fs::write(iocs.join(".hidden.txt"), "c.example\n").unwrap();
+        let oid = "0123456789abcdef0123456789abcdef01234567";
+        std::fs::write(git.join("ORIG_HEAD"), format!("{oid}\n")).unwrap();
+        std::fs::write(
+            git.join("logs/HEAD"),
+            format!("{} {oid} a <a@b.example> 1 +0000\n", "0".repeat(40)),
+        )
+        .unwrap();
+        // Near misses: a name that only contains a licence word is read,
+        // and a licence file named on its own is read.
+        std::fs::write(iocs.join("my-license-iocs.txt"), "198.51.100.1\n")
+            .unwrap();
+        let d = iocs.display().to_string();
+        let loaded = load_paths(&[iocs.clone()], LoadOptions::default());
+        let mut values: Vec<String> =
+            loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();
+        values.sort();
+        assert_eq!(values, ["192.0.2.1", "198.51.100.1"]);
+        let skipped = |name: &str, why: &str| {
+            format!("{d}/{name}: warning: skipped: {why}; name it to load it")
+        };
+        let hidden = "hidden file or folder (such as .git), not read as \
+                      indicators";
+        let legal = "licence, notice or authors file, not read as indicators";
+        assert_eq!(
+            test_support::problems(&loaded),
+            [
+                skipped(".git", hidden),
+                skipped(".hidden.txt", hidden),
+                skipped(
+                    "AUTHORS.md",
+                    "Markdown documentation, not read as indicators"
+                ),
+                skipped("LICENSE", legal),
+                skipped("NOTICE", legal),
+                skipped("copying.txt", legal),
+            ]
+        );
+        let named = load_paths(&[iocs.join("NOTICE")], LoadOptions::default());
+        assert_eq!(named.set.len(), 1);
+        assert!(named.problems.is_empty(), "{:?}", named.problems);
     }
 
     #[test]
