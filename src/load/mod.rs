@@ -324,6 +324,15 @@ impl Loader {
     /// hidden files included).
     pub fn add_path(&mut self, path: &Path) {
         let name: Arc<str> = path.display().to_string().into();
+        if path == Path::new("-") {
+            // Indicator files are hashed for the manifest and may be read
+            // again for a check; a sweep may read its logs from standard
+            // input. So `-` names no indicator file.
+            let why = "standard input is not read for indicators: name a \
+                       file or folder (save piped indicators to a file \
+                       first)";
+            return self.file_error(name, why.into());
+        }
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
@@ -991,6 +1000,23 @@ mod tests {
         let named = load_paths(&[iocs.join("NOTICE")], LoadOptions::default());
         assert_eq!(named.set.len(), 1);
         assert!(named.problems.is_empty(), "{:?}", named.problems);
+    }
+
+    #[test]
+    fn a_dash_names_no_indicator_file() {
+        let loaded = load_paths(&[PathBuf::from("-")], LoadOptions::default());
+        assert_eq!(
+            test_support::problems(&loaded),
+            ["-: standard input is not read for indicators: name a file or \
+              folder (save piped indicators to a file first)"]
+        );
+        assert_eq!(loaded.files[0].format, None);
+        // Near miss: a file called `-` in a folder is named `./-`.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("-"), "192.0.2.1\n").unwrap();
+        let loaded =
+            load_paths(&[dir.path().join("-")], LoadOptions::default());
+        assert_eq!(loaded.set.len(), 1);
     }
 
     #[test]
