@@ -972,7 +972,8 @@ mod tests {
         std::fs::write(iocs.join("my-license-iocs.txt"), "198.51.100.1\n")
             .unwrap();
         let d = iocs.display().to_string();
-        let loaded = load_paths(&[iocs.clone()], LoadOptions::default());
+        let loaded =
+            load_paths(std::slice::from_ref(&iocs), LoadOptions::default());
         let mut values: Vec<String> =
             loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();
         values.sort();
