@@ -370,7 +370,7 @@ pub fn parse_value(raw: &str, opts: ParseOptions) -> Result<Parsed, Rejected> {
         }
     }
     if looks_like_filename(v) {
-        return Ok(Parsed::plain(Value::Filename(v.to_string())));
+        return file_name(v);
     }
     if let Some(d) = normalise_domain(v) {
         return Ok(Parsed::plain(Value::Domain(d)));
@@ -417,7 +417,7 @@ pub fn parse_typed(
         return Err(Rejected("empty value".into()));
     }
     match kind {
-        Kind::Filename => Ok(Parsed::plain(Value::Filename(v.to_string()))),
+        Kind::Filename => file_name(v),
         Kind::String => Ok(Parsed::plain(Value::String(v.to_string()))),
         Kind::Md5 | Kind::Sha1 | Kind::Sha256 | Kind::Sha512 => {
             let ok = v.bytes().all(|b| b.is_ascii_hexdigit())
@@ -938,6 +938,72 @@ fn is_file_extension(ext: &str) -> bool {
     )
 }
 
+/// Returns the `%VAR%` a path starts with and the path after it and its
+/// separator (`%TEMP%\\x.log`: `%TEMP%`, `x.log`), if it starts so.
+fn after_env_var(v: &str) -> Option<(&str, &str)> {
+    let name_len = v.strip_prefix('%')?.find('%')?;
+    let name = &v[1..1 + name_len];
+    let ok =
+        name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_()".contains(&b));
+    if name.is_empty() || !ok {
+        return None;
+    }
+    let var = &v[..name_len + 2];
+    let rest = v[var.len()..].strip_prefix(['\\', '/'])?;
+    Some((var, rest))
+}
+
+/// Reads a file name or path. A path that starts with an environment
+/// variable (`%TEMP%\\KB943729.log`) loads as the path after it, since
+/// logs show the folder it expands to (`C:\\Users\\bob\\AppData\\Local\\
+/// Temp\\KB943729.log`), matched as whole components; a folder (a path
+/// ending in a separator) loads without its last separator, so it matches
+/// the paths under it. Either is said in a warning.
+///
+/// # Errors
+///
+/// Returns why a path that names only a variable's folder, or a single
+/// folder under one (`%APPDATA%\\Microsoft\\`, a name in every other
+/// path), is refused.
+fn file_name(v: &str) -> Result<Parsed, Rejected> {
+    let folder = v.len() > 1 && v.ends_with(['\\', '/']);
+    let end = |c: char| c == '\\' || c == '/' || c.is_whitespace();
+    let trimmed = v.trim_end_matches(end);
+    let Some((var, rest)) = after_env_var(v) else {
+        if !folder || trimmed.is_empty() {
+            return Ok(Parsed::plain(Value::Filename(v.to_string())));
+        }
+        let warning = format!(
+            "{v:?} names a folder; loaded as {trimmed}, which matches the \
+             folder and every path under it"
+        );
+        let value = Value::Filename(trimmed.to_string());
+        return Ok(Parsed { value, warning: Some(warning) });
+    };
+    let rest = rest.trim_end_matches(end).trim_start();
+    if rest.is_empty() {
+        return Err(Rejected(format!(
+            "{v:?} names only the folder {var} points to; nothing to sweep \
+             for"
+        )));
+    }
+    if folder && !rest.contains(['\\', '/']) {
+        return Err(Rejected(format!(
+            "{v:?} names one folder under {var}: {rest} alone would match \
+             every path through any folder of that name; not loaded"
+        )));
+    }
+    let warning = format!(
+        "{v:?} starts with {var}, which each host expands to a folder of \
+         its own; loaded as the file name {rest}, matched as whole path \
+         components wherever that folder is"
+    );
+    Ok(Parsed {
+        value: Value::Filename(rest.to_string()),
+        warning: Some(warning),
+    })
+}
+
 fn looks_like_filename(v: &str) -> bool {
     if v.contains(['\\', '/']) {
         // A path: `C:\Windows\evil.exe` or `/tmp/.x/evil`.
@@ -1138,6 +1204,49 @@ mod tests {
         );
         assert!(parse_value("localhost", ParseOptions::default()).is_err());
         assert!(parse_value("1.2.3", ParseOptions::default()).is_err());
+    }
+
+    #[test]
+    fn an_environment_variable_prefix_is_dropped_with_a_warning() {
+        let o = ParseOptions::default();
+        let typed = |s: &str| parse_typed(s, Kind::Filename, o);
+        let p = parsed(r"%TEMP%\KB943729.log");
+        assert_eq!(p.value, Value::Filename("KB943729.log".into()));
+        assert_eq!(
+            p.warning.as_deref(),
+            Some(
+                r#""%TEMP%\\KB943729.log" starts with %TEMP%, which each host expands to a folder of its own; loaded as the file name KB943729.log, matched as whole path components wherever that folder is"#
+            )
+        );
+        let p = typed(r"%ProgramFiles(x86)%\Common Files\x.dll").unwrap();
+        assert_eq!(p.value, Value::Filename(r"Common Files\x.dll".into()));
+        let p = typed(r"%appdata%\Microsoft\Crypto\").unwrap();
+        assert_eq!(p.value, Value::Filename(r"Microsoft\Crypto".into()));
+        assert_eq!(
+            typed(r"%APPDATA%\Microsoft\").unwrap_err().0,
+            r#""%APPDATA%\\Microsoft\\" names one folder under %APPDATA%: Microsoft alone would match every path through any folder of that name; not loaded"#
+        );
+        assert_eq!(
+            typed(r"%TEMP%\").unwrap_err().0,
+            r#""%TEMP%\\" names only the folder %TEMP% points to; nothing to sweep for"#
+        );
+        // A folder without a variable loads without its last separator.
+        let p = typed(r"C:\Intel\").unwrap();
+        assert_eq!(p.value, Value::Filename(r"C:\Intel".into()));
+        assert_eq!(
+            p.warning.as_deref(),
+            Some(
+                r#""C:\\Intel\\" names a folder; loaded as C:\Intel, which matches the folder and every path under it"#
+            )
+        );
+        // Near misses: no closing `%`, a blank in the name, no
+        // separator after it, and a plain path, load as written.
+        for v in [r"%TEMP\x.log", r"%NOT A VAR%\x.log", "%TEMP%x.log"] {
+            let p = typed(v).unwrap();
+            assert_eq!(p.value, Value::Filename(v.into()), "{v}");
+            assert_eq!(p.warning, None, "{v}");
+        }
+        assert_eq!(parsed(r"C:\Intel\x.exe").warning, None);
     }
 
     #[test]

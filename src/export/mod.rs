@@ -292,6 +292,16 @@ fn render(
 /// (text lists also get a `# kind` line before each kind's values).
 /// Each entry's lines are counted in what is written, so an entry that
 /// spans more than one line cannot shift where the next ones are sought.
+/// Counts the line ends inside `written` as the loader reads them: each
+/// LF, and each CR that no LF follows (a lone CR ends a line too).
+fn line_ends(written: &str) -> u64 {
+    let b = written.as_bytes();
+    let lone_cr = (0..b.len())
+        .filter(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))
+        .count();
+    (b.iter().filter(|&&c| c == b'\n').count() + lone_cr) as u64
+}
+
 fn lines(
     entries: &[Entry<'_>],
     line: fn(&Entry<'_>) -> String,
@@ -311,7 +321,7 @@ fn lines(
         }
         let written = line(e);
         let first = n + 1;
-        n += written.matches('\n').count() as u64 + 1;
+        n += line_ends(&written) + 1;
         out.push_str(&written);
         out.push('\n');
         at.push(Place::Lines(first, n));

@@ -320,11 +320,17 @@ fn the_check_finds_each_value_on_the_lines_written_for_it() {
                 "url http://evil.example/a\nb",
             ][..],
         ),
-        // A quoted cell may hold a line break, and reads back whole.
-        (Target::Csv, &[][..]),
+        // A quoted cell may hold a line feed, and reads back whole; a
+        // lone CR reads back as a line feed, as every line end does, so
+        // the value is named as lost.
+        (Target::Csv, &["filename c\rd.exe"][..]),
         (
             Target::Zeek,
-            &["filename a\nb.exe", "url http://evil.example/a\nb"][..],
+            &[
+                "filename a\nb.exe",
+                "filename c\rd.exe",
+                "url http://evil.example/a\nb",
+            ][..],
         ),
     ] {
         let entries: Vec<Entry<'_>> = set

@@ -7,7 +7,7 @@
 //! column named for an indicator kind is read. Leading `#` lines (as in
 //! abuse.ch feeds) are comments.
 
-use super::Reader;
+use super::{Reader, Unmatchable};
 use crate::indicator::{self, Kind, ParseOptions};
 use crate::set::{Locator, SourceMeta};
 
@@ -361,6 +361,7 @@ fn read_typed_rows(
         .iter()
         .position(|c| c.trim().eq_ignore_ascii_case("to_ids"));
     let mut left_out = 0;
+    let mut skipped = Unmatchable::default();
     for row in data {
         if !fits(r, header, &row) || row.cells[value].trim().is_empty() {
             continue;
@@ -376,16 +377,17 @@ fn read_typed_rows(
         }
         r.set_meta(SourceMeta { to_ids, ..SourceMeta::default() });
         let (v, t) = (row.cells[value].as_str(), row.cells[kind].trim());
-        let parts = v.split('|').zip(t.split('|'));
-        if t.contains('|') && v.split('|').count() == t.split('|').count() {
-            for (v, t) in parts {
-                read_as_type(r, v, t, row.line);
-            }
+        if t.contains('|') {
+            // A MISP export's composite type (`ip-dst|port`,
+            // `domain|ip`, `filename|sha256`) loads as MISP JSON does.
+            let at = Locator::Line(row.line);
+            super::misp::read_typed(r, t, v, at, &mut skipped);
         } else {
             read_as_type(r, v, t, row.line);
         }
     }
     r.set_meta(SourceMeta::default());
+    skipped.report(r, ("row", "rows"));
     if left_out > 0 {
         let noun = if left_out == 1 { "row" } else { "rows" };
         r.warn(
@@ -717,6 +719,64 @@ mod tests {
         assert_eq!(
             problems(&got),
             ["t.txt: warning: 1 row with to_ids 0 left out (--to-ids-only)"]
+        );
+    }
+
+    #[test]
+    fn a_misp_csv_loads_composite_types_as_misp_json_does() {
+        let rows = [
+            ("u1", "ip-dst|port", "198.51.100.80|8443"),
+            ("u2", "ip-src|port", "2001:db8::5|53"),
+            ("u3", "hostname|port", "c2.example|443"),
+            ("u4", "domain|ip", "d.example|203.0.113.9"),
+            ("u5", "filename|sha256", &format!("x.exe|{}", "ab".repeat(32))),
+            ("u6", "filename|ssdeep", "y.exe|3:abc:def"),
+            // Near miss: a port that is no number is an error, as in JSON.
+            ("u7", "ip-dst|port", "198.51.100.81|http"),
+        ];
+        let mut csv =
+            "uuid,event_id,category,type,value,comment,to_ids,date\n"
+                .to_string();
+        let mut json = String::from(r#"{"Event": {"Attribute": ["#);
+        for (i, (id, t, v)) in rows.iter().enumerate() {
+            csv.push_str(&format!(
+                "{id},1,Network activity,{t},\"{v}\",\"\",1,20181001\n"
+            ));
+            let comma = if i == 0 { "" } else { "," };
+            json.push_str(&format!(
+                r#"{comma}{{"uuid": "{id}", "type": "{t}", "value": "{v}", "to_ids": true}}"#
+            ));
+        }
+        json.push_str("]}}");
+        let got = load(&csv);
+        let sha = "ab".repeat(32);
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 198.51.100.80:8443 @2".to_string(),
+                "ipv4 203.0.113.9 @5".into(),
+                "ipv6 [2001:db8::5]:53 @3".into(),
+                "domain c2.example @4".into(),
+                "domain d.example @5".into(),
+                format!("sha256 {sha} @6"),
+                "filename x.exe @6".into(),
+            ]
+        );
+        let from_json = load_as(Format::Misp, &json);
+        let values = |l: &crate::load::Loaded| -> Vec<String> {
+            shown(l)
+                .iter()
+                .map(|s| s.split(" @").next().unwrap().into())
+                .collect()
+        };
+        assert_eq!(values(&got), values(&from_json));
+        let csv_problems = problems(&got);
+        assert_eq!(csv_problems.len(), 2, "{csv_problems:?}");
+        assert!(csv_problems[0].starts_with("t.txt:8: "), "{csv_problems:?}");
+        assert_eq!(
+            csv_problems[1],
+            "t.txt: warning: 1 row of type filename|ssdeep not loaded: not \
+             an indicator the sweep can match"
         );
     }
 

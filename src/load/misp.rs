@@ -1,5 +1,6 @@
 //! The MISP event reader: `{"Event": …}`, `{"response": [{"Event": …}]}`
-//! or a list of either.
+//! or a list of either, and attribute exports (`/attributes/restSearch`:
+//! `{"response": {"Attribute": […]}}`).
 //!
 //! Each event's `Attribute` list and the attributes of its `Object`s load
 //! by MISP type: addresses (`ip-src`, `ip-dst`, with `|port`), names
@@ -68,6 +69,9 @@ enum Level {
     /// An export, a `response` list, or a list of either: holds `Event`
     /// objects.
     Top,
+    /// What `response` holds: a list of events, or an object holding an
+    /// `Event` or an attribute search's `Attribute` list.
+    Response,
     /// An `Event`: holds `Attribute` and `Object` lists.
     Event,
     /// An `Attribute` list.
@@ -111,7 +115,7 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
         mut seq: A,
     ) -> Result<(), A::Error> {
         let each = match self.level {
-            Level::Top => Level::Top,
+            Level::Top | Level::Response => Level::Top,
             Level::Objects => Level::Object,
             Level::Attributes => {
                 let mut n = 0;
@@ -139,7 +143,11 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
             let next = match (self.level, key.as_str()) {
                 (Level::Top, "Event") => Level::Event,
-                (Level::Top, "response") => Level::Top,
+                (Level::Top, "response") => Level::Response,
+                (Level::Response, "Event") => Level::Event,
+                // An attribute search's result: `{"response":
+                // {"Attribute": [...]}}`.
+                (Level::Response, "Attribute") => Level::Attributes,
                 (Level::Event, "Object") => Level::Objects,
                 (Level::Event | Level::Object, "Attribute") => {
                     Level::Attributes
@@ -190,8 +198,9 @@ fn read_attribute(r: &mut Reader<'_>, attr: &Json, tally: &mut Tally) {
     read_typed(r, t, value, at, &mut tally.skipped);
 }
 
-/// Loads `value` as MISP type `t`, splitting composite types.
-fn read_typed(
+/// Loads `value` as MISP type `t`, splitting composite types. The CSV
+/// reader loads a MISP CSV export's composite types through it too.
+pub(super) fn read_typed(
     r: &mut Reader<'_>,
     t: &str,
     value: &str,
@@ -415,6 +424,32 @@ mod tests {
             ["domain one.example @a", "domain two.example @b"]
         );
         assert!(got.problems.is_empty(), "{:?}", got.problems);
+    }
+
+    #[test]
+    fn an_attribute_search_export_loads_its_attributes() {
+        let text = r#"{"response": {"Attribute": [
+            {"uuid": "a-1", "type": "ip-dst|port", "value": "198.51.100.80|8443", "to_ids": true},
+            {"uuid": "a-2", "type": "domain", "value": "evil.example", "to_ids": false},
+            {"uuid": "a-3", "type": "text", "value": "note"}
+        ]}}"#;
+        let mut loader = crate::load::Loader::new(Default::default());
+        loader.add_bytes("t.txt".into(), text.as_bytes());
+        let got = loader.finish();
+        assert_eq!(got.files[0].format, Some(Format::Misp));
+        assert_eq!(
+            shown(&got),
+            ["ipv4 198.51.100.80:8443 @a-1", "domain evil.example @a-2"]
+        );
+        assert_eq!(
+            problems(&got),
+            ["t.txt: warning: 1 attribute of type text not loaded: not an \
+              indicator the sweep can match"]
+        );
+        // Near miss: an attribute list beside an event's, not under a
+        // response, is no export of either shape.
+        let got = load_as(Format::Misp, r#"{"x": {"Attribute": []}}"#);
+        assert!(got.set.is_empty());
     }
 
     #[test]

@@ -324,6 +324,15 @@ impl Loader {
     /// hidden files included).
     pub fn add_path(&mut self, path: &Path) {
         let name: Arc<str> = path.display().to_string().into();
+        if path == Path::new("-") {
+            // Indicator files are hashed for the manifest and may be read
+            // again for a check; a sweep may read its logs from standard
+            // input. So `-` names no indicator file.
+            let why = "standard input is not read for indicators: name a \
+                       file or folder (save piped indicators to a file \
+                       first)";
+            return self.file_error(name, why.into());
+        }
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
@@ -367,8 +376,10 @@ impl Loader {
     }
 
     /// Loads one entry met in a folder. Symbolic links are not followed
-    /// (a link to `..` would loop, or pull in the logs being swept) and
-    /// Markdown documentation is not read as indicators; both are named.
+    /// (a link to `..` would loop, or pull in the logs being swept);
+    /// Markdown documentation, licence and notice files, and hidden files
+    /// and folders (`.git` of a cloned feed repository, whose object ids
+    /// read as SHA-1 hashes) are not read as indicators; all are named.
     fn add_entry(&mut self, entry: &Path) {
         let name: Arc<str> = entry.display().to_string().into();
         let kind = std::fs::symlink_metadata(entry).map(|m| m.file_type());
@@ -381,6 +392,15 @@ impl Loader {
         let is_doc = entry.extension().is_some_and(|e| {
             e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
         });
+        let file_name = entry.file_name().map(|n| n.to_string_lossy());
+        let file_name = file_name.as_deref().unwrap_or("");
+        let is_hidden = file_name.starts_with('.');
+        let is_legal = ["LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS"]
+            .iter()
+            .any(|p| {
+                file_name.len() >= p.len()
+                    && file_name[..p.len()].eq_ignore_ascii_case(p)
+            });
         let skip = if is_link {
             "symbolic link inside a folder, not followed; name it to load it"
         } else if is_special {
@@ -389,6 +409,12 @@ impl Loader {
         } else if is_doc {
             "Markdown documentation, not read as indicators; name it to \
              load it"
+        } else if is_hidden {
+            "hidden file or folder (such as .git), not read as indicators; \
+             name it to load it"
+        } else if is_legal {
+            "licence, notice or authors file, not read as indicators; name \
+             it to load it"
         } else {
             return self.add_path(entry);
         };
@@ -408,7 +434,12 @@ impl Loader {
     /// Loads one file's bytes, taking them over: UTF-8 text is read where
     /// it is, without a copy.
     fn add_owned(&mut self, name: Arc<str>, bytes: Vec<u8>) {
+        // A lone CR ends a line, in detection as in every reader.
         let read = sniff::decode(bytes)
+            .map(|t| sniff::Decoded {
+                text: sniff::lone_cr_as_lf(t.text),
+                ..t
+            })
             .and_then(|t| Ok((sniff::detect(&t.text)?, t)));
         match read {
             Ok((format, t)) => {
@@ -440,6 +471,7 @@ impl Loader {
         lossy: bool,
         format: Format,
     ) {
+        let text = &*sniff::lone_cr_as_lf_ref(text);
         let unlisted = self.builder.unlisted();
         let mut reader = Reader {
             file: name.clone(),
@@ -913,6 +945,82 @@ mod tests {
     }
 
     #[test]
+    fn folders_skip_hidden_entries_and_licence_files_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let iocs = dir.path().join("feed");
+        let git = iocs.join(".git");
+        std::fs::create_dir_all(git.join("logs")).unwrap();
+        std::fs::write(iocs.join("i1.txt"), "192.0.2.1\n").unwrap();
+        std::fs::write(
+            iocs.join("LICENSE"),
+            "Apache License\nhttp://www.apache.org/licenses/LICENSE-2.0\n",
+        )
+        .unwrap();
+        std::fs::write(iocs.join("copying.txt"), "evil.example\n").unwrap();
+        std::fs::write(iocs.join("NOTICE"), "a.example\n").unwrap();
+        std::fs::write(iocs.join("AUTHORS.md"), "b.example\n").unwrap();
+        std::fs::write(iocs.join(".hidden.txt"), "c.example\n").unwrap();
+        let oid = "0123456789abcdef0123456789abcdef01234567";
+        std::fs::write(git.join("ORIG_HEAD"), format!("{oid}\n")).unwrap();
+        std::fs::write(
+            git.join("logs/HEAD"),
+            format!("{} {oid} a <a@b.example> 1 +0000\n", "0".repeat(40)),
+        )
+        .unwrap();
+        // Near misses: a name that only contains a licence word is read,
+        // and a licence file named on its own is read.
+        std::fs::write(iocs.join("my-license-iocs.txt"), "198.51.100.1\n")
+            .unwrap();
+        let d = iocs.display().to_string();
+        let loaded =
+            load_paths(std::slice::from_ref(&iocs), LoadOptions::default());
+        let mut values: Vec<String> =
+            loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();
+        values.sort();
+        assert_eq!(values, ["192.0.2.1", "198.51.100.1"]);
+        let skipped = |name: &str, why: &str| {
+            format!("{d}/{name}: warning: skipped: {why}; name it to load it")
+        };
+        let hidden = "hidden file or folder (such as .git), not read as \
+                      indicators";
+        let legal = "licence, notice or authors file, not read as indicators";
+        assert_eq!(
+            test_support::problems(&loaded),
+            [
+                skipped(".git", hidden),
+                skipped(".hidden.txt", hidden),
+                skipped(
+                    "AUTHORS.md",
+                    "Markdown documentation, not read as indicators"
+                ),
+                skipped("LICENSE", legal),
+                skipped("NOTICE", legal),
+                skipped("copying.txt", legal),
+            ]
+        );
+        let named = load_paths(&[iocs.join("NOTICE")], LoadOptions::default());
+        assert_eq!(named.set.len(), 1);
+        assert!(named.problems.is_empty(), "{:?}", named.problems);
+    }
+
+    #[test]
+    fn a_dash_names_no_indicator_file() {
+        let loaded = load_paths(&[PathBuf::from("-")], LoadOptions::default());
+        assert_eq!(
+            test_support::problems(&loaded),
+            ["-: standard input is not read for indicators: name a file or \
+              folder (save piped indicators to a file first)"]
+        );
+        assert_eq!(loaded.files[0].format, None);
+        // Near miss: a file called `-` in a folder is named `./-`.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("-"), "192.0.2.1\n").unwrap();
+        let loaded =
+            load_paths(&[dir.path().join("-")], LoadOptions::default());
+        assert_eq!(loaded.set.len(), 1);
+    }
+
+    #[test]
     fn repeats_beyond_the_listing_limit_make_one_warning_per_file() {
         let mut text = "192.0.2.1\n".repeat(250);
         text.push_str("192.0.2.2\n192.0.2.2\n");
@@ -1183,5 +1291,103 @@ mod retain_tests {
             ]
         );
         assert!(retired_note(&[], false).is_empty());
+    }
+}
+
+/// Line ends: LF, CRLF and a lone CR each end one line, in every reader.
+#[cfg(test)]
+mod line_end_tests {
+    use super::*;
+
+    /// Loads `bytes` as file `t.txt`, detecting the format.
+    fn load(bytes: &[u8]) -> Loaded {
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("t.txt".into(), bytes);
+        l.finish()
+    }
+
+    fn formats(l: &Loaded) -> Vec<Option<Format>> {
+        l.files.iter().map(|f| f.format).collect()
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_of_a_list() {
+        let got = load(
+            b"198.51.100.7\revil.example\rhxxp://bad[.]example/a\r\
+              44d88612fea8a8f36de82e1278abb02f\r",
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(formats(&got), [Some(Format::Text)]);
+        assert_eq!(
+            test_support::shown(&got),
+            [
+                "ipv4 198.51.100.7 @1",
+                "domain evil.example @2",
+                "url http://bad.example/a @3",
+                "md5 44d88612fea8a8f36de82e1278abb02f @4",
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_stays_one_line_end_beside_lone_crs() {
+        // Near miss: `\r\n` is one line end, `\r\r\n` two, `\n\r` two.
+        let got = load(
+            b"a.example\r\nb.example\rc.example\r\r\nd.example\n\re.example",
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(
+            test_support::shown(&got),
+            [
+                "domain a.example @1",
+                "domain b.example @2",
+                "domain c.example @3",
+                "domain d.example @5",
+                "domain e.example @7",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_csv_row_and_stays_a_break_inside_quotes() {
+        let got = load(
+            b"indicator,comment\revil.example,\"two\rlines\"\r\
+              bad.example,x\r\r\"third.example\",\"a\r\nb\"\rlast.example,y",
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(formats(&got), [Some(Format::Csv)]);
+        assert_eq!(
+            test_support::shown(&got),
+            [
+                "domain bad.example @4",
+                "domain evil.example @2",
+                "domain last.example @8",
+                "domain third.example @6",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_zeek_intel_line() {
+        let got = load(
+            b"#fields\tindicator\tindicator_type\tmeta.source\r\
+              198.51.100.7\tIntel::ADDR\tfeed\r\
+              evil.example\tIntel::DOMAIN\tfeed\r",
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(formats(&got), [Some(Format::ZeekIntel)]);
+        assert_eq!(
+            test_support::shown(&got),
+            ["ipv4 198.51.100.7 @2", "domain evil.example @3"]
+        );
+    }
+
+    #[test]
+    fn a_reader_given_text_directly_splits_at_a_lone_cr_too() {
+        let got = test_support::load_as(Format::Text, "192.0.2.1\r192.0.2.2");
+        assert_eq!(
+            test_support::shown(&got),
+            ["ipv4 192.0.2.1 @1", "ipv4 192.0.2.2 @2"]
+        );
     }
 }

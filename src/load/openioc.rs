@@ -118,11 +118,20 @@ fn read_item(
     from_id
 }
 
-/// Whether the nearest `Indicator` holding `item` has operator `AND`.
+/// Whether an `Indicator` holding `item`, at any depth, joins two or
+/// more parts with operator `AND`: an item of an `OR` inside an `AND` is
+/// still only part of what the `AND` looks for.
 fn in_and(item: Node<'_, '_>) -> bool {
+    let is_part = |n: &Node<'_, '_>| {
+        n.is_element()
+            && matches!(n.tag_name().name(), "Indicator" | "IndicatorItem")
+    };
     item.ancestors()
-        .find(|a| a.is_element() && a.tag_name().name() == "Indicator")
-        .is_some_and(|i| attr(i, "operator") == Some("AND"))
+        .filter(|a| a.is_element() && a.tag_name().name() == "Indicator")
+        .any(|i| {
+            attr(i, "operator") == Some("AND")
+                && i.children().filter(is_part).count() >= 2
+        })
 }
 
 /// Returns the kind a `search` path looks at, or `None` for what the
@@ -245,6 +254,37 @@ mod tests {
             problems(&got),
             ["t.txt: n: warning: negated item (Network/DNS is \
               \"good.example\") cannot be swept for; not loaded"]
+        );
+    }
+
+    #[test]
+    fn items_of_an_or_inside_an_and_are_compound() {
+        let sha = "ab".repeat(32);
+        let got = load(&format!(
+            "<Indicator operator=\"AND\" id=\"x\">{}{}\
+             <Indicator operator=\"OR\" id=\"y\">{}{}</Indicator>\
+             </Indicator>\
+             <Indicator operator=\"OR\" id=\"z\">{}\
+             <Indicator operator=\"AND\" id=\"w\">{}</Indicator>\
+             </Indicator>",
+            item("a", "is", "FileItem/Md5sum", &"0".repeat(32)),
+            item("b", "is", "FileItem/FileName", "evil.exe"),
+            item("c", "is", "Network/DNS", "evil.example"),
+            item("d", "is", "FileItem/Sha256sum", &sha),
+            // Near miss: an OR at the top, and an AND of one item.
+            item("e", "is", "Network/DNS", "plain.example"),
+            item("f", "is", "Network/DNS", "alone.example"),
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "domain alone.example @f".to_string(),
+                "domain evil.example @c+".into(),
+                "domain plain.example @e".into(),
+                format!("md5 {} @a+", "0".repeat(32)),
+                format!("sha256 {sha} @d+"),
+                "filename evil.exe @b+".into(),
+            ]
         );
     }
 

@@ -372,7 +372,7 @@ fn read_token(
         }
         return;
     };
-    if !(defanged || hash || plain_value_counts(&p.value)) {
+    if !(defanged || hash || plain_value_counts(&p.value, token)) {
         return;
     }
     r.value(token, at.clone());
@@ -380,8 +380,9 @@ fn read_token(
 
 /// Whether a plain (not defanged) value alone in its slot counts: not a
 /// name whose last label is a file extension or one letter, and a file
-/// name only when it is a path.
-fn plain_value_counts(v: &indicator::Value) -> bool {
+/// name only when it is written as a path (`%TEMP%\\x.log` loads as
+/// `x.log`, but was written as a path).
+fn plain_value_counts(v: &indicator::Value, written: &str) -> bool {
     match v {
         indicator::Value::Domain(d) => {
             let tld = d.rsplit('.').next().unwrap_or("");
@@ -389,7 +390,9 @@ fn plain_value_counts(v: &indicator::Value) -> bool {
                 && tld.bytes().all(|b| b.is_ascii_alphabetic())
                 && !FILE_EXTENSIONS.contains(&tld)
         }
-        indicator::Value::Filename(f) => f.contains(['\\', '/']),
+        indicator::Value::Filename(f) => {
+            f.contains(['\\', '/']) || written.contains(['\\', '/'])
+        }
         indicator::Value::String(_) => false,
         _ => true,
     }
@@ -465,10 +468,16 @@ mod tests {
                 "domain abdurs.space @19",
                 "domain c2.example @7",
                 "url www.hacked.example:80/wp-content/x.php @12",
-                "filename %TEMP%\\KB1.log @15",
+                "filename KB1.log @15",
             ]
         );
-        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(
+            problems(&got),
+            ["t.txt:15: warning: \"%TEMP%\\\\KB1.log\" starts with %TEMP%, \
+              which each host expands to a folder of its own; loaded as the \
+              file name KB1.log, matched as whole path components wherever \
+              that folder is"]
+        );
     }
 
     #[test]

@@ -85,6 +85,40 @@ fn utf16(rest: &[u8], unit: Unit) -> Decoded {
     Decoded { text, lossy, guessed: None }
 }
 
+/// Whether `b` holds a carriage return that no line feed follows: a line
+/// end as classic Mac OS and Excel's "CSV (Macintosh)" write it.
+fn has_lone_cr(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
+}
+
+/// Turns each lone carriage return into a line feed, so that every
+/// reader (which split lines at `\n`, taking `\r\n` as one line end)
+/// ends a line there too. Both are one ASCII byte, so the text keeps its
+/// length and its other bytes; text without a lone CR is not copied.
+pub(super) fn lone_cr_as_lf(text: String) -> String {
+    if !has_lone_cr(text.as_bytes()) {
+        return text;
+    }
+    let mut b = text.into_bytes();
+    for i in 0..b.len() {
+        if b[i] == b'\r' && b.get(i + 1) != Some(&b'\n') {
+            b[i] = b'\n';
+        }
+    }
+    String::from_utf8(b)
+        .expect("replacing one ASCII byte with another keeps UTF-8 valid")
+}
+
+/// Like [`lone_cr_as_lf`], for borrowed text: copies only when a lone CR
+/// is there to replace.
+pub(super) fn lone_cr_as_lf_ref(text: &str) -> std::borrow::Cow<'_, str> {
+    if has_lone_cr(text.as_bytes()) {
+        lone_cr_as_lf(text.to_string()).into()
+    } else {
+        text.into()
+    }
+}
+
 /// Takes UTF-8 text as it is, without a copy, or replaces what is not
 /// UTF-8.
 fn utf8(bytes: Vec<u8>) -> Decoded {

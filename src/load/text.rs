@@ -1,15 +1,25 @@
 //! The plain-text reader: one indicator a line.
 //!
 //! Each line's first field is taken (the text before the first `,`, `;`,
-//! tab, space or ` #`) and classified; what follows is a comment. Lines
-//! starting with `#` or `;` are comments, and a header row naming a
-//! column (`IOC`, `IP address`, ...) is skipped. A first field naming a
-//! hash (`SHA256:`, `md5:HEX`) is a label: the value after it is taken as
-//! that kind of hash. Anything else that is not an indicator costs one
-//! error naming its line, and the rest loads.
+//! tab, space or ` #`) and classified; what follows is a comment, unless
+//! every word of it (up to a `#`) is a value of the first value's family
+//! (addresses and ranges, hashes, or one other kind): then the line is a
+//! list, and each loads. A comment holding other values that read as
+//! indicators is warned about, naming them. A line that is an address
+//! range (`A - B`, `A-B`, `A – B`) loads as the CIDR ranges that cover
+//! exactly that range, with a warning listing them. Lines starting with
+//! `#` or `;` are comments, and a header row naming a column (`IOC`, `IP
+//! address`, ...) is skipped. A first field naming a hash (`SHA256:`,
+//! `md5:HEX`) is a label: the value after it is taken as that kind of
+//! hash. Anything else that is not an indicator costs one error naming
+//! its line, and the rest loads.
+
+use std::net::IpAddr;
+
+use ipnet::{IpNet, Ipv4Subnets, Ipv6Subnets};
 
 use super::Reader;
-use crate::indicator::Kind;
+use crate::indicator::{self, Kind, ParseOptions};
 use crate::set::Locator;
 
 /// First fields that mark a line as a table header, not a value.
@@ -45,13 +55,14 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     // keep memory bounded whatever the length of the file.
     const BATCH: usize = 1 << 16;
     let mut pending = Vec::new();
+    let mut left = LeftInComments::default();
     for (i, line) in text.lines().enumerate() {
         // Text pasted from documents may break lines with U+2028/U+2029;
         // each part is a line of its own, under the physical line number.
         let mut rest = Some(line);
         while let Some(part) = next_part(&mut rest) {
             let at = Locator::Line(i as u64 + 1);
-            match classify_line(part, at, &mut pending) {
+            match classify_line(part, at, &mut pending, &mut left) {
                 None | Some(Step::Value) => {}
                 Some(other) => {
                     r.values(std::mem::take(&mut pending));
@@ -60,6 +71,13 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
                             r.exact(value, kind, at);
                         }
                         Step::Error(at, msg) => r.error(Some(at), msg),
+                        Step::Range(nets, at, msg) => {
+                            for net in nets {
+                                let net = net.to_string();
+                                r.typed(&net, Kind::Cidr, at.clone(), false);
+                            }
+                            r.warn(Some(at), msg);
+                        }
                         Step::Value => unreachable!("matched above"),
                     }
                 }
@@ -70,6 +88,53 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         }
     }
     r.values(pending);
+    left.report(r);
+}
+
+/// Lines whose comment holds values that read as indicators, which are
+/// not loaded: counted, and named in one warning for the file, since
+/// lists such as `HASH;reference URL` would otherwise give one a line.
+#[derive(Default)]
+struct LeftInComments {
+    lines: usize,
+    /// The first few, as `line N: "value" (kind)`.
+    first: Vec<String>,
+}
+
+impl LeftInComments {
+    const NAMED: usize = 5;
+
+    fn add(&mut self, at: &Locator, named: String) {
+        self.lines += 1;
+        if self.first.len() < Self::NAMED {
+            let Locator::Line(n) = at else { return };
+            self.first.push(format!("line {n}: {named}"));
+        }
+    }
+
+    fn report(self, r: &mut Reader<'_>) {
+        if self.lines == 0 {
+            return;
+        }
+        let more = self.lines - self.first.len();
+        let more = if more > 0 {
+            format!("; {more} more lines")
+        } else {
+            String::new()
+        };
+        let lines = if self.lines == 1 { "line holds" } else { "lines hold" };
+        r.warn(
+            None,
+            format!(
+                "{} {lines} more values after the first, read as a comment \
+                 and not loaded ({}{more}): a line lists several values only \
+                 when all of them are of the first one's kind; put each on \
+                 a line of its own to load it",
+                self.lines,
+                self.first.join(", ")
+            ),
+        );
+    }
 }
 
 /// What a line of a plain list holds, in line order.
@@ -80,6 +145,9 @@ enum Step<'t> {
     Exact(&'t str, Kind, Locator),
     /// A line that cannot be a value, and why.
     Error(Locator, String),
+    /// An address range, as the CIDR ranges that cover it exactly, and
+    /// the warning that says so.
+    Range(Vec<IpNet>, Locator, String),
 }
 
 /// Sorts one line: nothing for blanks, comments and header rows.
@@ -87,11 +155,18 @@ fn classify_line<'t>(
     part: &'t str,
     at: Locator,
     values: &mut Vec<(&'t str, Locator)>,
+    left: &mut LeftInComments,
 ) -> Option<Step<'t>> {
     if let Some((kind, value)) = labelled_hash(part) {
         return Some(Step::Exact(value, kind, at));
     }
-    let field = first_field(part)?;
+    if let Some(range) = address_range(part) {
+        return Some(match range {
+            Ok((nets, msg)) => Step::Range(nets, at, msg),
+            Err(msg) => Step::Error(at, msg),
+        });
+    }
+    let (field, rest) = split_first_field(part)?;
     if is_header_word(field) && is_header_row(part) {
         return None;
     }
@@ -102,8 +177,152 @@ fn classify_line<'t>(
         );
         return Some(Step::Error(at, msg));
     }
-    values.push((field, at));
-    Some(Step::Value)
+    values.push((field, at.clone()));
+    match further_values(field, rest) {
+        Further::None => Some(Step::Value),
+        Further::List(more) => {
+            values.extend(more.into_iter().map(|v| (v, at.clone())));
+            Some(Step::Value)
+        }
+        Further::Left(named) => {
+            left.add(&at, named);
+            Some(Step::Value)
+        }
+    }
+}
+
+/// What the rest of a list line holds besides a comment.
+enum Further<'t> {
+    /// Nothing that reads as an indicator.
+    None,
+    /// More values of the first value's family: the line is a list.
+    List(Vec<&'t str>),
+    /// Values left in a comment, named as `"value" (kind)`.
+    Left(String),
+}
+
+/// The kinds a line may list together after its first value.
+fn family(kind: Kind) -> u8 {
+    match kind {
+        Kind::Ipv4 | Kind::Ipv6 | Kind::Cidr => 0,
+        Kind::Md5 | Kind::Sha1 | Kind::Sha256 | Kind::Sha512 => 1,
+        other => 2 + other as u8,
+    }
+}
+
+/// Whether `w` could be an indicator at all: it has a dot, colon, `@` or
+/// slash, or is a hash's length of hex digits. Words of a comment that
+/// cannot are not classified, so comments cost little.
+fn could_be_indicator(w: &str) -> bool {
+    w.contains(['.', ':', '@', '/', '\\'])
+        || (Kind::hash_for_len(w.len()).is_some()
+            && w.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Sorts what follows a line's first value `field`: the words of `rest`
+/// up to one starting with `#`, split at blanks, `,` and `;`. When every
+/// word is a value of `field`'s family (`evil5.example, evil6.example`,
+/// `md5 sha1 sha256` of one sample), the line is a list and they load;
+/// otherwise the words that read as indicators are named, for a warning
+/// (`0.0.0.0 evil.example`, a hosts-file line, loads only `0.0.0.0`).
+fn further_values<'t>(field: &str, rest: &'t str) -> Further<'t> {
+    let words: Vec<&str> = rest
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .take_while(|w| !w.starts_with('#'))
+        .collect();
+    let opts = ParseOptions::default();
+    let kind_of = |w: &str| {
+        could_be_indicator(w)
+            .then(|| indicator::parse_value(w, opts).ok())
+            .flatten()
+            .map(|p| p.value.kind())
+    };
+    let found: Vec<(&str, Kind)> =
+        words.iter().filter_map(|w| Some((*w, kind_of(w)?))).collect();
+    if found.is_empty() {
+        return Further::None;
+    }
+    // A first field that is no indicator is an error of its own, which
+    // names the line.
+    let Ok(first) = indicator::parse_value(field, opts) else {
+        return Further::None;
+    };
+    let first = first.value.kind();
+    let same = found.iter().all(|(_, k)| family(*k) == family(first));
+    if same && found.len() == words.len() {
+        return Further::List(words);
+    }
+    let mut named: Vec<String> =
+        found.iter().take(3).map(|(w, k)| format!("{w:?} ({k})")).collect();
+    if found.len() > 3 {
+        named.push(format!("{} more", found.len() - 3));
+    }
+    Further::Left(named.join(" "))
+}
+
+/// Reads an address written as an IPv4 or IPv6 address, defanged or not.
+fn range_end(s: &str) -> Option<IpAddr> {
+    let s = indicator::refang(s.trim_end_matches([',', ';']));
+    indicator::parse_ipv4_loose(&s)
+        .map(IpAddr::V4)
+        .or_else(|| s.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6))
+}
+
+/// The dashes that join the ends of an address range.
+const DASHES: [char; 3] = ['-', '\u{2013}', '\u{2014}'];
+
+/// Returns the CIDR ranges covering exactly the address range a line
+/// opens with (`A - B`, `A-B`, `A – B`), and the warning naming them, or
+/// why the range is none; `None` when the line opens with no range.
+fn address_range(line: &str) -> Option<Result<(Vec<IpNet>, String), String>> {
+    let mut words = line.split_whitespace();
+    let first = words.next()?;
+    let (a, b) = match first.split_once(DASHES) {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() => (a, b),
+        _ => {
+            let dash = words.next()?;
+            if dash.chars().count() != 1 || !dash.starts_with(DASHES) {
+                return None;
+            }
+            (first, words.next()?)
+        }
+    };
+    let (a, b) = (range_end(a)?, range_end(b)?);
+    let written = format!("{a} - {b}");
+    let nets: Vec<IpNet> = match (a, b) {
+        (IpAddr::V4(a), IpAddr::V4(b)) if a <= b => {
+            Ipv4Subnets::new(a, b, 0).map(IpNet::V4).collect()
+        }
+        (IpAddr::V6(a), IpAddr::V6(b)) if a <= b => {
+            Ipv6Subnets::new(a, b, 0).map(IpNet::V6).collect()
+        }
+        (IpAddr::V4(_), IpAddr::V4(_)) | (IpAddr::V6(_), IpAddr::V6(_)) => {
+            return Some(Err(format!(
+                "address range {written:?} ends below its start; not loaded"
+            )));
+        }
+        _ => {
+            return Some(Err(format!(
+                "address range {written:?} mixes IPv4 and IPv6; not loaded"
+            )));
+        }
+    };
+    let mut shown: Vec<String> =
+        nets.iter().take(8).map(ToString::to_string).collect();
+    if nets.len() > 8 {
+        shown.push(format!("… ({} in all)", nets.len()));
+    }
+    let what = if nets.len() == 1 {
+        "CIDR range that covers".to_string()
+    } else {
+        format!("{} CIDR ranges that cover", nets.len())
+    };
+    let msg = format!(
+        "address range {written:?} loaded as the {what} it exactly: {}",
+        shown.join(", ")
+    );
+    Some(Ok((nets, msg)))
 }
 
 /// Takes the next part of a line split at U+2028/U+2029. Both start with
@@ -124,6 +343,12 @@ fn next_part<'t>(rest: &mut Option<&'t str>) -> Option<&'t str> {
 
 /// Returns the first field of a line that is neither blank nor a comment.
 pub(super) fn first_field(line: &str) -> Option<&str> {
+    split_first_field(line).map(|(field, _)| field)
+}
+
+/// Returns the first field of a line that is neither blank nor a
+/// comment, and the rest of the line after it.
+fn split_first_field(line: &str) -> Option<(&str, &str)> {
     let line = line.trim();
     if line.is_empty() || line.starts_with(['#', ';']) {
         return None;
@@ -147,7 +372,7 @@ pub(super) fn first_field(line: &str) -> Option<&str> {
         line.find(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .unwrap_or(line.len())
     };
-    Some(line[..end].trim_end())
+    Some((line[..end].trim_end(), &line[end..]))
 }
 
 /// Returns where a URL value ends in a list line: at a blank or tab, or
@@ -567,6 +792,98 @@ mod tests {
                 format!("sha256 {sha} @2"),
                 "filename x86_64.exe @2".into(),
             ]
+        );
+    }
+
+    #[test]
+    fn an_address_range_loads_as_the_cidr_ranges_covering_it() {
+        let got = load(
+            "198.51.100.1 - 198.51.100.9\n\
+             192.0.2.0-192.0.2.255 # one whole /24\n\
+             203.0.113.10 \u{2013} 203.0.113[.]11\n\
+             2001:db8::-2001:db8::1:0\n\
+             198.51.100.20 - 198.51.100.19\n\
+             192.0.2.1 - 2001:db8::1\n\
+             my-evil.example\n\
+             203.0.113.50 - seen twice\n",
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 198.51.100.1 @1",
+                "ipv4 203.0.113.50 @8",
+                "ipv6 2001:db8::1:0 @4",
+                "cidr 192.0.2.0/24 @2",
+                "cidr 198.51.100.2/31 @1",
+                "cidr 198.51.100.4/30 @1",
+                "cidr 198.51.100.8/31 @1",
+                "cidr 203.0.113.10/31 @3",
+                "cidr 2001:db8::/112 @4",
+                "domain my-evil.example @7",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt:1: warning: address range \"198.51.100.1 - \
+                 198.51.100.9\" loaded as the 4 CIDR ranges that cover it \
+                 exactly: 198.51.100.1/32, 198.51.100.2/31, \
+                 198.51.100.4/30, 198.51.100.8/31",
+                "t.txt:2: warning: address range \"192.0.2.0 - \
+                 192.0.2.255\" loaded as the CIDR range that covers it \
+                 exactly: 192.0.2.0/24",
+                "t.txt:3: warning: address range \"203.0.113.10 - \
+                 203.0.113.11\" loaded as the CIDR range that covers it \
+                 exactly: 203.0.113.10/31",
+                "t.txt:4: warning: address range \"2001:db8:: - \
+                 2001:db8::1:0\" loaded as the 2 CIDR ranges that cover \
+                 it exactly: 2001:db8::/112, 2001:db8::1:0/128",
+                "t.txt:5: address range \"198.51.100.20 - 198.51.100.19\" \
+                 ends below its start; not loaded",
+                "t.txt:6: address range \"192.0.2.1 - 2001:db8::1\" mixes \
+                 IPv4 and IPv6; not loaded",
+            ]
+        );
+    }
+
+    #[test]
+    fn further_values_of_one_kind_make_a_list_and_others_a_warning() {
+        let (md5, sha1) = ("ab".repeat(16), "cd".repeat(20));
+        let got = load(&format!(
+            "evil5.example, evil6.example\n\
+             192.0.2.1 192.0.2.0/24;2001:db8::7 # c2 evil.example\n\
+             {md5} {sha1}\n\
+             0.0.0.0 hosts.example\n\
+             evil.example,C2 server seen 2024\n\
+             drop.exe, dropped by x.dll\n\
+             api.googlemaps AIza=\n\
+             hxxp://a[.]example/x hxxp://b[.]example/y\n"
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 0.0.0.0 @4".to_string(),
+                "ipv4 192.0.2.1 @2".into(),
+                "ipv6 2001:db8::7 @2".into(),
+                "cidr 192.0.2.0/24 @2".into(),
+                "domain api.googlemaps @7".into(),
+                "domain evil.example @5".into(),
+                "domain evil5.example @1".into(),
+                "domain evil6.example @1".into(),
+                "url http://a.example/x @8".into(),
+                "url http://b.example/y @8".into(),
+                format!("md5 {md5} @3"),
+                format!("sha1 {sha1} @3"),
+                "filename drop.exe @6".into(),
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            ["t.txt: warning: 2 lines hold more values after the first, \
+              read as a comment and not loaded (line 4: \"hosts.example\" \
+              (domain), line 6: \"x.dll\" (filename)): a line lists \
+              several values only when all of them are of the first one's \
+              kind; put each on a line of its own to load it"]
         );
     }
 

@@ -500,3 +500,49 @@ fn cuttlefish_prose_is_reported_and_its_labelled_hash_loads() {
     let at = format!("{}:54", path.display());
     assert_eq!(find(&loaded, sha), Some((Kind::Sha256, vec![at])));
 }
+
+/// Loads `bytes` as a file named `name`, detecting its format.
+fn load_bytes(name: &str, bytes: &[u8]) -> Loaded {
+    let mut loader = iocsweep::load::Loader::new(LoadOptions::default());
+    loader.add_bytes(name.into(), bytes);
+    loader.finish()
+}
+
+/// Lists a load as `kind value source` lines and its problems, sorted.
+fn listing(loaded: &Loaded) -> Vec<String> {
+    let mut out: Vec<String> = loaded
+        .set
+        .iter()
+        .flat_map(|(_, i)| {
+            i.sources
+                .iter()
+                .map(move |s| format!("{} {} {s}", i.kind(), i.value))
+        })
+        .collect();
+    out.extend(problems(loaded));
+    out.sort();
+    out
+}
+
+#[test]
+fn every_line_based_corpus_file_loads_the_same_with_lone_cr_line_ends() {
+    // As classic Mac OS and Excel's "CSV (Macintosh)" write them: the
+    // same values, on the same line numbers, with the same problems.
+    let Some(dir) = corpus() else { return };
+    let line_based = ["cidr/", "csv/", "text/", "zeek-intel/", "report-"];
+    let mut checked = 0;
+    for (file, _, _) in EXPECTED {
+        if !line_based.iter().any(|p| file.starts_with(p)) {
+            continue;
+        }
+        let text = std::fs::read(dir.join(file)).expect("corpus file");
+        let text = String::from_utf8_lossy(&text).replace("\r\n", "\n");
+        let cr = text.replace('\n', "\r");
+        let want = listing(&load_bytes(file, text.as_bytes()));
+        let got = listing(&load_bytes(file, cr.as_bytes()));
+        assert!(!want.is_empty(), "{file}");
+        assert_eq!(got, want, "{file}");
+        checked += 1;
+    }
+    assert_eq!(checked, 26);
+}

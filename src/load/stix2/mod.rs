@@ -235,12 +235,21 @@ fn observation(
                 Expr::And(parts) => parts.as_slice(),
                 e => std::slice::from_ref(e),
             };
-            let yielding = parts.iter().filter(|e| yields(e)).count();
-            let compound = compound || yielding >= 2;
             let port = parts.iter().find_map(|e| match e {
                 Expr::Test(c) => dst_port(c),
                 _ => None,
             });
+            // Every part of an AND is only part of what the pattern looks
+            // for, whether or not the other parts can be swept for; only
+            // a `dst_port` folded into the address beside it is no part
+            // of its own.
+            let is_traffic = |e: &Expr| matches!(e, Expr::Test(c) if is_traffic_ref(&c.path));
+            let folds = port.is_some() && parts.iter().any(is_traffic);
+            let folded = |e: &Expr| {
+                folds && matches!(e, Expr::Test(c) if is_dst_port(c))
+            };
+            let own = parts.iter().filter(|e| !folded(e)).count();
+            let compound = compound || own >= 2;
             for part in parts {
                 comparisons(r, part, at, compound, port);
             }
@@ -250,19 +259,6 @@ fn observation(
             for part in parts {
                 observation(r, part, at, compound);
             }
-        }
-    }
-}
-
-/// Whether any comparison in `e` yields an indicator.
-fn yields(e: &Expr) -> bool {
-    match e {
-        Expr::And(parts) | Expr::Or(parts) => parts.iter().any(yields),
-        Expr::Test(c) => {
-            let op = ["=", "IN", "LIKE", "MATCHES", "ISSUBSET"];
-            op.contains(&c.op.as_str())
-                && !c.negated
-                && target(&c.path).is_some()
         }
     }
 }
@@ -277,8 +273,10 @@ fn comparisons(
 ) {
     match e {
         Expr::And(parts) | Expr::Or(parts) => {
+            // An AND nested in an OR still joins its parts.
+            let and = matches!(e, Expr::And(_)) && parts.len() >= 2;
             for p in parts {
-                comparisons(r, p, at, compound, port);
+                comparisons(r, p, at, compound || and, port);
             }
         }
         Expr::Test(c) => comparison(r, c, at, compound, port),

@@ -60,7 +60,7 @@ fn and_of_hashes_and_name_marks_every_part_compound() {
 fn or_lists_and_single_values_are_not_compound() {
     let got = load(&[
         "[ipv4-addr:value = '192.0.2.1' OR ipv4-addr:value = '198.51.100.0/24']",
-        "[domain-name:value = 'evil.example' AND file:size = 10]",
+        "[domain-name:value = 'evil.example' OR file:size = 10]",
         "[url:value = 'hxxp://evil.example/a']",
         "[email-message:from_ref.value = 'a@evil.example']",
         "[network-traffic:dst_ref.value = '203.0.113.9']",
@@ -83,6 +83,32 @@ fn or_lists_and_single_values_are_not_compound() {
         problems(&got),
         [
             "t.txt: indicator--2: warning: file:size cannot be swept for; skipped"
+        ]
+    );
+}
+
+#[test]
+fn a_part_of_an_and_stays_compound_when_the_others_cannot_be_swept() {
+    let got = load(&[
+        r"[file:name = 'svchost.exe' AND file:parent_directory_ref.path = 'C:\\Users\\Public']",
+        "[process:name = 'rundll32.exe' AND process:command_line = 'rundll32 x,y']",
+        "[email-message:from_ref.value = 'a@evil.example' AND email-message:subject = 'Invoice']",
+        "[domain-name:value = 'evil.example' AND file:size = 10]",
+        // An AND inside an OR joins its parts; the OR's other side does not.
+        "[url:value = 'http://x.example/a' OR (ipv4-addr:value = '192.0.2.7' AND file:size = 1)]",
+        // Near miss: a port beside its address is folded into it, no part.
+        "[network-traffic:dst_ref.value = '203.0.113.9' AND network-traffic:dst_port = 443]",
+    ]);
+    assert_eq!(
+        shown(&got),
+        [
+            "ipv4 192.0.2.7 @indicator--5+",
+            "ipv4 203.0.113.9:443 @indicator--6",
+            "domain evil.example @indicator--4+",
+            "url http://x.example/a @indicator--5",
+            "email a@evil.example @indicator--3+",
+            "filename rundll32.exe @indicator--2+",
+            "filename svchost.exe @indicator--1+",
         ]
     );
 }
