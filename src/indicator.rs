@@ -993,15 +993,47 @@ fn file_name(v: &str) -> Result<Parsed, Rejected> {
              every path through any folder of that name; not loaded"
         )));
     }
+    // Where the folder a variable names ends alike on every host, its
+    // last component is kept: `%TEMP%\\winmail.dat` is `Temp\\winmail.dat`,
+    // not every `winmail.dat` a mail server ever saw.
+    // `%VAR%` is Windows: logs write its paths with backslashes, however
+    // the report spelled them.
+    let rest = &rest.replace('/', "\\");
+    let (value, whole) = match last_folder(&var[1..var.len() - 1]) {
+        Some(last) => (
+            format!("{last}\\{rest}"),
+            format!(" (whose last folder is {last} on every host)"),
+        ),
+        None => (rest.to_string(), String::new()),
+    };
     let warning = format!(
         "{v:?} starts with {var}, which each host expands to a folder of \
-         its own; loaded as the file name {rest}, matched as whole path \
-         components wherever that folder is"
+         its own{whole}; loaded as the file name {value}, matched as whole \
+         path components wherever that folder is"
     );
-    Ok(Parsed {
-        value: Value::Filename(rest.to_string()),
-        warning: Some(warning),
-    })
+    Ok(Parsed { value: Value::Filename(value), warning: Some(warning) })
+}
+
+/// Returns the last component of the folder a Windows environment
+/// variable names, where that is the same on every host of this century
+/// (`TEMP`: `…\\AppData\\Local\\Temp` or `C:\\Windows\\Temp`); `None`
+/// where it holds a user or drive name, or is not known.
+fn last_folder(var: &str) -> Option<&'static str> {
+    const KNOWN: [(&str, &str); 12] = [
+        ("TEMP", "Temp"),
+        ("TMP", "Temp"),
+        ("APPDATA", "Roaming"),
+        ("LOCALAPPDATA", "Local"),
+        ("PROGRAMDATA", "ProgramData"),
+        ("ALLUSERSPROFILE", "ProgramData"),
+        ("WINDIR", "Windows"),
+        ("SYSTEMROOT", "Windows"),
+        ("PUBLIC", "Public"),
+        ("PROGRAMFILES", "Program Files"),
+        ("PROGRAMFILES(X86)", "Program Files (x86)"),
+        ("COMMONPROGRAMFILES", "Common Files"),
+    ];
+    KNOWN.iter().find(|(k, _)| k.eq_ignore_ascii_case(var)).map(|(_, f)| *f)
 }
 
 fn looks_like_filename(v: &str) -> bool {
@@ -1211,17 +1243,32 @@ mod tests {
         let o = ParseOptions::default();
         let typed = |s: &str| parse_typed(s, Kind::Filename, o);
         let p = parsed(r"%TEMP%\KB943729.log");
-        assert_eq!(p.value, Value::Filename("KB943729.log".into()));
+        assert_eq!(p.value, Value::Filename(r"Temp\KB943729.log".into()));
         assert_eq!(
             p.warning.as_deref(),
             Some(
-                r#""%TEMP%\\KB943729.log" starts with %TEMP%, which each host expands to a folder of its own; loaded as the file name KB943729.log, matched as whole path components wherever that folder is"#
+                r#""%TEMP%\\KB943729.log" starts with %TEMP%, which each host expands to a folder of its own (whose last folder is Temp on every host); loaded as the file name Temp\KB943729.log, matched as whole path components wherever that folder is"#
             )
         );
         let p = typed(r"%ProgramFiles(x86)%\Common Files\x.dll").unwrap();
-        assert_eq!(p.value, Value::Filename(r"Common Files\x.dll".into()));
+        let want = r"Program Files (x86)\Common Files\x.dll";
+        assert_eq!(p.value, Value::Filename(want.into()));
         let p = typed(r"%appdata%\Microsoft\Crypto\").unwrap();
-        assert_eq!(p.value, Value::Filename(r"Microsoft\Crypto".into()));
+        let want = r"Roaming\Microsoft\Crypto";
+        assert_eq!(p.value, Value::Filename(want.into()));
+        // Forward slashes in a `%VAR%` path are Windows separators.
+        let p = typed("%APPDATA%/Microsoft/Windows/x.dat").unwrap();
+        let want = r"Roaming\Microsoft\Windows\x.dat";
+        assert_eq!(p.value, Value::Filename(want.into()));
+        // A variable holding a user's name keeps nothing of its folder.
+        let p = typed(r"%USERPROFILE%\x.exe").unwrap();
+        assert_eq!(p.value, Value::Filename("x.exe".into()));
+        assert_eq!(
+            p.warning.as_deref(),
+            Some(
+                r#""%USERPROFILE%\\x.exe" starts with %USERPROFILE%, which each host expands to a folder of its own; loaded as the file name x.exe, matched as whole path components wherever that folder is"#
+            )
+        );
         assert_eq!(
             typed(r"%APPDATA%\Microsoft\").unwrap_err().0,
             r#""%APPDATA%\\Microsoft\\" names one folder under %APPDATA%: Microsoft alone would match every path through any folder of that name; not loaded"#

@@ -468,14 +468,15 @@ mod tests {
                 "domain abdurs.space @19",
                 "domain c2.example @7",
                 "url www.hacked.example:80/wp-content/x.php @12",
-                "filename KB1.log @15",
+                "filename Temp\\KB1.log @15",
             ]
         );
         assert_eq!(
             problems(&got),
             ["t.txt:15: warning: \"%TEMP%\\\\KB1.log\" starts with %TEMP%, \
-              which each host expands to a folder of its own; loaded as the \
-              file name KB1.log, matched as whole path components wherever \
+              which each host expands to a folder of its own (whose last \
+              folder is Temp on every host); loaded as the file name \
+              Temp\\KB1.log, matched as whole path components wherever \
               that folder is"]
         );
     }

@@ -387,6 +387,26 @@ fn url_end(line: &str) -> usize {
     cut.max(1)
 }
 
+/// Whether `field` starts as a Windows path: a drive (`C:\`) or an
+/// environment variable (`%TEMP%\`) and a backslash.
+fn windows_path(field: &str) -> bool {
+    let b = field.as_bytes();
+    let drive = b.len() > 3
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && b[2] == b'\\'
+        && b[3] != b'\\';
+    let var = field.strip_prefix('%').and_then(|r| r.split_once("%\\"));
+    let var = var.is_some_and(|(name, rest)| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"_()".contains(&c))
+            && !rest.starts_with('\\')
+    });
+    drive || var
+}
+
 /// Returns what makes `field` read as a regular expression rather than a
 /// value (lists such as signature-base's file-name list hold regexes),
 /// or `None`. Defanged forms (`[.]`, `(.)`) are not signs of a regex.
@@ -411,7 +431,13 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     if !field.bytes().any(special) {
         return None;
     }
-    if let Some((_, why)) = SIGNS.iter().find(|(s, _)| field.contains(s)) {
+    // In a Windows path (`c:\data\x.exe`, `%tmp%\winmail.dat`) a
+    // backslash before `d`, `w` or `s` is a separator, not a class.
+    let path = windows_path(field);
+    let class = |s: &str| matches!(s, "\\d" | "\\w" | "\\s");
+    let sign =
+        SIGNS.iter().find(|(s, _)| field.contains(s) && !(path && class(s)));
+    if let Some((_, why)) = sign {
         return Some(why);
     }
     if field.starts_with('^') || field.ends_with('$') {
@@ -568,6 +594,15 @@ mod tests {
         assert_eq!(regex_sign("evil[.]example"), None);
         assert_eq!(regex_sign("hxxp[:]//a[.]b/c"), None);
         assert_eq!(regex_sign("obfusc[0-9_]{0"), Some("a character class"));
+        // In a Windows path a backslash before d, w or s separates.
+        assert_eq!(regex_sign(r"c:\data\windows\svc.exe"), None);
+        assert_eq!(regex_sign(r"%tmp%\winmail.dat"), None);
+        // Near misses: other signs still count in a path, and a backslash
+        // class still counts where no path begins.
+        assert_eq!(regex_sign(r"c:\data\.*\.exe"), Some("a '.*' wildcard"));
+        assert_eq!(regex_sign(r"c:\\data"), Some("an escaped backslash"));
+        assert_eq!(regex_sign(r"x\dy.exe"), Some("a \\d class"));
+        assert_eq!(regex_sign(r"%not a var%\data"), Some("a \\d class"));
         assert_eq!(regex_sign("a{2,3}b"), Some("a repetition count"));
         assert_eq!(regex_sign("{guid}.exe"), None);
         assert_eq!(regex_sign(r"C:\Users\x\evil.exe"), None);
