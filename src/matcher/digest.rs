@@ -7,6 +7,7 @@
 //! SHA-256, or a digest glued to a word, is a different token.
 
 use super::class::{self, ALNUM, HEX};
+use super::edge;
 use super::{Map, RawHit, new_map};
 
 /// Distance between probes.
@@ -60,6 +61,9 @@ impl Digests {
             while s > 0 && class::is(hay[s - 1], ALNUM) {
                 s -= 1;
             }
+            // A JSON escape's letter before the digest is not part of it
+            // (`Hash:\n0cc1…`).
+            s += usize::from(edge::escape_letter(hay, s));
             let mut e = p + 1;
             while e < hay.len() && class::is(hay[e], ALNUM) {
                 e += 1;

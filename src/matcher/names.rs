@@ -9,8 +9,8 @@
 
 use std::net::Ipv6Addr;
 
-use super::class;
 use super::{Map, RawHit, new_map};
+use super::{class, edge};
 use crate::indicator::UrlValue;
 
 /// A URL indicator, filed under its host.
@@ -217,7 +217,11 @@ impl Names {
             self.check_file_name(hay, start, end, out, buf);
         }
         if kinds & (DOMAIN | URL | EMAIL) != 0 {
-            self.check_host(hay, start, e, kinds, out, buf);
+            // A JSON escape's letter before the name is not part of it
+            // (`\tevil.example`); a file name keeps it (`C:\Temp\nevil.exe`
+            // in a plain log is the file `nevil.exe`).
+            let s = edge::host_start(hay, start);
+            self.check_host(hay, s, e, kinds, out, buf);
         }
     }
 
@@ -521,7 +525,8 @@ fn scheme_start(u: &Url, hay: &[u8], hs: usize) -> Option<usize> {
         && head[..scheme.len()].eq_ignore_ascii_case(scheme);
     let glued = before > 0
         && (hay[before - 1].is_ascii_alphanumeric()
-            || matches!(hay[before - 1], b'+' | b'-' | b'.'));
+            || matches!(hay[before - 1], b'+' | b'-' | b'.'))
+        && !edge::escape_letter(hay, before - 1);
     (written && !glued).then_some(before)
 }
 
@@ -759,7 +764,10 @@ fn check_email(
     if !hay[start..at].eq_ignore_ascii_case(local) {
         return;
     }
-    if start > 0 && class::in_local_part(hay[start - 1]) {
+    let joined = start > 0
+        && class::in_local_part(hay[start - 1])
+        && !edge::escape_letter(hay, start - 1);
+    if joined {
         return;
     }
     out.push(RawHit { start, end, id });

@@ -523,3 +523,33 @@ fn percent_encoded_dot_after_other_escapes() {
     let line = "GET /redirect?to=http%3A%2F%2Fevil%2Eexample%2Fx HTTP/1.1";
     hit(d, line, "evil%2Eexample");
 }
+
+/// JSON writes a tab, line feed or carriage return as `\t`, `\n`, `\r`:
+/// the escape's letter is not part of the word after it (Winlogbeat's
+/// `Account Domain:\t\tEVIL.EXAMPLE`). An escaped backslash before the
+/// letter makes it a letter again; file names, whose separator is the
+/// backslash, keep every letter.
+#[test]
+fn values_after_json_escapes() {
+    let d = &["evil.example"];
+    hit(d, r#"{"msg":"Account Domain:\t\tEVIL.EXAMPLE"}"#, "EVIL.EXAMPLE");
+    hit(d, r#"{"msg":"a\r\nwww.evil.example"}"#, "www.evil.example");
+    miss(d, r#"{"msg":"a\\tevil.example"}"#);
+    miss(d, "plain tevil.example");
+    let md5 = "0cc175b9c0f1b6a831c399e269772661";
+    hit(&[md5], &format!(r#"{{"msg":"Hash:\n{md5}"}}"#), md5);
+    miss(&[md5], &format!(r#"{{"msg":"Hash:\\n{md5}"}}"#));
+    let mail = &["bad@evil2.example"];
+    hit(mail, r#"{"msg":"To:\nbad@evil2.example"}"#, "bad@evil2.example");
+    miss(mail, r#"{"msg":"To:\\nbad@evil2.example"}"#);
+    miss(mail, "To: nbad@evil2.example");
+    let file = &["evil.exe"];
+    miss(file, r#"{"Image":"C:\\Temp\\nevil.exe"}"#);
+    miss(file, r"Image: C:\Temp\nevil.exe");
+    hit(file, r#"{"Image":"C:\\Temp\\evil.exe"}"#, "evil.exe");
+    let spaced = &["file:evil file.exe"];
+    miss(spaced, r"Image: C:\Temp\nevil file.exe");
+    let url = &["http://evil.example/a"];
+    hit(url, r#"{"m":"see\nhttp://evil.example/a"}"#, "http://evil.example/a");
+    miss(url, r#"{"m":"see\\nhttp://evil.example/a"}"#);
+}

@@ -109,13 +109,25 @@ pub fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
     out
 }
 
+/// Whether `line[at]` is the letter of a JSON escape (`\t`, `\n`,
+/// `\r`): `t`, `n` or `r` after an odd number of backslashes.
+pub fn escape_letter(line: &[u8], at: usize) -> bool {
+    matches!(line.get(at), Some(b't' | b'n' | b'r'))
+        && line[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2
+            == 1
+}
+
 /// Every host token in `line`, lower case, without the dots and dashes
-/// that punctuation leaves at its ends. A leading underscore stays: it
-/// belongs to the first label (`_evil.example` is not `evil.example`).
+/// that punctuation leaves at its ends, nor a JSON escape's letter at its
+/// head. A leading underscore stays: it belongs to the first label
+/// (`_evil.example` is not `evil.example`).
 pub fn model_hosts(line: &[u8]) -> Vec<(usize, usize, String)> {
     runs(line, is_host)
         .into_iter()
         .map(|(mut s, mut e)| {
+            if escape_letter(line, s) {
+                s += 1;
+            }
             while s < e && matches!(line[s], b'.' | b'-') {
                 s += 1;
             }
@@ -134,9 +146,10 @@ pub fn model_domain(line: &[u8], d: &str) -> bool {
 }
 
 pub fn model_hash(line: &[u8], h: &str) -> bool {
-    runs(line, |b| b.is_ascii_alphanumeric())
-        .iter()
-        .any(|(s, e)| line[*s..*e].eq_ignore_ascii_case(h.as_bytes()))
+    runs(line, |b| b.is_ascii_alphanumeric()).into_iter().any(|(s, e)| {
+        let s = if escape_letter(line, s) { s + 1 } else { s };
+        line[s..e].eq_ignore_ascii_case(h.as_bytes())
+    })
 }
 
 /// Bytes an e-mail local part may hold: RFC 5322 atext and `.`, less
@@ -161,7 +174,8 @@ pub fn model_email(line: &[u8], email: &str) -> bool {
     let hosts = model_hosts(line);
     find_all(line, email).into_iter().any(|s| {
         let e = s + email.len();
-        let left_ok = s == 0 || !in_local(line[s - 1]);
+        let left_ok =
+            s == 0 || !in_local(line[s - 1]) || escape_letter(line, s - 1);
         // The domain must be a whole host token.
         let right_ok = hosts.iter().any(|(_, he, _)| *he == e);
         left_ok && right_ok
