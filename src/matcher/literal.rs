@@ -4,7 +4,8 @@
 //! arbitrary, so neither has a token shape to scan for. Both go into one
 //! ASCII case-insensitive automaton searched for overlapping matches;
 //! strings are then compared exactly, and file names must stand as whole
-//! path components.
+//! path components. A value holding a backslash is also searched for as
+//! JSON writes it, each backslash doubled.
 
 use aho_corasick::{
     AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind,
@@ -28,13 +29,31 @@ pub struct Builder {
 
 impl Builder {
     pub fn add_file_name(&mut self, name: &str, id: u32) {
-        let bytes = name.as_bytes().into();
-        self.patterns.push(Pattern { id, file_name: true, bytes });
+        self.add(name.as_bytes(), id, true);
     }
 
     pub fn add_string(&mut self, s: &str, id: u32) {
-        let bytes = s.as_bytes().into();
-        self.patterns.push(Pattern { id, file_name: false, bytes });
+        self.add(s.as_bytes(), id, false);
+    }
+
+    /// Adds a pattern, and for one holding a backslash (a Windows path)
+    /// its form with every backslash doubled, as JSON logs write it
+    /// (`C:\\Windows\\evil.exe` in Sysmon's JSON), reporting the same
+    /// indicator.
+    fn add(&mut self, bytes: &[u8], id: u32, file_name: bool) {
+        if bytes.contains(&b'\\') {
+            let mut json = Vec::with_capacity(bytes.len() + 8);
+            for &b in bytes {
+                json.push(b);
+                if b == b'\\' {
+                    json.push(b);
+                }
+            }
+            let bytes = json.into();
+            self.patterns.push(Pattern { id, file_name, bytes });
+        }
+        let bytes = bytes.into();
+        self.patterns.push(Pattern { id, file_name, bytes });
     }
 
     /// Builds the automaton, or returns `None` when there is nothing to

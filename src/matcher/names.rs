@@ -519,9 +519,12 @@ fn scheme_start(u: &Url, hay: &[u8], hs: usize) -> Option<usize> {
             p -= 1;
         }
     }
-    let before = p.checked_sub(3 + scheme.len())?;
+    // JSON may escape the slashes: `http:\/\/evil.example\/a`.
+    let sep: &[u8] =
+        if hay[..p].ends_with(br":\/\/") { br":\/\/" } else { b"://" };
+    let before = p.checked_sub(sep.len() + scheme.len())?;
     let head = &hay[before..p];
-    let written = &head[scheme.len()..] == b"://"
+    let written = &head[scheme.len()..] == sep
         && head[..scheme.len()].eq_ignore_ascii_case(scheme);
     let glued = before > 0
         && (hay[before - 1].is_ascii_alphanumeric()
@@ -582,12 +585,16 @@ fn rest_ends(open_ended: bool, hay: &[u8], end: usize) -> bool {
 /// is written at `hay[at..]`, where the log may percent-encode any
 /// unreserved character of it (`%61` for `a`, `%2E` for `.`). Reserved
 /// characters must be written as the indicator has them: `%2F` is not
-/// the `/` between path segments (RFC 3986, 6.2.2.2).
+/// the `/` between path segments (RFC 3986, 6.2.2.2). A slash may be
+/// written `\/`, as JSON may escape it.
 fn rest_at(rest: &[u8], hay: &[u8], at: usize) -> Option<usize> {
     let mut p = at;
     for &want in rest {
         match hay.get(p) {
             Some(&b) if b == want => p += 1,
+            Some(b'\\') if want == b'/' && hay.get(p + 1) == Some(&b'/') => {
+                p += 2
+            }
             Some(b'%') => match escaped(hay, p) {
                 Some(c) if c == want && is_unreserved(c) => p += 3,
                 _ => return None,

@@ -9,12 +9,15 @@ use crate::set::{Locator, SetBuilder, Source};
 fn set_of(iocs: &[&str]) -> IndicatorSet {
     let mut b = SetBuilder::new();
     for (i, raw) in iocs.iter().enumerate() {
-        // `file:` marks a value the format states is a file name.
-        let p = match raw.strip_prefix("file:") {
-            Some(name) => {
-                parse_typed(name, Kind::Filename, ParseOptions::default())
-            }
-            None => parse_value(raw, ParseOptions::default()),
+        // `file:` and `string:` mark a value the format states is a file
+        // name or a plain string.
+        let typed = |v, kind| parse_typed(v, kind, ParseOptions::default());
+        let p = if let Some(name) = raw.strip_prefix("file:") {
+            typed(name, Kind::Filename)
+        } else if let Some(s) = raw.strip_prefix("string:") {
+            typed(s, Kind::String)
+        } else {
+            parse_value(raw, ParseOptions::default())
         }
         .unwrap();
         let src = Source {
@@ -552,4 +555,46 @@ fn values_after_json_escapes() {
     let url = &["http://evil.example/a"];
     hit(url, r#"{"m":"see\nhttp://evil.example/a"}"#, "http://evil.example/a");
     miss(url, r#"{"m":"see\\nhttp://evil.example/a"}"#);
+}
+
+/// Sysmon and Winlogbeat JSON double every backslash of a path: a file
+/// name or string written as a Windows path matches that form too, as a
+/// whole component still.
+#[test]
+fn windows_paths_in_json_with_doubled_backslashes() {
+    let path = &[r"C:\Windows\System32\bitsadmin.exe"];
+    let json =
+        r#"{"EventID":1,"Image":"C:\\Windows\\System32\\bitsadmin.exe"}"#;
+    hit(path, json, r"C:\\Windows\\System32\\bitsadmin.exe");
+    hit(
+        path,
+        r"Image: C:\Windows\System32\bitsadmin.exe",
+        r"C:\Windows\System32\bitsadmin.exe",
+    );
+    miss(path, &json.replace("bitsadmin.exe", "bitsadmin.exe2"));
+    miss(path, &json.replace(r"C:\\", r"XC:\\"));
+    miss(path, r#"{"Image":"C:\\Windows\System32\\bitsadmin.exe"}"#);
+    let tail = &[r"file:System32\bitsadmin.exe"];
+    hit(tail, json, r"System32\\bitsadmin.exe");
+    miss(tail, &json.replace("System32", "XSystem32"));
+    let string = &[r"string:HKLM\Software\Evil"];
+    let reg = r#"{"TargetObject":"HKLM\\Software\\Evil\\Run"}"#;
+    hit(string, reg, r"HKLM\\Software\\Evil");
+    miss(string, r#"{"TargetObject":"HKLM\\Software\\evil"}"#);
+}
+
+/// JSON (PHP's `json_encode` among others) may write a slash as `\/`.
+#[test]
+fn urls_with_json_escaped_slashes() {
+    let u = &["http://evil.example/a"];
+    let line = r#"{"url":"http:\/\/evil.example\/a"}"#;
+    hit(u, line, r"http:\/\/evil.example\/a");
+    hit(
+        u,
+        r#"{"url":"http:\/\/evil.example\/a?x=1"}"#,
+        r"http:\/\/evil.example\/a",
+    );
+    miss(u, r#"{"url":"http:\/\/evil.example\/ab"}"#);
+    miss(u, r#"{"url":"https:\/\/evil.example\/a"}"#);
+    miss(u, r#"{"url":"http:\/\/evil.example\\a"}"#);
 }
