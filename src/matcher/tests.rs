@@ -598,3 +598,20 @@ fn urls_with_json_escaped_slashes() {
     miss(u, r#"{"url":"https:\/\/evil.example\/a"}"#);
     miss(u, r#"{"url":"http:\/\/evil.example\\a"}"#);
 }
+
+/// Logs put quotes, pipes, backticks and braces around values; real
+/// addresses do not hold them, so before an address they are boundaries.
+/// The other characters RFC 5322 allows in a local part still join.
+#[test]
+fn emails_after_quotes_pipes_and_braces() {
+    let i = &["a@evil.example"];
+    hit(i, "{'sender': 'a@evil.example'}", "a@evil.example");
+    hit(i, "WHERE email='a@evil.example'", "a@evil.example");
+    hit(i, "2024-01-01|mail|a@evil.example|delivered", "a@evil.example");
+    hit(i, "to `a@evil.example`", "a@evil.example");
+    hit(i, "{a@evil.example}", "a@evil.example");
+    miss(i, "{'sender': 'aa@evil.example'}");
+    for joined in ["x.a", "x+a", "x-a", "x_a", "x!a", "x#a", "x~a"] {
+        miss(i, &format!("|{joined}@evil.example|"));
+    }
+}

@@ -154,9 +154,10 @@ pub fn model_hash(line: &[u8], h: &str) -> bool {
 
 /// Bytes an e-mail local part may hold: RFC 5322 atext and `.`, less
 /// `=`, `?` and `/`, which logs use between a key and an address
-/// (`from=a@evil.example`, `?to=`); the matcher makes the same choice.
+/// (`from=a@evil.example`, `?to=`), and less `'`, `` ` ``, `|`, `{` and
+/// `}`, which logs put around values; the matcher makes the same choice.
 pub fn in_local(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-^_`{|}~.".contains(&b)
+    b.is_ascii_alphanumeric() || b"!#$%&*+-^_~.".contains(&b)
 }
 
 /// Every position where `needle` occurs, ignoring ASCII case.
