@@ -9,8 +9,9 @@
 
 use std::net::Ipv6Addr;
 
+use super::class;
+use super::edge::{self, escaped};
 use super::{Map, RawHit, new_map};
-use super::{class, edge};
 use crate::indicator::UrlValue;
 
 /// A URL indicator, filed under its host.
@@ -217,12 +218,43 @@ impl Names {
             self.check_file_name(hay, start, end, out, buf);
         }
         if kinds & (DOMAIN | URL | EMAIL) != 0 {
-            // A JSON escape's letter before the name is not part of it
-            // (`\tevil.example`); a file name keeps it (`C:\Temp\nevil.exe`
-            // in a plain log is the file `nevil.exe`).
-            let s = edge::host_start(hay, start);
-            self.check_host(hay, s, e, kinds, out, buf);
+            self.check_host_edges(hay, start, end, kinds, out, buf);
         }
+    }
+
+    /// Reads the edges of the token `start..end`, then checks it for
+    /// domains, URL hosts and e-mail domains. A JSON escape's letter
+    /// before the name is not part of it (`\tevil.example`), nor the hex
+    /// digits of an escaped delimiter (`%2Fevil.example`); an escaped
+    /// host byte joins the labels on its side (`%41evil.example` is
+    /// `Aevil.example`). File names keep every letter (`C:\Temp\nevil.exe`
+    /// in a plain log is the file `nevil.exe`) and are not read encoded.
+    fn check_host_edges(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        kinds: u8,
+        out: &mut Vec<RawHit>,
+        buf: &mut Vec<u8>,
+    ) {
+        if edge::host_continues(hay, end) {
+            return;
+        }
+        let mut e = end;
+        while e > start && matches!(hay[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        let s = match edge::host_head(hay, start) {
+            edge::Head::At(s) => s,
+            edge::Head::Joined => {
+                let Some(dot) = memchr::memchr(b'.', &hay[start..e]) else {
+                    return;
+                };
+                start + dot + 1
+            }
+        };
+        self.check_host(hay, s, e, kinds, out, buf);
     }
 
     /// Checks the token (trailing dots and hyphens already trimmed) for
@@ -605,17 +637,6 @@ fn rest_at(rest: &[u8], hay: &[u8], at: usize) -> Option<usize> {
     Some(p)
 }
 
-/// Returns the byte a `%XX` escape at `hay[p..]` stands for.
-fn escaped(hay: &[u8], p: usize) -> Option<u8> {
-    let hex = |b: u8| (b as char).to_digit(16);
-    if hay.get(p) != Some(&b'%') {
-        return None;
-    }
-    let hi = hex(*hay.get(p + 1)?)?;
-    let lo = hex(*hay.get(p + 2)?)?;
-    Some((hi * 16 + lo) as u8)
-}
-
 /// Whether RFC 3986 lists `b` as unreserved: letters, digits, `-`, `.`,
 /// `_`, `~`. Only these may be decoded without changing what a URL means.
 fn is_unreserved(b: u8) -> bool {
@@ -771,9 +792,16 @@ fn check_email(
     if !hay[start..at].eq_ignore_ascii_case(local) {
         return;
     }
+    // A JSON escape's letter or an escaped delimiter (`%3C`, `%22`)
+    // before the address is not part of it.
+    let delimiter = start
+        .checked_sub(3)
+        .and_then(|p| escaped(hay, p))
+        .is_some_and(|b| b < 0x80 && !class::in_local_part(b));
     let joined = start > 0
         && class::in_local_part(hay[start - 1])
-        && !edge::escape_letter(hay, start - 1);
+        && !edge::escape_letter(hay, start - 1)
+        && !delimiter;
     if joined {
         return;
     }

@@ -615,3 +615,30 @@ fn emails_after_quotes_pipes_and_braces() {
         miss(i, &format!("|{joined}@evil.example|"));
     }
 }
+
+/// A percent escape of a delimiter is a boundary, and its hex digits are
+/// not part of the name after it; an escape of a host byte joins.
+#[test]
+fn domains_after_percent_encoded_delimiters() {
+    let d = &["evil.example"];
+    hit(d, "u=https%3A%2F%2Fevil.example%2Flogin", "evil.example");
+    hit(d, "u=https%3A%2F%2Fwww.evil.example%2Flogin", "www.evil.example");
+    for esc in ["%22", "%20", "%3D", "%40", "%3A", "%3a"] {
+        hit(d, &format!("q={esc}evil.example{esc}"), "evil.example");
+    }
+    miss(d, "u=https%3A%2F%2Fx2Fevil.example");
+    miss(d, "q=x2Fevil.example");
+    // `%41` is `A`: `Aevil.example` is another name.
+    miss(d, "q=%41evil.example");
+    miss(d, "q=evil.example%41");
+    miss(d, "q=%C3%BCevil.example");
+    hit(d, "q=%41.evil.example", "evil.example");
+    // An encoded dot is read as today, by the decoding scan.
+    hit(d, "q=%2Eevil.example", "%2Eevil.example");
+    hit(d, "q=evil.example%2E ", "evil.example%2E");
+    miss(d, "q=evil.example%2Eorg");
+    let mail = &["a@evil.example"];
+    hit(mail, "to=%3Ca@evil.example%3E", "a@evil.example");
+    miss(mail, "to=%41a@evil.example");
+    miss(mail, "to=%2Ba@evil.example");
+}
