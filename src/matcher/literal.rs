@@ -12,7 +12,7 @@ use aho_corasick::{
 };
 
 use super::RawHit;
-use super::class;
+use super::{class, edge};
 
 #[derive(Debug)]
 struct Pattern {
@@ -100,16 +100,20 @@ impl Literals {
     }
 }
 
-/// Whether `s..e` is a whole path component: no file-name character
-/// joined to it on either side (a dot after it is allowed when it ends a
+/// Whether `s..e` is a whole path component: no file-name character,
+/// nor a letter or digit outside ASCII, joined to it on either side (a dot after it is allowed when it ends a
 /// sentence).
 fn is_component(hay: &[u8], s: usize, e: usize) -> bool {
-    if s > 0 && class::in_file_name(hay[s - 1]) {
+    let joined_at = |p: usize| {
+        hay.get(p).is_some_and(|b| class::in_file_name(*b))
+            || edge::letter_after(hay, p)
+    };
+    if s > 0 && class::in_file_name(hay[s - 1]) || edge::letter_before(hay, s)
+    {
         return false;
     }
     match hay.get(e) {
-        None => true,
-        Some(b'.') => hay.get(e + 1).is_none_or(|b| !class::in_file_name(*b)),
-        Some(b) => !class::in_file_name(*b),
+        Some(b'.') => !joined_at(e + 1),
+        _ => !joined_at(e),
     }
 }

@@ -312,7 +312,11 @@ impl Names {
     ) {
         let joined =
             |b: Option<&u8>| b.is_some_and(|b| class::in_file_name(*b));
-        if start > 0 && joined(hay.get(start - 1)) || joined(hay.get(end)) {
+        if start > 0 && joined(hay.get(start - 1))
+            || joined(hay.get(end))
+            || edge::letter_before(hay, start)
+            || edge::letter_after(hay, end)
+        {
             return;
         }
         // One dot after the name may end a sentence; two do not.
@@ -561,7 +565,8 @@ fn scheme_start(u: &Url, hay: &[u8], hs: usize) -> Option<usize> {
     let glued = before > 0
         && (hay[before - 1].is_ascii_alphanumeric()
             || matches!(hay[before - 1], b'+' | b'-' | b'.'))
-        && !edge::escape_letter(hay, before - 1);
+        && !edge::escape_letter(hay, before - 1)
+        || edge::letter_before(hay, before);
     (written && !glued).then_some(before)
 }
 
@@ -802,7 +807,7 @@ fn check_email(
         && class::in_local_part(hay[start - 1])
         && !edge::escape_letter(hay, start - 1)
         && !delimiter;
-    if joined {
+    if joined || edge::letter_before(hay, start) {
         return;
     }
     out.push(RawHit { start, end, id });

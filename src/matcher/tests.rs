@@ -642,3 +642,45 @@ fn domains_after_percent_encoded_delimiters() {
     miss(mail, "to=%41a@evil.example");
     miss(mail, "to=%2Ba@evil.example");
 }
+
+/// A letter or digit outside ASCII next to a match makes it part of a
+/// longer word; punctuation outside ASCII and invalid UTF-8 do not.
+#[test]
+fn letters_outside_ascii_join_words() {
+    let d = &["cher.example"];
+    miss(d, "www.bücher.example");
+    miss(d, "q cher.exampleü");
+    hit(d, "q «cher.example»", "cher.example");
+    hit(d, "q\u{a0}cher.example\u{a0}", "cher.example");
+    hit(&["evil.example"], "q ü.evil.example", "evil.example");
+    miss(&["evil.example"], "q ü-evil.example");
+    hit(&["evil.example"], "q bücher.evil.example", "evil.example");
+    let f = &["nchen.exe"];
+    miss(f, r"C:\Users\x\München.exe");
+    miss(f, "run nchen.exeü");
+    miss(f, "run nchen.exe.ü");
+    hit(f, "run «nchen.exe»", "nchen.exe");
+    let spaced = &["file:chen file.exe"];
+    miss(spaced, r"C:\x\Müchen file.exe");
+    hit(spaced, r"C:\x\chen file.exe", "chen file.exe");
+    let md5 = "0cc175b9c0f1b6a831c399e269772661";
+    miss(&[md5], &format!("ü{md5}"));
+    miss(&[md5], &format!("{md5}é"));
+    hit(&[md5], &format!("«{md5}»"), md5);
+    let mail = &["a@evil.example"];
+    miss(mail, "to=üa@evil.example");
+    miss(mail, "to=a@evil.exampleü");
+    hit(mail, "to=«a@evil.example»", "a@evil.example");
+    let url = &["http://evil.example/a"];
+    miss(url, "xühttp://evil.example/a");
+}
+
+/// Bytes that are not UTF-8 are boundaries.
+#[test]
+fn invalid_utf8_is_a_boundary() {
+    let set = set_of(&["evil.example", "evil.exe"]);
+    let m = Matcher::new(&set);
+    let mut out = Vec::new();
+    m.scan(b"\xC3evil.example \xFFevil.exe\xBC", &mut out);
+    assert_eq!(out.len(), 2);
+}
