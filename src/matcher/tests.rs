@@ -684,3 +684,43 @@ fn invalid_utf8_is_a_boundary() {
     m.scan(b"\xC3evil.example \xFFevil.exe\xBC", &mut out);
     assert_eq!(out.len(), 2);
 }
+
+/// W3C and IIS logs write a URL's query in `cs-uri-query`, the field
+/// after `cs-uri-stem` (`-` when there is none).
+#[test]
+fn urls_split_with_the_query_in_the_next_field() {
+    let q = &["https://evil.example/p/q.php?id=5"];
+    let w3c = "2024-01-01 00:00:08 10.0.0.1 GET /p/q.php id=5 443 \
+               192.0.2.10 evil.example 200";
+    hit(q, w3c, "/p/q.php id=5 443 192.0.2.10 evil.example");
+    miss(q, &w3c.replace(" id=5 ", " id=6 "));
+    miss(q, &w3c.replace(" id=5 ", " id=55 "));
+    miss(q, &w3c.replace(" id=5 ", " - "));
+    miss(q, &w3c.replace(" id=5 ", " x=1 id=5 "));
+    let stem = &["https://evil.example/p/q.php"];
+    hit(stem, w3c, "/p/q.php id=5 443 192.0.2.10 evil.example");
+    let zeek = "1.5\tC\t10.0.0.1\t4270\t192.0.2.9\t443\t1\tGET\t\
+                evil.example\t/p/q.php?id=5\t-\t1.1";
+    hit(q, zeek, "evil.example\t/p/q.php?id=5");
+}
+
+/// The path of a URL split into fields after its host must be the field
+/// right after the host (Zeek, as TSV or JSON) or the path of a quoted
+/// request line (vhost-combined), not any later field.
+#[test]
+fn urls_split_take_the_path_from_the_field_after_the_host() {
+    let u = &["http://aseprom.com/sun.sets"];
+    let zeek = "1541117384.460627\tC9RUvy3sfP79RwEUp9\t172.16.9.233\t52029\t\
+                198.50.249.194\t80\t1\tGET\taseprom.com\t/other\t-\t1.1\t\
+                /sun.sets\t-\t0\t431746\t200\tOK";
+    miss(u, zeek);
+    hit(u, &zeek.replace("/other", "/sun.sets"), "aseprom.com\t/sun.sets");
+    let json =
+        r#"{"host":"aseprom.com","uri":"/other","user_agent":"/sun.sets"}"#;
+    miss(u, json);
+    hit(
+        u,
+        &json.replace("/other", "/sun.sets"),
+        r#"aseprom.com","uri":"/sun.sets"#,
+    );
+}
