@@ -4,9 +4,11 @@
 //! multiples of 8, so the scan probes one byte in eight and looks closer
 //! only where four probes in a row are hex digits. A candidate is
 //! the whole run of letters and digits around the probes: an MD5 inside a
-//! SHA-256, or a digest glued to a word, is a different token.
+//! SHA-256, or a digest glued to a word (in any script), is a different
+//! token.
 
 use super::class::{self, ALNUM, HEX};
+use super::edge;
 use super::{Map, RawHit, new_map};
 
 /// Distance between probes.
@@ -60,6 +62,9 @@ impl Digests {
             while s > 0 && class::is(hay[s - 1], ALNUM) {
                 s -= 1;
             }
+            // A JSON escape's letter before the digest is not part of it
+            // (`Hash:\n0cc1…`).
+            s += usize::from(edge::escape_letter(hay, s));
             let mut e = p + 1;
             while e < hay.len() && class::is(hay[e], ALNUM) {
                 e += 1;
@@ -80,6 +85,10 @@ impl Digests {
         buf: &mut Vec<u8>,
     ) {
         if !matches!(e - s, 32 | 40 | 64 | 128) {
+            return;
+        }
+        // A letter outside ASCII glued to it makes it part of a word.
+        if edge::letter_before(hay, s) || edge::letter_after(hay, e) {
             return;
         }
         let token = &hay[s..e];

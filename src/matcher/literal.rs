@@ -4,14 +4,15 @@
 //! arbitrary, so neither has a token shape to scan for. Both go into one
 //! ASCII case-insensitive automaton searched for overlapping matches;
 //! strings are then compared exactly, and file names must stand as whole
-//! path components.
+//! path components. A value holding a backslash is also searched for as
+//! JSON writes it, each backslash doubled.
 
 use aho_corasick::{
     AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind,
 };
 
 use super::RawHit;
-use super::class;
+use super::{class, edge};
 
 #[derive(Debug)]
 struct Pattern {
@@ -28,13 +29,31 @@ pub struct Builder {
 
 impl Builder {
     pub fn add_file_name(&mut self, name: &str, id: u32) {
-        let bytes = name.as_bytes().into();
-        self.patterns.push(Pattern { id, file_name: true, bytes });
+        self.add(name.as_bytes(), id, true);
     }
 
     pub fn add_string(&mut self, s: &str, id: u32) {
-        let bytes = s.as_bytes().into();
-        self.patterns.push(Pattern { id, file_name: false, bytes });
+        self.add(s.as_bytes(), id, false);
+    }
+
+    /// Adds a pattern, and for one holding a backslash (a Windows path)
+    /// its form with every backslash doubled, as JSON logs write it
+    /// (`C:\\Windows\\evil.exe` in Sysmon's JSON), reporting the same
+    /// indicator.
+    fn add(&mut self, bytes: &[u8], id: u32, file_name: bool) {
+        if bytes.contains(&b'\\') {
+            let mut json = Vec::with_capacity(bytes.len() + 8);
+            for &b in bytes {
+                json.push(b);
+                if b == b'\\' {
+                    json.push(b);
+                }
+            }
+            let bytes = json.into();
+            self.patterns.push(Pattern { id, file_name, bytes });
+        }
+        let bytes = bytes.into();
+        self.patterns.push(Pattern { id, file_name, bytes });
     }
 
     /// Builds the automaton, or returns `None` when there is nothing to
@@ -81,16 +100,20 @@ impl Literals {
     }
 }
 
-/// Whether `s..e` is a whole path component: no file-name character
-/// joined to it on either side (a dot after it is allowed when it ends a
+/// Whether `s..e` is a whole path component: no file-name character,
+/// nor a letter or digit outside ASCII, joined to it on either side (a dot after it is allowed when it ends a
 /// sentence).
 fn is_component(hay: &[u8], s: usize, e: usize) -> bool {
-    if s > 0 && class::in_file_name(hay[s - 1]) {
+    let joined_at = |p: usize| {
+        hay.get(p).is_some_and(|b| class::in_file_name(*b))
+            || edge::letter_after(hay, p)
+    };
+    if s > 0 && class::in_file_name(hay[s - 1]) || edge::letter_before(hay, s)
+    {
         return false;
     }
     match hay.get(e) {
-        None => true,
-        Some(b'.') => hay.get(e + 1).is_none_or(|b| !class::in_file_name(*b)),
-        Some(b) => !class::in_file_name(*b),
+        Some(b'.') => !joined_at(e + 1),
+        _ => !joined_at(e),
     }
 }

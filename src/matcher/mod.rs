@@ -20,11 +20,14 @@
 //!
 //! Boundary rules (DESIGN.md, "What a match means") are applied where a
 //! candidate is found, so a hit is final; the sweep only orders hits and
-//! keeps one per line and indicator.
+//! keeps one per line and indicator. Where the byte next to a token does
+//! not tell alone whether it is a boundary (a JSON escape's letter), `edge`
+//! reads the text around it.
 
 mod addr;
 mod class;
 mod digest;
+mod edge;
 mod literal;
 mod marks;
 mod names;

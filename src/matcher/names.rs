@@ -10,6 +10,7 @@
 use std::net::Ipv6Addr;
 
 use super::class;
+use super::edge::{self, escaped};
 use super::{Map, RawHit, new_map};
 use crate::indicator::UrlValue;
 
@@ -217,8 +218,43 @@ impl Names {
             self.check_file_name(hay, start, end, out, buf);
         }
         if kinds & (DOMAIN | URL | EMAIL) != 0 {
-            self.check_host(hay, start, e, kinds, out, buf);
+            self.check_host_edges(hay, start, end, kinds, out, buf);
         }
+    }
+
+    /// Reads the edges of the token `start..end`, then checks it for
+    /// domains, URL hosts and e-mail domains. A JSON escape's letter
+    /// before the name is not part of it (`\tevil.example`), nor the hex
+    /// digits of an escaped delimiter (`%2Fevil.example`); an escaped
+    /// host byte joins the labels on its side (`%41evil.example` is
+    /// `Aevil.example`). File names keep every letter (`C:\Temp\nevil.exe`
+    /// in a plain log is the file `nevil.exe`) and are not read encoded.
+    fn check_host_edges(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        kinds: u8,
+        out: &mut Vec<RawHit>,
+        buf: &mut Vec<u8>,
+    ) {
+        if edge::host_continues(hay, end) {
+            return;
+        }
+        let mut e = end;
+        while e > start && matches!(hay[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        let s = match edge::host_head(hay, start) {
+            edge::Head::At(s) => s,
+            edge::Head::Joined => {
+                let Some(dot) = memchr::memchr(b'.', &hay[start..e]) else {
+                    return;
+                };
+                start + dot + 1
+            }
+        };
+        self.check_host(hay, s, e, kinds, out, buf);
     }
 
     /// Checks the token (trailing dots and hyphens already trimmed) for
@@ -276,7 +312,11 @@ impl Names {
     ) {
         let joined =
             |b: Option<&u8>| b.is_some_and(|b| class::in_file_name(*b));
-        if start > 0 && joined(hay.get(start - 1)) || joined(hay.get(end)) {
+        if start > 0 && joined(hay.get(start - 1))
+            || joined(hay.get(end))
+            || edge::letter_before(hay, start)
+            || edge::letter_after(hay, end)
+        {
             return;
         }
         // One dot after the name may end a sentence; two do not.
@@ -515,13 +555,18 @@ fn scheme_start(u: &Url, hay: &[u8], hs: usize) -> Option<usize> {
             p -= 1;
         }
     }
-    let before = p.checked_sub(3 + scheme.len())?;
+    // JSON may escape the slashes: `http:\/\/evil.example\/a`.
+    let sep: &[u8] =
+        if hay[..p].ends_with(br":\/\/") { br":\/\/" } else { b"://" };
+    let before = p.checked_sub(sep.len() + scheme.len())?;
     let head = &hay[before..p];
-    let written = &head[scheme.len()..] == b"://"
+    let written = &head[scheme.len()..] == sep
         && head[..scheme.len()].eq_ignore_ascii_case(scheme);
     let glued = before > 0
         && (hay[before - 1].is_ascii_alphanumeric()
-            || matches!(hay[before - 1], b'+' | b'-' | b'.'));
+            || matches!(hay[before - 1], b'+' | b'-' | b'.'))
+        && !edge::escape_letter(hay, before - 1)
+        || edge::letter_before(hay, before);
     (written && !glued).then_some(before)
 }
 
@@ -577,12 +622,16 @@ fn rest_ends(open_ended: bool, hay: &[u8], end: usize) -> bool {
 /// is written at `hay[at..]`, where the log may percent-encode any
 /// unreserved character of it (`%61` for `a`, `%2E` for `.`). Reserved
 /// characters must be written as the indicator has them: `%2F` is not
-/// the `/` between path segments (RFC 3986, 6.2.2.2).
+/// the `/` between path segments (RFC 3986, 6.2.2.2). A slash may be
+/// written `\/`, as JSON may escape it.
 fn rest_at(rest: &[u8], hay: &[u8], at: usize) -> Option<usize> {
     let mut p = at;
     for &want in rest {
         match hay.get(p) {
             Some(&b) if b == want => p += 1,
+            Some(b'\\') if want == b'/' && hay.get(p + 1) == Some(&b'/') => {
+                p += 2
+            }
             Some(b'%') => match escaped(hay, p) {
                 Some(c) if c == want && is_unreserved(c) => p += 3,
                 _ => return None,
@@ -591,17 +640,6 @@ fn rest_at(rest: &[u8], hay: &[u8], at: usize) -> Option<usize> {
         }
     }
     Some(p)
-}
-
-/// Returns the byte a `%XX` escape at `hay[p..]` stands for.
-fn escaped(hay: &[u8], p: usize) -> Option<u8> {
-    let hex = |b: u8| (b as char).to_digit(16);
-    if hay.get(p) != Some(&b'%') {
-        return None;
-    }
-    let hi = hex(*hay.get(p + 1)?)?;
-    let lo = hex(*hay.get(p + 2)?)?;
-    Some((hi * 16 + lo) as u8)
 }
 
 /// Whether RFC 3986 lists `b` as unreserved: letters, digits, `-`, `.`,
@@ -672,9 +710,10 @@ fn separates_fields(b: u8) -> bool {
 }
 
 /// Checks a URL split into fields on one line: the host as a field of its
-/// own (optionally with a port), then later on the line a field starting
-/// with the rest of the URL (`host<TAB>/path` in Zeek's http.log, Squid's
-/// `CONNECT host:443`, W3C's `cs-host … cs-uri-stem`). The scheme is not
+/// own (optionally with a port), and a field starting with the rest of
+/// the URL right after it (`host<TAB>/path` in Zeek's http.log) or
+/// anywhere before it (W3C's `cs-uri-stem … cs-host`, with the query in
+/// the field after the path), or Squid's `CONNECT host:443`. The scheme is not
 /// written in such logs, so it is not compared, except that only web
 /// schemes can match.
 fn check_split_url(
@@ -728,6 +767,17 @@ fn check_split_url(
     let rest: &[u8] = if u.rest.is_empty() { b"/" } else { &u.rest };
     let line = &hay[..line_end];
     let open_ended = u.rest.is_empty() || rest.ends_with(b"/");
+    //
+    // The matcher sees a line, not its columns: which field is the path
+    // is told from the bytes around it. After the host, the path must be
+    // the next field (Zeek TSV and JSON) or a quoted request's path
+    // (vhost-combined), so no later column (a user agent of `/x`) stands
+    // for it. Before the host (W3C's cs-uri-stem … cs-host, a `host=`
+    // after a combined line) any field still may: W3C puts other
+    // columns between the two, and telling cs-uri-stem from them needs
+    // the `#Fields:` header, which only the sweep's log reader
+    // (`logs::fields`) knows. Checking the path's column against that
+    // header is what is missing.
     for p in memchr::memchr_iter(rest[0], &line[line_start..]) {
         let p = line_start + p;
         let in_host = p >= hs && p < q;
@@ -736,13 +786,73 @@ fn check_split_url(
         if in_host || !field {
             continue;
         }
-        let Some(end) = rest_at(rest, line, p) else { continue };
-        if u.rest.is_empty() || rest_ends(open_ended, line, end) {
+        if p >= q && !next_field(line, q, p) && !request_path(line, p) {
+            continue;
+        }
+        let end = match rest_at(rest, line, p) {
+            Some(end) if u.rest.is_empty() => Some(end),
+            Some(end) => rest_ends(open_ended, line, end).then_some(end),
+            None => query_in_next_field(rest, line, p),
+        };
+        if let Some(end) = end {
             let (start, end) = if p < hs { (p, q) } else { (hs, end) };
             out.push(RawHit { start, end, id: u.id });
             return;
         }
     }
+}
+
+/// Whether the field at `p` is the one right after a field ending at
+/// `q`: only separators between, and perhaps the key of the field at `p`
+/// (`\t`, `","uri":"`, ` uri=`).
+fn next_field(line: &[u8], q: usize, p: usize) -> bool {
+    let between = &line[q..p];
+    let mut i = between.iter().take_while(|b| separates_fields(**b)).count();
+    if i == between.len() {
+        return true;
+    }
+    let key = between[i..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || b"_.-()".contains(b))
+        .count();
+    if key == 0 {
+        return false;
+    }
+    i += key;
+    let rest = &between[i..];
+    let rest = rest.strip_prefix(b"\"").unwrap_or(rest).trim_ascii_start();
+    let Some(value) = rest.strip_prefix(b":").or(rest.strip_prefix(b"="))
+    else {
+        return false;
+    };
+    let value = value.trim_ascii_start();
+    value.is_empty() || value == b"\"" || value == b"'"
+}
+
+/// Whether `p` starts the path of a quoted HTTP request line:
+/// `"GET /path`.
+fn request_path(line: &[u8], p: usize) -> bool {
+    let Some(before) = line[..p].strip_suffix(b" ") else { return false };
+    let method = before.iter().rev().take_while(|b| b.is_ascii_uppercase());
+    let len = method.count();
+    len > 0 && before[..before.len() - len].ends_with(b"\"")
+}
+
+/// Returns where a URL's query ends if `rest` holds one and the log
+/// writes the path at `p` and the query as the next field, as W3C and
+/// IIS logs do (`cs-uri-stem cs-uri-query`: `/p/q.php id=5`).
+fn query_in_next_field(rest: &[u8], line: &[u8], p: usize) -> Option<usize> {
+    let mark = memchr::memchr(b'?', rest)?;
+    let (path, query) = (&rest[..mark], &rest[mark + 1..]);
+    if path.is_empty() || query.is_empty() {
+        return None;
+    }
+    let pe = rest_at(path, line, p)?;
+    if !matches!(line.get(pe), Some(b' ' | b'\t')) {
+        return None;
+    }
+    let end = rest_at(query, line, pe + 1)?;
+    rest_ends(false, line, end).then_some(end)
 }
 
 /// Checks an e-mail indicator's local part before the `@` at `at`, with
@@ -759,7 +869,17 @@ fn check_email(
     if !hay[start..at].eq_ignore_ascii_case(local) {
         return;
     }
-    if start > 0 && class::in_local_part(hay[start - 1]) {
+    // A JSON escape's letter or an escaped delimiter (`%3C`, `%22`)
+    // before the address is not part of it.
+    let delimiter = start
+        .checked_sub(3)
+        .and_then(|p| escaped(hay, p))
+        .is_some_and(|b| b < 0x80 && !class::in_local_part(b));
+    let joined = start > 0
+        && class::in_local_part(hay[start - 1])
+        && !edge::escape_letter(hay, start - 1)
+        && !delimiter;
+    if joined || edge::letter_before(hay, start) {
         return;
     }
     out.push(RawHit { start, end, id });

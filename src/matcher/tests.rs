@@ -9,12 +9,15 @@ use crate::set::{Locator, SetBuilder, Source};
 fn set_of(iocs: &[&str]) -> IndicatorSet {
     let mut b = SetBuilder::new();
     for (i, raw) in iocs.iter().enumerate() {
-        // `file:` marks a value the format states is a file name.
-        let p = match raw.strip_prefix("file:") {
-            Some(name) => {
-                parse_typed(name, Kind::Filename, ParseOptions::default())
-            }
-            None => parse_value(raw, ParseOptions::default()),
+        // `file:` and `string:` mark a value the format states is a file
+        // name or a plain string.
+        let typed = |v, kind| parse_typed(v, kind, ParseOptions::default());
+        let p = if let Some(name) = raw.strip_prefix("file:") {
+            typed(name, Kind::Filename)
+        } else if let Some(s) = raw.strip_prefix("string:") {
+            typed(s, Kind::String)
+        } else {
+            parse_value(raw, ParseOptions::default())
         }
         .unwrap();
         let src = Source {
@@ -522,4 +525,202 @@ fn percent_encoded_dot_after_other_escapes() {
     let d = &["evil.example"];
     let line = "GET /redirect?to=http%3A%2F%2Fevil%2Eexample%2Fx HTTP/1.1";
     hit(d, line, "evil%2Eexample");
+}
+
+/// JSON writes a tab, line feed or carriage return as `\t`, `\n`, `\r`:
+/// the escape's letter is not part of the word after it (Winlogbeat's
+/// `Account Domain:\t\tEVIL.EXAMPLE`). An escaped backslash before the
+/// letter makes it a letter again; file names, whose separator is the
+/// backslash, keep every letter.
+#[test]
+fn values_after_json_escapes() {
+    let d = &["evil.example"];
+    hit(d, r#"{"msg":"Account Domain:\t\tEVIL.EXAMPLE"}"#, "EVIL.EXAMPLE");
+    hit(d, r#"{"msg":"a\r\nwww.evil.example"}"#, "www.evil.example");
+    miss(d, r#"{"msg":"a\\tevil.example"}"#);
+    miss(d, "plain tevil.example");
+    let md5 = "0cc175b9c0f1b6a831c399e269772661";
+    hit(&[md5], &format!(r#"{{"msg":"Hash:\n{md5}"}}"#), md5);
+    miss(&[md5], &format!(r#"{{"msg":"Hash:\\n{md5}"}}"#));
+    let mail = &["bad@evil2.example"];
+    hit(mail, r#"{"msg":"To:\nbad@evil2.example"}"#, "bad@evil2.example");
+    miss(mail, r#"{"msg":"To:\\nbad@evil2.example"}"#);
+    miss(mail, "To: nbad@evil2.example");
+    let file = &["evil.exe"];
+    miss(file, r#"{"Image":"C:\\Temp\\nevil.exe"}"#);
+    miss(file, r"Image: C:\Temp\nevil.exe");
+    hit(file, r#"{"Image":"C:\\Temp\\evil.exe"}"#, "evil.exe");
+    let spaced = &["file:evil file.exe"];
+    miss(spaced, r"Image: C:\Temp\nevil file.exe");
+    let url = &["http://evil.example/a"];
+    hit(url, r#"{"m":"see\nhttp://evil.example/a"}"#, "http://evil.example/a");
+    miss(url, r#"{"m":"see\\nhttp://evil.example/a"}"#);
+}
+
+/// Sysmon and Winlogbeat JSON double every backslash of a path: a file
+/// name or string written as a Windows path matches that form too, as a
+/// whole component still.
+#[test]
+fn windows_paths_in_json_with_doubled_backslashes() {
+    let path = &[r"C:\Windows\System32\bitsadmin.exe"];
+    let json =
+        r#"{"EventID":1,"Image":"C:\\Windows\\System32\\bitsadmin.exe"}"#;
+    hit(path, json, r"C:\\Windows\\System32\\bitsadmin.exe");
+    hit(
+        path,
+        r"Image: C:\Windows\System32\bitsadmin.exe",
+        r"C:\Windows\System32\bitsadmin.exe",
+    );
+    miss(path, &json.replace("bitsadmin.exe", "bitsadmin.exe2"));
+    miss(path, &json.replace(r"C:\\", r"XC:\\"));
+    miss(path, r#"{"Image":"C:\\Windows\System32\\bitsadmin.exe"}"#);
+    let tail = &[r"file:System32\bitsadmin.exe"];
+    hit(tail, json, r"System32\\bitsadmin.exe");
+    miss(tail, &json.replace("System32", "XSystem32"));
+    let string = &[r"string:HKLM\Software\Evil"];
+    let reg = r#"{"TargetObject":"HKLM\\Software\\Evil\\Run"}"#;
+    hit(string, reg, r"HKLM\\Software\\Evil");
+    miss(string, r#"{"TargetObject":"HKLM\\Software\\evil"}"#);
+}
+
+/// JSON (PHP's `json_encode` among others) may write a slash as `\/`.
+#[test]
+fn urls_with_json_escaped_slashes() {
+    let u = &["http://evil.example/a"];
+    let line = r#"{"url":"http:\/\/evil.example\/a"}"#;
+    hit(u, line, r"http:\/\/evil.example\/a");
+    hit(
+        u,
+        r#"{"url":"http:\/\/evil.example\/a?x=1"}"#,
+        r"http:\/\/evil.example\/a",
+    );
+    miss(u, r#"{"url":"http:\/\/evil.example\/ab"}"#);
+    miss(u, r#"{"url":"https:\/\/evil.example\/a"}"#);
+    miss(u, r#"{"url":"http:\/\/evil.example\\a"}"#);
+}
+
+/// Logs put quotes, pipes, backticks and braces around values; real
+/// addresses do not hold them, so before an address they are boundaries.
+/// The other characters RFC 5322 allows in a local part still join.
+#[test]
+fn emails_after_quotes_pipes_and_braces() {
+    let i = &["a@evil.example"];
+    hit(i, "{'sender': 'a@evil.example'}", "a@evil.example");
+    hit(i, "WHERE email='a@evil.example'", "a@evil.example");
+    hit(i, "2024-01-01|mail|a@evil.example|delivered", "a@evil.example");
+    hit(i, "to `a@evil.example`", "a@evil.example");
+    hit(i, "{a@evil.example}", "a@evil.example");
+    miss(i, "{'sender': 'aa@evil.example'}");
+    for joined in ["x.a", "x+a", "x-a", "x_a", "x!a", "x#a", "x~a"] {
+        miss(i, &format!("|{joined}@evil.example|"));
+    }
+}
+
+/// A percent escape of a delimiter is a boundary, and its hex digits are
+/// not part of the name after it; an escape of a host byte joins.
+#[test]
+fn domains_after_percent_encoded_delimiters() {
+    let d = &["evil.example"];
+    hit(d, "u=https%3A%2F%2Fevil.example%2Flogin", "evil.example");
+    hit(d, "u=https%3A%2F%2Fwww.evil.example%2Flogin", "www.evil.example");
+    for esc in ["%22", "%20", "%3D", "%40", "%3A", "%3a"] {
+        hit(d, &format!("q={esc}evil.example{esc}"), "evil.example");
+    }
+    miss(d, "u=https%3A%2F%2Fx2Fevil.example");
+    miss(d, "q=x2Fevil.example");
+    // `%41` is `A`: `Aevil.example` is another name.
+    miss(d, "q=%41evil.example");
+    miss(d, "q=evil.example%41");
+    miss(d, "q=%C3%BCevil.example");
+    hit(d, "q=%41.evil.example", "evil.example");
+    // An encoded dot is read as today, by the decoding scan.
+    hit(d, "q=%2Eevil.example", "%2Eevil.example");
+    hit(d, "q=evil.example%2E ", "evil.example%2E");
+    miss(d, "q=evil.example%2Eorg");
+    let mail = &["a@evil.example"];
+    hit(mail, "to=%3Ca@evil.example%3E", "a@evil.example");
+    miss(mail, "to=%41a@evil.example");
+    miss(mail, "to=%2Ba@evil.example");
+}
+
+/// A letter or digit outside ASCII next to a match makes it part of a
+/// longer word; punctuation outside ASCII and invalid UTF-8 do not.
+#[test]
+fn letters_outside_ascii_join_words() {
+    let d = &["cher.example"];
+    miss(d, "www.bücher.example");
+    miss(d, "q cher.exampleü");
+    hit(d, "q «cher.example»", "cher.example");
+    hit(d, "q\u{a0}cher.example\u{a0}", "cher.example");
+    hit(&["evil.example"], "q ü.evil.example", "evil.example");
+    miss(&["evil.example"], "q ü-evil.example");
+    hit(&["evil.example"], "q bücher.evil.example", "evil.example");
+    let f = &["nchen.exe"];
+    miss(f, r"C:\Users\x\München.exe");
+    miss(f, "run nchen.exeü");
+    miss(f, "run nchen.exe.ü");
+    hit(f, "run «nchen.exe»", "nchen.exe");
+    let spaced = &["file:chen file.exe"];
+    miss(spaced, r"C:\x\Müchen file.exe");
+    hit(spaced, r"C:\x\chen file.exe", "chen file.exe");
+    let md5 = "0cc175b9c0f1b6a831c399e269772661";
+    miss(&[md5], &format!("ü{md5}"));
+    miss(&[md5], &format!("{md5}é"));
+    hit(&[md5], &format!("«{md5}»"), md5);
+    let mail = &["a@evil.example"];
+    miss(mail, "to=üa@evil.example");
+    miss(mail, "to=a@evil.exampleü");
+    hit(mail, "to=«a@evil.example»", "a@evil.example");
+    let url = &["http://evil.example/a"];
+    miss(url, "xühttp://evil.example/a");
+}
+
+/// Bytes that are not UTF-8 are boundaries.
+#[test]
+fn invalid_utf8_is_a_boundary() {
+    let set = set_of(&["evil.example", "evil.exe"]);
+    let m = Matcher::new(&set);
+    let mut out = Vec::new();
+    m.scan(b"\xC3evil.example \xFFevil.exe\xBC", &mut out);
+    assert_eq!(out.len(), 2);
+}
+
+/// W3C and IIS logs write a URL's query in `cs-uri-query`, the field
+/// after `cs-uri-stem` (`-` when there is none).
+#[test]
+fn urls_split_with_the_query_in_the_next_field() {
+    let q = &["https://evil.example/p/q.php?id=5"];
+    let w3c = "2024-01-01 00:00:08 10.0.0.1 GET /p/q.php id=5 443 \
+               192.0.2.10 evil.example 200";
+    hit(q, w3c, "/p/q.php id=5 443 192.0.2.10 evil.example");
+    miss(q, &w3c.replace(" id=5 ", " id=6 "));
+    miss(q, &w3c.replace(" id=5 ", " id=55 "));
+    miss(q, &w3c.replace(" id=5 ", " - "));
+    miss(q, &w3c.replace(" id=5 ", " x=1 id=5 "));
+    let stem = &["https://evil.example/p/q.php"];
+    hit(stem, w3c, "/p/q.php id=5 443 192.0.2.10 evil.example");
+    let zeek = "1.5\tC\t10.0.0.1\t4270\t192.0.2.9\t443\t1\tGET\t\
+                evil.example\t/p/q.php?id=5\t-\t1.1";
+    hit(q, zeek, "evil.example\t/p/q.php?id=5");
+}
+
+/// The path of a URL split into fields after its host must be the field
+/// right after the host (Zeek, as TSV or JSON) or the path of a quoted
+/// request line (vhost-combined), not any later field.
+#[test]
+fn urls_split_take_the_path_from_the_field_after_the_host() {
+    let u = &["http://aseprom.com/sun.sets"];
+    let zeek = "1541117384.460627\tC9RUvy3sfP79RwEUp9\t172.16.9.233\t52029\t\
+                198.50.249.194\t80\t1\tGET\taseprom.com\t/other\t-\t1.1\t\
+                /sun.sets\t-\t0\t431746\t200\tOK";
+    miss(u, zeek);
+    hit(u, &zeek.replace("/other", "/sun.sets"), "aseprom.com\t/sun.sets");
+    let json =
+        r#"{"host":"aseprom.com","uri":"/other","user_agent":"/sun.sets"}"#;
+    miss(u, json);
+    hit(
+        u,
+        &json.replace("/other", "/sun.sets"),
+        r#"aseprom.com","uri":"/sun.sets"#,
+    );
 }

@@ -109,13 +109,47 @@ pub fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
     out
 }
 
+/// Whether `line[at]` is the letter of a JSON escape (`\t`, `\n`,
+/// `\r`): `t`, `n` or `r` after an odd number of backslashes.
+pub fn escape_letter(line: &[u8], at: usize) -> bool {
+    matches!(line.get(at), Some(b't' | b'n' | b'r'))
+        && line[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2
+            == 1
+}
+
+/// Whether the character before `at` is a letter or digit outside ASCII
+/// (invalid UTF-8 is none).
+pub fn letter_before(line: &[u8], at: usize) -> bool {
+    let c = String::from_utf8_lossy(&line[..at]).chars().next_back();
+    c.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+}
+
+/// Whether the character at `at` is a letter or digit outside ASCII.
+pub fn letter_after(line: &[u8], at: usize) -> bool {
+    let c =
+        String::from_utf8_lossy(&line[at.min(line.len())..]).chars().next();
+    c.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+}
+
 /// Every host token in `line`, lower case, without the dots and dashes
-/// that punctuation leaves at its ends. A leading underscore stays: it
-/// belongs to the first label (`_evil.example` is not `evil.example`).
+/// that punctuation leaves at its ends, nor a JSON escape's letter at its
+/// head. A leading underscore stays: it belongs to the first label
+/// (`_evil.example` is not `evil.example`). A token joined to a letter
+/// outside ASCII after it is no name; one joined before it keeps only
+/// the labels after its first dot.
 pub fn model_hosts(line: &[u8]) -> Vec<(usize, usize, String)> {
     runs(line, is_host)
         .into_iter()
+        .filter(|(_, e)| !letter_after(line, *e))
         .map(|(mut s, mut e)| {
+            if escape_letter(line, s) {
+                s += 1;
+            } else if letter_before(line, s) {
+                s = match line[s..e].iter().position(|b| *b == b'.') {
+                    Some(dot) => s + dot + 1,
+                    None => e,
+                };
+            }
             while s < e && matches!(line[s], b'.' | b'-') {
                 s += 1;
             }
@@ -134,16 +168,19 @@ pub fn model_domain(line: &[u8], d: &str) -> bool {
 }
 
 pub fn model_hash(line: &[u8], h: &str) -> bool {
-    runs(line, |b| b.is_ascii_alphanumeric())
-        .iter()
-        .any(|(s, e)| line[*s..*e].eq_ignore_ascii_case(h.as_bytes()))
+    runs(line, |b| b.is_ascii_alphanumeric()).into_iter().any(|(s, e)| {
+        let s = if escape_letter(line, s) { s + 1 } else { s };
+        let glued = letter_before(line, s) || letter_after(line, e);
+        !glued && line[s..e].eq_ignore_ascii_case(h.as_bytes())
+    })
 }
 
 /// Bytes an e-mail local part may hold: RFC 5322 atext and `.`, less
 /// `=`, `?` and `/`, which logs use between a key and an address
-/// (`from=a@evil.example`, `?to=`); the matcher makes the same choice.
+/// (`from=a@evil.example`, `?to=`), and less `'`, `` ` ``, `|`, `{` and
+/// `}`, which logs put around values; the matcher makes the same choice.
 pub fn in_local(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-^_`{|}~.".contains(&b)
+    b.is_ascii_alphanumeric() || b"!#$%&*+-^_~.".contains(&b)
 }
 
 /// Every position where `needle` occurs, ignoring ASCII case.
@@ -161,7 +198,9 @@ pub fn model_email(line: &[u8], email: &str) -> bool {
     let hosts = model_hosts(line);
     find_all(line, email).into_iter().any(|s| {
         let e = s + email.len();
-        let left_ok = s == 0 || !in_local(line[s - 1]);
+        let left_ok = s == 0
+            || (!in_local(line[s - 1]) && !letter_before(line, s))
+            || escape_letter(line, s - 1);
         // The domain must be a whole host token.
         let right_ok = hosts.iter().any(|(_, he, _)| *he == e);
         left_ok && right_ok
@@ -175,12 +214,15 @@ pub fn in_name(b: u8) -> bool {
 pub fn model_filename(line: &[u8], name: &str) -> bool {
     find_all(line, name).into_iter().any(|s| {
         let e = s + name.len();
-        let left_ok = s == 0 || !in_name(line[s - 1]);
+        let joined = |p: usize| {
+            line.get(p).is_some_and(|b| in_name(*b)) || letter_after(line, p)
+        };
+        let left_ok =
+            s == 0 || !in_name(line[s - 1]) && !letter_before(line, s);
         // A dot right after the name may end a sentence.
         let right_ok = match line.get(e) {
-            None => true,
-            Some(b'.') => line.get(e + 1).is_none_or(|b| !in_name(*b)),
-            Some(b) => !in_name(*b),
+            Some(b'.') => !joined(e + 1),
+            _ => !joined(e),
         };
         left_ok && right_ok
     })
