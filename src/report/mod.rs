@@ -417,6 +417,10 @@ pub struct Reporter<'s, W: Write> {
     started: Stamp,
     header: bool,
     counters: Option<Arc<Counters>>,
+    /// The hits given for the input not yet done: how many, and the line
+    /// and stream offset the last one ends at. A sweep cut short by a
+    /// closed output knows no more of that input than this.
+    current: Option<(Input, u64, u64, u64)>,
 }
 
 impl<'s, W: Write> Reporter<'s, W> {
@@ -439,6 +443,7 @@ impl<'s, W: Write> Reporter<'s, W> {
             last_archive: None,
             started: manifest::now(),
             header: false,
+            current: None,
             counters: None,
         }
     }
@@ -650,6 +655,14 @@ impl<W: Write> Sink for Reporter<'_, W> {
         if let Some(c) = &self.counters {
             c.hits.fetch_add(1, Ordering::Relaxed);
         }
+        let end = hit.offset + hit.matched.len() as u64;
+        match &mut self.current {
+            Some((i, n, line, at)) if i == input => {
+                *n += 1;
+                (*line, *at) = ((*line).max(hit.line), (*at).max(end));
+            }
+            _ => self.current = Some((input.clone(), 1, hit.line, end)),
+        }
         if self.buf.len() >= 64 * 1024 {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
@@ -663,6 +676,7 @@ impl<W: Write> Sink for Reporter<'_, W> {
         stats: &InputStats,
         error: Option<&io::Error>,
     ) -> io::Result<()> {
+        self.current = None;
         let s = &mut self.summary;
         s.inputs += 1;
         s.bytes += stats.bytes;
@@ -720,6 +734,18 @@ impl<W: Write> Sink for Reporter<'_, W> {
         input: &Input,
         stats: &InputStats,
     ) -> io::Result<()> {
+        // Cut short by a closed output, the sweep may not have counted
+        // the units whose hits it was giving: what those hits show of
+        // the input is then the better count.
+        let mut stats = stats.clone();
+        if let Some((i, hits, line, end)) = self.current.take() {
+            if &i == input {
+                stats.hits = stats.hits.max(hits);
+                stats.lines = stats.lines.max(line);
+                stats.bytes = stats.bytes.max(end);
+            }
+        }
+        let stats = &stats;
         let s = &mut self.summary;
         s.inputs += 1;
         s.bytes += stats.bytes;

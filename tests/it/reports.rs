@@ -743,6 +743,17 @@ fn a_closed_output_pipe_ends_the_sweep_quietly() {
     let input = &m["inputs"][0];
     assert_eq!(input["status"], "interrupted", "{input}");
     assert_eq!(m["totals"]["inputs"], 1, "{m}");
+    // Its counts are at least what the hits given show, and agree with
+    // the totals.
+    let hits = input["hits"].as_u64().unwrap();
+    assert!(hits > 0, "{input}");
+    assert_eq!(m["totals"]["hits"], hits, "{m}");
+    let lines = input["lines_swept"].as_u64().unwrap();
+    assert!(lines >= hits, "{input}");
+    assert_eq!(m["totals"]["lines"], lines, "{m}");
+    let bytes = input["bytes_swept"].as_u64().unwrap();
+    assert!(bytes >= lines * 17, "{input}");
+    assert_eq!(m["totals"]["bytes"], bytes, "{m}");
 }
 
 #[test]
