@@ -724,3 +724,42 @@ fn urls_split_take_the_path_from_the_field_after_the_host() {
         r#"aseprom.com","uri":"/sun.sets"#,
     );
 }
+
+/// Blue Coat ProxySG (ELFF) and W3C logs write other fields between the
+/// host and the path (`cs-uri-port`, `cs-method`): after the host, the
+/// path is the first field that starts with `/`, whatever lies between.
+#[test]
+fn urls_split_take_the_first_path_after_the_host() {
+    let u = &["http://evil.example/p/q.php"];
+    let proxysg = "2024-01-01 00:00:01 5 10.0.0.9 200 TCP_NC_MISS 512 \
+                   GET text/html http evil.example 80 /p/q.php - php \
+                   \"Mozilla/5.0\" 10.0.0.1";
+    hit(u, proxysg, "evil.example 80 /p/q.php");
+    miss(u, &proxysg.replace("/p/q.php", "/p/q.phpx"));
+    miss(u, &proxysg.replace(" 80 /p/q.php", " 80 /other /p/q.php"));
+    let w3c = "2024-01-01 00:00:01 evil.example GET /p/q.php id=5 10.0.0.9";
+    hit(u, w3c, "evil.example GET /p/q.php");
+    miss(u, &w3c.replace("GET /p/q.php", "GET /x /p/q.php"));
+    miss(u, &w3c.replace("evil.example", "notevil.example"));
+}
+
+/// IIS writes `cs-host` with its port (`evil.example:80`); ProxySG writes
+/// `cs-uri-query` with its `?` (`?id=5`).
+#[test]
+fn urls_split_with_a_port_on_the_host_or_a_question_mark_on_the_query() {
+    let u = &["http://evil.example/p/q.php"];
+    let iis = "2024-01-01 00:00:01 GET /p/q.php - 80 10.0.0.9 evil.example:80";
+    hit(u, iis, "/p/q.php - 80 10.0.0.9 evil.example:80");
+    miss(u, &iis.replace("evil.example:80", "evil.example:8080"));
+    let w3c = "2024-01-01 00:00:01 evil.example:80 GET /p/q.php - 10.0.0.9";
+    hit(u, w3c, "evil.example:80 GET /p/q.php");
+    miss(u, &w3c.replace(":80 ", ":81 "));
+    let q = &["http://evil.example/p/q.php?id=5"];
+    let proxysg = "GET text/html http evil.example 80 /p/q.php ?id=5 php \
+                   \"Mozilla/5.0\"";
+    hit(q, proxysg, "evil.example 80 /p/q.php ?id=5");
+    hit(q, &proxysg.replace("?id=5", "id=5"), "evil.example 80 /p/q.php id=5");
+    miss(q, &proxysg.replace("?id=5", "?id=6"));
+    miss(q, &proxysg.replace("?id=5", "?id=55"));
+    miss(q, &proxysg.replace("?id=5", "??id=5"));
+}
