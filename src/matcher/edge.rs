@@ -3,8 +3,10 @@
 //! The scanners stop a token at the first byte outside its class, and
 //! that byte is a boundary. Some text says otherwise:
 //!
-//! - a letter or digit outside ASCII (`bücher`, `München`) continues
-//!   the word, though its bytes are no ASCII letters; other characters
+//! - a letter or digit outside ASCII (`bücher`, `München`) or a
+//!   combining mark (`Mu\u{308}nchen`) continues the word, though its
+//!   bytes are no ASCII letters; letters of scripts written without
+//!   spaces (`访问evil.example`), full-width forms, other characters
 //!   (`«`, a no-break space) and invalid UTF-8 do not;
 //! - a JSON escape `\t`, `\n` or `\r` ends the word before it, though
 //!   its letter is one;
@@ -37,21 +39,71 @@ fn char_after(hay: &[u8], at: usize) -> Option<char> {
     std::str::from_utf8(bytes).ok()?.chars().next()
 }
 
-/// Whether a letter or digit outside ASCII ends just before `at`: a
-/// token starting at `at` is then the tail of a longer word.
+/// Whether `c` is a combining mark of the blocks decomposed (NFD) text
+/// uses for accents: it belongs to the letter before it.
+fn combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{300}'..='\u{36F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// Whether `c` belongs to a script written without spaces between words
+/// (CJK ideographs and their extensions, kana, Bopomofo, Hangul, Thai,
+/// Lao, Khmer, Myanmar) or is a full-width or half-width form: text in
+/// them puts a name right against their letters (`访问evil.example网站`,
+/// `evil.example에`).
+fn unspaced(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x0E00..=0x0EFF // Thai, Lao
+            | 0x1000..=0x109F // Myanmar
+            | 0x1100..=0x11FF // Hangul Jamo
+            | 0x1780..=0x17FF // Khmer
+            | 0x19E0..=0x19FF // Khmer symbols
+            | 0x2E80..=0x2FDF // CJK and Kangxi radicals
+            | 0x3000..=0x9FFF // CJK symbols, kana, Bopomofo, ideographs
+            | 0xA960..=0xA97F // Hangul Jamo extended A
+            | 0xA9E0..=0xA9FF // Myanmar extended B
+            | 0xAA60..=0xAA7F // Myanmar extended A
+            | 0xAC00..=0xD7FF // Hangul syllables, Jamo extended B
+            | 0xF900..=0xFAFF // CJK compatibility ideographs
+            | 0xFF00..=0xFFEF // Full-width and half-width forms
+            | 0x1B000..=0x1B16F // Kana supplement and extensions
+            | 0x20000..=0x3FFFF // CJK extensions B to I, compatibility
+    )
+}
+
+/// Whether `c`, outside ASCII, continues a word it touches: a letter or
+/// digit of a script written with spaces (`ü`, `д`, `é`), or a combining
+/// mark. Letters of unspaced scripts, full-width forms and punctuation
+/// (`«`, a no-break space) do not.
+fn joins_word(c: char) -> bool {
+    !c.is_ascii() && (combining_mark(c) || c.is_alphanumeric() && !unspaced(c))
+}
+
+/// Whether a letter or digit outside ASCII that joins words ends just
+/// before `at`: a token starting at `at` is then the tail of a longer
+/// word. A combining mark there follows its base letter, so it joins
+/// too (`Mu\u{308}nchen`).
 #[inline]
 pub fn letter_before(hay: &[u8], at: usize) -> bool {
     at > 0
         && hay[at - 1] >= 0x80
-        && char_before(hay, at).is_some_and(char::is_alphanumeric)
+        && char_before(hay, at).is_some_and(joins_word)
 }
 
-/// Whether a letter or digit outside ASCII starts at `at`: a token
-/// ending at `at` is then the head of a longer word.
+/// Whether a letter or digit outside ASCII that joins words, or a
+/// combining mark, starts at `at`: a token ending at `at` is then the
+/// head of a longer word.
 #[inline]
 pub fn letter_after(hay: &[u8], at: usize) -> bool {
     hay.get(at).is_some_and(|b| *b >= 0x80)
-        && char_after(hay, at).is_some_and(char::is_alphanumeric)
+        && char_after(hay, at).is_some_and(joins_word)
 }
 
 /// Whether `hay[at]` is the letter of a JSON escape for a tab, line feed
@@ -134,6 +186,23 @@ mod tests {
         assert!(!letter_before(b"\xC3\xBC\xBCx", 3));
         assert!(!letter_after(b"\xC3", 0));
         assert!(!letter_before(b"x", 0) && !letter_after(b"x", 1));
+    }
+
+    #[test]
+    fn unspaced_scripts_end_words_and_combining_marks_join() {
+        for c in ['访', '网', 'ほ', 'ホ', 'ｶ', '에', 'ท', 'ລ', 'ក', 'က']
+        {
+            assert!(!joins_word(c), "{c}");
+        }
+        for c in ['１', 'ｅ', '\u{2F800}', '\u{20000}', '\u{F900}'] {
+            assert!(!joins_word(c), "{c:?}");
+        }
+        for c in ['ü', 'д', 'Δ', '\u{308}', '\u{1AB0}', '\u{20D7}'] {
+            assert!(joins_word(c), "{c:?}");
+        }
+        assert!(!joins_word('«') && !joins_word('a'));
+        let nfd = "u\u{308}x".as_bytes();
+        assert!(letter_before(nfd, 3) && letter_after(nfd, 1));
     }
 
     #[test]

@@ -763,3 +763,45 @@ fn urls_split_with_a_port_on_the_host_or_a_question_mark_on_the_query() {
     miss(q, &proxysg.replace("?id=5", "?id=55"));
     miss(q, &proxysg.replace("?id=5", "??id=5"));
 }
+
+/// Scripts written without spaces between words (Chinese, Japanese,
+/// Thai, Korean particles) put a name right against their letters: those
+/// are boundaries, as full-width forms are. Latin, Greek, Cyrillic
+/// letters and combining marks (decomposed text) join the word.
+#[test]
+fn letters_of_scripts_without_spaces_are_boundaries() {
+    let d = &["evil.example"];
+    for line in [
+        "访问evil.example网站",
+        "日本evil.example",
+        "เข้าเว็บevil.exampleแล้ว",
+        "ເຂົ້າevil.example",
+        "ចូលevil.example",
+        "ဝင်evil.example",
+        "evil.example에",
+        "ホストevil.exampleへ",
+        "ほすとevil.example",
+        "１２evil.example",
+        "𠀀evil.example",
+        "兀evil.example",
+    ] {
+        hit(d, line, "evil.example");
+    }
+    miss(d, "Дevil.example");
+    miss(d, "evil.exampleΔ");
+    miss(&["cher.example"], "www.bücher.example");
+    miss(&["cher.example"], "www.bu\u{308}cher.example");
+    miss(&["file:nchen.exe"], "C:\\Mu\u{308}nchen.exe");
+    miss(d, "evil.example\u{301}");
+    miss(d, "e\u{20d7}evil.example");
+    hit(&["file:nchen.exe"], "C:\\访问\\nchen.exe", "nchen.exe");
+    hit(
+        &["0cc175b9c0f1b6a831c399e269772661"],
+        "哈希0cc175b9c0f1b6a831c399e269772661",
+        "0cc175b9c0f1b6a831c399e269772661",
+    );
+    miss(
+        &["0cc175b9c0f1b6a831c399e269772661"],
+        "0cc175b9c0f1b6a831c399e269772661\u{300}",
+    );
+}

@@ -117,18 +117,60 @@ pub fn escape_letter(line: &[u8], at: usize) -> bool {
             == 1
 }
 
-/// Whether the character before `at` is a letter or digit outside ASCII
-/// (invalid UTF-8 is none).
-pub fn letter_before(line: &[u8], at: usize) -> bool {
-    let c = String::from_utf8_lossy(&line[..at]).chars().next_back();
-    c.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+/// Blocks of scripts written without spaces between words (CJK
+/// ideographs, kana, Bopomofo, Hangul, Thai, Lao, Khmer, Myanmar) and the
+/// full-width forms: their letters are boundaries.
+const UNSPACED: &[(u32, u32)] = &[
+    (0x0E00, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1100, 0x11FF),
+    (0x1780, 0x17FF),
+    (0x19E0, 0x19FF),
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x9FFF),
+    (0xA960, 0xA97F),
+    (0xA9E0, 0xA9FF),
+    (0xAA60, 0xAA7F),
+    (0xAC00, 0xD7FF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),
+    (0x1B000, 0x1B16F),
+    (0x20000, 0x3FFFF),
+];
+
+/// Blocks of the combining marks decomposed text writes accents with:
+/// they join the letter before them.
+const MARKS: &[(u32, u32)] = &[
+    (0x0300, 0x036F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+];
+
+fn in_blocks(c: char, blocks: &[(u32, u32)]) -> bool {
+    blocks.iter().any(|(lo, hi)| (*lo..=*hi).contains(&u32::from(c)))
 }
 
-/// Whether the character at `at` is a letter or digit outside ASCII.
+/// Whether `c` joins a word it touches: a combining mark, or a letter or
+/// digit outside ASCII of a script written with spaces.
+pub fn joins_word(c: char) -> bool {
+    in_blocks(c, MARKS)
+        || !c.is_ascii() && c.is_alphanumeric() && !in_blocks(c, UNSPACED)
+}
+
+/// Whether the character before `at` joins a word (invalid UTF-8 does
+/// not).
+pub fn letter_before(line: &[u8], at: usize) -> bool {
+    let c = String::from_utf8_lossy(&line[..at]).chars().next_back();
+    c.is_some_and(joins_word)
+}
+
+/// Whether the character at `at` joins a word.
 pub fn letter_after(line: &[u8], at: usize) -> bool {
     let c =
         String::from_utf8_lossy(&line[at.min(line.len())..]).chars().next();
-    c.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+    c.is_some_and(joins_word)
 }
 
 /// Every host token in `line`, lower case, without the dots and dashes
