@@ -856,7 +856,10 @@ fn check_email(
         && class::in_local_part(hay[start - 1])
         && !edge::escape_letter(hay, start - 1)
         && !delimiter;
-    if joined || edge::letter_before(hay, start) {
+    // The letter of a JSON escape is no part of the address after it
+    // (`x\na@evil.example` is `a@…`, not `na@…`).
+    let escape = edge::escape_letter(hay, start);
+    if joined || escape || edge::letter_before(hay, start) {
         return;
     }
     out.push(RawHit { start, end, id });

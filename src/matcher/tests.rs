@@ -805,3 +805,16 @@ fn letters_of_scripts_without_spaces_are_boundaries() {
         "0cc175b9c0f1b6a831c399e269772661\u{300}",
     );
 }
+
+/// The letter of a JSON escape before an e-mail address is not part of
+/// its local part, as it is no part of a domain.
+#[test]
+fn email_after_a_json_escape_drops_the_escape_letter() {
+    let line = r#"{"a":"x\na@evil.example"}"#;
+    hit(&["a@evil.example"], line, "a@evil.example");
+    miss(&["na@evil.example"], line);
+    miss(&["ta@evil.example"], r#"{"a":"x\ta@evil.example"}"#);
+    let escaped_slash = r#"{"a":"x\\na@evil.example"}"#;
+    hit(&["na@evil.example"], escaped_slash, "na@evil.example");
+    miss(&["a@evil.example"], escaped_slash);
+}

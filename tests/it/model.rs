@@ -240,9 +240,11 @@ pub fn model_email(line: &[u8], email: &str) -> bool {
     let hosts = model_hosts(line);
     find_all(line, email).into_iter().any(|s| {
         let e = s + email.len();
-        let left_ok = s == 0
-            || (!in_local(line[s - 1]) && !letter_before(line, s))
-            || escape_letter(line, s - 1);
+        // A JSON escape's letter is no part of the address after it.
+        let left_ok = !escape_letter(line, s)
+            && (s == 0
+                || (!in_local(line[s - 1]) && !letter_before(line, s))
+                || escape_letter(line, s - 1));
         // The domain must be a whole host token.
         let right_ok = hosts.iter().any(|(_, he, _)| *he == e);
         left_ok && right_ok

@@ -37,6 +37,7 @@ const IOCS: &[&str] = &[
     MD5,
     SHA256,
     "a@evil.example",
+    "na@evil.example",
     "ops@mail.test",
     "evil.exe",
     "run.ps1",
