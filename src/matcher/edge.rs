@@ -9,7 +9,8 @@
 //!   spaces (`访问evil.example`), full-width forms, other characters
 //!   (`«`, a no-break space) and invalid UTF-8 do not;
 //! - a JSON escape `\t`, `\n` or `\r` ends the word before it, though
-//!   its letter is one;
+//!   its letter is one, and so does a `\uXXXX` escape of a character
+//!   that would end it written plain (`\u0009`, `\u0022`);
 //! - a percent escape (`%2F`) of a byte that cannot sit in a host name
 //!   ends the word before it, though its hex digits are letters and
 //!   digits; one of a host byte, or of a byte outside ASCII (part of a
@@ -118,6 +119,94 @@ pub fn escape_letter(hay: &[u8], at: usize) -> bool {
     slashes.count() % 2 == 1
 }
 
+/// What a JSON escape next to a word does to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Escape {
+    /// No JSON escape there.
+    None,
+    /// An escape of a character that ends the word (`\t`, `\u0022`,
+    /// `\u8bbf`), this many bytes long after its backslash.
+    Ends(usize),
+    /// An escape of a character that continues the word (`\u0041`).
+    Joins,
+}
+
+/// Returns the number the four hex digits at `hay[at..]` spell.
+fn hex4(hay: &[u8], at: usize) -> Option<u32> {
+    let digits = hay.get(at..at + 4)?;
+    digits.iter().try_fold(0, |v, b| Some(v * 16 + (*b as char).to_digit(16)?))
+}
+
+/// Whether an odd run of backslashes ends just before `at`.
+fn escaped_at(hay: &[u8], at: usize) -> bool {
+    let slashes = hay[..at].iter().rev().take_while(|b| **b == b'\\');
+    slashes.count() % 2 == 1
+}
+
+/// Returns the character a JSON `\uXXXX` escape whose `u` is at `at`
+/// stands for, and the escape's length after its backslash; `None` as
+/// the character for a lone surrogate. A low surrogate right after a
+/// high one stands for the pair's character.
+fn unicode_escape(hay: &[u8], at: usize) -> Option<Option<char>> {
+    if hay.get(at) != Some(&b'u') || !escaped_at(hay, at) {
+        return None;
+    }
+    let code = hex4(hay, at + 1)?;
+    if !(0xDC00..=0xDFFF).contains(&code) {
+        return Some(char::from_u32(code));
+    }
+    let high = at
+        .checked_sub(6)
+        .filter(|&h| hay[h] == b'u' && escaped_at(hay, h))
+        .and_then(|h| hex4(hay, h + 1))
+        .filter(|h| (0xD800..=0xDBFF).contains(h));
+    Some(high.and_then(|h| {
+        char::from_u32(0x10000 + ((h - 0xD800) << 10) + (code - 0xDC00))
+    }))
+}
+
+/// Reads the JSON escape whose letter is at `at`, if any: `\t`, `\n`
+/// and `\r` end the word after them; `\uXXXX` ends it when the
+/// character is not one `ascii_joins` takes (for ASCII) or a letter
+/// that joins words (outside ASCII); a lone surrogate ends it.
+pub fn escape_head(
+    hay: &[u8],
+    at: usize,
+    ascii_joins: impl Fn(u8) -> bool,
+) -> Escape {
+    if escape_letter(hay, at) {
+        return Escape::Ends(1);
+    }
+    let Some(c) = unicode_escape(hay, at) else { return Escape::None };
+    let joins = c.is_some_and(|c| {
+        if c.is_ascii() { ascii_joins(c as u8) } else { joins_word(c) }
+    });
+    if joins { Escape::Joins } else { Escape::Ends(5) }
+}
+
+/// Reads the JSON escape that ends just before `at`, if any, as
+/// [`escape_head`] does.
+pub fn escape_before(
+    hay: &[u8],
+    at: usize,
+    ascii_joins: impl Fn(u8) -> bool + Copy,
+) -> Escape {
+    if at >= 1 && escape_letter(hay, at - 1) {
+        return Escape::Ends(1);
+    }
+    match at.checked_sub(5) {
+        Some(u) => escape_head(hay, u, ascii_joins),
+        None => Escape::None,
+    }
+}
+
+/// Whether a byte continues a host name's first label when a `\u`
+/// escape writes it: a letter, a digit or `_` (a `.` or `-` there is
+/// punctuation, as when written plain).
+pub fn host_label_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 /// Returns the byte a `%XX` escape at `hay[p..]` stands for.
 pub fn escaped(hay: &[u8], p: usize) -> Option<u8> {
     let hex = |b: u8| (b as char).to_digit(16);
@@ -150,8 +239,10 @@ pub enum Head {
 
 /// Reads what lies before the host token whose bytes start at `start`.
 pub fn host_head(hay: &[u8], start: usize) -> Head {
-    if escape_letter(hay, start) {
-        return Head::At(start + 1);
+    match escape_head(hay, start, host_label_byte) {
+        Escape::Ends(len) => return Head::At(start + len),
+        Escape::Joins => return Head::Joined,
+        Escape::None => {}
     }
     match start.checked_sub(1).and_then(|p| escaped(hay, p)) {
         Some(b) if joins_host(b) => Head::Joined,
@@ -203,6 +294,23 @@ mod tests {
         assert!(!joins_word('«') && !joins_word('a'));
         let nfd = "u\u{308}x".as_bytes();
         assert!(letter_before(nfd, 3) && letter_after(nfd, 1));
+    }
+
+    #[test]
+    fn unicode_escapes_count_as_their_characters() {
+        let alnum = |b: u8| b.is_ascii_alphanumeric();
+        assert_eq!(escape_head(br"\u0009x", 1, alnum), Escape::Ends(5));
+        assert_eq!(escape_head(br"\u0041x", 1, alnum), Escape::Joins);
+        assert_eq!(escape_head(br"\\u0009x", 2, alnum), Escape::None);
+        assert_eq!(escape_head(br"\u00g9x", 1, alnum), Escape::None);
+        assert_eq!(escape_head(br"\u8BBFx", 1, alnum), Escape::Ends(5));
+        assert_eq!(escape_head(br"\u00fcx", 1, alnum), Escape::Joins);
+        assert_eq!(escape_head(br"\udc00x", 1, alnum), Escape::Ends(5));
+        let pair = br"\ud840\udc00x";
+        assert_eq!(escape_head(pair, 7, alnum), Escape::Ends(5));
+        assert_eq!(escape_before(br"\u0022x", 6, alnum), Escape::Ends(5));
+        assert_eq!(escape_before(br"a\tx", 3, alnum), Escape::Ends(1));
+        assert_eq!(escape_before(b"x", 1, alnum), Escape::None);
     }
 
     #[test]

@@ -562,11 +562,16 @@ fn scheme_start(u: &Url, hay: &[u8], hs: usize) -> Option<usize> {
     let head = &hay[before..p];
     let written = &head[scheme.len()..] == sep
         && head[..scheme.len()].eq_ignore_ascii_case(scheme);
-    let glued = before > 0
-        && (hay[before - 1].is_ascii_alphanumeric()
-            || matches!(hay[before - 1], b'+' | b'-' | b'.'))
-        && !edge::escape_letter(hay, before - 1)
-        || edge::letter_before(hay, before);
+    let in_scheme =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.');
+    let glued = match edge::escape_before(hay, before, in_scheme) {
+        edge::Escape::Ends(_) => false,
+        edge::Escape::Joins => true,
+        edge::Escape::None => {
+            before > 0 && in_scheme(hay[before - 1])
+                || edge::letter_before(hay, before)
+        }
+    };
     (written && !glued).then_some(before)
 }
 
@@ -846,19 +851,25 @@ fn check_email(
     if !hay[start..at].eq_ignore_ascii_case(local) {
         return;
     }
-    // A JSON escape's letter or an escaped delimiter (`%3C`, `%22`)
-    // before the address is not part of it.
+    // A JSON escape (`\n`, `\u0022`) or an escaped delimiter (`%3C`,
+    // `%22`) before the address is not part of it.
     let delimiter = start
         .checked_sub(3)
         .and_then(|p| escaped(hay, p))
         .is_some_and(|b| b < 0x80 && !class::in_local_part(b));
-    let joined = start > 0
-        && class::in_local_part(hay[start - 1])
-        && !edge::escape_letter(hay, start - 1)
-        && !delimiter;
-    // The letter of a JSON escape is no part of the address after it
-    // (`x\na@evil.example` is `a@…`, not `na@…`).
-    let escape = edge::escape_letter(hay, start);
+    let joined = match edge::escape_before(hay, start, class::in_local_part) {
+        edge::Escape::Ends(_) => false,
+        edge::Escape::Joins => true,
+        edge::Escape::None => {
+            start > 0 && class::in_local_part(hay[start - 1]) && !delimiter
+        }
+    };
+    // Nor is the letter of a JSON escape (`x\na@evil.example` is `a@…`,
+    // not `na@…`; `\u0009a@…` is not `u0009a@…`).
+    let escape = !matches!(
+        edge::escape_head(hay, start, class::in_local_part),
+        edge::Escape::None
+    );
     if joined || escape || edge::letter_before(hay, start) {
         return;
     }

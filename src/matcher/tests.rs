@@ -818,3 +818,71 @@ fn email_after_a_json_escape_drops_the_escape_letter() {
     hit(&["na@evil.example"], escaped_slash, "na@evil.example");
     miss(&["a@evil.example"], escaped_slash);
 }
+
+/// A JSON `\t` or `\n` before an IPv6 address is a boundary, as it is
+/// before an IPv4 one (Winlogbeat's `Source Network Address:\t…`).
+#[test]
+fn ipv6_after_a_json_escape() {
+    let v6 = &["2001:db8::1"];
+    hit(v6, r#"{"a":"x\t2001:db8::1"}"#, "2001:db8::1");
+    hit(v6, r#"{"a":"Address:\n2001:db8::1"}"#, "2001:db8::1");
+    miss(v6, r#"{"a":"x\t2001:db8::10"}"#);
+    // After an escaped backslash the letter is a letter, whose word the
+    // first group ends.
+    miss(v6, r#"{"a":"x\\t2001:db8::1"}"#);
+}
+
+/// A JSON `\uXXXX` escape of a character that is no letter or digit (a
+/// tab, a quote) is a boundary for every kind the `\t` rule covers, and
+/// for addresses; one of a letter joins the word after it.
+#[test]
+fn unicode_escapes_of_delimiters_are_boundaries() {
+    let esc = |v: &str| format!(r#"{{"a":"x\u0009{v}"}}"#);
+    let letter = |v: &str| format!(r#"{{"a":"x\u0041{v}"}}"#);
+    let md5 = "0cc175b9c0f1b6a831c399e269772661";
+    let url = "http://evil.example/a";
+    for (ioc, v) in [
+        ("evil.example", "evil.example"),
+        ("a@evil.example", "a@evil.example"),
+        (md5, md5),
+        (url, url),
+        ("2001:db8::1", "2001:db8::1"),
+    ] {
+        hit(&[ioc], &esc(v), v);
+        miss(&[ioc], &letter(v));
+    }
+    // Letters do not join an IPv4 address, written plain or escaped;
+    // digits do.
+    let v4 = &["192.0.2.1"];
+    hit(v4, &esc("192.0.2.1"), "192.0.2.1");
+    hit(v4, &letter("192.0.2.1"), "192.0.2.1");
+    miss(v4, r#"{"a":"x\u0031192.0.2.1"}"#);
+    hit(
+        &["evil.example"],
+        r#"{"a":"\u0022evil.example\u0022"}"#,
+        "evil.example",
+    );
+    hit(
+        &["evil.example"],
+        r#"{"a":"\u8bbf\u95eeevil.example"}"#,
+        "evil.example",
+    );
+    miss(&["evil.example"], r#"{"a":"\u00fcevil.example"}"#);
+    miss(&["evil.example"], r#"{"a":"x\\u0009evil.example"}"#);
+    hit(
+        &["evil.example"],
+        r#"{"a":"\ud840\udc00evil.example"}"#,
+        "evil.example",
+    );
+    miss(&["u0009a@evil.example"], &esc("a@evil.example"));
+}
+
+/// Known limit: the JSON-escape rule reads plain text the same way, so a
+/// UNC path's `\t` before a host name is taken as a tab.
+#[test]
+fn json_escape_rule_in_plain_text() {
+    let d = &["evil.example"];
+    hit(d, r"x\nevil.example", "evil.example");
+    hit(d, r"\\?\UNC\tevil.example\share", "evil.example");
+    miss(&["tevil.example"], r"\\?\UNC\tevil.example\share");
+}

@@ -75,6 +75,14 @@ pub fn in_unmapped_v6(line: &[u8], s: usize, text: &str) -> bool {
 pub fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
     let mut out = Vec::new();
     for (mut s, mut e) in runs(line, |b| b.is_ascii_digit() || b == b'.') {
+        // The hex digits of a JSON `\u0009` before it are no part of it.
+        let v4 = |b: u8| b.is_ascii_digit() || b == b'.';
+        if s > 0 && escape_at(line, s - 1, v4) == Some(Ok(5)) {
+            s += 4;
+            if s >= e {
+                continue;
+            }
+        }
         // A dot at either end joined to a letter (or `-`, `_`) continues
         // a dotted name: `a.1.2.3.4`, `1.2.3.4.example`.
         if line[s] == b'.' {
@@ -115,6 +123,60 @@ pub fn escape_letter(line: &[u8], at: usize) -> bool {
     matches!(line.get(at), Some(b't' | b'n' | b'r'))
         && line[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2
             == 1
+}
+
+/// What a JSON escape whose letter is at `at` does to the word after
+/// it: `Some(Ok(n))` ends it, the escape being `n` bytes after its
+/// backslash (`\t`, `\n`, `\r`, and `\uXXXX` of a character that
+/// written plain would end it: ASCII that `ascii_joins` rejects, or
+/// outside ASCII no letter that joins words); `Some(Err(()))` joins it
+/// (`\u0041`); `None`: no escape there.
+pub fn escape_at(
+    line: &[u8],
+    at: usize,
+    ascii_joins: fn(u8) -> bool,
+) -> Option<Result<usize, ()>> {
+    if escape_letter(line, at) {
+        return Some(Ok(1));
+    }
+    let odd = line[..at.min(line.len())]
+        .iter()
+        .rev()
+        .take_while(|b| **b == b'\\')
+        .count()
+        % 2
+        == 1;
+    let hex = line.get(at + 1..at + 5)?;
+    if line[at] != b'u' || !odd || !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let code = u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+    let joins = char::from_u32(code).is_some_and(|c| {
+        if c.is_ascii() { ascii_joins(c as u8) } else { joins_word(c) }
+    });
+    Some(if joins { Err(()) } else { Ok(5) })
+}
+
+/// Whether a JSON escape that ends the word after it ends just before
+/// `at`.
+pub fn escape_ends_before(
+    line: &[u8],
+    at: usize,
+    ascii_joins: fn(u8) -> bool,
+) -> bool {
+    let one = at >= 1 && escape_at(line, at - 1, ascii_joins) == Some(Ok(1));
+    let five = at >= 5 && escape_at(line, at - 5, ascii_joins) == Some(Ok(5));
+    one || five
+}
+
+/// Whether a JSON escape that joins the word after it ends just before
+/// `at`.
+pub fn escape_joins_before(
+    line: &[u8],
+    at: usize,
+    ascii_joins: fn(u8) -> bool,
+) -> bool {
+    at >= 5 && escape_at(line, at - 5, ascii_joins) == Some(Err(()))
 }
 
 /// Blocks of scripts written without spaces between words (CJK
@@ -184,9 +246,11 @@ pub fn model_hosts(line: &[u8]) -> Vec<(usize, usize, String)> {
         .into_iter()
         .filter(|(_, e)| !letter_after(line, *e))
         .map(|(mut s, mut e)| {
-            if escape_letter(line, s) {
-                s += 1;
-            } else if letter_before(line, s) {
+            let label = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            let escape = escape_at(line, s, label);
+            if let Some(Ok(n)) = escape {
+                s += n;
+            } else if escape.is_some() || letter_before(line, s) {
                 s = match line[s..e].iter().position(|b| *b == b'.') {
                     Some(dot) => s + dot + 1,
                     None => e,
@@ -211,7 +275,11 @@ pub fn model_domain(line: &[u8], d: &str) -> bool {
 
 pub fn model_hash(line: &[u8], h: &str) -> bool {
     runs(line, |b| b.is_ascii_alphanumeric()).into_iter().any(|(s, e)| {
-        let s = if escape_letter(line, s) { s + 1 } else { s };
+        let alnum = |b: u8| b.is_ascii_alphanumeric();
+        let s = match escape_at(line, s, alnum) {
+            Some(Ok(n)) => s + n,
+            _ => s,
+        };
         let glued = letter_before(line, s) || letter_after(line, e);
         !glued && line[s..e].eq_ignore_ascii_case(h.as_bytes())
     })
@@ -241,10 +309,11 @@ pub fn model_email(line: &[u8], email: &str) -> bool {
     find_all(line, email).into_iter().any(|s| {
         let e = s + email.len();
         // A JSON escape's letter is no part of the address after it.
-        let left_ok = !escape_letter(line, s)
+        let left_ok = escape_at(line, s, in_local).is_none()
+            && !escape_joins_before(line, s, in_local)
             && (s == 0
                 || (!in_local(line[s - 1]) && !letter_before(line, s))
-                || escape_letter(line, s - 1));
+                || escape_ends_before(line, s, in_local));
         // The domain must be a whole host token.
         let right_ok = hosts.iter().any(|(_, he, _)| *he == e);
         left_ok && right_ok
