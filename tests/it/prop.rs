@@ -76,6 +76,7 @@ const BASES: &[&str] = &[
     SHA256,
     "B020EE9A07C023B87C75DAFCD1886C610C382F04A0142F0F3A24094385657E05",
     "a@evil.example",
+    "na@evil.example",
     "aa@evil.example",
     "a@sub.evil.example",
     "b.a@evil.example",
