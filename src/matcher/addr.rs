@@ -11,6 +11,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use ipnet::IpNet;
 
 use super::class::{self, DIGIT, DOT};
+use super::edge;
 use super::names::Names;
 use super::{Map, RawHit, new_map};
 
@@ -251,9 +252,21 @@ pub fn scan_v4_in_token(
             i += 1;
             continue;
         }
-        let run_start = i;
+        let mut run_start = i;
         while i < end && class::is(hay[i], DIGIT | DOT) {
             i += 1;
+        }
+        // A JSON `\u0009` before the address: its hex digits are no
+        // part of the run.
+        let escape = match run_start.checked_sub(1) {
+            Some(u) => edge::escape_head(hay, u, v4_byte),
+            None => edge::Escape::None,
+        };
+        if let edge::Escape::Ends(5) = escape {
+            run_start += 4;
+            if run_start >= i {
+                continue;
+            }
         }
         check_v4_run(a, hay, run_start, i, start, end, out);
     }
@@ -370,6 +383,12 @@ fn mapped_or_not_v6(hay: &[u8], rs: usize, end: usize) -> bool {
     }
 }
 
+/// Whether `b` continues an IPv4 address's dotted run when a `\u` escape
+/// writes it before the address.
+fn v4_byte(b: u8) -> bool {
+    class::is(b, DIGIT | DOT)
+}
+
 /// Whether `b` can be part of an IPv6 address as written in logs.
 fn in_v6(b: u8) -> bool {
     class::is(b, class::HEX | class::COLON | DOT)
@@ -417,10 +436,22 @@ fn check_v6_run(
     a: &Addresses,
     names: &Names,
     hay: &[u8],
-    s: usize,
+    mut s: usize,
     mut e: usize,
     out: &mut Vec<RawHit>,
 ) {
+    // A JSON escape before the run (`\t2001:db8::1`, `\u00092001:…`)
+    // ends the word before it; a `\u` escape's hex digits are no part of
+    // the address.
+    let mut glued = s > 0 && hay[s - 1].is_ascii_alphanumeric();
+    if s > 0 {
+        let alnum = |b: u8| b.is_ascii_alphanumeric();
+        match edge::escape_head(hay, s - 1, alnum) {
+            edge::Escape::Ends(len) => (s, glued) = (s - 1 + len, false),
+            edge::Escape::Joins => glued = true,
+            edge::Escape::None => {}
+        }
+    }
     while e > s && hay[e - 1] == b'.' {
         e -= 1;
     }
@@ -436,7 +467,6 @@ fn check_v6_run(
     // A letter or digit right before the run means its first group is
     // the end of a word (`data:2001:db8::1`, `ip:2001:db8::1`): read the
     // address from after that group's colon.
-    let glued = s > 0 && hay[s - 1].is_ascii_alphanumeric();
     let parsed = if glued {
         let i = memchr::memchr(b':', run).unwrap_or(0);
         let s2 = s + i + 1;

@@ -62,9 +62,12 @@ impl Digests {
             while s > 0 && class::is(hay[s - 1], ALNUM) {
                 s -= 1;
             }
-            // A JSON escape's letter before the digest is not part of it
-            // (`Hash:\n0cc1…`).
-            s += usize::from(edge::escape_letter(hay, s));
+            // A JSON escape before the digest is not part of it
+            // (`Hash:\n0cc1…`, `\u00090cc1…`).
+            let alnum = |b: u8| b.is_ascii_alphanumeric();
+            if let edge::Escape::Ends(len) = edge::escape_head(hay, s, alnum) {
+                s += len;
+            }
             let mut e = p + 1;
             while e < hay.len() && class::is(hay[e], ALNUM) {
                 e += 1;

@@ -562,11 +562,16 @@ fn scheme_start(u: &Url, hay: &[u8], hs: usize) -> Option<usize> {
     let head = &hay[before..p];
     let written = &head[scheme.len()..] == sep
         && head[..scheme.len()].eq_ignore_ascii_case(scheme);
-    let glued = before > 0
-        && (hay[before - 1].is_ascii_alphanumeric()
-            || matches!(hay[before - 1], b'+' | b'-' | b'.'))
-        && !edge::escape_letter(hay, before - 1)
-        || edge::letter_before(hay, before);
+    let in_scheme =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.');
+    let glued = match edge::escape_before(hay, before, in_scheme) {
+        edge::Escape::Ends(_) => false,
+        edge::Escape::Joins => true,
+        edge::Escape::None => {
+            before > 0 && in_scheme(hay[before - 1])
+                || edge::letter_before(hay, before)
+        }
+    };
     (written && !glued).then_some(before)
 }
 
@@ -711,9 +716,10 @@ fn separates_fields(b: u8) -> bool {
 
 /// Checks a URL split into fields on one line: the host as a field of its
 /// own (optionally with a port), and a field starting with the rest of
-/// the URL right after it (`host<TAB>/path` in Zeek's http.log) or
-/// anywhere before it (W3C's `cs-uri-stem … cs-host`, with the query in
-/// the field after the path), or Squid's `CONNECT host:443`. The scheme is not
+/// the URL: the first path field after it (`host<TAB>/path` in Zeek's
+/// http.log, `host 80 /path` in ProxySG's) or any field before it (W3C's
+/// `cs-uri-stem … cs-host`), with the query perhaps in the field after
+/// the path; or Squid's `CONNECT host:443`. The scheme is not
 /// written in such logs, so it is not compared, except that only web
 /// schemes can match.
 fn check_split_url(
@@ -762,31 +768,27 @@ fn check_split_url(
     let line_start = memchr::memrchr(b'\n', &hay[..hs]).map_or(0, |i| i + 1);
     // The rest may not be empty here: some field on the line must look
     // like a request path, or a DNS log naming the host would match. The
-    // path field may come after the host (Zeek, Squid) or before it
-    // (W3C's cs-uri-stem … cs-host).
+    // path field may come after the host (Zeek, Squid, ProxySG) or before
+    // it (W3C's cs-uri-stem … cs-host).
     let rest: &[u8] = if u.rest.is_empty() { b"/" } else { &u.rest };
     let line = &hay[..line_end];
     let open_ended = u.rest.is_empty() || rest.ends_with(b"/");
     //
     // The matcher sees a line, not its columns: which field is the path
-    // is told from the bytes around it. After the host, the path must be
-    // the next field (Zeek TSV and JSON) or a quoted request's path
-    // (vhost-combined), so no later column (a user agent of `/x`) stands
-    // for it. Before the host (W3C's cs-uri-stem … cs-host, a `host=`
-    // after a combined line) any field still may: W3C puts other
-    // columns between the two, and telling cs-uri-stem from them needs
-    // the `#Fields:` header, which only the sweep's log reader
-    // (`logs::fields`) knows. Checking the path's column against that
-    // header is what is missing.
+    // is told from the bytes around it. After the host, the path is the
+    // first field that starts with `/` (Zeek's next field, ProxySG's
+    // after cs-uri-port, W3C's after cs-method, a quoted request's), so
+    // no later column (a user agent of `/x`) stands for it. Before the
+    // host (W3C's cs-uri-stem … cs-host, a `host=` after a combined
+    // line) any field still may: telling cs-uri-stem from other columns
+    // there needs the `#Fields:` header, which only the sweep's log
+    // reader (`logs::fields`) knows. Checking the path's column against
+    // that header is what is missing.
+    let after = first_path_field(line, q);
     for p in memchr::memchr_iter(rest[0], &line[line_start..]) {
         let p = line_start + p;
         let in_host = p >= hs && p < q;
-        let field =
-            p > 0 && (separates_fields(hay[p - 1]) || hay[p - 1] == b'=');
-        if in_host || !field {
-            continue;
-        }
-        if p >= q && !next_field(line, q, p) && !request_path(line, p) {
+        if in_host || !field_starts(line, p) || p >= q && Some(p) != after {
             continue;
         }
         let end = match rest_at(rest, line, p) {
@@ -802,45 +804,23 @@ fn check_split_url(
     }
 }
 
-/// Whether the field at `p` is the one right after a field ending at
-/// `q`: only separators between, and perhaps the key of the field at `p`
-/// (`\t`, `","uri":"`, ` uri=`).
-fn next_field(line: &[u8], q: usize, p: usize) -> bool {
-    let between = &line[q..p];
-    let mut i = between.iter().take_while(|b| separates_fields(**b)).count();
-    if i == between.len() {
-        return true;
-    }
-    let key = between[i..]
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || b"_.-()".contains(b))
-        .count();
-    if key == 0 {
-        return false;
-    }
-    i += key;
-    let rest = &between[i..];
-    let rest = rest.strip_prefix(b"\"").unwrap_or(rest).trim_ascii_start();
-    let Some(value) = rest.strip_prefix(b":").or(rest.strip_prefix(b"="))
-    else {
-        return false;
-    };
-    let value = value.trim_ascii_start();
-    value.is_empty() || value == b"\"" || value == b"'"
+/// Whether a field starts at `p`: after a separator or a `key=`.
+fn field_starts(line: &[u8], p: usize) -> bool {
+    p > 0 && (separates_fields(line[p - 1]) || line[p - 1] == b'=')
 }
 
-/// Whether `p` starts the path of a quoted HTTP request line:
-/// `"GET /path`.
-fn request_path(line: &[u8], p: usize) -> bool {
-    let Some(before) = line[..p].strip_suffix(b" ") else { return false };
-    let method = before.iter().rev().take_while(|b| b.is_ascii_uppercase());
-    let len = method.count();
-    len > 0 && before[..before.len() - len].ends_with(b"\"")
+/// Returns where the first field at or after `q` that starts with `/`
+/// (a request path) begins.
+fn first_path_field(line: &[u8], q: usize) -> Option<usize> {
+    memchr::memchr_iter(b'/', &line[q..])
+        .map(|i| q + i)
+        .find(|&p| field_starts(line, p))
 }
 
 /// Returns where a URL's query ends if `rest` holds one and the log
 /// writes the path at `p` and the query as the next field, as W3C and
-/// IIS logs do (`cs-uri-stem cs-uri-query`: `/p/q.php id=5`).
+/// IIS logs do (`cs-uri-stem cs-uri-query`: `/p/q.php id=5`), or ProxySG
+/// with its `?` (`/p/q.php ?id=5`).
 fn query_in_next_field(rest: &[u8], line: &[u8], p: usize) -> Option<usize> {
     let mark = memchr::memchr(b'?', rest)?;
     let (path, query) = (&rest[..mark], &rest[mark + 1..]);
@@ -851,7 +831,9 @@ fn query_in_next_field(rest: &[u8], line: &[u8], p: usize) -> Option<usize> {
     if !matches!(line.get(pe), Some(b' ' | b'\t')) {
         return None;
     }
-    let end = rest_at(query, line, pe + 1)?;
+    // ProxySG writes cs-uri-query with its `?`; W3C and IIS without.
+    let qs = pe + 1 + usize::from(line.get(pe + 1) == Some(&b'?'));
+    let end = rest_at(query, line, qs)?;
     rest_ends(false, line, end).then_some(end)
 }
 
@@ -869,17 +851,26 @@ fn check_email(
     if !hay[start..at].eq_ignore_ascii_case(local) {
         return;
     }
-    // A JSON escape's letter or an escaped delimiter (`%3C`, `%22`)
-    // before the address is not part of it.
+    // A JSON escape (`\n`, `\u0022`) or an escaped delimiter (`%3C`,
+    // `%22`) before the address is not part of it.
     let delimiter = start
         .checked_sub(3)
         .and_then(|p| escaped(hay, p))
         .is_some_and(|b| b < 0x80 && !class::in_local_part(b));
-    let joined = start > 0
-        && class::in_local_part(hay[start - 1])
-        && !edge::escape_letter(hay, start - 1)
-        && !delimiter;
-    if joined || edge::letter_before(hay, start) {
+    let joined = match edge::escape_before(hay, start, class::in_local_part) {
+        edge::Escape::Ends(_) => false,
+        edge::Escape::Joins => true,
+        edge::Escape::None => {
+            start > 0 && class::in_local_part(hay[start - 1]) && !delimiter
+        }
+    };
+    // Nor is the letter of a JSON escape (`x\na@evil.example` is `a@…`,
+    // not `na@…`; `\u0009a@…` is not `u0009a@…`).
+    let escape = !matches!(
+        edge::escape_head(hay, start, class::in_local_part),
+        edge::Escape::None
+    );
+    if joined || escape || edge::letter_before(hay, start) {
         return;
     }
     out.push(RawHit { start, end, id });

@@ -724,3 +724,165 @@ fn urls_split_take_the_path_from_the_field_after_the_host() {
         r#"aseprom.com","uri":"/sun.sets"#,
     );
 }
+
+/// Blue Coat ProxySG (ELFF) and W3C logs write other fields between the
+/// host and the path (`cs-uri-port`, `cs-method`): after the host, the
+/// path is the first field that starts with `/`, whatever lies between.
+#[test]
+fn urls_split_take_the_first_path_after_the_host() {
+    let u = &["http://evil.example/p/q.php"];
+    let proxysg = "2024-01-01 00:00:01 5 10.0.0.9 200 TCP_NC_MISS 512 \
+                   GET text/html http evil.example 80 /p/q.php - php \
+                   \"Mozilla/5.0\" 10.0.0.1";
+    hit(u, proxysg, "evil.example 80 /p/q.php");
+    miss(u, &proxysg.replace("/p/q.php", "/p/q.phpx"));
+    miss(u, &proxysg.replace(" 80 /p/q.php", " 80 /other /p/q.php"));
+    let w3c = "2024-01-01 00:00:01 evil.example GET /p/q.php id=5 10.0.0.9";
+    hit(u, w3c, "evil.example GET /p/q.php");
+    miss(u, &w3c.replace("GET /p/q.php", "GET /x /p/q.php"));
+    miss(u, &w3c.replace("evil.example", "notevil.example"));
+}
+
+/// IIS writes `cs-host` with its port (`evil.example:80`); ProxySG writes
+/// `cs-uri-query` with its `?` (`?id=5`).
+#[test]
+fn urls_split_with_a_port_on_the_host_or_a_question_mark_on_the_query() {
+    let u = &["http://evil.example/p/q.php"];
+    let iis = "2024-01-01 00:00:01 GET /p/q.php - 80 10.0.0.9 evil.example:80";
+    hit(u, iis, "/p/q.php - 80 10.0.0.9 evil.example:80");
+    miss(u, &iis.replace("evil.example:80", "evil.example:8080"));
+    let w3c = "2024-01-01 00:00:01 evil.example:80 GET /p/q.php - 10.0.0.9";
+    hit(u, w3c, "evil.example:80 GET /p/q.php");
+    miss(u, &w3c.replace(":80 ", ":81 "));
+    let q = &["http://evil.example/p/q.php?id=5"];
+    let proxysg = "GET text/html http evil.example 80 /p/q.php ?id=5 php \
+                   \"Mozilla/5.0\"";
+    hit(q, proxysg, "evil.example 80 /p/q.php ?id=5");
+    hit(q, &proxysg.replace("?id=5", "id=5"), "evil.example 80 /p/q.php id=5");
+    miss(q, &proxysg.replace("?id=5", "?id=6"));
+    miss(q, &proxysg.replace("?id=5", "?id=55"));
+    miss(q, &proxysg.replace("?id=5", "??id=5"));
+}
+
+/// Scripts written without spaces between words (Chinese, Japanese,
+/// Thai, Korean particles) put a name right against their letters: those
+/// are boundaries, as full-width forms are. Latin, Greek, Cyrillic
+/// letters and combining marks (decomposed text) join the word.
+#[test]
+fn letters_of_scripts_without_spaces_are_boundaries() {
+    let d = &["evil.example"];
+    for line in [
+        "访问evil.example网站",
+        "日本evil.example",
+        "เข้าเว็บevil.exampleแล้ว",
+        "ເຂົ້າevil.example",
+        "ចូលevil.example",
+        "ဝင်evil.example",
+        "evil.example에",
+        "ホストevil.exampleへ",
+        "ほすとevil.example",
+        "１２evil.example",
+        "𠀀evil.example",
+        "兀evil.example",
+    ] {
+        hit(d, line, "evil.example");
+    }
+    miss(d, "Дevil.example");
+    miss(d, "evil.exampleΔ");
+    miss(&["cher.example"], "www.bücher.example");
+    miss(&["cher.example"], "www.bu\u{308}cher.example");
+    miss(&["file:nchen.exe"], "C:\\Mu\u{308}nchen.exe");
+    miss(d, "evil.example\u{301}");
+    miss(d, "e\u{20d7}evil.example");
+    hit(&["file:nchen.exe"], "C:\\访问\\nchen.exe", "nchen.exe");
+    hit(
+        &["0cc175b9c0f1b6a831c399e269772661"],
+        "哈希0cc175b9c0f1b6a831c399e269772661",
+        "0cc175b9c0f1b6a831c399e269772661",
+    );
+    miss(
+        &["0cc175b9c0f1b6a831c399e269772661"],
+        "0cc175b9c0f1b6a831c399e269772661\u{300}",
+    );
+}
+
+/// The letter of a JSON escape before an e-mail address is not part of
+/// its local part, as it is no part of a domain.
+#[test]
+fn email_after_a_json_escape_drops_the_escape_letter() {
+    let line = r#"{"a":"x\na@evil.example"}"#;
+    hit(&["a@evil.example"], line, "a@evil.example");
+    miss(&["na@evil.example"], line);
+    miss(&["ta@evil.example"], r#"{"a":"x\ta@evil.example"}"#);
+    let escaped_slash = r#"{"a":"x\\na@evil.example"}"#;
+    hit(&["na@evil.example"], escaped_slash, "na@evil.example");
+    miss(&["a@evil.example"], escaped_slash);
+}
+
+/// A JSON `\t` or `\n` before an IPv6 address is a boundary, as it is
+/// before an IPv4 one (Winlogbeat's `Source Network Address:\t…`).
+#[test]
+fn ipv6_after_a_json_escape() {
+    let v6 = &["2001:db8::1"];
+    hit(v6, r#"{"a":"x\t2001:db8::1"}"#, "2001:db8::1");
+    hit(v6, r#"{"a":"Address:\n2001:db8::1"}"#, "2001:db8::1");
+    miss(v6, r#"{"a":"x\t2001:db8::10"}"#);
+    // After an escaped backslash the letter is a letter, whose word the
+    // first group ends.
+    miss(v6, r#"{"a":"x\\t2001:db8::1"}"#);
+}
+
+/// A JSON `\uXXXX` escape of a character that is no letter or digit (a
+/// tab, a quote) is a boundary for every kind the `\t` rule covers, and
+/// for addresses; one of a letter joins the word after it.
+#[test]
+fn unicode_escapes_of_delimiters_are_boundaries() {
+    let esc = |v: &str| format!(r#"{{"a":"x\u0009{v}"}}"#);
+    let letter = |v: &str| format!(r#"{{"a":"x\u0041{v}"}}"#);
+    let md5 = "0cc175b9c0f1b6a831c399e269772661";
+    let url = "http://evil.example/a";
+    for (ioc, v) in [
+        ("evil.example", "evil.example"),
+        ("a@evil.example", "a@evil.example"),
+        (md5, md5),
+        (url, url),
+        ("2001:db8::1", "2001:db8::1"),
+    ] {
+        hit(&[ioc], &esc(v), v);
+        miss(&[ioc], &letter(v));
+    }
+    // Letters do not join an IPv4 address, written plain or escaped;
+    // digits do.
+    let v4 = &["192.0.2.1"];
+    hit(v4, &esc("192.0.2.1"), "192.0.2.1");
+    hit(v4, &letter("192.0.2.1"), "192.0.2.1");
+    miss(v4, r#"{"a":"x\u0031192.0.2.1"}"#);
+    hit(
+        &["evil.example"],
+        r#"{"a":"\u0022evil.example\u0022"}"#,
+        "evil.example",
+    );
+    hit(
+        &["evil.example"],
+        r#"{"a":"\u8bbf\u95eeevil.example"}"#,
+        "evil.example",
+    );
+    miss(&["evil.example"], r#"{"a":"\u00fcevil.example"}"#);
+    miss(&["evil.example"], r#"{"a":"x\\u0009evil.example"}"#);
+    hit(
+        &["evil.example"],
+        r#"{"a":"\ud840\udc00evil.example"}"#,
+        "evil.example",
+    );
+    miss(&["u0009a@evil.example"], &esc("a@evil.example"));
+}
+
+/// Known limit: the JSON-escape rule reads plain text the same way, so a
+/// UNC path's `\t` before a host name is taken as a tab.
+#[test]
+fn json_escape_rule_in_plain_text() {
+    let d = &["evil.example"];
+    hit(d, r"x\nevil.example", "evil.example");
+    hit(d, r"\\?\UNC\tevil.example\share", "evil.example");
+    miss(&["tevil.example"], r"\\?\UNC\tevil.example\share");
+}

@@ -75,6 +75,14 @@ pub fn in_unmapped_v6(line: &[u8], s: usize, text: &str) -> bool {
 pub fn model_v4(line: &[u8]) -> Vec<Ipv4Addr> {
     let mut out = Vec::new();
     for (mut s, mut e) in runs(line, |b| b.is_ascii_digit() || b == b'.') {
+        // The hex digits of a JSON `\u0009` before it are no part of it.
+        let v4 = |b: u8| b.is_ascii_digit() || b == b'.';
+        if s > 0 && escape_at(line, s - 1, v4) == Some(Ok(5)) {
+            s += 4;
+            if s >= e {
+                continue;
+            }
+        }
         // A dot at either end joined to a letter (or `-`, `_`) continues
         // a dotted name: `a.1.2.3.4`, `1.2.3.4.example`.
         if line[s] == b'.' {
@@ -117,18 +125,114 @@ pub fn escape_letter(line: &[u8], at: usize) -> bool {
             == 1
 }
 
-/// Whether the character before `at` is a letter or digit outside ASCII
-/// (invalid UTF-8 is none).
-pub fn letter_before(line: &[u8], at: usize) -> bool {
-    let c = String::from_utf8_lossy(&line[..at]).chars().next_back();
-    c.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+/// What a JSON escape whose letter is at `at` does to the word after
+/// it: `Some(Ok(n))` ends it, the escape being `n` bytes after its
+/// backslash (`\t`, `\n`, `\r`, and `\uXXXX` of a character that
+/// written plain would end it: ASCII that `ascii_joins` rejects, or
+/// outside ASCII no letter that joins words); `Some(Err(()))` joins it
+/// (`\u0041`); `None`: no escape there.
+pub fn escape_at(
+    line: &[u8],
+    at: usize,
+    ascii_joins: fn(u8) -> bool,
+) -> Option<Result<usize, ()>> {
+    if escape_letter(line, at) {
+        return Some(Ok(1));
+    }
+    let odd = line[..at.min(line.len())]
+        .iter()
+        .rev()
+        .take_while(|b| **b == b'\\')
+        .count()
+        % 2
+        == 1;
+    let hex = line.get(at + 1..at + 5)?;
+    if line[at] != b'u' || !odd || !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let code = u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+    let joins = char::from_u32(code).is_some_and(|c| {
+        if c.is_ascii() { ascii_joins(c as u8) } else { joins_word(c) }
+    });
+    Some(if joins { Err(()) } else { Ok(5) })
 }
 
-/// Whether the character at `at` is a letter or digit outside ASCII.
+/// Whether a JSON escape that ends the word after it ends just before
+/// `at`.
+pub fn escape_ends_before(
+    line: &[u8],
+    at: usize,
+    ascii_joins: fn(u8) -> bool,
+) -> bool {
+    let one = at >= 1 && escape_at(line, at - 1, ascii_joins) == Some(Ok(1));
+    let five = at >= 5 && escape_at(line, at - 5, ascii_joins) == Some(Ok(5));
+    one || five
+}
+
+/// Whether a JSON escape that joins the word after it ends just before
+/// `at`.
+pub fn escape_joins_before(
+    line: &[u8],
+    at: usize,
+    ascii_joins: fn(u8) -> bool,
+) -> bool {
+    at >= 5 && escape_at(line, at - 5, ascii_joins) == Some(Err(()))
+}
+
+/// Blocks of scripts written without spaces between words (CJK
+/// ideographs, kana, Bopomofo, Hangul, Thai, Lao, Khmer, Myanmar) and the
+/// full-width forms: their letters are boundaries.
+const UNSPACED: &[(u32, u32)] = &[
+    (0x0E00, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1100, 0x11FF),
+    (0x1780, 0x17FF),
+    (0x19E0, 0x19FF),
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x9FFF),
+    (0xA960, 0xA97F),
+    (0xA9E0, 0xA9FF),
+    (0xAA60, 0xAA7F),
+    (0xAC00, 0xD7FF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),
+    (0x1B000, 0x1B16F),
+    (0x20000, 0x3FFFF),
+];
+
+/// Blocks of the combining marks decomposed text writes accents with:
+/// they join the letter before them.
+const MARKS: &[(u32, u32)] = &[
+    (0x0300, 0x036F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+];
+
+fn in_blocks(c: char, blocks: &[(u32, u32)]) -> bool {
+    blocks.iter().any(|(lo, hi)| (*lo..=*hi).contains(&u32::from(c)))
+}
+
+/// Whether `c` joins a word it touches: a combining mark, or a letter or
+/// digit outside ASCII of a script written with spaces.
+pub fn joins_word(c: char) -> bool {
+    in_blocks(c, MARKS)
+        || !c.is_ascii() && c.is_alphanumeric() && !in_blocks(c, UNSPACED)
+}
+
+/// Whether the character before `at` joins a word (invalid UTF-8 does
+/// not).
+pub fn letter_before(line: &[u8], at: usize) -> bool {
+    let c = String::from_utf8_lossy(&line[..at]).chars().next_back();
+    c.is_some_and(joins_word)
+}
+
+/// Whether the character at `at` joins a word.
 pub fn letter_after(line: &[u8], at: usize) -> bool {
     let c =
         String::from_utf8_lossy(&line[at.min(line.len())..]).chars().next();
-    c.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric())
+    c.is_some_and(joins_word)
 }
 
 /// Every host token in `line`, lower case, without the dots and dashes
@@ -142,9 +246,11 @@ pub fn model_hosts(line: &[u8]) -> Vec<(usize, usize, String)> {
         .into_iter()
         .filter(|(_, e)| !letter_after(line, *e))
         .map(|(mut s, mut e)| {
-            if escape_letter(line, s) {
-                s += 1;
-            } else if letter_before(line, s) {
+            let label = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            let escape = escape_at(line, s, label);
+            if let Some(Ok(n)) = escape {
+                s += n;
+            } else if escape.is_some() || letter_before(line, s) {
                 s = match line[s..e].iter().position(|b| *b == b'.') {
                     Some(dot) => s + dot + 1,
                     None => e,
@@ -169,7 +275,11 @@ pub fn model_domain(line: &[u8], d: &str) -> bool {
 
 pub fn model_hash(line: &[u8], h: &str) -> bool {
     runs(line, |b| b.is_ascii_alphanumeric()).into_iter().any(|(s, e)| {
-        let s = if escape_letter(line, s) { s + 1 } else { s };
+        let alnum = |b: u8| b.is_ascii_alphanumeric();
+        let s = match escape_at(line, s, alnum) {
+            Some(Ok(n)) => s + n,
+            _ => s,
+        };
         let glued = letter_before(line, s) || letter_after(line, e);
         !glued && line[s..e].eq_ignore_ascii_case(h.as_bytes())
     })
@@ -198,9 +308,12 @@ pub fn model_email(line: &[u8], email: &str) -> bool {
     let hosts = model_hosts(line);
     find_all(line, email).into_iter().any(|s| {
         let e = s + email.len();
-        let left_ok = s == 0
-            || (!in_local(line[s - 1]) && !letter_before(line, s))
-            || escape_letter(line, s - 1);
+        // A JSON escape's letter is no part of the address after it.
+        let left_ok = escape_at(line, s, in_local).is_none()
+            && !escape_joins_before(line, s, in_local)
+            && (s == 0
+                || (!in_local(line[s - 1]) && !letter_before(line, s))
+                || escape_ends_before(line, s, in_local));
         // The domain must be a whole host token.
         let right_ok = hosts.iter().any(|(_, he, _)| *he == e);
         left_ok && right_ok

@@ -37,6 +37,7 @@ const IOCS: &[&str] = &[
     MD5,
     SHA256,
     "a@evil.example",
+    "na@evil.example",
     "ops@mail.test",
     "evil.exe",
     "run.ps1",
@@ -75,6 +76,7 @@ const BASES: &[&str] = &[
     SHA256,
     "B020EE9A07C023B87C75DAFCD1886C610C382F04A0142F0F3A24094385657E05",
     "a@evil.example",
+    "na@evil.example",
     "aa@evil.example",
     "a@sub.evil.example",
     "b.a@evil.example",
@@ -122,6 +124,11 @@ const PREFIXES: &[&str] = &[
     "\\t",
     "\\n",
     "\\\\n",
+    "\\u0009",
+    "\\u0022",
+    "\\u0041",
+    "\\u0031",
+    "\\u8bbf",
     "C:\\\\x\\\\",
     "'",
     "|",
@@ -132,12 +139,15 @@ const PREFIXES: &[&str] = &[
     "ü",
     "«",
     "\u{a0}",
+    "访问",
+    "u\u{308}",
+    "ｘ",
 ];
 
 const SUFFIXES: &[&str] = &[
     "", "", "", "", "1", "0", ".", ".7", ".7.3", ".51234", ":8080", "#53",
     "]", ">", "a", "g", ".org", "/x", "-", "_", "0f", ":443", ".example", "@",
-    "..", "ü", "é1", "»", ".ü",
+    "..", "ü", "é1", "»", ".ü", "에", "网站", "\u{301}",
 ];
 
 const SEPARATORS: &[&str] =
