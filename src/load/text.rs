@@ -388,7 +388,8 @@ fn url_end(line: &str) -> usize {
 }
 
 /// Whether `field` starts as a Windows path: a drive (`C:\`) or an
-/// environment variable (`%TEMP%\`) and a backslash.
+/// environment variable (`%TEMP%\`) and a backslash, or a UNC share
+/// (`\\server\share\`).
 fn windows_path(field: &str) -> bool {
     let b = field.as_bytes();
     let drive = b.len() > 3
@@ -404,7 +405,7 @@ fn windows_path(field: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || b"_()".contains(&c))
             && !rest.starts_with('\\')
     });
-    drive || var
+    drive || var || indicator::unc_host(field).is_some()
 }
 
 /// Returns what makes `field` read as a regular expression rather than a
@@ -435,8 +436,13 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     // backslash before `d`, `w` or `s` is a separator, not a class.
     let path = windows_path(field);
     let class = |s: &str| matches!(s, "\\d" | "\\w" | "\\s");
+    // A UNC path's leading `\\` is no escaped backslash.
+    let body = match indicator::unc_host(field) {
+        Some(_) => &field[2..],
+        None => field,
+    };
     let sign =
-        SIGNS.iter().find(|(s, _)| field.contains(s) && !(path && class(s)));
+        SIGNS.iter().find(|(s, _)| body.contains(s) && !(path && class(s)));
     if let Some((_, why)) = sign {
         return Some(why);
     }
@@ -606,12 +612,23 @@ mod tests {
         assert_eq!(regex_sign("a{2,3}b"), Some("a repetition count"));
         assert_eq!(regex_sign("{guid}.exe"), None);
         assert_eq!(regex_sign(r"C:\Users\x\evil.exe"), None);
+        // A UNC path is a path; an escaped backslash after its start is
+        // still a sign.
+        assert_eq!(regex_sign(r"\\server\share\x.exe"), None);
+        assert_eq!(regex_sign(r"\\fs01\data\drop\w.exe"), None);
+        assert_eq!(
+            regex_sign(r"\\server\share\\x.exe"),
+            Some("an escaped backslash")
+        );
         use crate::load::{Format, test_support};
         let loaded = test_support::load_as(
             Format::Text,
-            "evil.exe\n\\\\svcsstat\\.exe;70\n",
+            "evil.exe\n\\\\svcsstat\\.exe;70\n\\\\srv\\c$\\d.exe\n",
         );
-        assert_eq!(test_support::shown(&loaded), vec!["filename evil.exe @1"]);
+        assert_eq!(
+            test_support::shown(&loaded),
+            vec!["filename \\\\srv\\c$\\d.exe @3", "filename evil.exe @1"]
+        );
         assert_eq!(
             test_support::problems(&loaded),
             vec![
