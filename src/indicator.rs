@@ -958,20 +958,23 @@ pub fn starts_windows_path(v: &str) -> bool {
 }
 
 /// Returns the server a UNC path (`\\server\share\x.exe`) names, if `v`
-/// is one: a host name or address after `\\`, a share and a path in it,
-/// each after a single backslash. (`\\svcsstat\.exe`, with no share, is
-/// a regular expression.)
+/// is one: a host name or address after `\\`, then a share and a path in
+/// it, each component after a single backslash and none starting with
+/// punctuation a regular expression escapes: `\\svcsstat\.exe` and
+/// `\\temp\rot\.exe` are regular expressions, as lists of them write
+/// a separator and an escaped dot.
 pub fn unc_host(v: &str) -> Option<&str> {
     let rest = v.strip_prefix("\\\\")?;
-    let (host, after) = rest.split_once('\\')?;
-    let (share, path) = after.split_once('\\')?;
+    let (host, path) = rest.split_once('\\')?;
     let host_ok = !host.is_empty()
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-    let share_ok = !share.is_empty() && !share.starts_with('.');
-    let path_ok = !path.is_empty() && !path.starts_with('\\');
-    (host_ok && share_ok && path_ok).then_some(host)
+    let escaped = |c: &str| {
+        c.is_empty() || c.starts_with(|c: char| ".-()[]{}*+?|^$".contains(c))
+    };
+    let parts = path.split('\\').count();
+    (host_ok && parts >= 2 && !path.split('\\').any(escaped)).then_some(host)
 }
 
 /// A path that starts with a run of Windows environment variables
@@ -1609,12 +1612,12 @@ mod tests {
         assert_eq!(unc_host(r"\\svcsstat"), None);
         assert_eq!(unc_host(r"\\svcsstat\.exe"), None);
         assert_eq!(unc_host(r"\\server\share"), None);
+        assert_eq!(unc_host(r"\\temp\rot\.exe"), None);
+        assert_eq!(unc_host(r"\\x86\-linux\-exactchange"), None);
+        assert_eq!(unc_host(r"\\video\(2017\)_2\.exe"), None);
         assert_eq!(unc_host(r"\x\y"), None);
-        let p = parsed(r"\\server\share\.x\a.exe");
-        assert_eq!(
-            p.value,
-            Value::Filename(r"\\server\share\.x\a.exe".into())
-        );
+        let p = parsed(r"\\server\share\x\a.exe");
+        assert_eq!(p.value, Value::Filename(r"\\server\share\x\a.exe".into()));
     }
 
     #[test]
