@@ -282,10 +282,14 @@ pub fn refang(raw: &str) -> String {
     let raw = raw.trim();
     let mut out = String::with_capacity(raw.len());
     if raw.contains(['[', '(', '{', '\\']) {
+        // In a Windows path a backslash is a separator: `%TEMP%\..\x`
+        // and `C:\.hidden` keep theirs, where `evil\.example` is a
+        // regular expression's escaped dot.
+        let path = starts_windows_path(raw);
         for c in raw.chars() {
             out.push(c);
             if matches!(c, ']' | ')' | '}' | '.') {
-                undo_defanged_suffix(&mut out);
+                undo_defanged_suffix(&mut out, path);
             }
         }
     } else {
@@ -317,9 +321,12 @@ pub fn refang(raw: &str) -> String {
 
 /// Replaces a defanged form at the end of `out`, and then any form the
 /// replacement completes, until `out` ends in none.
-fn undo_defanged_suffix(out: &mut String) {
+fn undo_defanged_suffix(out: &mut String, path: bool) {
     'again: loop {
         for (from, to) in DEFANGED {
+            if path && *from == "\\." {
+                continue;
+            }
             let n = out.len();
             let ends = n >= from.len()
                 && out.as_bytes()[n - from.len()..]
@@ -938,38 +945,202 @@ fn is_file_extension(ext: &str) -> bool {
     )
 }
 
-/// Returns the `%VAR%` a path starts with and the path after it and its
-/// separator (`%TEMP%\\x.log`: `%TEMP%`, `x.log`), if it starts so.
-fn after_env_var(v: &str) -> Option<(&str, &str)> {
-    let name_len = v.strip_prefix('%')?.find('%')?;
-    let name = &v[1..1 + name_len];
-    let ok =
-        name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_()".contains(&b));
-    if name.is_empty() || !ok {
-        return None;
-    }
-    let var = &v[..name_len + 2];
-    let rest = v[var.len()..].strip_prefix(['\\', '/'])?;
-    Some((var, rest))
+/// Whether `v` starts as a Windows path, whose backslashes are
+/// separators: a drive (`C:\`), a run of environment variables
+/// (`%TEMP%\`, `%HOMEDRIVE%%HOMEPATH%\`) or a UNC share (`\\server\`).
+pub fn starts_windows_path(v: &str) -> bool {
+    let b = v.as_bytes();
+    let drive = b.len() > 2
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && b[2] == b'\\';
+    drive || env_path(v).is_some() || unc_host(v).is_some()
 }
 
-/// Reads a file name or path. A path that starts with an environment
-/// variable (`%TEMP%\\KB943729.log`) loads as the path after it, since
-/// logs show the folder it expands to (`C:\\Users\\bob\\AppData\\Local\\
-/// Temp\\KB943729.log`), matched as whole components; a folder (a path
-/// ending in a separator) loads without its last separator, so it matches
-/// the paths under it. Either is said in a warning.
+/// Returns the server a UNC path (`\\server\share\x.exe`) names, if `v`
+/// is one: a host name or address after `\\`, then a share and a path in
+/// it, each component after a single backslash and none starting with
+/// punctuation a regular expression escapes: `\\svcsstat\.exe` and
+/// `\\temp\rot\.exe` are regular expressions, as lists of them write
+/// a separator and an escaped dot.
+pub fn unc_host(v: &str) -> Option<&str> {
+    let rest = v.strip_prefix("\\\\")?;
+    let (host, path) = rest.split_once('\\')?;
+    let host_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    let escaped = |c: &str| {
+        c.is_empty() || c.starts_with(|c: char| ".-()[]{}*+?|^$".contains(c))
+    };
+    let parts = path.split('\\').count();
+    (host_ok && parts >= 2 && !path.split('\\').any(escaped)).then_some(host)
+}
+
+/// A path that starts with a run of Windows environment variables
+/// (`%TEMP%\x.log`, `%HOMEDRIVE%%HOMEPATH%\x.exe`).
+struct EnvPath<'v> {
+    /// The variables as written (`%HOMEDRIVE%%HOMEPATH%`).
+    vars: &'v str,
+    /// The name of the last one, which decides where the path goes.
+    last: &'v str,
+    /// The path after the variables and their separator.
+    rest: &'v str,
+}
+
+/// Reads the run of `%VAR%`s a path starts with and the path after it
+/// and its separator, if it starts so.
+fn env_path(v: &str) -> Option<EnvPath<'_>> {
+    let mut at = 0;
+    let mut last = "";
+    while let Some(after) = v[at..].strip_prefix('%') {
+        let name = &after[..after.find('%')?];
+        let ok = name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_()".contains(&b));
+        if name.is_empty() || !ok {
+            return None;
+        }
+        last = name;
+        at += name.len() + 2;
+    }
+    if at == 0 {
+        return None;
+    }
+    let rest = v[at..].strip_prefix(['\\', '/'])?;
+    Some(EnvPath { vars: &v[..at], last, rest })
+}
+
+/// What a `%VAR%` path means on the hosts it was found on: the path with
+/// backslashes (`%APPDATA%/x.dat` is `%APPDATA%\x.dat`), and the path as
+/// logs show it expanded, from the last folder the variable names where
+/// that is the same on every host (`Temp\x.log`), else from the first
+/// component after it (`%USERPROFILE%\x.exe`: `x.exe`).
+struct Expanded {
+    written: String,
+    expanded: String,
+    /// The folder the expanded form starts with, if known.
+    last: Option<&'static str>,
+    /// How many components of the written path are left once `.` and
+    /// `..` are resolved.
+    components: usize,
+}
+
+/// Expands a `%VAR%` path for matching; `None` for any other value.
+///
+/// A `..` that leaves the variable's folder (`%TEMP%\..\x.exe`) means
+/// its last folder is no longer known: the expanded form starts after
+/// it.
+fn expand(v: &str) -> Option<Expanded> {
+    let env = env_path(v)?;
+    let mut parts: Vec<&str> = Vec::new();
+    let mut left = false;
+    for part in env.rest.split(['\\', '/']) {
+        match part {
+            "" | "." => {}
+            ".." => left |= parts.pop().is_none(),
+            _ => parts.push(part),
+        }
+    }
+    let last = if left { None } else { last_folder(env.last) };
+    let tail = parts.join("\\");
+    let expanded = match last {
+        Some(folder) if !tail.is_empty() => format!("{folder}\\{tail}"),
+        _ => tail,
+    };
+    let written = format!("{}\\{}", env.vars, env.rest.replace('/', "\\"));
+    Some(Expanded { written, expanded, last, components: parts.len() })
+}
+
+/// Returns the patterns a file-name indicator is searched for: the value
+/// itself, its form with backslashes where it was written with `/` after
+/// a `%VAR%`, and for a `%VAR%` path the path as hosts expand it
+/// (`%TEMP%\x.log`: also `Temp\x.log`), each found as whole path
+/// components and reported under the indicator.
+pub fn file_name_patterns(name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    if let Some(e) = expand(name) {
+        for form in [e.written, e.expanded] {
+            if !form.is_empty() && !out.contains(&form) {
+                out.push(form);
+            }
+        }
+    }
+    out
+}
+
+/// Folders that hold so much that a folder indicator for one would flood
+/// the results: Windows ones compare in any case and with any drive.
+const SYSTEM_FOLDERS: [&str; 21] = [
+    r"\Windows",
+    r"\Windows\System32",
+    r"\Windows\SysWOW64",
+    r"\Windows\Temp",
+    r"\Program Files",
+    r"\Program Files (x86)",
+    r"\ProgramData",
+    r"\Users",
+    r"\Users\Public",
+    "/tmp",
+    "/var/tmp",
+    "/usr",
+    "/usr/bin",
+    "/bin",
+    "/sbin",
+    "/etc",
+    "/var",
+    "/home",
+    "/root",
+    "/dev/shm",
+    "/",
+];
+
+/// Returns why a path without its trailing separators, `trimmed`, is too
+/// broad to sweep for: a drive or file system root, or a well-known
+/// system folder, each of which is in countless paths.
+fn too_broad(trimmed: &str) -> Option<&'static str> {
+    let b = trimmed.as_bytes();
+    let drive = b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
+    if trimmed.is_empty() || (drive && b.len() == 2) {
+        return Some("the root of a drive or file system");
+    }
+    let windows = if drive { &trimmed[2..] } else { trimmed };
+    let windows = windows.replace('/', "\\");
+    let known = SYSTEM_FOLDERS.iter().any(|f| {
+        if f.starts_with('\\') {
+            drive && f.eq_ignore_ascii_case(&windows)
+        } else {
+            f.eq_ignore_ascii_case(trimmed)
+        }
+    });
+    known.then_some("a system folder")
+}
+
+/// Reads a file name or path. A path that starts with environment
+/// variables (`%TEMP%\\KB943729.log`) loads as written and is matched
+/// both so and as the folder it expands to (see [`file_name_patterns`]);
+/// a folder (a path ending in a separator) loads without its last
+/// separator, so it matches the paths under it. Either is said in a
+/// warning.
 ///
 /// # Errors
 ///
-/// Returns why a path that names only a variable's folder, or a single
-/// folder under one (`%APPDATA%\\Microsoft\\`, a name in every other
-/// path), is refused.
+/// Returns why a path that names a drive root, a system folder
+/// (`C:\\Windows\\`), only a variable's folder, or a single folder under
+/// one (`%APPDATA%\\Microsoft\\`, a name in every other path), is
+/// refused.
 fn file_name(v: &str) -> Result<Parsed, Rejected> {
     let folder = v.len() > 1 && v.ends_with(['\\', '/']);
     let end = |c: char| c == '\\' || c == '/' || c.is_whitespace();
     let trimmed = v.trim_end_matches(end);
-    let Some((var, rest)) = after_env_var(v) else {
+    let absolute = v.starts_with(['\\', '/']) || v.get(1..2) == Some(":");
+    if absolute && let Some(what) = too_broad(trimmed) {
+        return Err(Rejected(format!(
+            "{v:?} names {what}, which every path through it would match; \
+             not loaded"
+        )));
+    }
+    let Some(e) = expand(v) else {
         if !folder || trimmed.is_empty() {
             return Ok(Parsed::plain(Value::Filename(v.to_string())));
         }
@@ -980,44 +1151,44 @@ fn file_name(v: &str) -> Result<Parsed, Rejected> {
         let value = Value::Filename(trimmed.to_string());
         return Ok(Parsed { value, warning: Some(warning) });
     };
-    let rest = rest.trim_end_matches(end).trim_start();
-    if rest.is_empty() {
+    let vars = env_path(v).map_or("", |p| p.vars);
+    if e.components == 0 {
         return Err(Rejected(format!(
-            "{v:?} names only the folder {var} points to; nothing to sweep \
+            "{v:?} names only the folder {vars} points to; nothing to sweep \
              for"
         )));
     }
-    if folder && !rest.contains(['\\', '/']) {
+    if folder && e.components == 1 {
+        let rest = e.expanded.rsplit('\\').next().unwrap_or("");
         return Err(Rejected(format!(
-            "{v:?} names one folder under {var}: {rest} alone would match \
+            "{v:?} names one folder under {vars}: {rest} alone would match \
              every path through any folder of that name; not loaded"
         )));
     }
-    // Where the folder a variable names ends alike on every host, its
-    // last component is kept: `%TEMP%\\winmail.dat` is `Temp\\winmail.dat`,
-    // not every `winmail.dat` a mail server ever saw.
-    // `%VAR%` is Windows: logs write its paths with backslashes, however
-    // the report spelled them.
-    let rest = &rest.replace('/', "\\");
-    let (value, whole) = match last_folder(&var[1..var.len() - 1]) {
-        Some(last) => (
-            format!("{last}\\{rest}"),
-            format!(" (whose last folder is {last} on every host)"),
-        ),
-        None => (rest.to_string(), String::new()),
+    let whole = match e.last {
+        Some(last) => format!(" (whose last folder is {last} on every host)"),
+        None => String::new(),
     };
+    let shown =
+        if folder { format!("loaded as {trimmed}, ") } else { String::new() };
     let warning = format!(
-        "{v:?} starts with {var}, which each host expands to a folder of \
-         its own{whole}; loaded as the file name {value}, matched as whole \
-         path components wherever that folder is"
+        "{v:?} starts with {vars}, which each host expands to a folder of \
+         its own{whole}; {shown}matched as written and as {}, as whole path \
+         components wherever that folder is",
+        e.expanded
     );
-    Ok(Parsed { value: Value::Filename(value), warning: Some(warning) })
+    let value = Value::Filename(trimmed.to_string());
+    Ok(Parsed { value, warning: Some(warning) })
 }
 
 /// Returns the last component of the folder a Windows environment
 /// variable names, where that is the same on every host of this century
 /// (`TEMP`: `…\\AppData\\Local\\Temp` or `C:\\Windows\\Temp`); `None`
 /// where it holds a user or drive name, or is not known.
+///
+/// On Remote Desktop session hosts `TEMP` and `TMP` end in a folder per
+/// session (`…\\Temp\\2`): the expanded form misses there, and only the
+/// path as written matches.
 fn last_folder(var: &str) -> Option<&'static str> {
     const KNOWN: [(&str, &str); 12] = [
         ("TEMP", "Temp"),
@@ -1239,34 +1410,41 @@ mod tests {
     }
 
     #[test]
-    fn an_environment_variable_prefix_is_dropped_with_a_warning() {
+    fn an_environment_variable_path_loads_as_written_with_a_warning() {
         let o = ParseOptions::default();
         let typed = |s: &str| parse_typed(s, Kind::Filename, o);
         let p = parsed(r"%TEMP%\KB943729.log");
-        assert_eq!(p.value, Value::Filename(r"Temp\KB943729.log".into()));
+        assert_eq!(p.value, Value::Filename(r"%TEMP%\KB943729.log".into()));
         assert_eq!(
             p.warning.as_deref(),
             Some(
-                r#""%TEMP%\\KB943729.log" starts with %TEMP%, which each host expands to a folder of its own (whose last folder is Temp on every host); loaded as the file name Temp\KB943729.log, matched as whole path components wherever that folder is"#
+                r#""%TEMP%\\KB943729.log" starts with %TEMP%, which each host expands to a folder of its own (whose last folder is Temp on every host); matched as written and as Temp\KB943729.log, as whole path components wherever that folder is"#
             )
         );
         let p = typed(r"%ProgramFiles(x86)%\Common Files\x.dll").unwrap();
-        let want = r"Program Files (x86)\Common Files\x.dll";
+        let want = r"%ProgramFiles(x86)%\Common Files\x.dll";
         assert_eq!(p.value, Value::Filename(want.into()));
+        // A folder loads without its last separator.
         let p = typed(r"%appdata%\Microsoft\Crypto\").unwrap();
-        let want = r"Roaming\Microsoft\Crypto";
+        let want = r"%appdata%\Microsoft\Crypto";
         assert_eq!(p.value, Value::Filename(want.into()));
-        // Forward slashes in a `%VAR%` path are Windows separators.
-        let p = typed("%APPDATA%/Microsoft/Windows/x.dat").unwrap();
-        let want = r"Roaming\Microsoft\Windows\x.dat";
-        assert_eq!(p.value, Value::Filename(want.into()));
-        // A variable holding a user's name keeps nothing of its folder.
-        let p = typed(r"%USERPROFILE%\x.exe").unwrap();
-        assert_eq!(p.value, Value::Filename("x.exe".into()));
         assert_eq!(
             p.warning.as_deref(),
             Some(
-                r#""%USERPROFILE%\\x.exe" starts with %USERPROFILE%, which each host expands to a folder of its own; loaded as the file name x.exe, matched as whole path components wherever that folder is"#
+                r#""%appdata%\\Microsoft\\Crypto\\" starts with %appdata%, which each host expands to a folder of its own (whose last folder is Roaming on every host); loaded as %appdata%\Microsoft\Crypto, matched as written and as Roaming\Microsoft\Crypto, as whole path components wherever that folder is"#
+            )
+        );
+        // Forward slashes stay in the value; the patterns use backslashes.
+        let p = typed("%APPDATA%/Microsoft/Windows/x.dat").unwrap();
+        let want = "%APPDATA%/Microsoft/Windows/x.dat";
+        assert_eq!(p.value, Value::Filename(want.into()));
+        // A variable holding a user's name has no fixed folder.
+        let p = typed(r"%USERPROFILE%\x.exe").unwrap();
+        assert_eq!(p.value, Value::Filename(r"%USERPROFILE%\x.exe".into()));
+        assert_eq!(
+            p.warning.as_deref(),
+            Some(
+                r#""%USERPROFILE%\\x.exe" starts with %USERPROFILE%, which each host expands to a folder of its own; matched as written and as x.exe, as whole path components wherever that folder is"#
             )
         );
         assert_eq!(
@@ -1294,6 +1472,152 @@ mod tests {
             assert_eq!(p.warning, None, "{v}");
         }
         assert_eq!(parsed(r"C:\Intel\x.exe").warning, None);
+    }
+
+    #[test]
+    fn a_variable_path_is_matched_as_written_and_as_expanded() {
+        let pats = |v: &str| file_name_patterns(v);
+        assert_eq!(pats(r"%TEMP%\x.log"), [r"%TEMP%\x.log", r"Temp\x.log"]);
+        assert_eq!(
+            pats("%APPDATA%/Microsoft/x.dat"),
+            [
+                "%APPDATA%/Microsoft/x.dat",
+                r"%APPDATA%\Microsoft\x.dat",
+                r"Roaming\Microsoft\x.dat"
+            ]
+        );
+        assert_eq!(
+            pats(r"%SystemRoot%\System32\cmstplua.dll"),
+            [
+                r"%SystemRoot%\System32\cmstplua.dll",
+                r"Windows\System32\cmstplua.dll"
+            ]
+        );
+        // A run of variables: the last one decides; a user's profile
+        // (`%HOMEDRIVE%%HOMEPATH%`) has no fixed folder.
+        assert_eq!(
+            pats(r"%HOMEDRIVE%%HOMEPATH%\x.exe"),
+            [r"%HOMEDRIVE%%HOMEPATH%\x.exe", "x.exe"]
+        );
+        assert_eq!(
+            pats(r"%A%%TEMP%\x.exe"),
+            [r"%A%%TEMP%\x.exe", r"Temp\x.exe"]
+        );
+        assert_eq!(pats(r"%A%%B%\x.exe"), [r"%A%%B%\x.exe", "x.exe"]);
+        // A `..` that leaves the variable's folder loses its last folder;
+        // one inside the path is resolved.
+        assert_eq!(pats(r"%TEMP%\..\x.exe"), [r"%TEMP%\..\x.exe", "x.exe"]);
+        assert_eq!(
+            pats(r"%TEMP%\a\..\x.exe"),
+            [r"%TEMP%\a\..\x.exe", r"Temp\x.exe"]
+        );
+        // Near misses: no variable, or no separator after it.
+        assert_eq!(pats(r"C:\Temp\x.log"), [r"C:\Temp\x.log"]);
+        assert_eq!(pats(r"%TEMP%%x.log"), [r"%TEMP%%x.log"]);
+        assert_eq!(pats("x.log"), ["x.log"]);
+    }
+
+    #[test]
+    fn runs_of_variables_and_dot_dot_load_with_a_warning() {
+        let p = parsed(r"%HOMEDRIVE%%HOMEPATH%\x.exe");
+        assert_eq!(
+            p.value,
+            Value::Filename(r"%HOMEDRIVE%%HOMEPATH%\x.exe".into())
+        );
+        assert_eq!(
+            p.warning.as_deref(),
+            Some(
+                r#""%HOMEDRIVE%%HOMEPATH%\\x.exe" starts with %HOMEDRIVE%%HOMEPATH%, which each host expands to a folder of its own; matched as written and as x.exe, as whole path components wherever that folder is"#
+            )
+        );
+        // The backslash before `..` is a separator, not an escaped dot.
+        let p = parsed(r"%TEMP%\..\x.exe");
+        assert_eq!(p.value, Value::Filename(r"%TEMP%\..\x.exe".into()));
+        assert_eq!(
+            p.warning.as_deref(),
+            Some(
+                r#""%TEMP%\\..\\x.exe" starts with %TEMP%, which each host expands to a folder of its own; matched as written and as x.exe, as whole path components wherever that folder is"#
+            )
+        );
+        assert_eq!(
+            parsed(r"C:\Users\.hidden\x.exe").value,
+            Value::Filename(r"C:\Users\.hidden\x.exe".into())
+        );
+        assert_eq!(
+            parse_value(r"%TEMP%\..\", ParseOptions::default()).unwrap_err().0,
+            r#""%TEMP%\\..\\" names only the folder %TEMP% points to; nothing to sweep for"#
+        );
+        // Near miss: outside a path `\.` is still an escaped dot.
+        assert_eq!(shown(r"evil\.example"), "evil.example");
+    }
+
+    #[test]
+    fn roots_and_system_folders_are_refused() {
+        let o = ParseOptions::default();
+        let typed = |s: &str| parse_typed(s, Kind::Filename, o);
+        assert_eq!(
+            typed(r"C:\").unwrap_err().0,
+            r#""C:\\" names the root of a drive or file system, which every path through it would match; not loaded"#
+        );
+        assert_eq!(
+            typed(r"c:\windows\").unwrap_err().0,
+            r#""c:\\windows\\" names a system folder, which every path through it would match; not loaded"#
+        );
+        for v in [
+            "/",
+            r"\",
+            "D:/",
+            r"C:\Windows",
+            r"C:\WINDOWS\system32\",
+            r"C:\Windows\SysWOW64\",
+            r"C:\Windows\Temp\",
+            r"C:\Program Files\",
+            r"C:\Program Files (x86)\",
+            r"C:\ProgramData\",
+            r"C:\Users\",
+            r"C:\Users\Public\",
+            "C:/Windows/",
+            "/tmp/",
+            "/var/tmp/",
+            "/usr/",
+            "/usr/bin/",
+            "/bin/",
+            "/sbin/",
+            "/etc/",
+            "/var",
+            "/home/",
+            "/root/",
+            "/dev/shm/",
+        ] {
+            assert!(typed(v).is_err(), "{v}");
+        }
+        assert!(parse_value("/tmp/", o).is_err());
+        // Near misses: folders below those, and other folders, load.
+        for (v, want) in [
+            (r"C:\Intel\", r"C:\Intel"),
+            ("/data/local/tmp/wd/", "/data/local/tmp/wd"),
+            (r"C:\Windows\System32\evil\", r"C:\Windows\System32\evil"),
+            (r"C:\Users\Public\x.exe", r"C:\Users\Public\x.exe"),
+            ("/tmp/.x/", "/tmp/.x"),
+        ] {
+            assert_eq!(typed(v).unwrap().value, Value::Filename(want.into()));
+        }
+    }
+
+    #[test]
+    fn unc_paths_are_windows_paths() {
+        assert_eq!(unc_host(r"\\server\share\x.exe"), Some("server"));
+        assert_eq!(unc_host(r"\\10.0.0.5\c$\x.exe"), Some("10.0.0.5"));
+        assert_eq!(unc_host(r"\\svcsstat\\x"), None);
+        assert_eq!(unc_host(r"\\svcsstat"), None);
+        assert_eq!(unc_host(r"\\svcsstat\.exe"), None);
+        assert_eq!(unc_host(r"\\server\share"), None);
+        assert_eq!(unc_host(r"\\temp\rot\.exe"), None);
+        assert_eq!(unc_host(r"\\x86\-linux\-exactchange"), None);
+        assert_eq!(unc_host(r"\\video\(2017\)_2\.exe"), None);
+        assert_eq!(unc_host(r"\x\y"), None);
+        let p = parsed(r"\\server\share\x\a.exe");
+        assert_eq!(p.value, Value::Filename(r"\\server\share\x\a.exe".into()));
     }
 
     #[test]

@@ -423,6 +423,14 @@ pub fn special(v: &Value) -> Option<(Class, String)> {
         Value::Ipv6(a, _) => IpNet::from(IpAddr::V6(*a)),
         Value::Cidr(n) => *n,
         Value::Domain(d) => return documentation_domain(d),
+        // A URL and an e-mail address are classed by their host and
+        // domain: `http://example.com/x` copied a sample as surely as
+        // `example.com` did.
+        Value::Url(u) => return special(&host_value(&u.host)),
+        Value::Email(e) => {
+            let domain = e.rsplit_once('@').map_or("", |(_, d)| d);
+            return documentation_domain(domain);
+        }
         _ => return None,
     };
     special_blocks().into_iter().find_map(|(block, class)| {
@@ -431,6 +439,17 @@ pub fn special(v: &Value) -> Option<(Class, String)> {
         let same_family = family(&block) == family(&net);
         (overlaps && same_family).then(|| (class, block.to_string()))
     })
+}
+
+/// Returns a URL's host (a domain, an IPv4 address or `[v6]`) as the
+/// value it would be alone.
+fn host_value(host: &str) -> Value {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(IpAddr::V4(a)) => Value::Ipv4(a, None),
+        Ok(IpAddr::V6(a)) => Value::Ipv6(a, None),
+        Err(_) => Value::Domain(host.to_string()),
+    }
 }
 
 /// The domains RFC 2606 reserves for examples that are registered and

@@ -193,11 +193,22 @@ fn documentation_domains_and_placeholder_digests_warn() {
         ("example.com", &["documentation"]),
         ("cdn.example.org", &["documentation"]),
         ("example.net", &["documentation"]),
+        // URLs by their host, e-mail addresses by their domain.
+        ("http://example.com/x", &["documentation"]),
+        ("https://www.example.org:8443/a?b=1", &["documentation"]),
+        ("http://192.0.2.7/x", &["documentation"]),
+        ("http://[2001:db8::1]/x", &["documentation"]),
+        ("a@example.com", &["documentation"]),
+        ("b@mail.example.net", &["documentation"]),
         // Near misses: a name that only ends alike, and the reserved
         // top-level names, which never reach a log.
         ("badexample.com", &[]),
         ("example.com.evil.example", &[]),
         ("evil.example", &[]),
+        ("http://badexample.com/x", &[]),
+        ("http://evil.example/example.com", &[]),
+        ("example.com@evil.example", &[]),
+        ("a@badexample.com", &[]),
         ("00000000000000000000000000000000", &["placeholder-hash"]),
         ("ffffffffffffffffffffffffffffffffffffffff", &["placeholder-hash"]),
         // One digit different is a digest like any other.

@@ -733,6 +733,8 @@ mod tests {
             ("u6", "filename|ssdeep", "y.exe|3:abc:def"),
             // Near miss: a port that is no number is an error, as in JSON.
             ("u7", "ip-dst|port", "198.51.100.81|http"),
+            // An empty port part means no port.
+            ("u8", "ip-dst|port", "198.51.100.82|"),
         ];
         let mut csv =
             "uuid,event_id,category,type,value,comment,to_ids,date\n"
@@ -754,6 +756,7 @@ mod tests {
             shown(&got),
             [
                 "ipv4 198.51.100.80:8443 @2".to_string(),
+                "ipv4 198.51.100.82 @9".into(),
                 "ipv4 203.0.113.9 @5".into(),
                 "ipv6 [2001:db8::5]:53 @3".into(),
                 "domain c2.example @4".into(),

@@ -244,12 +244,18 @@ pub(super) fn read_typed(
     }
 }
 
-/// Loads an `ip-dst|port` value as an address with its port.
+/// Loads an `ip-dst|port` value as an address with its port; an empty
+/// port part (`192.0.2.1|`) means no port.
 fn read_address_port(r: &mut Reader<'_>, value: &str, at: Locator) {
     let Some((ip, port)) = value.rsplit_once('|') else {
         let why = format!("{value:?} is not address|port");
         return r.error(Some(at), why);
     };
+    let port = port.trim();
+    if port.is_empty() {
+        r.typed(ip, Kind::Ipv4, at, false);
+        return;
+    }
     let joined = if ip.contains(':') {
         format!("[{ip}]:{port}")
     } else {

@@ -882,7 +882,17 @@ pub(crate) mod test_support {
 
     /// Loads `text` as file `t.txt` with the reader for `format`.
     pub fn load_as(format: Format, text: &str) -> Loaded {
-        let mut loader = Loader::new(LoadOptions::default());
+        load_as_with(format, text, LoadOptions::default())
+    }
+
+    /// Loads `text` as file `t.txt` with the reader for `format`, under
+    /// `opts`.
+    pub fn load_as_with(
+        format: Format,
+        text: &str,
+        opts: LoadOptions,
+    ) -> Loaded {
+        let mut loader = Loader::new(opts);
         loader.add_text("t.txt".into(), text, false, format);
         loader.finish()
     }

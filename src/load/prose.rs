@@ -380,8 +380,7 @@ fn read_token(
 
 /// Whether a plain (not defanged) value alone in its slot counts: not a
 /// name whose last label is a file extension or one letter, and a file
-/// name only when it is written as a path (`%TEMP%\\x.log` loads as
-/// `x.log`, but was written as a path).
+/// name only when it is written as a path (`%TEMP%\\x.log`).
 fn plain_value_counts(v: &indicator::Value, written: &str) -> bool {
     match v {
         indicator::Value::Domain(d) => {
@@ -468,16 +467,16 @@ mod tests {
                 "domain abdurs.space @19",
                 "domain c2.example @7",
                 "url www.hacked.example:80/wp-content/x.php @12",
-                "filename Temp\\KB1.log @15",
+                "filename %TEMP%\\KB1.log @15",
             ]
         );
         assert_eq!(
             problems(&got),
             ["t.txt:15: warning: \"%TEMP%\\\\KB1.log\" starts with %TEMP%, \
               which each host expands to a folder of its own (whose last \
-              folder is Temp on every host); loaded as the file name \
-              Temp\\KB1.log, matched as whole path components wherever \
-              that folder is"]
+              folder is Temp on every host); matched as written and as \
+              Temp\\KB1.log, as whole path components wherever that \
+              folder is"]
         );
     }
 

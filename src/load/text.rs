@@ -56,13 +56,14 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     const BATCH: usize = 1 << 16;
     let mut pending = Vec::new();
     let mut left = LeftInComments::default();
+    let broad = r.opts.parse.allow_broad_ranges;
     for (i, line) in text.lines().enumerate() {
         // Text pasted from documents may break lines with U+2028/U+2029;
         // each part is a line of its own, under the physical line number.
         let mut rest = Some(line);
         while let Some(part) = next_part(&mut rest) {
             let at = Locator::Line(i as u64 + 1);
-            match classify_line(part, at, &mut pending, &mut left) {
+            match classify_line(part, broad, at, &mut pending, &mut left) {
                 None | Some(Step::Value) => {}
                 Some(other) => {
                     r.values(std::mem::take(&mut pending));
@@ -71,12 +72,8 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
                             r.exact(value, kind, at);
                         }
                         Step::Error(at, msg) => r.error(Some(at), msg),
-                        Step::Range(nets, at, msg) => {
-                            for net in nets {
-                                let net = net.to_string();
-                                r.typed(&net, Kind::Cidr, at.clone(), false);
-                            }
-                            r.warn(Some(at), msg);
+                        Step::Range(nets, at, written) => {
+                            load_range(r, nets, at, &written);
                         }
                         Step::Value => unreachable!("matched above"),
                     }
@@ -89,6 +86,41 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     }
     r.values(pending);
     left.report(r);
+}
+
+/// Loads the CIDR ranges that cover an address range, with a warning on
+/// its line naming those that loaded.
+fn load_range(
+    r: &mut Reader<'_>,
+    nets: Vec<IpNet>,
+    at: Locator,
+    written: &str,
+) {
+    let mut loaded = Vec::with_capacity(nets.len());
+    for net in nets {
+        let text = net.to_string();
+        if r.typed(&text, Kind::Cidr, at.clone(), false) {
+            loaded.push(text);
+        }
+    }
+    if loaded.is_empty() {
+        return;
+    }
+    let n = loaded.len();
+    let what = if n == 1 {
+        "CIDR range that covers".to_string()
+    } else {
+        format!("{n} CIDR ranges that cover")
+    };
+    loaded.truncate(8);
+    if n > 8 {
+        loaded.push(format!("… ({n} in all)"));
+    }
+    let msg = format!(
+        "address range {written:?} loaded as the {what} it exactly: {}",
+        loaded.join(", ")
+    );
+    r.warn(Some(at), msg);
 }
 
 /// Lines whose comment holds values that read as indicators, which are
@@ -146,13 +178,14 @@ enum Step<'t> {
     /// A line that cannot be a value, and why.
     Error(Locator, String),
     /// An address range, as the CIDR ranges that cover it exactly, and
-    /// the warning that says so.
+    /// the range as written.
     Range(Vec<IpNet>, Locator, String),
 }
 
 /// Sorts one line: nothing for blanks, comments and header rows.
 fn classify_line<'t>(
     part: &'t str,
+    broad: bool,
     at: Locator,
     values: &mut Vec<(&'t str, Locator)>,
     left: &mut LeftInComments,
@@ -160,9 +193,18 @@ fn classify_line<'t>(
     if let Some((kind, value)) = labelled_hash(part) {
         return Some(Step::Exact(value, kind, at));
     }
-    if let Some(range) = address_range(part) {
+    if let Some((range, rest)) = address_range(part, broad) {
+        // What follows a range is read as what follows any value: more
+        // addresses and ranges load, other values are counted.
+        match further_values_of(Kind::Cidr, rest) {
+            Further::None => {}
+            Further::List(more) => {
+                values.extend(more.into_iter().map(|v| (v, at.clone())));
+            }
+            Further::Left(named) => left.add(&at, named),
+        }
         return Some(match range {
-            Ok((nets, msg)) => Step::Range(nets, at, msg),
+            Ok((nets, written)) => Step::Range(nets, at, written),
             Err(msg) => Step::Error(at, msg),
         });
     }
@@ -226,6 +268,17 @@ fn could_be_indicator(w: &str) -> bool {
 /// otherwise the words that read as indicators are named, for a warning
 /// (`0.0.0.0 evil.example`, a hosts-file line, loads only `0.0.0.0`).
 fn further_values<'t>(field: &str, rest: &'t str) -> Further<'t> {
+    // A first field that is no indicator is an error of its own, which
+    // names the line.
+    match indicator::parse_value(field, ParseOptions::default()) {
+        Ok(first) => further_values_of(first.value.kind(), rest),
+        Err(_) => Further::None,
+    }
+}
+
+/// Sorts what follows a line's first value, of kind `first`, as
+/// [`further_values`] does.
+fn further_values_of(first: Kind, rest: &str) -> Further<'_> {
     let words: Vec<&str> = rest
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter(|w| !w.is_empty())
@@ -243,12 +296,6 @@ fn further_values<'t>(field: &str, rest: &'t str) -> Further<'t> {
     if found.is_empty() {
         return Further::None;
     }
-    // A first field that is no indicator is an error of its own, which
-    // names the line.
-    let Ok(first) = indicator::parse_value(field, opts) else {
-        return Further::None;
-    };
-    let first = first.value.kind();
     let same = found.iter().all(|(_, k)| family(*k) == family(first));
     if same && found.len() == words.len() {
         return Further::List(words);
@@ -261,68 +308,107 @@ fn further_values<'t>(field: &str, rest: &'t str) -> Further<'t> {
     Further::Left(named.join(" "))
 }
 
-/// Reads an address written as an IPv4 or IPv6 address, defanged or not.
+/// Reads an address written as an IPv4 or IPv6 address, defanged or not;
+/// an IPv4-mapped IPv6 address is the IPv4 address it maps.
 fn range_end(s: &str) -> Option<IpAddr> {
-    let s = indicator::refang(s.trim_end_matches([',', ';']));
-    indicator::parse_ipv4_loose(&s)
-        .map(IpAddr::V4)
-        .or_else(|| s.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6))
+    let s = indicator::refang(s);
+    let v6 = |s: &str| s.parse::<std::net::Ipv6Addr>().ok();
+    indicator::parse_ipv4_loose(&s).map(IpAddr::V4).or_else(|| {
+        let a = v6(&s)?;
+        Some(a.to_ipv4_mapped().map_or(IpAddr::V6(a), IpAddr::V4))
+    })
 }
 
 /// The dashes that join the ends of an address range.
 const DASHES: [char; 3] = ['-', '\u{2013}', '\u{2014}'];
 
+/// Splits the next word, at blanks, off `s`: the word and what follows.
+fn next_word(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim_start();
+    let end = s.find(char::is_whitespace).unwrap_or(s.len());
+    (end > 0).then(|| (&s[..end], &s[end..]))
+}
+
+/// The widest address range, in addresses less one, that loads without
+/// `allow_broad_ranges`: that of the broadest CIDR range that does.
+const BROADEST_V4: u128 = (1 << (32 - indicator::MIN_V4_PREFIX)) - 1;
+const BROADEST_V6: u128 = (1 << (128 - indicator::MIN_V6_PREFIX)) - 1;
+
+/// The CIDR ranges that cover an address range exactly, and the range
+/// as written (`192.0.2.1 - 192.0.2.9`).
+type Range = (Vec<IpNet>, String);
+
 /// Returns the CIDR ranges covering exactly the address range a line
-/// opens with (`A - B`, `A-B`, `A – B`), and the warning naming them, or
-/// why the range is none; `None` when the line opens with no range.
-fn address_range(line: &str) -> Option<Result<(Vec<IpNet>, String), String>> {
-    let mut words = line.split_whitespace();
-    let first = words.next()?;
-    let (a, b) = match first.split_once(DASHES) {
-        Some((a, b)) if !a.is_empty() && !b.is_empty() => (a, b),
+/// opens with (`A - B`, `A-B`, `A – B`) and the range as written, or why
+/// the range is none, with the rest of the line after it; `None` when
+/// the line opens with no range. A range wider than the broadest CIDR
+/// range that loads without `broad` is refused whole.
+fn address_range(
+    line: &str,
+    broad: bool,
+) -> Option<(Result<Range, String>, &str)> {
+    let (first, after) = next_word(line)?;
+    let (a, b_and_rest) = match first.split_once(DASHES) {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() => {
+            let at = line.len() - after.len() - first.len() + a.len();
+            let dash = line[at..].chars().next().map_or(1, char::len_utf8);
+            (a, &line[at + dash..])
+        }
         _ => {
-            let dash = words.next()?;
+            let (dash, after) = next_word(after)?;
             if dash.chars().count() != 1 || !dash.starts_with(DASHES) {
                 return None;
             }
-            (first, words.next()?)
+            (first, after.trim_start())
         }
     };
+    // The second end runs to a blank, `,` or `;`.
+    let end = b_and_rest
+        .find(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .unwrap_or(b_and_rest.len());
+    let (b, rest) = b_and_rest.split_at(end);
     let (a, b) = (range_end(a)?, range_end(b)?);
     let written = format!("{a} - {b}");
+    let too_wide = |span: u128, broadest: u128, min: u8, family: &str| {
+        (!broad && span > broadest).then(|| {
+            format!(
+                "address range {written:?} is too broad to sweep for: it \
+                 spans more addresses than a /{min}, the broadest {family} \
+                 range loaded; pass --allow-broad-ranges to load it anyway"
+            )
+        })
+    };
     let nets: Vec<IpNet> = match (a, b) {
         (IpAddr::V4(a), IpAddr::V4(b)) if a <= b => {
+            let span = u128::from(u32::from(b) - u32::from(a));
+            let min = indicator::MIN_V4_PREFIX;
+            if let Some(why) = too_wide(span, BROADEST_V4, min, "IPv4") {
+                return Some((Err(why), rest));
+            }
             Ipv4Subnets::new(a, b, 0).map(IpNet::V4).collect()
         }
         (IpAddr::V6(a), IpAddr::V6(b)) if a <= b => {
+            let span = u128::from(b) - u128::from(a);
+            let min = indicator::MIN_V6_PREFIX;
+            if let Some(why) = too_wide(span, BROADEST_V6, min, "IPv6") {
+                return Some((Err(why), rest));
+            }
             Ipv6Subnets::new(a, b, 0).map(IpNet::V6).collect()
         }
         (IpAddr::V4(_), IpAddr::V4(_)) | (IpAddr::V6(_), IpAddr::V6(_)) => {
-            return Some(Err(format!(
+            let why = format!(
                 "address range {written:?} ends below its start; not loaded"
-            )));
+            );
+            return Some((Err(why), rest));
         }
         _ => {
-            return Some(Err(format!(
+            let why = format!(
                 "address range {written:?} mixes IPv4 and IPv6; not loaded"
-            )));
+            );
+            return Some((Err(why), rest));
         }
     };
-    let mut shown: Vec<String> =
-        nets.iter().take(8).map(ToString::to_string).collect();
-    if nets.len() > 8 {
-        shown.push(format!("… ({} in all)", nets.len()));
-    }
-    let what = if nets.len() == 1 {
-        "CIDR range that covers".to_string()
-    } else {
-        format!("{} CIDR ranges that cover", nets.len())
-    };
-    let msg = format!(
-        "address range {written:?} loaded as the {what} it exactly: {}",
-        shown.join(", ")
-    );
-    Some(Ok((nets, msg)))
+    Some((Ok((nets, written)), rest))
 }
 
 /// Takes the next part of a line split at U+2028/U+2029. Both start with
@@ -388,7 +474,8 @@ fn url_end(line: &str) -> usize {
 }
 
 /// Whether `field` starts as a Windows path: a drive (`C:\`) or an
-/// environment variable (`%TEMP%\`) and a backslash.
+/// environment variable (`%TEMP%\`) and a backslash, or a UNC share
+/// (`\\server\share\`).
 fn windows_path(field: &str) -> bool {
     let b = field.as_bytes();
     let drive = b.len() > 3
@@ -404,7 +491,7 @@ fn windows_path(field: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || b"_()".contains(&c))
             && !rest.starts_with('\\')
     });
-    drive || var
+    drive || var || indicator::unc_host(field).is_some()
 }
 
 /// Returns what makes `field` read as a regular expression rather than a
@@ -435,8 +522,13 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     // backslash before `d`, `w` or `s` is a separator, not a class.
     let path = windows_path(field);
     let class = |s: &str| matches!(s, "\\d" | "\\w" | "\\s");
+    // A UNC path's leading `\\` is no escaped backslash.
+    let body = match indicator::unc_host(field) {
+        Some(_) => &field[2..],
+        None => field,
+    };
     let sign =
-        SIGNS.iter().find(|(s, _)| field.contains(s) && !(path && class(s)));
+        SIGNS.iter().find(|(s, _)| body.contains(s) && !(path && class(s)));
     if let Some((_, why)) = sign {
         return Some(why);
     }
@@ -606,12 +698,23 @@ mod tests {
         assert_eq!(regex_sign("a{2,3}b"), Some("a repetition count"));
         assert_eq!(regex_sign("{guid}.exe"), None);
         assert_eq!(regex_sign(r"C:\Users\x\evil.exe"), None);
+        // A UNC path is a path; an escaped backslash after its start is
+        // still a sign.
+        assert_eq!(regex_sign(r"\\server\share\x.exe"), None);
+        assert_eq!(regex_sign(r"\\fs01\data\drop\w.exe"), None);
+        assert_eq!(
+            regex_sign(r"\\server\share\\x.exe"),
+            Some("an escaped backslash")
+        );
         use crate::load::{Format, test_support};
         let loaded = test_support::load_as(
             Format::Text,
-            "evil.exe\n\\\\svcsstat\\.exe;70\n",
+            "evil.exe\n\\\\svcsstat\\.exe;70\n\\\\srv\\c$\\d.exe\n",
         );
-        assert_eq!(test_support::shown(&loaded), vec!["filename evil.exe @1"]);
+        assert_eq!(
+            test_support::shown(&loaded),
+            vec!["filename \\\\srv\\c$\\d.exe @3", "filename evil.exe @1"]
+        );
         assert_eq!(
             test_support::problems(&loaded),
             vec![
@@ -878,6 +981,129 @@ mod tests {
                 "t.txt:6: address range \"192.0.2.1 - 2001:db8::1\" mixes \
                  IPv4 and IPv6; not loaded",
             ]
+        );
+    }
+
+    #[test]
+    fn values_after_a_range_load_as_after_any_value() {
+        let got = load(
+            "198.51.100.1 - 198.51.100.3, 203.0.113.7\n\
+             192.0.2.0-192.0.2.1;192.0.2.9 2001:db8::/48\n\
+             192.0.2.20 - 192.0.2.21 evil.example\n\
+             192.0.2.30 - 192.0.2.31 # c2 evil2.example\n",
+        );
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 192.0.2.9 @2",
+                "ipv4 198.51.100.1 @1",
+                "ipv4 203.0.113.7 @1",
+                "cidr 192.0.2.0/31 @2",
+                "cidr 192.0.2.20/31 @3",
+                "cidr 192.0.2.30/31 @4",
+                "cidr 198.51.100.2/31 @1",
+                "cidr 2001:db8::/48 @2",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt:1: warning: address range \"198.51.100.1 - \
+                 198.51.100.3\" loaded as the 2 CIDR ranges that cover it \
+                 exactly: 198.51.100.1/32, 198.51.100.2/31",
+                "t.txt:2: warning: address range \"192.0.2.0 - \
+                 192.0.2.1\" loaded as the CIDR range that covers it \
+                 exactly: 192.0.2.0/31",
+                "t.txt:3: warning: address range \"192.0.2.20 - \
+                 192.0.2.21\" loaded as the CIDR range that covers it \
+                 exactly: 192.0.2.20/31",
+                "t.txt:4: warning: address range \"192.0.2.30 - \
+                 192.0.2.31\" loaded as the CIDR range that covers it \
+                 exactly: 192.0.2.30/31",
+                "t.txt: warning: 1 line holds more values after the \
+                 first, read as a comment and not loaded (line 3: \
+                 \"evil.example\" (domain)): a line lists several values \
+                 only when all of them are of the first one's kind; put \
+                 each on a line of its own to load it",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_range_broader_than_a_slash_8_is_refused_whole() {
+        let text = "1.0.0.0 - 2.255.255.255\n\
+                    0.0.0.1 - 255.255.255.254\n\
+                    ::1 - ffff::\n\
+                    1.2.3.4 - 9.255.255.255\n\
+                    10.0.0.0 - 11.0.0.0\n\
+                    ::ffff:1.0.0.0 - ::ffff:2.255.255.255\n\
+                    20.0.0.0 - 20.255.255.255\n\
+                    20.0.0.1 - 21.0.0.0\n\
+                    2001:: - 2001:ffff:ffff:ffff:ffff:ffff:ffff:ffff\n";
+        let got = load(text);
+        let too_broad = |range: &str, min: u8, family: &str| {
+            format!(
+                "address range \"{range}\" is too broad to sweep for: it \
+                 spans more addresses than a /{min}, the broadest {family} \
+                 range loaded; pass --allow-broad-ranges to load it anyway"
+            )
+        };
+        let p = problems(&got);
+        assert_eq!(
+            p[..6],
+            [
+                format!(
+                    "t.txt:1: {}",
+                    too_broad("1.0.0.0 - 2.255.255.255", 8, "IPv4")
+                ),
+                format!(
+                    "t.txt:2: {}",
+                    too_broad("0.0.0.1 - 255.255.255.254", 8, "IPv4")
+                ),
+                format!("t.txt:3: {}", too_broad("::1 - ffff::", 16, "IPv6")),
+                format!(
+                    "t.txt:4: {}",
+                    too_broad("1.2.3.4 - 9.255.255.255", 8, "IPv4")
+                ),
+                format!(
+                    "t.txt:5: {}",
+                    too_broad("10.0.0.0 - 11.0.0.0", 8, "IPv4")
+                ),
+                format!(
+                    "t.txt:6: {}",
+                    too_broad("1.0.0.0 - 2.255.255.255", 8, "IPv4")
+                ),
+            ]
+        );
+        // Near misses: a whole /8, and one address short of two /8s'
+        // worth, load; as does an IPv6 /16.
+        assert_eq!(
+            shown(&got)
+                .iter()
+                .filter(|l| l.ends_with("@7") || l.ends_with("@9"))
+                .collect::<Vec<_>>(),
+            ["cidr 20.0.0.0/8 @7", "cidr 2001::/16 @9"]
+        );
+        assert_eq!(
+            shown(&got).iter().filter(|l| l.ends_with("@8")).count(),
+            25
+        );
+        assert_eq!(p.len(), 9, "{p:?}");
+        let line8 = p.iter().find(|l| l.starts_with("t.txt:8:")).unwrap();
+        assert!(line8.contains("loaded as the 25 CIDR ranges"), "{line8}");
+        // Forced, every piece loads and the warning counts them.
+        let mut opts = crate::load::LoadOptions::default();
+        opts.parse.allow_broad_ranges = true;
+        let got = crate::load::test_support::load_as_with(
+            Format::Text,
+            "1.2.3.4 - 9.255.255.255\n",
+            opts,
+        );
+        assert_eq!(got.set.len(), 22);
+        assert_eq!(
+            problems(&got)[0].split(": ").take(3).collect::<Vec<_>>()[2],
+            "address range \"1.2.3.4 - 9.255.255.255\" loaded as the 22 CIDR \
+             ranges that cover it exactly"
         );
     }
 

@@ -34,7 +34,7 @@ mod names;
 
 use std::collections::HashMap;
 
-use crate::indicator::Value;
+use crate::indicator::{self, Value};
 use crate::set::IndicatorSet;
 
 /// The hasher used by every lookup table: fast, seeded per process.
@@ -181,11 +181,13 @@ fn names_and_literals(
             Value::Url(u) => names.add_url(u, id),
             Value::Email(e) => names.add_email(e, id),
             Value::Filename(f) => {
+                // A `%VAR%` path is also searched for as hosts expand it.
                 // Host-shaped names are found through host tokens; the
                 // others need the automaton.
-                let taken = names.add_file_name(f, id);
-                if !taken {
-                    lits.add_file_name(f, id);
+                for form in indicator::file_name_patterns(f) {
+                    if !names.add_file_name(&form, id) {
+                        lits.add_file_name(&form, id);
+                    }
                 }
             }
             Value::String(s) => lits.add_string(s, id),

@@ -257,6 +257,81 @@ fn file_names_with_spaces_or_paths_use_the_automaton() {
     miss(bare, "run /tmp/cmd10 now");
 }
 
+/// A `%VAR%` path matches as written (command lines, Run keys, service
+/// image paths, JSON-doubled backslashes) and as hosts expand it.
+#[test]
+fn variable_paths_match_as_written_and_expanded() {
+    let temp = &[r"%TEMP%\x.log"];
+    hit(temp, r"cmd /c echo > %temp%\x.log", r"%temp%\x.log");
+    hit(temp, r#"{"c":"echo > %TEMP%\\x.log"}"#, r"%TEMP%\\x.log");
+    hit(temp, r"C:\Users\bob\AppData\Local\Temp\X.LOG", r"Temp\X.LOG");
+    hit(temp, r"C:\Windows\Temp\x.log created", r"Temp\x.log");
+    miss(temp, r"C:\Users\bob\AppData\Local\MyTemp\x.log");
+    miss(temp, r"C:\Users\bob\Temp\x.log2");
+    miss(temp, r"echo > %temp%\ax.log");
+    miss(temp, r"C:\x.log");
+    let sysroot = &[r"%SystemRoot%\System32\cmstplua.dll"];
+    hit(
+        sysroot,
+        r#""Details":"@%SystemRoot%\\system32\\cmstplua.dll,-1""#,
+        r"%SystemRoot%\\system32\\cmstplua.dll",
+    );
+    hit(
+        sysroot,
+        r"C:\WINDOWS\system32\cmstplua.dll",
+        r"WINDOWS\system32\cmstplua.dll",
+    );
+    miss(sysroot, r"C:\Windows\SysWOW64\cmstplua.dll");
+    // No fixed folder: the expanded form is the path after the variable.
+    let profile = &[r"%USERPROFILE%\x.exe", r"%HOMEDRIVE%%HOMEPATH%\y.exe"];
+    hit(profile, r"C:\Users\bob\x.exe", "x.exe");
+    // The expanded form is inside the written one; the sweep keeps one
+    // record per line and indicator.
+    assert_eq!(
+        matched(profile, r"run %userprofile%\x.exe"),
+        [r"%userprofile%\x.exe", "x.exe"]
+    );
+    hit(profile, r"C:\Users\bob\y.exe", "y.exe");
+    assert_eq!(
+        matched(profile, r"run %HOMEDRIVE%%HOMEPATH%\y.exe"),
+        [r"%HOMEDRIVE%%HOMEPATH%\y.exe", "y.exe"]
+    );
+    miss(profile, r"C:\Users\bob\xx.exe");
+    let up = &[r"%TEMP%\..\z.exe"];
+    hit(up, r"C:\Users\bob\AppData\Local\z.exe", "z.exe");
+    assert_eq!(
+        matched(up, r"start %TEMP%\..\z.exe"),
+        [r"%TEMP%\..\z.exe", "z.exe"]
+    );
+    // A forward-slashed value matches backslashed logs too.
+    let slashed = &["file:%APPDATA%/Microsoft/w.dat"];
+    hit(
+        slashed,
+        r"del %appdata%\Microsoft\w.dat",
+        r"%appdata%\Microsoft\w.dat",
+    );
+    hit(
+        slashed,
+        r"C:\Users\b\AppData\Roaming\Microsoft\w.dat",
+        r"Roaming\Microsoft\w.dat",
+    );
+    miss(slashed, r"C:\Users\b\AppData\Local\Microsoft\w.dat");
+}
+
+/// A UNC path loads as a file name and matches as one.
+#[test]
+fn unc_paths_match_as_paths() {
+    let unc = &[r"\\server\share\x.exe"];
+    hit(unc, r"copy \\SERVER\share\x.exe C:\", r"\\SERVER\share\x.exe");
+    hit(
+        unc,
+        r#"{"p":"\\\\server\\share\\x.exe"}"#,
+        r"\\\\server\\share\\x.exe",
+    );
+    miss(unc, r"copy \\server\share\x.exe2");
+    miss(unc, r"copy \\otherserver\share\x.exe");
+}
+
 #[test]
 fn range_filter_keeps_every_length() {
     let i = &["10.0.0.0/8", "192.0.2.8/30", "198.51.100.7"];

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 
-use iocsweep::indicator::Value;
+use iocsweep::indicator::{Value, file_name_patterns};
 use iocsweep::set::IndicatorSet;
 use ipnet::IpNet;
 
@@ -364,7 +364,13 @@ pub fn model_finds(v: &Value, line: &[u8]) -> bool {
         Value::Domain(d) => model_domain(line, d),
         Value::Hash(h) => model_hash(line, h),
         Value::Email(e) => model_email(line, e),
-        Value::Filename(f) => model_filename(line, f),
+        // A `%VAR%` path is also searched for as hosts expand it, and a
+        // path with backslashes as JSON writes it, each one doubled.
+        Value::Filename(f) => file_name_patterns(f).iter().any(|p| {
+            model_filename(line, p)
+                || p.contains('\\')
+                    && model_filename(line, &p.replace('\\', "\\\\"))
+        }),
         other => panic!("the model has no rule for {other:?}"),
     }
 }
