@@ -222,6 +222,11 @@ fn sign_in_pages_and_link_shorteners_are_popular() {
         ("login.microsoftonline.com", &["popular"]),
         ("mail.google.com", &["popular"]),
         ("bit.ly", &["popular"]),
+        // k.root-servers.net, and a request-capture service's base.
+        ("193.0.14.129", &["popular"]),
+        ("193.0.14.130", &[]),
+        ("webhook.site", &["popular"]),
+        ("evil.webhook.site", &[]),
         // A shortened link is a fine indicator.
         ("https://bit.ly/3xYz", &[]),
     ]);
