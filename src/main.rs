@@ -125,7 +125,8 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     if let Some(s) = spinner {
         s.finish();
     }
-    print_problems(q, &loaded);
+    // With nothing loaded, why is the one thing worth saying, quiet or not.
+    print_problems(q && !loaded.set.is_empty(), &loaded);
     let (allow, allow_loaded) =
         match iocs_cmd::allowlist_loaded(q, &args.allow) {
             Ok(Some((a, l))) => (a, Some(l)),

@@ -307,6 +307,25 @@ fn names_that_are_not_utf8_stay_apart() {
     assert!(files.contains("\"files_total\":3"), "{files}");
 }
 
+/// Quiet hides the problem list, but not when it is why nothing loaded.
+#[test]
+fn quiet_still_says_why_no_indicator_loaded() {
+    let s = Setup::new();
+    s.file("ev.log", EVIDENCE);
+    s.file("broad.txt", b"10.0.0.0/7\n");
+    let run = s.run(&["-q", "--iocs", "broad.txt", "ev.log"]);
+    assert_eq!(run.status.code(), Some(2));
+    let err = stderr(&run);
+    assert!(err.contains("broad.txt:1: "), "{err}");
+    assert!(err.contains("--allow-broad-ranges"), "{err}");
+    assert!(err.ends_with("no indicators loaded: nothing to sweep for\n"));
+    // Near miss: with something loaded, quiet stays quiet about the rest.
+    s.file("mixed.txt", b"10.0.0.0/7\n192.0.2.1\n");
+    let run = s.run(&["-q", "--iocs", "mixed.txt", "ev.log"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(!stderr(&run).contains("mixed.txt:1: "), "{}", stderr(&run));
+}
+
 #[test]
 fn an_output_that_is_no_input_is_written() {
     let s = Setup::new();
