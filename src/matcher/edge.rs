@@ -9,7 +9,7 @@
 //!   spaces (`访问evil.example`), full-width forms, other characters
 //!   (`«`, a no-break space) and invalid UTF-8 do not;
 //! - a JSON escape `\t`, `\n` or `\r` ends the word before it, though
-//!   its letter is one, and so does a `\uXXXX` escape of a character
+//!   its letter is one, and so does a `\uHHHH` escape of a character
 //!   that would end it written plain (`\u0009`, `\u0022`);
 //! - a percent escape (`%2F`) of a byte that cannot sit in a host name
 //!   ends the word before it, though its hex digits are letters and
@@ -143,7 +143,7 @@ fn escaped_at(hay: &[u8], at: usize) -> bool {
     slashes.count() % 2 == 1
 }
 
-/// Returns the character a JSON `\uXXXX` escape whose `u` is at `at`
+/// Returns the character a JSON `\uHHHH` escape whose `u` is at `at`
 /// stands for, and the escape's length after its backslash; `None` as
 /// the character for a lone surrogate. A low surrogate right after a
 /// high one stands for the pair's character.
@@ -166,7 +166,7 @@ fn unicode_escape(hay: &[u8], at: usize) -> Option<Option<char>> {
 }
 
 /// Reads the JSON escape whose letter is at `at`, if any: `\t`, `\n`
-/// and `\r` end the word after them; `\uXXXX` ends it when the
+/// and `\r` end the word after them; `\uHHHH` ends it when the
 /// character is not one `ascii_joins` takes (for ASCII) or a letter
 /// that joins words (outside ASCII); a lone surrogate ends it.
 pub fn escape_head(

@@ -907,7 +907,7 @@ fn ipv6_after_a_json_escape() {
     miss(v6, r#"{"a":"x\\t2001:db8::1"}"#);
 }
 
-/// A JSON `\uXXXX` escape of a character that is no letter or digit (a
+/// A JSON `\uHHHH` escape of a character that is no letter or digit (a
 /// tab, a quote) is a boundary for every kind the `\t` rule covers, and
 /// for addresses; one of a letter joins the word after it.
 #[test]

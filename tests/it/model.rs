@@ -127,7 +127,7 @@ pub fn escape_letter(line: &[u8], at: usize) -> bool {
 
 /// What a JSON escape whose letter is at `at` does to the word after
 /// it: `Some(Ok(n))` ends it, the escape being `n` bytes after its
-/// backslash (`\t`, `\n`, `\r`, and `\uXXXX` of a character that
+/// backslash (`\t`, `\n`, `\r`, and `\uHHHH` of a character that
 /// written plain would end it: ASCII that `ascii_joins` rejects, or
 /// outside ASCII no letter that joins words); `Some(Err(()))` joins it
 /// (`\u0041`); `None`: no escape there.

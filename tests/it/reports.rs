@@ -481,6 +481,26 @@ fn a_tar_archive_is_hashed_whole_with_its_members_listed() {
     assert_eq!(members, [("t.tar.gz:a.log", 1), ("t.tar.gz:b.log", 0)]);
 }
 
+/// Waits for `child` to end; kills it and fails with `why` if it has
+/// not within 30 seconds (a hang fails the test, with no timing claim).
+fn wait_at_most_30s(
+    child: &mut std::process::Child,
+    why: &str,
+) -> std::process::ExitStatus {
+    let deadline =
+        std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("{why}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn sigterm_while_indicators_load_ends_the_process_at_once() {
     use std::os::unix::process::ExitStatusExt;
@@ -504,18 +524,10 @@ fn sigterm_while_indicators_load_ends_the_process_at_once() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     // SAFETY: signalling our own child by its id.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
-    let deadline =
-        std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("SIGTERM did not end a load blocked on a FIFO");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
+    let status = wait_at_most_30s(
+        &mut child,
+        "SIGTERM did not end a load blocked on a FIFO",
+    );
     // Nothing was swept: the default action ends it, and no manifest
     // claims a sweep that never began.
     assert_eq!(status.signal(), Some(libc::SIGTERM));
@@ -693,18 +705,10 @@ fn a_second_signal_a_second_later_ends_the_process_at_once() {
     assert!(child.try_wait().unwrap().is_none(), "not blocked on output");
     // SAFETY: as above.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
-    let deadline =
-        std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("a second SIGTERM did not end a blocked sweep");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
+    let status = wait_at_most_30s(
+        &mut child,
+        "a second SIGTERM did not end a blocked sweep",
+    );
     let _ = done.send(());
     writer.join().unwrap();
     assert_eq!(status.signal(), Some(libc::SIGTERM));
