@@ -17,17 +17,27 @@ use crate::set::Locator;
 pub(super) const FIELDS: &[&str] =
     &["cidr", "ip", "domain", "url", "value", "indicator", "ioc"];
 
-/// Whether every non-blank line, two at least, is a JSON object.
+/// Whether the text reads as JSON Lines: its first non-blank line is a
+/// JSON object, and so are more than half of its non-blank lines, two at
+/// least. A damaged line (a record cut short, a stray line) then costs
+/// that line alone, not the whole file; a pretty-printed JSON document
+/// does not qualify, since its first line is a lone `{`.
 pub fn looks_like(text: &str) -> bool {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let mut n = 0;
     // Checked, not built: a line is built only when it is read.
-    let all = lines.all(|l| {
-        n += 1;
+    let object = |l: &str| {
         l.trim_start().starts_with('{')
             && serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok()
-    });
-    all && n >= 2
+    };
+    if !lines.next().is_some_and(object) {
+        return false;
+    }
+    let (mut objects, mut all) = (1_usize, 1_usize);
+    for l in lines {
+        all += 1;
+        objects += usize::from(object(l));
+    }
+    objects >= 2 && objects * 2 > all
 }
 
 /// Reads JSON Lines.
@@ -187,6 +197,40 @@ mod tests {
                  loaded: AS numbers cannot be matched in logs",
             ]
         );
+    }
+
+    #[test]
+    fn a_damaged_line_costs_that_line_not_the_file() {
+        let text = "{\"ip\":\"192.0.2.1\"}\n\
+                    {\"ip\":\"192.0.2.2\",\"sbl\n\
+                    not json\n\
+                    {\"ip\":\"192.0.2.3\"}\n\
+                    {\"ip\":\"192.0.2.4\"}\n";
+        assert_eq!(detect(text), Ok(Format::JsonLines));
+        let got = load_as(Format::JsonLines, text);
+        assert_eq!(
+            shown(&got),
+            ["ipv4 192.0.2.1 @1", "ipv4 192.0.2.3 @4", "ipv4 192.0.2.4 @5"]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt:2: not valid JSON: EOF while parsing a string at \
+                 line 1 column 22",
+                "t.txt:3: not valid JSON: expected ident at line 1 column 2",
+            ]
+        );
+        // Near misses: a pretty-printed document with an error, a first
+        // line that is not an object, and damage in most lines stay one
+        // error for the file.
+        for bad in [
+            "{\n  \"ip\": \"192.0.2.1\",\n}\n",
+            "{\"ip\":\n{\"ip\":\"192.0.2.1\"}\n{\"ip\":\"192.0.2.2\"}\n",
+            "{\"ip\":\"192.0.2.1\"}\n{\"ip\"\n{\"ip\":\"192.0.2.3\"}\n{\"ip\"\n",
+        ] {
+            let e = detect(bad).unwrap_err();
+            assert!(e.starts_with("not valid JSON: "), "{bad:?}: {e}");
+        }
     }
 
     #[test]
