@@ -71,11 +71,8 @@ impl Run<'_> {
             None if to_terminal => Format::Text,
             None => Format::Jsonl,
         };
-        let color = match args.color {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => to_terminal,
-        };
+        let no_color = std::env::var_os("NO_COLOR");
+        let color = colour(args.color, to_terminal, no_color.as_deref());
         let counters = Arc::new(Counters::default());
         let reporter = Reporter::new(
             BufWriter::with_capacity(1 << 16, out),
@@ -147,4 +144,38 @@ pub fn window(
         }
     }
     Ok((since, until))
+}
+
+/// Whether text records mark their matches with colour: as `--color` says;
+/// in `auto`, when writing to a terminal and `NO_COLOR` is unset or empty
+/// (<https://no-color.org>).
+fn colour(
+    arg: ColorArg,
+    to_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ColorArg, colour};
+    use std::ffi::OsStr;
+
+    #[test]
+    fn no_color_turns_off_automatic_colour_only() {
+        let set = Some(OsStr::new("1"));
+        assert!(colour(ColorArg::Auto, true, None));
+        assert!(!colour(ColorArg::Auto, true, set));
+        // Near misses: an empty NO_COLOR is unset, and an explicit
+        // --color always wins; no terminal, no colour.
+        assert!(colour(ColorArg::Auto, true, Some(OsStr::new(""))));
+        assert!(colour(ColorArg::Always, false, set));
+        assert!(!colour(ColorArg::Auto, false, None));
+        assert!(!colour(ColorArg::Never, true, None));
+    }
 }
