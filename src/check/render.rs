@@ -129,11 +129,17 @@ fn summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let errors = errors.count();
     let warnings = (r.problems.len() - errors) as isize + r.unlisted.1;
     let errors = errors as isize + r.unlisted.0;
+    let count = |n: isize, one: &str, many: &str| {
+        let noun = if n == 1 { one } else { many };
+        format!("{n} {noun}")
+    };
     writeln!(
         out,
-        "\n{} files; {errors} errors, {warnings} load warnings, {} findings",
-        r.files.len(),
-        r.findings.len()
+        "\n{}; {}, {}, {}",
+        count(r.files.len() as isize, "file", "files"),
+        count(errors, "error", "errors"),
+        count(warnings, "load warning", "load warnings"),
+        count(r.findings.len() as isize, "finding", "findings")
     )
 }
 

@@ -322,9 +322,7 @@ fn entries_past_the_listed_problems_are_still_counted() {
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("\nnot loaded (10007):\n"), "{}", &out[..300]);
     assert!(
-        out.ends_with(
-            "\n1 files; 10007 errors, 0 load warnings, 0 findings\n"
-        )
+        out.ends_with("\n1 file; 10007 errors, 0 load warnings, 0 findings\n")
     );
 }
 
@@ -350,7 +348,7 @@ private (1): private address space (RFC 1918, RFC 6598, ULA): every internal hos
 duplicate (1): listed by more than one file
   ipv4 1.2.3.4 [2 files]: a.txt:2, b.txt:1
 
-2 files; 1 errors, 0 load warnings, 2 findings
+2 files; 1 error, 0 load warnings, 2 findings
 ";
     assert_eq!(out, want);
     let mut out = Vec::new();

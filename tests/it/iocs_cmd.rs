@@ -39,7 +39,7 @@ fn check_exits_0_clean_1_warned_2_not_loaded() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
         stdout(&out)
-            .ends_with("\n1 files; 0 errors, 0 load warnings, 0 findings\n")
+            .ends_with("\n1 file; 0 errors, 0 load warnings, 0 findings\n")
     );
 
     let out = iocs(&s, &["check", "private.txt"]);
