@@ -31,7 +31,9 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 pub use self::render::{jsonl, table, text};
 use crate::allow::Allowlist;
 use crate::indicator::{Kind, Value};
-use crate::load::{Format, Loaded, Loader, Retired, Retirement, Severity};
+use crate::load::{
+    Format, Loaded, Loader, Problem, Retired, Retirement, Severity,
+};
 use crate::set::{Indicator, Source};
 
 /// The shipped list of values that flood a sweep.
@@ -183,8 +185,8 @@ pub struct FileAccount {
 pub struct Report {
     /// One account per file, in load order.
     pub files: Vec<FileAccount>,
-    /// Every problem the loader reported, as it printed it.
-    pub problems: Vec<(Severity, String)>,
+    /// Every problem the loader reported.
+    pub problems: Vec<Problem>,
     /// Paths met in folder walks and not read (documentation, symbolic
     /// links), with why: named, but no problem with the indicators.
     pub skipped: Vec<String>,
@@ -201,7 +203,7 @@ impl Report {
     /// Returns the exit status: 2 if anything failed to load, 1 if there
     /// are warnings or findings, 0 if the set is clean.
     pub fn status(&self) -> u8 {
-        if self.problems.iter().any(|(s, _)| *s == Severity::Error) {
+        if self.problems.iter().any(|p| p.severity == Severity::Error) {
             2
         } else if !self.problems.is_empty() || !self.findings.is_empty() {
             1
@@ -272,7 +274,7 @@ pub fn check_at(
             .problems
             .iter()
             .filter(|p| !is_skip(loaded, p))
-            .map(|p| (p.severity, p.to_string()))
+            .cloned()
             .collect(),
         skipped: loaded
             .problems

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::{Class, Report};
 use crate::load::Severity;
 use crate::report::sanitize::escape;
+use crate::set::Locator;
 
 /// Writes the report for people: the per-file table, the loader's
 /// problems, then the findings grouped by class. Control and bidi
@@ -82,11 +83,11 @@ fn problems(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         (Severity::Error, "not loaded", r.unlisted.0),
         (Severity::Warning, "load warnings", r.unlisted.1),
     ] {
-        let list: Vec<&String> = r
+        let list: Vec<String> = r
             .problems
             .iter()
-            .filter(|(s, _)| *s == sev)
-            .map(|(_, m)| m)
+            .filter(|p| p.severity == sev)
+            .map(ToString::to_string)
             .collect();
         if list.is_empty() {
             continue;
@@ -94,7 +95,7 @@ fn problems(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         let total = list.len() as isize + more;
         writeln!(out, "\n{title} ({total}):")?;
         for m in list {
-            writeln!(out, "  {}", escape(m))?;
+            writeln!(out, "  {}", escape(&m))?;
         }
     }
     Ok(())
@@ -125,7 +126,7 @@ fn findings(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// Writes the closing line.
 fn summary(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let errors = r.problems.iter().filter(|(s, _)| *s == Severity::Error);
+    let errors = r.problems.iter().filter(|p| p.severity == Severity::Error);
     let errors = errors.count();
     let warnings = (r.problems.len() - errors) as isize + r.unlisted.1;
     let errors = errors as isize + r.unlisted.0;
@@ -172,9 +173,23 @@ pub fn jsonl(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         let line = json!({"type": "skipped", "message": msg});
         writeln!(out, "{line}")?;
     }
-    for (sev, msg) in &r.problems {
-        let sev = if *sev == Severity::Error { "error" } else { "warning" };
-        let line = json!({"type": "problem", "severity": sev, "message": msg});
+    for p in &r.problems {
+        let sev =
+            if p.severity == Severity::Error { "error" } else { "warning" };
+        let (line, object) = match &p.at {
+            Some(Locator::Line(n)) => (Some(*n), None),
+            Some(Locator::Id(id)) => (None, Some(id.as_str())),
+            None => (None, None),
+        };
+        let line = json!({
+            "type": "problem",
+            "severity": sev,
+            "file": p.file.as_ref(),
+            "line": line,
+            "object": object,
+            "reason": p.message,
+            "message": p.to_string(),
+        });
         writeln!(out, "{line}")?;
     }
     for f in &r.findings {

@@ -361,6 +361,18 @@ duplicate (1): listed by more than one file
     assert_eq!(lines.len(), 5);
     assert_eq!(lines[0]["indicators"]["ipv4"], 2);
     assert_eq!(lines[2]["severity"], "error");
+    assert_eq!(lines[2]["file"], "a.txt");
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(lines[2]["object"], serde_json::Value::Null);
+    assert_eq!(
+        lines[2]["reason"],
+        "\"x!\" is not an indicator: expected an IP address, CIDR range, \
+         domain, URL, e-mail address, MD5/SHA-1/SHA-256/SHA-512 hash or file \
+         name"
+    );
+    assert!(
+        lines[2]["message"].as_str().unwrap().starts_with("a.txt:3: \"x!\"")
+    );
     assert_eq!(lines[3]["class"], "private");
     assert_eq!(lines[4]["sources"][1], "b.txt:1");
 }
@@ -388,7 +400,9 @@ fn skipped_documentation_is_named_but_keeps_the_status_clean() {
     let r = check(&lossy, &[], None);
     assert!(r.skipped.is_empty());
     assert_eq!(r.status(), 2, "{:?}", r.problems);
-    assert!(r.problems[0].1.ends_with("invalid UTF-8 replaced with U+FFFD"));
+    assert!(
+        r.problems[0].message.ends_with("invalid UTF-8 replaced with U+FFFD")
+    );
 }
 
 #[test]
@@ -431,4 +445,32 @@ fn indicators_valid_only_from_a_later_date_are_named() {
     let r = check_at(&loaded, &[], None, 1_710_072_000 + 86_400);
     assert!(r.findings.is_empty());
     assert_eq!(r.status(), 0);
+}
+
+#[test]
+fn jsonl_problems_name_their_object_or_no_place() {
+    let bundle = r#"{"type":"bundle","id":"bundle--1","objects":[
+        {"type":"indicator","id":"indicator--1","pattern_type":"stix",
+         "pattern":"[ipv4-addr:value = 'not an address']"}]}"#;
+    let loaded = load(&[("b.json", bundle)]);
+    let r = check(&loaded, &[], None);
+    let mut out = Vec::new();
+    jsonl(&r, &mut out).unwrap();
+    let problems: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["type"] == "problem")
+        .collect();
+    let [by_id, whole] = &problems[..] else { panic!("{problems:?}") };
+    assert_eq!(by_id["file"], "b.json");
+    assert_eq!(by_id["object"], "indicator--1");
+    assert_eq!(by_id["line"], serde_json::Value::Null);
+    assert_eq!(whole["file"], "b.json");
+    assert_eq!(
+        whole["reason"],
+        "no usable indicator in this file (read as stix2)"
+    );
+    assert_eq!(whole["line"], serde_json::Value::Null);
+    assert_eq!(whole["object"], serde_json::Value::Null);
 }
