@@ -78,6 +78,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub allow: Vec<PathBuf>,
 
+    /// Load CIDR ranges broader than /8 (IPv4) or /16 (IPv6), as `sweep
+    /// --allow-broad-ranges` would.
+    #[arg(long)]
+    pub allow_broad_ranges: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
@@ -104,6 +109,11 @@ pub struct ListArgs {
     #[arg(long)]
     pub to_ids_only: bool,
 
+    /// Load CIDR ranges broader than /8 (IPv4) or /16 (IPv6), as `sweep
+    /// --allow-broad-ranges` would.
+    #[arg(long)]
+    pub allow_broad_ranges: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
@@ -128,6 +138,11 @@ pub struct ExportArgs {
     /// more.
     #[arg(long, value_name = "FILE")]
     pub allow: Vec<PathBuf>,
+
+    /// Load CIDR ranges broader than /8 (IPv4) or /16 (IPv6), as `sweep
+    /// --allow-broad-ranges` would.
+    #[arg(long)]
+    pub allow_broad_ranges: bool,
 
     /// Keep expired indicators.
     #[arg(long)]

@@ -112,7 +112,8 @@ pub fn stats_text(
     writeln!(out, "entries read: {} (repeats included)", s.entries)?;
     for (name, (files, n)) in &s.formats {
         let f = if *files == 1 { "file" } else { "files" };
-        writeln!(out, "format {name}: {files} {f}, {n} indicators")?;
+        let i = if *n == 1 { "indicator" } else { "indicators" };
+        writeln!(out, "format {name}: {files} {f}, {n} {i}")?;
     }
     writeln!(
         out,

@@ -10,6 +10,7 @@ use iocsweep::allow::{self, Allowlist};
 use iocsweep::bundled;
 use iocsweep::check;
 use iocsweep::export::{self, Target};
+use iocsweep::indicator::ParseOptions;
 use iocsweep::inspect;
 use iocsweep::load::{self, LoadOptions, Loaded, Loader, Retired};
 use iocsweep::time::Stamp;
@@ -30,9 +31,13 @@ pub fn run(args: &IocsArgs) -> io::Result<u8> {
     }
 }
 
+/// Loading options from the flags a sweep shares.
+fn options(allow_broad_ranges: bool, to_ids_only: bool) -> LoadOptions {
+    LoadOptions { parse: ParseOptions { allow_broad_ranges }, to_ids_only }
+}
+
 /// Loads the paths, or the bundled sets when there are none.
-fn load_paths(paths: &[PathBuf], to_ids_only: bool) -> Loaded {
-    let opts = LoadOptions { to_ids_only, ..LoadOptions::default() };
+fn load_paths(paths: &[PathBuf], opts: LoadOptions) -> Loaded {
     let mut loader = Loader::new(opts);
     if paths.is_empty() {
         bundled::add_all(&mut loader);
@@ -81,7 +86,8 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
-    let mut loaded = load_paths(&args.paths, false);
+    let opts = options(args.allow_broad_ranges, false);
+    let mut loaded = load_paths(&args.paths, opts);
     let retired = loaded.retain_current(unix_now(), false);
     let report = check::check(&loaded, &retired, allow.as_ref());
     let mut out = BufWriter::new(io::stdout().lock());
@@ -100,10 +106,10 @@ fn load_for_use(
     paths: &[PathBuf],
     allow: &[PathBuf],
     include_expired: bool,
-    to_ids_only: bool,
+    opts: LoadOptions,
 ) -> Result<(Loaded, Vec<Retired>), u8> {
     let allow = allowlist(false, allow)?;
-    let mut loaded = load_paths(paths, to_ids_only);
+    let mut loaded = load_paths(paths, opts);
     print_problems(false, &loaded);
     let dropped = allow.as_ref().map(|a| a.filter(&mut loaded));
     let retired = loaded.retain_current(unix_now(), include_expired);
@@ -121,7 +127,7 @@ fn list(args: &ListArgs, stats: bool) -> io::Result<u8> {
         &args.paths,
         &args.allow,
         args.include_expired,
-        args.to_ids_only,
+        options(args.allow_broad_ranges, args.to_ids_only),
     ) {
         Ok(l) => l,
         Err(code) => return Ok(code),
@@ -163,7 +169,7 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
         &args.paths,
         &args.allow,
         args.include_expired,
-        args.to_ids_only,
+        options(args.allow_broad_ranges, args.to_ids_only),
     ) {
         Ok(l) => l,
         Err(code) => return Ok(code),

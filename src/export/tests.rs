@@ -439,3 +439,22 @@ fn an_address_with_many_ports_is_written_once_to_zeek() {
     let e = round_trip(&set, Target::Stix2);
     assert_eq!((e.written, e.changed.len()), (106, 0));
 }
+
+#[test]
+fn broad_ranges_loaded_on_purpose_are_exported() {
+    let parse = ParseOptions { allow_broad_ranges: true };
+    let mut l = Loader::new(LoadOptions { parse, ..LoadOptions::default() });
+    l.add_bytes("broad.txt".into(), b"0.0.0.0/4\n2001:db8::/12\n");
+    let set = l.finish().set;
+    assert_eq!(set.len(), 2);
+    for to in [Target::Text, Target::Csv, Target::Zeek, Target::Stix2] {
+        let e = export(&set, to, NOW);
+        assert_eq!(e.written, 2, "{}: {:?}", to.name(), e.left_out);
+        assert!(e.text.contains("0.0.0.0/4"), "{}", to.name());
+    }
+    // Near miss: loaded without the option, they are refused at load,
+    // not left out of the export.
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_bytes("broad.txt".into(), b"0.0.0.0/4\n");
+    assert!(l.finish().set.is_empty());
+}

@@ -59,6 +59,37 @@ fn check_exits_0_clean_1_warned_2_not_loaded() {
 }
 
 #[test]
+fn iocs_commands_take_allow_broad_ranges_as_sweep_does() {
+    let s = Setup::new();
+    s.file("broad.txt", b"16.0.0.0/4\n");
+    let out = iocs(&s, &["check", "broad.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains(
+        "broad.txt:1: 16.0.0.0/4 is too broad to sweep for (an IPv4 range \
+         must be /8 or narrower); pass --allow-broad-ranges to load it anyway"
+    ));
+    // As the message says: loaded, and a finding of its own.
+    let out = iocs(&s, &["check", "--allow-broad-ranges", "broad.txt"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains(
+        "\nbroad-range (1): ranges of IPv4 /8 or IPv6 /32 or broader\n  \
+         cidr 16.0.0.0/4 [268435456 addresses]: broad.txt:1\n"
+    ));
+    for (cmd, shows) in [
+        (&["list"][..], "16.0.0.0/4"),
+        (&["stats"], "indicators: 1 (cidr 1)\n"),
+        (&["export", "--to", "zeek"], "\n16.0.0.0/4\tIntel::SUBNET\t"),
+    ] {
+        let args = [cmd, &["--allow-broad-ranges", "broad.txt"]].concat();
+        let out = iocs(&s, &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains(shows), "{args:?}: {}", stdout(&out));
+        let without = iocs(&s, &[cmd, &["broad.txt"][..]].concat());
+        assert!(!stdout(&without).contains(shows), "{args:?}");
+    }
+}
+
+#[test]
 fn check_allow_replaces_the_popular_list() {
     let s = Setup::new();
     s.file("iocs.txt", b"google.com\nmail.corp.example\n");
