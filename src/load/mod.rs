@@ -398,8 +398,11 @@ impl Loader {
         let is_legal = ["LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS"]
             .iter()
             .any(|p| {
-                file_name.len() >= p.len()
-                    && file_name[..p.len()].eq_ignore_ascii_case(p)
+                // Bytes, not a string slice: a name such as `2024_été.txt`
+                // has no character boundary where the prefix ends.
+                file_name.as_bytes().get(..p.len()).is_some_and(|head| {
+                    head.eq_ignore_ascii_case(p.as_bytes())
+                })
             });
         let skip = if is_link {
             "symbolic link inside a folder, not followed; name it to load it"
@@ -951,6 +954,44 @@ mod tests {
                      folder, not followed; name it to load it"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn folder_names_with_letters_outside_ascii_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let iocs = dir.path().join("feed");
+        std::fs::create_dir_all(&iocs).unwrap();
+        // A multi-byte letter where a licence word would end: the walk
+        // once cut the name there and panicked.
+        std::fs::write(iocs.join("2024_été.txt"), "evil.example\n").unwrap();
+        std::fs::write(iocs.join("NOTICé.txt"), "a.example\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"g\xff\xfeh.txt");
+            std::fs::write(iocs.join(name), "b.example\n").unwrap();
+        }
+        let loaded =
+            load_paths(std::slice::from_ref(&iocs), LoadOptions::default());
+        let mut values: Vec<String> =
+            loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();
+        values.sort();
+        let want: &[&str] = if cfg!(unix) {
+            &["a.example", "b.example", "evil.example"]
+        } else {
+            &["a.example", "evil.example"]
+        };
+        assert_eq!(values, want);
+        // Near miss: the licence word itself, any case, is still skipped.
+        std::fs::write(iocs.join("Notice"), "c.example\n").unwrap();
+        let loaded =
+            load_paths(std::slice::from_ref(&iocs), LoadOptions::default());
+        assert!(
+            !loaded
+                .set
+                .iter()
+                .any(|(_, i)| i.value.to_string() == "c.example")
         );
     }
 
