@@ -17,27 +17,45 @@ use crate::set::Locator;
 pub(super) const FIELDS: &[&str] =
     &["cidr", "ip", "domain", "url", "value", "indicator", "ioc"];
 
-/// Whether the text reads as JSON Lines: its first non-blank line is a
-/// JSON object, and so are more than half of its non-blank lines, two at
-/// least. A damaged line (a record cut short, a stray line) then costs
-/// that line alone, not the whole file; a pretty-printed JSON document
-/// does not qualify, since its first line is a lone `{`.
+/// How a text's non-blank lines read as JSON Lines records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lines {
+    /// Non-blank lines.
+    pub all: usize,
+    /// Lines that start with `{`: records, whole or damaged.
+    pub starts: usize,
+    /// Lines that are whole JSON objects.
+    pub objects: usize,
+}
+
+/// Counts the lines of `text` that start or are JSON objects.
+pub fn lines(text: &str) -> Lines {
+    let mut n = Lines::default();
+    for l in text.lines().filter(|l| !l.trim().is_empty()) {
+        n.all += 1;
+        if l.trim_start().starts_with('{') {
+            n.starts += 1;
+            // Checked, not built: a line is built only when it is read.
+            if serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok() {
+                n.objects += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Whether a text that is not one JSON document reads as JSON Lines: two
+/// lines or more, most of them starting a record with `{`, and at least
+/// half of those whole objects. A damaged record (cut short, first or
+/// last) then costs its line alone, not the file. A pretty-printed JSON
+/// document does not qualify: few of its lines start with `{`, and none
+/// of those is a whole object.
 pub fn looks_like(text: &str) -> bool {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    // Checked, not built: a line is built only when it is read.
-    let object = |l: &str| {
-        l.trim_start().starts_with('{')
-            && serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok()
-    };
-    if !lines.next().is_some_and(object) {
-        return false;
-    }
-    let (mut objects, mut all) = (1_usize, 1_usize);
-    for l in lines {
-        all += 1;
-        objects += usize::from(object(l));
-    }
-    objects >= 2 && objects * 2 > all
+    let n = lines(text);
+    n.all >= 2
+        && n.objects >= 1
+        && n.starts * 2 > n.all
+        && n.objects * 2 >= n.starts
 }
 
 /// Reads JSON Lines.
@@ -220,17 +238,58 @@ mod tests {
                 "t.txt:3: not valid JSON: expected ident at line 1 column 2",
             ]
         );
-        // Near misses: a pretty-printed document with an error, a first
-        // line that is not an object, and damage in most lines stay one
-        // error for the file.
+        // Near misses: a pretty-printed document with an error, damage
+        // in most records, and one record followed by something else stay
+        // one error for the file.
         for bad in [
             "{\n  \"ip\": \"192.0.2.1\",\n}\n",
-            "{\"ip\":\n{\"ip\":\"192.0.2.1\"}\n{\"ip\":\"192.0.2.2\"}\n",
-            "{\"ip\":\"192.0.2.1\"}\n{\"ip\"\n{\"ip\":\"192.0.2.3\"}\n{\"ip\"\n",
+            "{\"ip\":\"192.0.2.1\"}\n{\"ip\"\n{\"ip\"\n",
+            "{\"ip\":\"192.0.2.1\"}\ngarbage\n",
         ] {
             let e = detect(bad).unwrap_err();
             assert!(e.starts_with("not valid JSON: "), "{bad:?}: {e}");
         }
+    }
+
+    #[test]
+    fn a_damaged_first_or_last_record_and_a_lone_record_load() {
+        let first = "{\"cidr\":\"10.0.0.0/2\n\
+                     {\"cidr\":\"192.0.2.0/24\"}\n{\"cidr\":\"198.51.100.0/24\"}\n";
+        let last = "{\"cidr\":\"192.0.2.0/24\"}\n{\"cidr\":\"198.51.1";
+        let lone = "{\"kind\":\"domain\",\"value\":\"evil.example\"}\n";
+        for (text, want, bad) in [
+            (
+                first,
+                &["cidr 192.0.2.0/24 @2", "cidr 198.51.100.0/24 @3"][..],
+                Some(1),
+            ),
+            (last, &["cidr 192.0.2.0/24 @1"], Some(2)),
+            (lone, &["domain evil.example @1"], None),
+        ] {
+            assert_eq!(detect(text), Ok(Format::JsonLines), "{text:?}");
+            let got = load_as(Format::JsonLines, text);
+            assert_eq!(shown(&got), want, "{text:?}");
+            let p = problems(&got);
+            match bad {
+                Some(n) => {
+                    assert_eq!(p.len(), 1, "{p:?}");
+                    let at = format!("t.txt:{n}: not valid JSON: ");
+                    assert!(p[0].starts_with(&at), "{p:?}");
+                }
+                None => assert!(p.is_empty(), "{p:?}"),
+            }
+        }
+        // Near misses: a lone object that is no record, and a lone
+        // damaged record, are refused whole, saying why.
+        let e = detect("{\"name\":\"x\"}\n").unwrap_err();
+        assert!(e.starts_with("JSON that is neither"), "{e}");
+        let e = detect("{\"cidr\":\"192.0.2.0/24\"}\n{\"cidr\":\"1\n{\"x\n")
+            .unwrap_err();
+        assert_eq!(
+            e,
+            "not valid JSON: trailing characters at line 2 column 1; nor JSON \
+             Lines: 1 of 3 lines is a whole JSON object"
+        );
     }
 
     #[test]

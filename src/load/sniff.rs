@@ -199,13 +199,32 @@ fn json_format(text: &str) -> Result<Format, String> {
     let shape = match stream::parse(text, stream::ShapeSeed) {
         Ok(shape) => shape,
         Err(_) if jsonl::looks_like(text) => return Ok(Format::JsonLines),
-        Err(e) => return Err(format!("not valid JSON: {e}")),
+        Err(e) => {
+            let n = jsonl::lines(text);
+            if n.all < 2 || n.objects == 0 {
+                return Err(format!("not valid JSON: {e}"));
+            }
+            let verb = if n.objects == 1 {
+                "is a whole JSON object"
+            } else {
+                "are whole JSON objects"
+            };
+            return Err(format!(
+                "not valid JSON: {e}; nor JSON Lines: {} of {} lines {verb}",
+                n.objects, n.all
+            ));
+        }
     };
     if shape.object && (shape.bundle || shape.typed_objects) {
         return Ok(Format::Stix2);
     }
     if shape.event {
         return Ok(Format::Misp);
+    }
+    // One record alone on its line (a one-entry `iocs list --format
+    // jsonl`, a feed of one range) is JSON Lines of one line.
+    if shape.object && shape.record && jsonl::lines(text).all == 1 {
+        return Ok(Format::JsonLines);
     }
     Err("JSON that is neither a STIX 2 bundle nor a MISP event: expected \
          \"type\": \"bundle\", an \"objects\" array of typed objects, or \
