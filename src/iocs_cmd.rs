@@ -96,6 +96,12 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
         ListFormat::Jsonl => check::jsonl(&report, &mut out)?,
     }
     out.flush()?;
+    if loaded.files.is_empty() {
+        // Folders holding nothing to read are not a clean set: a sweep
+        // with them would stop, having no indicator.
+        say(false, "no indicator file was read: nothing to check");
+        return Ok(2);
+    }
     Ok(report.status())
 }
 

@@ -70,7 +70,7 @@ fn load(args: &SweepArgs) -> (Loaded, String) {
             loader.add_path(p);
         }
         let names: Vec<String> =
-            args.iocs.iter().map(|p| p.display().to_string()).collect();
+            args.iocs.iter().map(|p| input::path_name(p)).collect();
         names.join(", ")
     };
     (loader.finish(), name)

@@ -189,7 +189,7 @@ pub struct Report {
     pub problems: Vec<Problem>,
     /// Paths met in folder walks and not read (documentation, symbolic
     /// links), with why: named, but no problem with the indicators.
-    pub skipped: Vec<String>,
+    pub skipped: Vec<Problem>,
     /// Findings, grouped by class in class order, then by kind and value.
     pub findings: Vec<Finding>,
     /// Whether the popular class came from an allowlist.
@@ -280,7 +280,7 @@ pub fn check_at(
             .problems
             .iter()
             .filter(|p| is_skip(loaded, p))
-            .map(ToString::to_string)
+            .cloned()
             .collect(),
         findings,
         allowlist: allow.is_some(),

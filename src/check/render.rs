@@ -75,8 +75,8 @@ pub fn table(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn problems(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !r.skipped.is_empty() {
         writeln!(out, "\nskipped ({}):", r.skipped.len())?;
-        for m in &r.skipped {
-            writeln!(out, "  {}", escape(m))?;
+        for p in &r.skipped {
+            writeln!(out, "  {}", escape(&p.to_string()))?;
         }
     }
     for (sev, title, more) in [
@@ -169,8 +169,14 @@ pub fn jsonl(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         });
         writeln!(out, "{line}")?;
     }
-    for msg in &r.skipped {
-        let line = json!({"type": "skipped", "message": msg});
+    for p in &r.skipped {
+        let reason = p.message.strip_prefix("skipped: ").unwrap_or(&p.message);
+        let line = json!({
+            "type": "skipped",
+            "file": p.file.as_ref(),
+            "reason": reason,
+            "message": escape(&p.to_string()),
+        });
         writeln!(out, "{line}")?;
     }
     for p in &r.problems {
@@ -188,7 +194,9 @@ pub fn jsonl(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             "line": line,
             "object": object,
             "reason": p.message,
-            "message": p.to_string(),
+            // The line the text report prints, escaped as it is there;
+            // the other fields hold names and reason as they are.
+            "message": escape(&p.to_string()),
         });
         writeln!(out, "{line}")?;
     }

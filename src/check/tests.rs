@@ -389,7 +389,7 @@ fn skipped_documentation_is_named_but_keeps_the_status_clean() {
     let r = check(&loaded, &[], None);
     assert_eq!(r.status(), 0, "{:?}", r.problems);
     assert_eq!(r.skipped.len(), 1);
-    assert!(r.skipped[0].ends_with(
+    assert!(r.skipped[0].to_string().ends_with(
         "README.md: warning: skipped: Markdown documentation, not read as \
          indicators; name it to load it"
     ));
@@ -473,4 +473,32 @@ fn jsonl_problems_name_their_object_or_no_place() {
     );
     assert_eq!(whole["line"], serde_json::Value::Null);
     assert_eq!(whole["object"], serde_json::Value::Null);
+}
+
+#[test]
+fn jsonl_skipped_and_messages_are_escaped_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "10.0.0.1\n").unwrap();
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_path(dir.path());
+    l.add_bytes("e\u{1b}[31m.txt".into(), b"bad..v\n");
+    let r = check(&l.finish(), &[], None);
+    let mut out = Vec::new();
+    jsonl(&r, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let skipped = lines.iter().find(|l| l["type"] == "skipped").unwrap();
+    let readme = dir.path().join("README.md").display().to_string();
+    assert_eq!(skipped["file"], readme.as_str());
+    assert_eq!(
+        skipped["reason"],
+        "Markdown documentation, not read as indicators; name it to load it"
+    );
+    let bad = lines.iter().find(|l| l["type"] == "problem").unwrap();
+    // The name as it is; the message as the text report prints it.
+    assert_eq!(bad["file"], "e\u{1b}[31m.txt");
+    let msg = bad["message"].as_str().unwrap();
+    assert!(msg.starts_with("e\\x1b[31m.txt:1: "), "{msg}");
+    assert!(!msg.contains('\u{1b}'));
 }

@@ -312,6 +312,8 @@ pub struct Loader {
     builder: SetBuilder,
     problems: Vec<Problem>,
     files: Vec<FileReport>,
+    /// The files read so far, as the file system resolves them.
+    read: std::collections::HashSet<PathBuf>,
 }
 
 impl Loader {
@@ -323,7 +325,7 @@ impl Loader {
     /// Loads a file, or every file under a folder (sorted, recursively,
     /// hidden files included).
     pub fn add_path(&mut self, path: &Path) {
-        let name: Arc<str> = path.display().to_string().into();
+        let name: Arc<str> = crate::sweep::input::path_name(path).into();
         if path == Path::new("-") {
             // Indicator files are hashed for the manifest and may be read
             // again for a check; a sweep may read its logs from standard
@@ -340,6 +342,22 @@ impl Loader {
             }
         };
         if !meta.is_dir() {
+            // A file named twice, or named and met again in a folder, is
+            // read once: read twice, its counts would be one account
+            // under one name, twice over.
+            let key = std::fs::canonicalize(path)
+                .unwrap_or_else(|_| path.to_path_buf());
+            if !self.read.insert(key) {
+                self.problems.push(Problem {
+                    file: name,
+                    at: None,
+                    severity: Severity::Warning,
+                    message: "named more than once (or also found in a \
+                              folder named); read once"
+                        .into(),
+                });
+                return;
+            }
             if meta.len() > MAX_FILE_SIZE {
                 let why = format!(
                     "{} bytes, larger than the {} MiB limit for an \
@@ -381,7 +399,7 @@ impl Loader {
     /// and folders (`.git` of a cloned feed repository, whose object ids
     /// read as SHA-1 hashes) are not read as indicators; all are named.
     fn add_entry(&mut self, entry: &Path) {
-        let name: Arc<str> = entry.display().to_string().into();
+        let name: Arc<str> = crate::sweep::input::path_name(entry).into();
         let kind = std::fs::symlink_metadata(entry).map(|m| m.file_type());
         let is_link = kind.as_ref().is_ok_and(|t| t.is_symlink());
         // A FIFO would block the load until something writes to it, and
@@ -955,6 +973,39 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_file_named_twice_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        std::fs::write(&a, "bad..v\nevil.example\n").unwrap();
+        let loaded = load_paths(
+            &[a.clone(), dir.path().to_path_buf(), dir.path().join("./a.txt")],
+            LoadOptions::default(),
+        );
+        assert_eq!(loaded.files.len(), 1);
+        assert_eq!(loaded.files[0].values, 1);
+        let name = a.display().to_string();
+        let twice = |n: &str| {
+            format!(
+                "{n}: warning: named more than once (or also found in a \
+                 folder named); read once"
+            )
+        };
+        let p = test_support::problems(&loaded);
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(p[0].starts_with(&format!("{name}:1: ")), "{p:?}");
+        assert_eq!(p[1], twice(&name));
+        assert_eq!(
+            p[2],
+            twice(&dir.path().join("./a.txt").display().to_string())
+        );
+        // Near miss: two files of the same content are two files.
+        let b = dir.path().join("b.txt");
+        std::fs::write(&b, "bad..v\nevil.example\n").unwrap();
+        let loaded = load_paths(&[a, b], LoadOptions::default());
+        assert_eq!(loaded.files.len(), 2);
     }
 
     #[test]

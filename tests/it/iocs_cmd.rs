@@ -56,6 +56,20 @@ fn check_exits_0_clean_1_warned_2_not_loaded() {
 
     let out = iocs(&s, &["check", "missing.txt"]);
     assert_eq!(out.status.code(), Some(2));
+
+    // A folder with nothing to read is not a clean set.
+    std::fs::create_dir(s.dir.path().join("empty")).unwrap();
+    s.file("docs/README.md", b"11.0.0.1\n");
+    for dir in ["empty", "docs"] {
+        let out = iocs(&s, &["check", dir]);
+        assert_eq!(out.status.code(), Some(2), "{dir}");
+        assert!(
+            stderr(&out)
+                .contains("no indicator file was read: nothing to check"),
+            "{dir}: {}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]
