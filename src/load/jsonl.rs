@@ -28,10 +28,11 @@ pub struct Lines {
     pub objects: usize,
 }
 
-/// Counts the lines of `text` that start or are JSON objects.
+/// Counts the lines of `text` that start or are JSON objects; `#`
+/// comment lines are not counted.
 pub fn lines(text: &str) -> Lines {
     let mut n = Lines::default();
-    for l in text.lines().filter(|l| !l.trim().is_empty()) {
+    for l in text.lines().filter(|l| !is_blank_or_comment(l)) {
         n.all += 1;
         if l.trim_start().starts_with('{') {
             n.starts += 1;
@@ -44,12 +45,37 @@ pub fn lines(text: &str) -> Lines {
     n
 }
 
+/// Whether a line is skipped: blank, or a `#` comment.
+fn is_blank_or_comment(line: &str) -> bool {
+    let l = line.trim_start();
+    l.is_empty() || l.starts_with('#')
+}
+
+/// Returns the number (1-based) of the second line holding something,
+/// or of the last line if there is none: a JSON Lines file read as one
+/// document fails there at the latest, whatever its first line holds,
+/// while a pretty-printed document with an error fails further on.
+pub fn second_line(text: &str) -> usize {
+    let mut seen = 0;
+    let mut last = 0;
+    for (i, l) in text.lines().enumerate() {
+        last = i + 1;
+        if !l.trim().is_empty() {
+            seen += 1;
+            if seen == 2 {
+                return last;
+            }
+        }
+    }
+    last
+}
+
 /// Whether a text that is not one JSON document reads as JSON Lines: two
-/// lines or more, most of them starting a record with `{`, and at least
-/// half of those whole objects. A damaged record (cut short, first or
-/// last) then costs its line alone, not the file. A pretty-printed JSON
-/// document does not qualify: few of its lines start with `{`, and none
-/// of those is a whole object.
+/// lines or more besides `#` comments, most of them starting a record
+/// with `{`, and at least half of those whole objects. A damaged record
+/// (cut short, first or last) then costs its line alone, not the file.
+/// Few lines of a pretty-printed document start with `{`; one whose
+/// inner objects sit one a line is told apart by [`second_line`].
 pub fn looks_like(text: &str) -> bool {
     let n = lines(text);
     n.all >= 2
@@ -66,7 +92,7 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     let mut more_fields = 0;
     for (i, line) in text.lines().enumerate() {
         let at = Locator::Line(i as u64 + 1);
-        if line.trim().is_empty() {
+        if is_blank_or_comment(line) {
             continue;
         }
         // Compact STIX bundles or MISP events written one a line (as
@@ -290,6 +316,55 @@ mod tests {
             "not valid JSON: trailing characters at line 2 column 1; nor JSON \
              Lines: 1 of 3 lines is a whole JSON object"
         );
+    }
+
+    #[test]
+    fn records_after_a_cut_start_or_a_comment_load() {
+        let cut = ".0/24\",\"sblid\":\"SBL1\"}\n\
+                   {\"cidr\":\"192.0.2.0/24\"}\n{\"cidr\":\"198.51.100.0/24\"}\n";
+        let comment = "# feed of 2024-01-02\n\
+                       {\"cidr\":\"192.0.2.0/24\"}\n{\"cidr\":\"198.51.100.0/24\"}\n";
+        for (text, errors) in [(cut, 1), (comment, 0)] {
+            assert_eq!(detect(text), Ok(Format::JsonLines), "{text:?}");
+            let got = load_as(Format::JsonLines, text);
+            assert_eq!(
+                shown(&got),
+                ["cidr 192.0.2.0/24 @2", "cidr 198.51.100.0/24 @3"]
+            );
+            assert_eq!(problems(&got).len(), errors, "{:?}", problems(&got));
+        }
+        // Near miss: a list of values with a JSON line or two is a list.
+        let list = "192.0.2.1\n{\"ip\":\"192.0.2.2\"}\n198.51.100.1\n";
+        assert_eq!(detect(list), Ok(Format::Text));
+    }
+
+    #[test]
+    fn a_damaged_document_with_objects_one_a_line_is_one_error() {
+        // A bundle written an object a line, with its small arrays'
+        // elements on lines of their own: most lines start with `{` and
+        // half of those are whole, but one missing comma deep inside
+        // must not turn the bundle into records.
+        let obj = |i: u32, comma: &str| {
+            format!(
+                "{{\"type\":\"indicator\",\"id\":\"indicator--{i}\",\
+                 \"pattern\":\"[ipv4-addr:value = '203.0.113.{i}']\",\
+                 \"kill_chain_phases\":[\n\
+                 {{\"kill_chain_name\":\"k\",\"phase_name\":\"c2\"}}\n\
+                 ],\"external_references\":[\n\
+                 {{\"url\":\"https://blog.vendor.example/report-{i}\"}}\n\
+                 ]}}{comma}\n"
+            )
+        };
+        let mut text = String::from("{\"type\":\"bundle\",\"objects\":[\n");
+        for i in 1..=6 {
+            // The third object lacks its comma.
+            text += &obj(i, if i == 3 || i == 6 { "" } else { "," });
+        }
+        text += "]}\n";
+        let n = super::lines(&text);
+        assert_eq!((n.all, n.starts, n.objects), (32, 19, 12));
+        let e = detect(&text).unwrap_err();
+        assert!(e.starts_with("not valid JSON: expected `,` or `]`"), "{e}");
     }
 
     #[test]

@@ -166,6 +166,11 @@ pub fn detect(text: &str) -> Result<Format, String> {
     if looks_like_json(head) {
         return json_format(text);
     }
+    // JSON Lines whose first line is a comment, or a record cut at its
+    // start (a download resumed, a file cut with `tail -c`).
+    if jsonl::looks_like(text) {
+        return Ok(Format::JsonLines);
+    }
     if zeek::looks_like(text) {
         return Ok(Format::ZeekIntel);
     }
@@ -198,7 +203,15 @@ fn looks_like_json(head: &str) -> bool {
 fn json_format(text: &str) -> Result<Format, String> {
     let shape = match stream::parse(text, stream::ShapeSeed) {
         Ok(shape) => shape,
-        Err(_) if jsonl::looks_like(text) => return Ok(Format::JsonLines),
+        // Read as one document, JSON Lines fails by its second line; a
+        // pretty-printed document with an error, even one whose inner
+        // objects sit one a line, fails further on.
+        Err(e)
+            if e.line() <= jsonl::second_line(text)
+                && jsonl::looks_like(text) =>
+        {
+            return Ok(Format::JsonLines);
+        }
         Err(e) => {
             let n = jsonl::lines(text);
             if n.all < 2 || n.objects == 0 {
