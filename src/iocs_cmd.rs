@@ -117,6 +117,10 @@ fn load_for_use(
     let allow = allowlist(false, allow)?;
     let mut loaded = load_paths(paths, opts);
     print_problems(false, &loaded);
+    if loaded.files.is_empty() {
+        say(false, "no indicator file was read");
+        return Err(2);
+    }
     let dropped = allow.as_ref().map(|a| a.filter(&mut loaded));
     let retired = loaded.retain_current(unix_now(), include_expired);
     for note in load::retired_note(&retired, include_expired) {

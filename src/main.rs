@@ -203,8 +203,9 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         }
     }
     let outcome = ManifestInput {
+        // Arguments that are not UTF-8 are written as names are, `\xNN`.
         command_line: std::env::args_os()
-            .map(|a| a.to_string_lossy().into_owned())
+            .map(|a| input::path_name(std::path::Path::new(&a)))
             .collect(),
         started: started_at,
         ended: started_at,
@@ -381,6 +382,9 @@ fn print_problems(q: bool, loaded: &Loaded) {
         }
         for p in whole {
             say(q, &p.to_string());
+        }
+        if !f.read {
+            continue;
         }
         let entries = if f.loaded == 1 { "entry" } else { "entries" };
         let (file, n, failed) = (f.file, f.loaded, f.not_loaded);

@@ -297,7 +297,8 @@ pub fn check_at(
 fn is_skip(loaded: &Loaded, p: &crate::load::Problem) -> bool {
     p.severity == Severity::Warning
         && p.at.is_none()
-        && !loaded.files.iter().any(|f| f.file == p.file)
+        && (p.message.starts_with("skipped: ")
+            || !loaded.files.iter().any(|f| f.file == p.file))
 }
 
 /// Adds the findings about one indicator.

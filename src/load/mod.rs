@@ -129,6 +129,9 @@ pub struct FileReport {
     /// The problems added to say how many were not listed (errors,
     /// warnings): counted apart, they are not problems of their own.
     pub closing: (usize, usize),
+    /// The SHA-256 and size of the bytes read, for a file read from disk:
+    /// what was loaded, whatever the file holds later or its name spells.
+    pub read: Option<([u8; 32], u64)>,
 }
 
 impl FileReport {
@@ -312,8 +315,8 @@ pub struct Loader {
     builder: SetBuilder,
     problems: Vec<Problem>,
     files: Vec<FileReport>,
-    /// The files read so far, as the file system resolves them.
-    read: std::collections::HashSet<PathBuf>,
+    /// The files read so far, as the file system identifies them.
+    read: std::collections::HashSet<FileId>,
 }
 
 impl Loader {
@@ -345,15 +348,14 @@ impl Loader {
             // A file named twice, or named and met again in a folder, is
             // read once: read twice, its counts would be one account
             // under one name, twice over.
-            let key = std::fs::canonicalize(path)
-                .unwrap_or_else(|_| path.to_path_buf());
-            if !self.read.insert(key) {
+            if !self.read.insert(FileId::of(path, &meta)) {
                 self.problems.push(Problem {
                     file: name,
                     at: None,
                     severity: Severity::Warning,
-                    message: "named more than once (or also found in a \
-                              folder named); read once"
+                    message: "skipped: named more than once (or also found \
+                              in a folder named, or a link to a file read); \
+                              read once"
                         .into(),
                 });
                 return;
@@ -368,7 +370,18 @@ impl Loader {
                 return self.file_error(name, why);
             }
             return match read_bounded(path, MAX_FILE_SIZE) {
-                Ok(Some(bytes)) => self.add_owned(name, bytes),
+                Ok(Some(bytes)) => {
+                    use sha2::Digest as _;
+                    let read = (
+                        sha2::Sha256::digest(&bytes).into(),
+                        bytes.len() as u64,
+                    );
+                    self.add_owned(name, bytes);
+                    // add_owned gives every file one report.
+                    if let Some(f) = self.files.last_mut() {
+                        f.read = Some(read);
+                    }
+                }
                 Ok(None) => self.file_error(
                     name,
                     format!(
@@ -606,6 +619,7 @@ impl Loader {
             unlisted_errors,
             unlisted_warnings,
             closing,
+            read: None,
         });
     }
 
@@ -623,6 +637,7 @@ impl Loader {
             unlisted_errors: 0,
             unlisted_warnings: 0,
             closing: (0, 0),
+            read: None,
         });
     }
 
@@ -633,6 +648,31 @@ impl Loader {
             problems: self.problems,
             files: self.files,
         }
+    }
+}
+
+/// What identifies a file whatever path reaches it: its device and inode
+/// where there are such (hard links included), else its canonical path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg(not(unix))]
+    Path(PathBuf),
+}
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(_path: &Path, meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId::Inode(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path, _meta: &std::fs::Metadata) -> FileId {
+        let path =
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        FileId::Path(path)
     }
 }
 
@@ -976,6 +1016,26 @@ mod tests {
     }
 
     #[test]
+    fn files_read_from_disk_keep_the_digest_of_the_bytes_read() {
+        use sha2::Digest as _;
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        std::fs::write(&a, "evil.example\n").unwrap();
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_path(&a);
+        // Changed after the load: the digest is still of what was read.
+        std::fs::write(&a, "other.example\n").unwrap();
+        l.add_bytes("given".into(), b"evil.example\n");
+        l.add_path(&dir.path().join("missing.txt"));
+        let loaded = l.finish();
+        let want: [u8; 32] = sha2::Sha256::digest(b"evil.example\n").into();
+        assert_eq!(loaded.files[0].read, Some((want, 13)));
+        // Near misses: bytes handed over, and a file never read, have none.
+        assert_eq!(loaded.files[1].read, None);
+        assert_eq!(loaded.files[2].read, None);
+    }
+
+    #[test]
     fn a_file_named_twice_is_read_once() {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.txt");
@@ -989,8 +1049,9 @@ mod tests {
         let name = a.display().to_string();
         let twice = |n: &str| {
             format!(
-                "{n}: warning: named more than once (or also found in a \
-                 folder named); read once"
+                "{n}: warning: skipped: named more than once (or also \
+                 found in a folder named, or a link to a file read); read \
+                 once"
             )
         };
         let p = test_support::problems(&loaded);
@@ -1001,6 +1062,14 @@ mod tests {
             p[2],
             twice(&dir.path().join("./a.txt").display().to_string())
         );
+        #[cfg(unix)]
+        {
+            let hard = dir.path().join("hard.txt");
+            std::fs::hard_link(&a, &hard).unwrap();
+            let loaded =
+                load_paths(&[a.clone(), hard], LoadOptions::default());
+            assert_eq!(loaded.files.len(), 1);
+        }
         // Near miss: two files of the same content are two files.
         let b = dir.path().join("b.txt");
         std::fs::write(&b, "bad..v\nevil.example\n").unwrap();

@@ -234,22 +234,17 @@ fn indicator_files(loaded: &Loaded) -> Value {
         .iter()
         .map(|f| {
             let name: &str = &f.file;
-            let bytes = match name.strip_prefix("bundled:") {
-                Some(file) => bundled
-                    .iter()
-                    .find(|s| s.file == file)
-                    .map(|s| s.text.as_bytes().to_vec()),
-                // Read again to hash: indicator files are small, and
-                // not the evidence. A file changed between the load and
-                // this read would show the new digest. Only regular files
-                // within the load's limit: a FIFO or a device would block
-                // or never end.
-                None => std::fs::metadata(name)
-                    .ok()
-                    .filter(|m| {
-                        m.is_file() && m.len() <= crate::load::MAX_FILE_SIZE
+            // The digest of the bytes loaded, taken as they were read; a
+            // file that could not be read has none (its name is not read
+            // again: it may spell another file, or have changed).
+            let read = match name.strip_prefix("bundled:") {
+                Some(file) => {
+                    bundled.iter().find(|s| s.file == file).map(|s| {
+                        let b = s.text.as_bytes();
+                        (Sha256::digest(b).into(), b.len() as u64)
                     })
-                    .and_then(|_| std::fs::read(name).ok()),
+                }
+                None => f.read,
             };
             let count = |sev: Severity| {
                 loaded
@@ -260,9 +255,9 @@ fn indicator_files(loaded: &Loaded) -> Value {
             };
             let mut o = Map::new();
             o.insert("file".into(), name.into());
-            if let Some(b) = &bytes {
-                o.insert("sha256".into(), hex(&Sha256::digest(b)).into());
-                o.insert("size".into(), b.len().into());
+            if let Some((sha256, size)) = read {
+                o.insert("sha256".into(), hex(&sha256).into());
+                o.insert("size".into(), size.into());
             }
             if let Some(set) = name
                 .strip_prefix("bundled:")

@@ -365,6 +365,9 @@ pub struct FileProblems<'a> {
     /// How many of its entries could not be loaded: its errors about one
     /// entry each.
     pub not_loaded: usize,
+    /// Whether it was read, or tried: false for a path skipped in a
+    /// folder walk or named again, which has nothing to count.
+    pub read: bool,
 }
 
 /// Returns the problems of a load grouped by file, in the order the files
@@ -383,6 +386,7 @@ pub fn problems_by_file(loaded: &Loaded) -> Vec<FileProblems<'_>> {
                     problems: Vec::new(),
                     loaded: reports().map(|r| r.values).sum(),
                     not_loaded: reports().map(|r| r.unlisted_errors).sum(),
+                    read: reports().next().is_some(),
                 });
                 files.len() - 1
             }

@@ -69,6 +69,11 @@ fn check_exits_0_clean_1_warned_2_not_loaded() {
             "{dir}: {}",
             stderr(&out)
         );
+        for cmd in [&["list"][..], &["stats"], &["export", "--to", "text"]] {
+            let out = iocs(&s, &[cmd, &[dir]].concat());
+            assert_eq!(out.status.code(), Some(2), "{cmd:?} {dir}");
+            assert!(stderr(&out).contains("no indicator file was read"));
+        }
     }
 }
 

@@ -862,3 +862,47 @@ fn the_manifest_tells_the_time_window_and_what_it_left_out() {
     assert_eq!(m["totals"]["hits_outside_window"], 0);
     assert_eq!(m["totals"]["hits_allowed"], 0);
 }
+
+/// Names that are not UTF-8, in the manifest: the indicator file hashed
+/// is the one read, not another file its escaped name spells, and the
+/// command line writes the bytes as the names do, `\xNN`.
+#[cfg(unix)]
+#[test]
+fn manifest_names_and_hashes_files_whose_names_are_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let odd = OsStr::from_bytes(b"iocs\xff.txt");
+    std::fs::write(d.join(odd), "198.51.100.7\n").unwrap();
+    // A file whose name spells the escape: never read, never hashed.
+    std::fs::write(d.join("iocs\\xFF.txt"), "203.0.113.9\n").unwrap();
+    std::fs::write(d.join("a.log"), "x 198.51.100.7\n").unwrap();
+    let out = Command::new(BIN)
+        .current_dir(d)
+        .args(["sweep", "-q", "--manifest", "m.json", "--iocs"])
+        .arg(odd)
+        .arg("a.log")
+        .output()
+        .unwrap();
+    // One hit: status 1.
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(d.join("m.json")).unwrap())
+            .unwrap();
+    let f = &m["indicator_files"][0];
+    assert_eq!(f["file"], "iocs\\xFF.txt");
+    // sha256("198.51.100.7\n"), the bytes read.
+    assert_eq!(
+        f["sha256"],
+        "d5118c74f01ae93bd0aaf5bf7fbf4265a2f7ece50ab6fe2ea4e9651bb16cff19"
+    );
+    assert_eq!(f["size"], 13);
+    let argv: Vec<&str> = m["command_line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(argv[argv.len() - 2], "iocs\\xFF.txt");
+}
