@@ -77,11 +77,17 @@ pub fn second_line(text: &str) -> usize {
 /// Few lines of a pretty-printed document start with `{`; one whose
 /// inner objects sit one a line is told apart by [`second_line`].
 pub fn looks_like(text: &str) -> bool {
-    let n = lines(text);
-    n.all >= 2
-        && n.objects >= 1
-        && n.starts * 2 > n.all
-        && n.objects * 2 >= n.starts
+    lines(text).are_records()
+}
+
+impl Lines {
+    /// Whether these lines read as JSON Lines (see [`looks_like`]).
+    pub fn are_records(self) -> bool {
+        self.all >= 2
+            && self.objects >= 1
+            && self.starts * 2 > self.all
+            && self.objects * 2 >= self.starts
+    }
 }
 
 /// Reads JSON Lines.

@@ -203,17 +203,14 @@ fn looks_like_json(head: &str) -> bool {
 fn json_format(text: &str) -> Result<Format, String> {
     let shape = match stream::parse(text, stream::ShapeSeed) {
         Ok(shape) => shape,
-        // Read as one document, JSON Lines fails by its second line; a
-        // pretty-printed document with an error, even one whose inner
-        // objects sit one a line, fails further on.
-        Err(e)
-            if e.line() <= jsonl::second_line(text)
-                && jsonl::looks_like(text) =>
-        {
-            return Ok(Format::JsonLines);
-        }
         Err(e) => {
+            // Read as one document, JSON Lines fails by its second line;
+            // a pretty-printed document with an error, even one whose
+            // inner objects sit one a line, fails further on.
             let n = jsonl::lines(text);
+            if e.line() <= jsonl::second_line(text) && n.are_records() {
+                return Ok(Format::JsonLines);
+            }
             if n.all < 2 || n.objects == 0 {
                 return Err(format!("not valid JSON: {e}"));
             }
@@ -236,7 +233,7 @@ fn json_format(text: &str) -> Result<Format, String> {
     }
     // One record alone on its line (a one-entry `iocs list --format
     // jsonl`, a feed of one range) is JSON Lines of one line.
-    if shape.object && shape.record && jsonl::lines(text).all == 1 {
+    if shape.object && shape.record && !text.trim().contains('\n') {
         return Ok(Format::JsonLines);
     }
     Err("JSON that is neither a STIX 2 bundle nor a MISP event: expected \
