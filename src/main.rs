@@ -10,7 +10,7 @@ mod outputs;
 mod run;
 
 use std::fs::File;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("iocsweep: {}", sanitize::escape(&e.to_string()));
+            to_stderr(&sanitize::escape(&e.to_string()));
             ExitCode::from(2)
         }
     }
@@ -52,8 +52,15 @@ fn main() -> ExitCode {
 /// Prints a message on standard error with the tool's prefix.
 fn say(quiet: bool, msg: &str) {
     if !quiet {
-        eprintln!("iocsweep: {}", sanitize::escape(msg));
+        to_stderr(&sanitize::escape(msg));
     }
+}
+
+/// Writes one line on standard error with the tool's prefix; a closed
+/// standard error (`2>&1 | head -1`) is not a reason to stop or panic,
+/// as `eprintln!` would.
+fn to_stderr(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "iocsweep: {line}");
 }
 
 fn load(args: &SweepArgs) -> (Loaded, String) {
@@ -195,7 +202,7 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         if !q {
             for line in summary.tally.table(&loaded.set) {
                 // The table's cells are escaped already.
-                eprintln!("iocsweep: {line}");
+                to_stderr(&line);
             }
         }
         if let Ending::Interrupted(signal) = ending {

@@ -903,3 +903,23 @@ fn manifest_names_and_hashes_files_whose_names_are_not_utf8() {
         .collect();
     assert_eq!(argv[argv.len() - 2], "iocs\\xFF.txt");
 }
+
+/// Standard error closed early (`2>&1 | head -1`): the sweep ends with
+/// its own status, not a panic's 101.
+#[test]
+fn a_closed_standard_error_does_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("iocs.txt"), "198.51.100.7\nbad..v\n").unwrap();
+    std::fs::write(d.join("a.log"), "x 198.51.100.7\n").unwrap();
+    let mut child = Command::new(BIN)
+        .current_dir(d)
+        .args(["sweep", "--iocs", "iocs.txt", "a.log"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    // A bad entry and a hit: status 2, as with standard error open.
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+}
