@@ -29,6 +29,11 @@ const URL: u8 = 2;
 const EMAIL: u8 = 4;
 const FILE: u8 = 8;
 
+/// The longest last label a host token is looked up by: a host label is
+/// at most 63 bytes; a file name with a longer extension part goes to the
+/// literal automaton instead.
+const LONGEST_LABEL: usize = 64;
+
 /// Returns the bit of `label` in `Names::label_bits`: its length (up to
 /// 15) and its first and last bytes, folded so that case does not count.
 #[inline]
@@ -155,12 +160,13 @@ impl Names {
     }
 
     /// Files a file name that host tokens can find: one with a dot, made
-    /// of letters, digits, `.`, `-` and `_` only. Returns whether it was
-    /// taken.
+    /// of letters, digits, `.`, `-` and `_` only, whose last part is no
+    /// longer than a token's label can be. Returns whether it was taken.
     pub fn add_file_name(&mut self, name: &str, id: u32) -> bool {
         let b = name.as_bytes();
         let dotted = b.contains(&b'.')
             && !b.ends_with(b".")
+            && last_label(b).len() <= LONGEST_LABEL
             && b.iter().all(|c| class::is(*c, class::HOST));
         if dotted {
             self.label(last_label(b), FILE);
@@ -202,7 +208,7 @@ impl Names {
         }
         let Some(dot) = memchr::memrchr(b'.', &hay[start..e]) else { return };
         let label = &hay[start + dot + 1..e];
-        let mut lower = [0u8; 64];
+        let mut lower = [0u8; LONGEST_LABEL];
         if label.is_empty() || label.len() > lower.len() {
             return;
         }

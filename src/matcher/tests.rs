@@ -961,3 +961,20 @@ fn json_escape_rule_in_plain_text() {
     hit(d, r"\\?\UNC\tevil.example\share", "evil.example");
     miss(&["tevil.example"], r"\\?\UNC\tevil.example\share");
 }
+
+/// A host-shaped file name whose last dot-separated part is longer than
+/// any host label (`a.pdf` and 70 more letters) is still found, typed or
+/// as the expanded form of a `%VAR%` path.
+#[test]
+fn file_names_with_a_long_last_part() {
+    let long = format!("a.pdf{}", "v".repeat(70));
+    let typed = [format!("file:{long}")];
+    let typed: Vec<&str> = typed.iter().map(String::as_str).collect();
+    hit(&typed, &format!("open /tmp/{long} ok"), &long);
+    miss(&typed, &format!("open /tmp/{long}w ok"));
+    miss(&typed, &format!("open /tmp/x{long} ok"));
+    let var = [format!("%5%\\{long}")];
+    let var: Vec<&str> = var.iter().map(String::as_str).collect();
+    hit(&var, &format!("open C:\\x\\{long} ok"), &long);
+    miss(&var, &format!("open C:\\x\\{long}w ok"));
+}
