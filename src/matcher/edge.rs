@@ -194,9 +194,11 @@ pub fn escape_before(
     if at >= 1 && escape_letter(hay, at - 1) {
         return Escape::Ends(1);
     }
+    // Five bytes back only a `\uHHHH` escape can end here: a `\t` there
+    // ends four letters earlier, in the middle of the word.
     match at.checked_sub(5) {
-        Some(u) => escape_head(hay, u, ascii_joins),
-        None => Escape::None,
+        Some(u) if hay[u] == b'u' => escape_head(hay, u, ascii_joins),
+        _ => Escape::None,
     }
 }
 
@@ -311,6 +313,7 @@ mod tests {
         assert_eq!(escape_before(br"\u0022x", 6, alnum), Escape::Ends(5));
         assert_eq!(escape_before(br"a\tx", 3, alnum), Escape::Ends(1));
         assert_eq!(escape_before(b"x", 1, alnum), Escape::None);
+        assert_eq!(escape_before(br"\tabcdx", 6, alnum), Escape::None);
     }
 
     #[test]

@@ -894,6 +894,21 @@ fn email_after_a_json_escape_drops_the_escape_letter() {
     miss(&["a@evil.example"], escaped_slash);
 }
 
+/// A JSON `\t` a few letters before a local part or a scheme does not
+/// end the word they are in: `\t.giffe@rs.com` is not `fe@rs.com`, nor
+/// `\tabcdhttp://…` a URL.
+#[test]
+fn json_escape_further_back_is_no_boundary() {
+    let mail = &["fe@rs.com"];
+    miss(mail, r"\t.giffe@rs.com");
+    miss(mail, r"\tgiffe@rs.com");
+    hit(mail, r"\tfe@rs.com", "fe@rs.com");
+    hit(mail, r"\u0022fe@rs.com", "fe@rs.com");
+    let url = &["http://evil.example/a"];
+    miss(url, r"\tabcdhttp://evil.example/a");
+    hit(url, r"\thttp://evil.example/a", "http://evil.example/a");
+}
+
 /// A JSON `\t` or `\n` before an IPv6 address is a boundary, as it is
 /// before an IPv4 one (Winlogbeat's `Source Network Address:\t…`).
 #[test]
