@@ -954,8 +954,22 @@ pub fn starts_windows_path(v: &str) -> bool {
         && b[0].is_ascii_alphabetic()
         && b[1] == b':'
         && b[2] == b'\\';
-    drive || env_path(v).is_some() || unc_host(v).is_some()
+    drive || env_path(v).is_some() || unc_host(v).is_some() || device_path(v)
 }
+
+/// Whether `v` is in Windows' device or long-path form (`\\.\pipe\x`,
+/// `\\.\PhysicalDrive0`, `\\?\C:\x.exe`): `\\.\` or `\\?\`, then a
+/// component that does not start with what a regular expression escapes.
+/// There the dot is the form's own, not an escaped dot.
+pub fn device_path(v: &str) -> bool {
+    let rest = v.strip_prefix("\\\\.\\").or_else(|| v.strip_prefix("\\\\?\\"));
+    let first = rest.and_then(|r| r.split('\\').next()).unwrap_or("");
+    !first.is_empty() && !first.starts_with(|c: char| REGEX_PUNCT.contains(c))
+}
+
+/// Punctuation a regular expression escapes, which no path component of
+/// an indicator starts with.
+const REGEX_PUNCT: &str = ".-()[]{}*+?|^$";
 
 /// Returns the server a UNC path (`\\server\share\x.exe`) names, if `v`
 /// is one: a host name or address after `\\`, then a share and a path in
@@ -967,11 +981,12 @@ pub fn unc_host(v: &str) -> Option<&str> {
     let rest = v.strip_prefix("\\\\")?;
     let (host, path) = rest.split_once('\\')?;
     let host_ok = !host.is_empty()
+        && !host.starts_with('.')
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     let escaped = |c: &str| {
-        c.is_empty() || c.starts_with(|c: char| ".-()[]{}*+?|^$".contains(c))
+        c.is_empty() || c.starts_with(|c: char| REGEX_PUNCT.contains(c))
     };
     let parts = path.split('\\').count();
     (host_ok && parts >= 2 && !path.split('\\').any(escaped)).then_some(host)
@@ -1618,6 +1633,36 @@ mod tests {
         assert_eq!(unc_host(r"\x\y"), None);
         let p = parsed(r"\\server\share\x\a.exe");
         assert_eq!(p.value, Value::Filename(r"\\server\share\x\a.exe".into()));
+    }
+
+    #[test]
+    fn device_paths_read_back_as_themselves() {
+        let o = ParseOptions::default();
+        let typed = |s: &str| parse_typed(s, Kind::Filename, o).unwrap();
+        // `\\.\` and `\\?\` open Windows' device and long-path forms:
+        // the dot is no escaped dot, with one component after it or more.
+        for (v, want) in [
+            (r"\\.\Y'Y\/", r"\\.\Y'Y"),
+            (r"\\.\PhysicalDrive0", r"\\.\PhysicalDrive0"),
+            (r"\\.\pipe\msagent_12", r"\\.\pipe\msagent_12"),
+            (r"\\?\C:\x\.hidden\a.exe", r"\\?\C:\x\.hidden\a.exe"),
+        ] {
+            let got = typed(v).value;
+            assert_eq!(got, Value::Filename(want.into()), "{v}");
+            assert_eq!(typed(&got.to_string()).value, got, "{v}");
+        }
+        assert!(starts_windows_path(r"\\.\Y"));
+        assert!(starts_windows_path(r"\\?\UNC\server\share"));
+        // Near misses: nothing after the prefix, or a component a regular
+        // expression escapes, is no device path.
+        assert!(!starts_windows_path(r"\\.\"));
+        assert!(!starts_windows_path(r"\\.\.exe"));
+        assert!(!starts_windows_path(r"\\.x\y"));
+        // A host starting with a dot is no UNC host: `\\.x\y\z\` and
+        // the folder it loads as read the same way.
+        assert_eq!(unc_host(r"\\.x\y\z"), None);
+        let got = typed(r"\\.x\y\z\").value;
+        assert_eq!(typed(&got.to_string()).value, got);
     }
 
     #[test]

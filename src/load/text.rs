@@ -475,7 +475,7 @@ fn url_end(line: &str) -> usize {
 
 /// Whether `field` starts as a Windows path: a drive (`C:\`) or an
 /// environment variable (`%TEMP%\`) and a backslash, or a UNC share
-/// (`\\server\share\`).
+/// (`\\server\share\`), or a device or long path (`\\.\pipe\x`).
 fn windows_path(field: &str) -> bool {
     let b = field.as_bytes();
     let drive = b.len() > 3
@@ -491,7 +491,10 @@ fn windows_path(field: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || b"_()".contains(&c))
             && !rest.starts_with('\\')
     });
-    drive || var || indicator::unc_host(field).is_some()
+    drive
+        || var
+        || indicator::unc_host(field).is_some()
+        || indicator::device_path(field)
 }
 
 /// Returns what makes `field` read as a regular expression rather than a
@@ -522,11 +525,10 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     // backslash before `d`, `w` or `s` is a separator, not a class.
     let path = windows_path(field);
     let class = |s: &str| matches!(s, "\\d" | "\\w" | "\\s");
-    // A UNC path's leading `\\` is no escaped backslash.
-    let body = match indicator::unc_host(field) {
-        Some(_) => &field[2..],
-        None => field,
-    };
+    // A UNC or device path's leading `\\` is no escaped backslash.
+    let unc = indicator::unc_host(field).is_some();
+    let body =
+        if unc || indicator::device_path(field) { &field[2..] } else { field };
     let sign =
         SIGNS.iter().find(|(s, _)| body.contains(s) && !(path && class(s)));
     if let Some((_, why)) = sign {
@@ -719,6 +721,31 @@ mod tests {
             test_support::problems(&loaded),
             vec![
                 "t.txt:2: \"\\\\\\\\svcsstat\\\\.exe\" looks like a regular \
+                 expression (an escaped backslash), not a literal indicator; \
+                 regular expressions are not swept for"
+            ]
+        );
+    }
+
+    #[test]
+    fn device_paths_are_windows_paths() {
+        // Named pipes and raw devices (`\\.\pipe\x`) and long paths
+        // (`\\?\C:\x`) start with `\\`, which is no escaped backslash.
+        for v in
+            [r"\\.\pipe\msagent_12", r"\\.\PhysicalDrive0", r"\\?\C:\x\d.exe"]
+        {
+            assert_eq!(regex_sign(v), None, "{v}");
+        }
+        let loaded = load("\\\\.\\pipe\\msagent_12\n\\\\.\\x\\\\y\n");
+        assert_eq!(
+            shown(&loaded),
+            vec!["filename \\\\.\\pipe\\msagent_12 @1"]
+        );
+        // Near miss: an escaped backslash after the start is still one.
+        assert_eq!(
+            problems(&loaded),
+            vec![
+                "t.txt:2: \"\\\\\\\\.\\\\x\\\\\\\\y\" looks like a regular \
                  expression (an escaped backslash), not a literal indicator; \
                  regular expressions are not swept for"
             ]
