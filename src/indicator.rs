@@ -958,13 +958,35 @@ pub fn starts_windows_path(v: &str) -> bool {
 }
 
 /// Whether `v` is in Windows' device or long-path form (`\\.\pipe\x`,
-/// `\\.\PhysicalDrive0`, `\\?\C:\x.exe`): `\\.\` or `\\?\`, then a
-/// component that does not start with what a regular expression escapes.
-/// There the dot is the form's own, not an escaped dot.
+/// `\\.\PhysicalDrive0`, `\\?\C:\x.exe`): `\\.\` or `\\?\`, then
+/// components that each start with something other than a blank, a
+/// slash or what a regular expression escapes (`\\.\pipe\*` is a
+/// pattern), with only a folder's separators and blanks after the last
+/// (as `file_name` trims them, so a folder keeps its form). There the
+/// dot is the form's own, not an escaped dot.
 pub fn device_path(v: &str) -> bool {
-    let rest = v.strip_prefix("\\\\.\\").or_else(|| v.strip_prefix("\\\\?\\"));
-    let first = rest.and_then(|r| r.split('\\').next()).unwrap_or("");
-    !first.is_empty() && !first.starts_with(|c: char| REGEX_PUNCT.contains(c))
+    let Some(rest) = device_rest(v) else { return false };
+    let rest = rest.trim_end_matches(|c: char| {
+        c == '\\' || c == '/' || c.is_whitespace()
+    });
+    // After a drive (`\\?\C:\`) the components are a drive path's.
+    let b = rest.as_bytes();
+    let drive = b.len() >= 2
+        && b[0].is_ascii_alphabetic()
+        && b[1] == b':'
+        && b.get(2).is_none_or(|c| *c == b'\\');
+    drive
+        || !rest.is_empty()
+            && rest.split('\\').all(|c| {
+                c.starts_with(|c: char| {
+                    !c.is_whitespace() && c != '/' && !REGEX_PUNCT.contains(c)
+                })
+            })
+}
+
+/// What follows `\\.\` or `\\?\`, if `v` starts with either.
+fn device_rest(v: &str) -> Option<&str> {
+    v.strip_prefix("\\\\.\\").or_else(|| v.strip_prefix("\\\\?\\"))
 }
 
 /// Punctuation a regular expression escapes, which no path component of
@@ -1086,6 +1108,9 @@ pub fn file_name_patterns(name: &str) -> Vec<String> {
 
 /// Folders that hold so much that a folder indicator for one would flood
 /// the results: Windows ones compare in any case and with any drive.
+/// The namespaces under `\\.\` and `\\?\` that hold other paths.
+const ROOTS: [&str; 4] = ["pipe", "mailslot", "UNC", "GLOBALROOT"];
+
 const SYSTEM_FOLDERS: [&str; 21] = [
     r"\Windows",
     r"\Windows\System32",
@@ -1114,6 +1139,15 @@ const SYSTEM_FOLDERS: [&str; 21] = [
 /// broad to sweep for: a drive or file system root, or a well-known
 /// system folder, each of which is in countless paths.
 fn too_broad(trimmed: &str) -> Option<&'static str> {
+    // A device or long path names the same folders (`\\?\C:\Windows`),
+    // or the root of a namespace of its own (`\\.\pipe`).
+    let trimmed = match device_rest(trimmed) {
+        Some(rest) if ROOTS.iter().any(|r| r.eq_ignore_ascii_case(rest)) => {
+            return Some("the root of a device namespace");
+        }
+        Some(rest) => rest,
+        None => trimmed,
+    };
     let b = trimmed.as_bytes();
     let drive = b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
     if trimmed.is_empty() || (drive && b.len() == 2) {
@@ -1658,6 +1692,30 @@ mod tests {
         assert!(!starts_windows_path(r"\\.\"));
         assert!(!starts_windows_path(r"\\.\.exe"));
         assert!(!starts_windows_path(r"\\.x\y"));
+        assert!(!starts_windows_path(r"\\.\pipe\*"));
+        assert!(!starts_windows_path(r"\\.\pipe\\x"));
+        assert!(!starts_windows_path(r"\\.\ \"));
+        assert!(!starts_windows_path(r"\\.\/"));
+        // Trailing separators are a folder's.
+        assert!(starts_windows_path(r"\\.\pipe\x\"));
+        // A namespace's root, or a drive or system folder in the long
+        // form, holds countless paths.
+        for v in [
+            r"\\.\pipe\",
+            r"\\?\UNC\",
+            r"\\?\GLOBALROOT",
+            r"\\.\mailslot",
+            r"\\?\C:\",
+            r"\\.\c:",
+            r"\\?\C:\Windows\",
+        ] {
+            let e = parse_typed(v, Kind::Filename, o).unwrap_err().0;
+            assert!(e.contains("which every path through it"), "{v}: {e}");
+        }
+        assert_eq!(
+            typed(r"\\?\C:\Windows\x\").value,
+            Value::Filename(r"\\?\C:\Windows\x".into())
+        );
         // A host starting with a dot is no UNC host: `\\.x\y\z\` and
         // the folder it loads as read the same way.
         assert_eq!(unc_host(r"\\.x\y\z"), None);

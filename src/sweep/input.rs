@@ -724,7 +724,7 @@ fn open_read_only(path: &Path) -> io::Result<File> {
 /// ends before it if it did not begin the chunk (so that it is cut the
 /// same way whatever came before it, in a file or in a stream, whatever
 /// the reads), else after the last byte within the limit that separates
-/// fields ([`separates`]), failing that after a NUL or carriage return.
+/// fields (`separates`), failing that after a NUL or carriage return.
 /// What is left past `target` when it is shorter than `max_line` is kept
 /// whole: at the end of a file, the last line.
 pub fn cut_point(
