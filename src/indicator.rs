@@ -324,10 +324,14 @@ pub fn refang(raw: &str) -> String {
 fn undo_defanged_suffix(out: &mut String, path: bool) {
     'again: loop {
         for (from, to) in DEFANGED {
-            if path && *from == "\\." {
+            let n = out.len();
+            // A backslash after a dot is a relative path's separator
+            // (`..\..\x.exe`, `.\.hidden`), not a regular expression's
+            // escape; so is every backslash in a Windows path.
+            let after_dot = n >= 3 && out.as_bytes()[n - 3] == b'.';
+            if *from == "\\." && (path || after_dot) {
                 continue;
             }
-            let n = out.len();
             let ends = n >= from.len()
                 && out.as_bytes()[n - from.len()..]
                     .eq_ignore_ascii_case(from.as_bytes());
@@ -1189,6 +1193,13 @@ fn file_name(v: &str) -> Result<Parsed, Rejected> {
              not loaded"
         )));
     }
+    let dots = |c: &str| c.bytes().all(|b| b == b'.');
+    if trimmed.contains('.') && trimmed.split(['\\', '/']).all(dots) {
+        return Err(Rejected(format!(
+            "{v:?} names no file, only a folder's dots, which countless \
+             paths and lines hold; not loaded"
+        )));
+    }
     let Some(e) = expand(v) else {
         if !folder || trimmed.is_empty() {
             return Ok(Parsed::plain(Value::Filename(v.to_string())));
@@ -1670,6 +1681,29 @@ mod tests {
     }
 
     #[test]
+    fn dots_alone_name_no_file() {
+        let o = ParseOptions::default();
+        let typed = |s: &str| parse_typed(s, Kind::Filename, o);
+        // `.` and `..` are in countless paths and sentences: `dig . NS`.
+        for v in [".", "..", "...", "./", r"..\..\", "../.", r".\"] {
+            let e = typed(v).unwrap_err().0;
+            assert_eq!(
+                e,
+                format!(
+                    "{v:?} names no file, only a folder's dots, which \
+                     countless paths and lines hold; not loaded"
+                )
+            );
+        }
+        // Near misses: a name with a dot in it.
+        for v in
+            [".x", "..x", r".\x.exe", r".\.hidden", "x.", r"..\..\evil.exe"]
+        {
+            assert_eq!(typed(v).unwrap().value, Value::Filename(v.into()));
+        }
+    }
+
+    #[test]
     fn device_paths_read_back_as_themselves() {
         let o = ParseOptions::default();
         let typed = |s: &str| parse_typed(s, Kind::Filename, o).unwrap();
@@ -1716,6 +1750,10 @@ mod tests {
             typed(r"\\?\C:\Windows\x\").value,
             Value::Filename(r"\\?\C:\Windows\x".into())
         );
+        // Nothing but separators after the prefix is no device path, and
+        // what is left, a dot, names no file.
+        let e = parse_typed(r"\\.\/", Kind::Filename, o).unwrap_err().0;
+        assert!(e.contains("names no file"), "{e}");
         // A host starting with a dot is no UNC host: `\\.x\y\z\` and
         // the folder it loads as read the same way.
         assert_eq!(unc_host(r"\\.x\y\z"), None);
