@@ -279,13 +279,21 @@ const DEFANGED: &[(&str, &str)] = &[
 /// (`((.))`, `\[.]`) is replaced in turn. A loaded value must read back
 /// as itself, which export and re-import rely on.
 pub fn refang(raw: &str) -> String {
+    refang_as(raw, false)
+}
+
+/// Refangs `raw`; a value stated to be a file name (`file_name`) is a
+/// path, whose backslashes are all separators.
+fn refang_as(raw: &str, file_name: bool) -> String {
     let raw = raw.trim();
     let mut out = String::with_capacity(raw.len());
     if raw.contains(['[', '(', '{', '\\']) {
         // In a Windows path a backslash is a separator: `%TEMP%\..\x`
         // and `C:\.hidden` keep theirs, where `evil\.example` is a
         // regular expression's escaped dot.
-        let path = starts_windows_path(raw);
+        let path = file_name
+            || starts_windows_path(raw)
+            || device_rest(raw).is_some();
         for c in raw.chars() {
             out.push(c);
             if matches!(c, ']' | ')' | '}' | '.') {
@@ -422,7 +430,7 @@ pub fn parse_typed(
     opts: ParseOptions,
 ) -> Result<Parsed, Rejected> {
     check_length(raw)?;
-    let v = refang(raw);
+    let v = refang_as(raw, kind == Kind::Filename);
     let v = v.trim();
     if v.is_empty() {
         return Err(Rejected("empty value".into()));
@@ -1096,10 +1104,29 @@ fn expand(v: &str) -> Option<Expanded> {
 /// Returns the patterns a file-name indicator is searched for: the value
 /// itself, its form with backslashes where it was written with `/` after
 /// a `%VAR%`, and for a `%VAR%` path the path as hosts expand it
-/// (`%TEMP%\x.log`: also `Temp\x.log`), each found as whole path
-/// components and reported under the indicator.
+/// (`%TEMP%\x.log`: also `Temp\x.log`), and for a device or long path
+/// the path it names as logs write it (`\\.\pipe\x` as Sysmon's `\x`,
+/// `\\?\C:\x` as `C:\x`, `\\?\UNC\srv\x` as `\\srv\x`), each found as
+/// whole path components and reported under the indicator.
 pub fn file_name_patterns(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
+    if let Some(rest) = device_rest(name) {
+        let head = |p: &str| {
+            rest.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
+        };
+        let b = rest.as_bytes();
+        let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
+        let named = if head("pipe\\") && rest.len() > 5 {
+            Some(rest[4..].to_string())
+        } else if head("UNC\\") && rest.len() > 4 {
+            Some(format!("\\{}", &rest[3..]))
+        } else if drive && name.starts_with("\\\\?") {
+            Some(rest.to_string())
+        } else {
+            None
+        };
+        out.extend(named);
+    }
     if let Some(e) = expand(name) {
         for form in [e.written, e.expanded] {
             if !form.is_empty() && !out.contains(&form) {
@@ -1110,11 +1137,11 @@ pub fn file_name_patterns(name: &str) -> Vec<String> {
     out
 }
 
-/// Folders that hold so much that a folder indicator for one would flood
-/// the results: Windows ones compare in any case and with any drive.
 /// The namespaces under `\\.\` and `\\?\` that hold other paths.
 const ROOTS: [&str; 4] = ["pipe", "mailslot", "UNC", "GLOBALROOT"];
 
+/// Folders that hold so much that a folder indicator for one would flood
+/// the results: Windows ones compare in any case and with any drive.
 const SYSTEM_FOLDERS: [&str; 21] = [
     r"\Windows",
     r"\Windows\System32",
@@ -1145,6 +1172,9 @@ const SYSTEM_FOLDERS: [&str; 21] = [
 fn too_broad(trimmed: &str) -> Option<&'static str> {
     // A device or long path names the same folders (`\\?\C:\Windows`),
     // or the root of a namespace of its own (`\\.\pipe`).
+    if trimmed == "\\\\." || trimmed == "\\\\?" {
+        return Some("the root of a device namespace");
+    }
     let trimmed = match device_rest(trimmed) {
         Some(rest) if ROOTS.iter().any(|r| r.eq_ignore_ascii_case(rest)) => {
             return Some("the root of a device namespace");
@@ -1191,6 +1221,13 @@ fn file_name(v: &str) -> Result<Parsed, Rejected> {
         return Err(Rejected(format!(
             "{v:?} names {what}, which every path through it would match; \
              not loaded"
+        )));
+    }
+    // `\\?\` opens a long path; any other `*` or `?` is a wildcard.
+    if device_rest(v).unwrap_or(v).contains(['*', '?']) {
+        return Err(Rejected(format!(
+            "{v:?} holds a wildcard (* or ?); patterns are not swept for, \
+             only literal names; not loaded"
         )));
     }
     let dots = |c: &str| c.bytes().all(|b| b == b'.');
@@ -1681,6 +1718,55 @@ mod tests {
     }
 
     #[test]
+    fn wildcards_are_no_file_names() {
+        let o = ParseOptions::default();
+        // No Windows name holds `*` or `?`: they are a pattern's, and a
+        // pattern swept for as text would never hit.
+        for v in [
+            r"\\.\pipe\msagent_*",
+            r"\\.\pipe\postex_????",
+            r"C:\Users\*\AppData\evil.exe",
+            "evil*.exe",
+        ] {
+            let e = parse_typed(v, Kind::Filename, o).unwrap_err().0;
+            assert_eq!(
+                e,
+                format!(
+                    "{v:?} holds a wildcard (* or ?); patterns are not swept \
+                     for, only literal names; not loaded"
+                )
+            );
+        }
+        // Near misses: the long-path prefix's `?`, and a name of its own.
+        let ok = parse_typed(r"\\?\C:\x\a.exe", Kind::Filename, o).unwrap();
+        assert_eq!(ok.value, Value::Filename(r"\\?\C:\x\a.exe".into()));
+        assert!(parse_typed("msagent_12", Kind::Filename, o).is_ok());
+    }
+
+    #[test]
+    fn device_paths_are_also_searched_as_the_paths_they_name() {
+        let pats = |v: &str| file_name_patterns(v);
+        assert_eq!(
+            pats(r"\\.\pipe\msagent_12"),
+            vec![r"\\.\pipe\msagent_12", r"\msagent_12"]
+        );
+        assert_eq!(
+            pats(r"\\?\C:\x\a.exe"),
+            vec![r"\\?\C:\x\a.exe", r"C:\x\a.exe"]
+        );
+        assert_eq!(
+            pats(r"\\?\UNC\srv\share\x.exe"),
+            vec![r"\\?\UNC\srv\share\x.exe", r"\\srv\share\x.exe"]
+        );
+        // Near misses: other devices and namespaces name no other path.
+        assert_eq!(pats(r"\\.\PhysicalDrive0"), vec![r"\\.\PhysicalDrive0"]);
+        assert_eq!(
+            pats(r"\\?\GLOBALROOT\Device\x"),
+            vec![r"\\?\GLOBALROOT\Device\x"]
+        );
+    }
+
+    #[test]
     fn dots_alone_name_no_file() {
         let o = ParseOptions::default();
         let typed = |s: &str| parse_typed(s, Kind::Filename, o);
@@ -1750,10 +1836,32 @@ mod tests {
             typed(r"\\?\C:\Windows\x\").value,
             Value::Filename(r"\\?\C:\Windows\x".into())
         );
-        // Nothing but separators after the prefix is no device path, and
-        // what is left, a dot, names no file.
-        let e = parse_typed(r"\\.\/", Kind::Filename, o).unwrap_err().0;
-        assert!(e.contains("names no file"), "{e}");
+        // Nothing after the prefix: the root of the namespace.
+        for v in [r"\\.\/", r"\\?\", r"\\.\"] {
+            let e = parse_typed(v, Kind::Filename, o).unwrap_err().0;
+            assert!(e.contains("the root of a device namespace"), "{v}: {e}");
+        }
+        // A stated file name is a path: each `\.` in it is a separator
+        // and a dot, never a regular expression's escaped dot.
+        for v in [
+            r"\\.foo\b\c",
+            r"\\?\UNC\srv\share\.hidden\x.exe",
+            r"\\.hidden\x.exe",
+            r"\..\evil.exe",
+            r"evil.example\..\x",
+            r"dir\.hidden",
+        ] {
+            assert_eq!(typed(v).value, Value::Filename(v.into()), "{v}");
+        }
+        assert_eq!(
+            typed(r"evil[.]example\..\x").value,
+            Value::Filename(r"evil.example\..\x".into())
+        );
+        // Untyped, `\.` between names is still an escaped dot.
+        assert_eq!(
+            p(r"svcsstat\.exe"),
+            Value::Filename("svcsstat.exe".into())
+        );
         // A host starting with a dot is no UNC host: `\\.x\y\z\` and
         // the folder it loads as read the same way.
         assert_eq!(unc_host(r"\\.x\y\z"), None);

@@ -493,7 +493,7 @@ fn windows_path(field: &str) -> bool {
     });
     drive
         || var
-        || indicator::unc_host(field).is_some()
+        || indicator::unc_host(&indicator::refang(field)).is_some()
         || indicator::device_path(field)
 }
 
@@ -525,10 +525,11 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     // backslash before `d`, `w` or `s` is a separator, not a class.
     let path = windows_path(field);
     let class = |s: &str| matches!(s, "\\d" | "\\w" | "\\s");
-    // A UNC or device path's leading `\\` is no escaped backslash.
-    let unc = indicator::unc_host(field).is_some();
-    let body =
-        if unc || indicator::device_path(field) { &field[2..] } else { field };
+    // A UNC path's leading `\\` (its host perhaps defanged) is no
+    // escaped backslash, nor is a device or long path's (`\\.\`, `\\?\`).
+    let unc = indicator::unc_host(&indicator::refang(field)).is_some();
+    let device = field.starts_with("\\\\.\\") || field.starts_with("\\\\?\\");
+    let body = if unc || device { &field[2..] } else { field };
     let sign =
         SIGNS.iter().find(|(s, _)| body.contains(s) && !(path && class(s)));
     if let Some((_, why)) = sign {
@@ -548,10 +549,13 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     if rest.contains('[') {
         return Some("a character class");
     }
-    let quantifier = rest
-        .split('{')
-        .skip(1)
-        .any(|after| after.starts_with(|c: char| c.is_ascii_digit()));
+    // `{2}`, `{2,}`, `{2,5}`; a GUID (`{26a21bda-…}`) is none.
+    let quantifier = rest.split('{').skip(1).any(|after| {
+        let Some((count, _)) = after.split_once('}') else { return false };
+        let (low, high) = count.split_once(',').unwrap_or((count, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        !low.is_empty() && digits(low) && digits(high)
+    });
     quantifier.then_some("a repetition count")
 }
 
@@ -740,6 +744,32 @@ mod tests {
         assert_eq!(
             shown(&loaded),
             vec!["filename \\\\.\\pipe\\msagent_12 @1"]
+        );
+        // A volume's GUID is no repetition count, and a defanged UNC
+        // host is a UNC host.
+        let more = load(
+            "\\\\?\\Volume{26a21bda-a627-11d7-9931-806e6f6e6963}\\x.exe\n\
+             \\\\evil[.]example\\share\\x.exe\nx{2}\nab{3}.exe\n",
+        );
+        assert_eq!(
+            shown(&more),
+            vec![
+                "filename \\\\?\\Volume{26a21bda-a627-11d7-9931-806e6f6e6963}\\x.exe @1",
+                "filename \\\\evil.example\\share\\x.exe @2",
+            ]
+        );
+        let why = problems(&more);
+        assert_eq!(why.len(), 2, "{why:?}");
+        assert!(
+            why.iter().all(|p| p.contains("a repetition count")),
+            "{why:?}"
+        );
+        // A wildcard after a device prefix is told as one.
+        let wild = load("\\\\.\\pipe\\*\n");
+        assert!(
+            problems(&wild)[0].contains("holds a wildcard"),
+            "{:?}",
+            problems(&wild)
         );
         // Near miss: an escaped backslash after the start is still one.
         assert_eq!(
