@@ -996,9 +996,10 @@ pub fn device_path(v: &str) -> bool {
             })
 }
 
-/// What follows `\\.\` or `\\?\`, if `v` starts with either.
+/// What follows `\\.\`, `\\?\` or the NT form `\??\` (services' image
+/// paths: `\??\C:\x.sys`), if `v` starts with one.
 fn device_rest(v: &str) -> Option<&str> {
-    v.strip_prefix("\\\\.\\").or_else(|| v.strip_prefix("\\\\?\\"))
+    ["\\\\.\\", "\\\\?\\", "\\??\\"].iter().find_map(|p| v.strip_prefix(p))
 }
 
 /// Punctuation a regular expression escapes, which no path component of
@@ -1110,22 +1111,21 @@ fn expand(v: &str) -> Option<Expanded> {
 /// whole path components and reported under the indicator.
 pub fn file_name_patterns(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
+    // A pipe's name alone is not searched for, though Sysmon writes a
+    // pipe so (`PipeName: \msagent_12`): as a path component it is also
+    // a folder's or a server's (`\tmp` in `C:\tmp\x`, `\\tmp\share`).
+    // Telling a pipe's field from a path needs the field's name, which
+    // file-name matching does not look at.
     if let Some(rest) = device_rest(name) {
-        let head = |p: &str| {
-            rest.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
-        };
         let b = rest.as_bytes();
         let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
-        let named = if head("pipe\\") && rest.len() > 5 {
-            Some(rest[4..].to_string())
-        } else if head("UNC\\") && rest.len() > 4 {
-            Some(format!("\\{}", &rest[3..]))
-        } else if drive && name.starts_with("\\\\?") {
-            Some(rest.to_string())
-        } else {
-            None
-        };
-        out.extend(named);
+        let unc =
+            rest.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("UNC\\"));
+        if drive {
+            out.push(rest.to_string());
+        } else if unc && rest.len() > 4 && !name.starts_with("\\\\.") {
+            out.push(format!("\\{}", &rest[3..]));
+        }
     }
     if let Some(e) = expand(name) {
         for form in [e.written, e.expanded] {
@@ -1175,23 +1175,32 @@ fn too_broad(trimmed: &str) -> Option<&'static str> {
     if trimmed == "\\\\." || trimmed == "\\\\?" {
         return Some("the root of a device namespace");
     }
+    // Dot components stay where they are (`C:\.`, `pipe\..\..`).
+    let dots = |tail: &str| {
+        tail.split(['\\', '/']).all(|c| c.bytes().all(|b| b == b'.'))
+    };
     let trimmed = match device_rest(trimmed) {
-        Some(rest) if ROOTS.iter().any(|r| r.eq_ignore_ascii_case(rest)) => {
-            return Some("the root of a device namespace");
+        Some(rest) => {
+            let (first, tail) = rest.split_once('\\').unwrap_or((rest, ""));
+            let root = ROOTS.iter().any(|r| r.eq_ignore_ascii_case(first));
+            if root && dots(tail) {
+                return Some("the root of a device namespace");
+            }
+            rest
         }
-        Some(rest) => rest,
         None => trimmed,
     };
     let b = trimmed.as_bytes();
     let drive = b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
-    if trimmed.is_empty() || (drive && b.len() == 2) {
+    if trimmed.is_empty() || (drive && dots(&trimmed[2..])) {
         return Some("the root of a drive or file system");
     }
     let windows = if drive { &trimmed[2..] } else { trimmed };
     let windows = windows.replace('/', "\\");
     let known = SYSTEM_FOLDERS.iter().any(|f| {
         if f.starts_with('\\') {
-            drive && f.eq_ignore_ascii_case(&windows)
+            // On any drive, or rooted on the current one (`\Windows`).
+            f.eq_ignore_ascii_case(&windows)
         } else {
             f.eq_ignore_ascii_case(trimmed)
         }
@@ -1685,6 +1694,11 @@ mod tests {
             "/home/",
             "/root/",
             "/dev/shm/",
+            r"\Windows",
+            r"\Users\",
+            r"\Windows\System32\",
+            r"C:\.",
+            r"C:\..\",
         ] {
             assert!(typed(v).is_err(), "{v}");
         }
@@ -1696,6 +1710,8 @@ mod tests {
             (r"C:\Windows\System32\evil\", r"C:\Windows\System32\evil"),
             (r"C:\Users\Public\x.exe", r"C:\Users\Public\x.exe"),
             ("/tmp/.x/", "/tmp/.x"),
+            (r"\Windows\x\evil.exe", r"\Windows\x\evil.exe"),
+            (r"C:\.x\", r"C:\.x"),
         ] {
             assert_eq!(typed(v).unwrap().value, Value::Filename(want.into()));
         }
@@ -1744,26 +1760,46 @@ mod tests {
     }
 
     #[test]
-    fn device_paths_are_also_searched_as_the_paths_they_name() {
+    fn long_paths_are_also_searched_as_the_paths_they_name() {
         let pats = |v: &str| file_name_patterns(v);
-        assert_eq!(
-            pats(r"\\.\pipe\msagent_12"),
-            vec![r"\\.\pipe\msagent_12", r"\msagent_12"]
-        );
-        assert_eq!(
-            pats(r"\\?\C:\x\a.exe"),
-            vec![r"\\?\C:\x\a.exe", r"C:\x\a.exe"]
-        );
-        assert_eq!(
-            pats(r"\\?\UNC\srv\share\x.exe"),
-            vec![r"\\?\UNC\srv\share\x.exe", r"\\srv\share\x.exe"]
-        );
-        // Near misses: other devices and namespaces name no other path.
-        assert_eq!(pats(r"\\.\PhysicalDrive0"), vec![r"\\.\PhysicalDrive0"]);
-        assert_eq!(
-            pats(r"\\?\GLOBALROOT\Device\x"),
-            vec![r"\\?\GLOBALROOT\Device\x"]
-        );
+        for (v, named) in [
+            (r"\\?\C:\x\a.exe", r"C:\x\a.exe"),
+            (r"\\.\C:\x\a.exe", r"C:\x\a.exe"),
+            (r"\??\C:\x\evil.sys", r"C:\x\evil.sys"),
+            (r"\\?\UNC\srv\share\x.exe", r"\\srv\share\x.exe"),
+        ] {
+            assert_eq!(pats(v), vec![v, named], "{v}");
+        }
+        // Near misses: a pipe's name alone (`\msagent_12`, as Sysmon
+        // writes it) is also a folder's (`\\.\pipe\tmp` would hit
+        // `C:\tmp\x`), and other devices name no other path.
+        for v in [
+            r"\\.\pipe\msagent_12",
+            r"\\.\PhysicalDrive0",
+            r"\\?\GLOBALROOT\Device\x",
+        ] {
+            assert_eq!(pats(v), vec![v], "{v}");
+        }
+    }
+
+    #[test]
+    fn nt_paths_are_windows_paths() {
+        let o = ParseOptions::default();
+        // Services' image paths write `\??\C:\…`: no wildcard in it.
+        let v = r"\??\C:\Windows\Temp\evil.sys";
+        let got = parse_typed(v, Kind::Filename, o).unwrap().value;
+        assert_eq!(got, Value::Filename(v.into()));
+        assert_eq!(parse_value(v, o).unwrap().value, got);
+        assert!(starts_windows_path(v));
+        for root in
+            [r"\??\C:\", r"\??\C:\Windows", r"\\?\C:\.", r"\\.\pipe\..\.."]
+        {
+            let e = parse_typed(root, Kind::Filename, o).unwrap_err().0;
+            assert!(e.contains("which every path through it"), "{root}: {e}");
+        }
+        // Near miss: a `?` elsewhere is still a wildcard.
+        let e = parse_typed(r"\??\C:\x?.sys", Kind::Filename, o).unwrap_err();
+        assert!(e.0.contains("holds a wildcard"), "{}", e.0);
     }
 
     #[test]

@@ -996,18 +996,11 @@ fn file_names_with_a_long_last_part() {
 
 #[test]
 fn device_paths_match_as_the_paths_they_name() {
-    // A pipe as Sysmon names it (`PipeName: \msagent_12`), as written.
+    // A pipe matches as written; its name alone is no path of its own.
     let pipe = &[r"\\.\pipe\msagent_12"];
-    hit(pipe, r"PipeName: \msagent_12", r"\msagent_12");
-    // JSON doubles the backslash; the single one inside it hits too, and
-    // the sweep reports the line once.
-    assert_eq!(
-        matched(pipe, r#"{"PipeName":"\\msagent_12"}"#),
-        vec![r"\\msagent_12", r"\msagent_12"]
-    );
     hit(pipe, r"CreateFile \\.\pipe\msagent_12", r"\\.\pipe\msagent_12");
     miss(pipe, r"PipeName: \msagent_123");
-    miss(pipe, r"Image: C:\x\msagent_12");
+    miss(pipe, r"Image: C:\msagent_12\x.exe");
     // A long path as the drive path or UNC path it stands for.
     let long = &[r"\\?\C:\x\.hidden\a.exe"];
     hit(long, r"Image: C:\x\.hidden\a.exe", r"C:\x\.hidden\a.exe");
@@ -1019,4 +1012,11 @@ fn device_paths_match_as_the_paths_they_name() {
     let unc = &[r"\\?\UNC\srv\share\x.exe"];
     hit(unc, r"copy \\srv\share\x.exe", r"\\srv\share\x.exe");
     miss(unc, r"copy \\srv2\share\x.exe");
+    let nt = &[r"\??\C:\Windows\Temp\evil.sys"];
+    hit(
+        nt,
+        r"ImagePath: C:\Windows\Temp\evil.sys",
+        r"C:\Windows\Temp\evil.sys",
+    );
+    miss(nt, r"ImagePath: C:\Windows\Temp\evil.sys2");
 }
