@@ -1172,7 +1172,7 @@ const SYSTEM_FOLDERS: [&str; 21] = [
 fn too_broad(trimmed: &str) -> Option<&'static str> {
     // A device or long path names the same folders (`\\?\C:\Windows`),
     // or the root of a namespace of its own (`\\.\pipe`).
-    if trimmed == "\\\\." || trimmed == "\\\\?" {
+    if matches!(trimmed, r"\\." | r"\\?" | r"\??") {
         return Some("the root of a device namespace");
     }
     // Dot components stay where they are (`C:\.`, `pipe\..\..`).
@@ -1791,9 +1791,13 @@ mod tests {
         assert_eq!(got, Value::Filename(v.into()));
         assert_eq!(parse_value(v, o).unwrap().value, got);
         assert!(starts_windows_path(v));
-        for root in
-            [r"\??\C:\", r"\??\C:\Windows", r"\\?\C:\.", r"\\.\pipe\..\.."]
-        {
+        for root in [
+            r"\??\",
+            r"\??\C:\",
+            r"\??\C:\Windows",
+            r"\\?\C:\.",
+            r"\\.\pipe\..\..",
+        ] {
             let e = parse_typed(root, Kind::Filename, o).unwrap_err().0;
             assert!(e.contains("which every path through it"), "{root}: {e}");
         }
