@@ -1024,7 +1024,8 @@ pub fn unc_host(v: &str) -> Option<&str> {
         c.is_empty() || c.starts_with(|c: char| REGEX_PUNCT.contains(c))
     };
     let parts = path.split('\\').count();
-    (host_ok && parts >= 2 && !path.split('\\').any(escaped)).then_some(host)
+    let named = parts >= 2 || host.contains('.');
+    (host_ok && named && !path.split('\\').any(escaped)).then_some(host)
 }
 
 /// A path that starts with a run of Windows environment variables
@@ -1725,6 +1726,16 @@ mod tests {
         assert_eq!(unc_host(r"\\svcsstat"), None);
         assert_eq!(unc_host(r"\\svcsstat\.exe"), None);
         assert_eq!(unc_host(r"\\server\share"), None);
+        // A share alone is a UNC path where the server is an address or
+        // a dotted name (WebDAV shares in mail: `\\203.0.113.5\webdav`);
+        // `\\tmp\tmpy_8th_nb` is a regular expression's `\tmp\…`.
+        assert_eq!(unc_host(r"\\203.0.113.5\webdav"), Some("203.0.113.5"));
+        assert_eq!(unc_host(r"\\evil.example\s"), Some("evil.example"));
+        assert_eq!(unc_host(r"\\tmp\tmpy_8th_nb"), None);
+        assert_eq!(
+            parsed(r"\\203.0.113.5\webdav").value,
+            Value::Filename(r"\\203.0.113.5\webdav".into())
+        );
         assert_eq!(unc_host(r"\\temp\rot\.exe"), None);
         assert_eq!(unc_host(r"\\x86\-linux\-exactchange"), None);
         assert_eq!(unc_host(r"\\video\(2017\)_2\.exe"), None);

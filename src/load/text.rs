@@ -745,15 +745,17 @@ mod tests {
             shown(&loaded),
             vec!["filename \\\\.\\pipe\\msagent_12 @1"]
         );
-        // A volume's GUID is no repetition count, and a defanged UNC
-        // host is a UNC host.
+        // A volume's GUID is no repetition count, a defanged UNC host is
+        // a UNC host, and so is an address's share.
         let more = load(
             "\\\\?\\Volume{26a21bda-a627-11d7-9931-806e6f6e6963}\\x.exe\n\
-             \\\\evil[.]example\\share\\x.exe\nx{2}\nab{3}.exe\n",
+             \\\\evil[.]example\\share\\x.exe\nx{2}\nab{3}.exe\n\
+             \\\\203.0.113.5\\webdav\n",
         );
         assert_eq!(
             shown(&more),
             vec![
+                "filename \\\\203.0.113.5\\webdav @5",
                 "filename \\\\?\\Volume{26a21bda-a627-11d7-9931-806e6f6e6963}\\x.exe @1",
                 "filename \\\\evil.example\\share\\x.exe @2",
             ]

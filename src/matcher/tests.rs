@@ -330,6 +330,11 @@ fn unc_paths_match_as_paths() {
     );
     miss(unc, r"copy \\server\share\x.exe2");
     miss(unc, r"copy \\otherserver\share\x.exe");
+    let share = &[r"\\203.0.113.5\webdav"];
+    hit(share, r"open \\203.0.113.5\webdav\x.doc", r"\\203.0.113.5\webdav");
+    hit(share, r"open \\203.0.113.5\WebDAV", r"\\203.0.113.5\WebDAV");
+    miss(share, r"open \\203.0.113.5\webdav2");
+    miss(share, r"open \\1203.0.113.5\webdav");
 }
 
 #[test]
