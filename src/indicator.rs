@@ -286,23 +286,16 @@ pub fn refang(raw: &str) -> String {
 /// path, whose backslashes are all separators.
 fn refang_as(raw: &str, file_name: bool) -> String {
     let raw = raw.trim();
-    let mut out = String::with_capacity(raw.len());
-    if raw.contains(['[', '(', '{', '\\']) {
-        // In a Windows path a backslash is a separator: `%TEMP%\..\x`
-        // and `C:\.hidden` keep theirs, where `evil\.example` is a
-        // regular expression's escaped dot.
-        let path = file_name
-            || starts_windows_path(raw)
-            || device_rest(raw).is_some();
-        for c in raw.chars() {
-            out.push(c);
-            if matches!(c, ']' | ')' | '}' | '.') {
-                undo_defanged_suffix(&mut out, path);
-            }
-        }
-    } else {
-        out.push_str(raw);
-    }
+    // In a Windows path a backslash is a separator: `%TEMP%\..\x` and
+    // `C:\.hidden` keep theirs, where `evil\.example` is a regular
+    // expression's escaped dot. Whether a value is a path is told once
+    // its other defanged forms are undone (`C[:]\x`, `\\evil[.]example\s`),
+    // so that the value refanged tells the same and reads back as itself.
+    let kept = undo_defanged(raw, true);
+    let path = file_name
+        || starts_windows_path(&kept)
+        || device_rest(&kept).is_some();
+    let mut out = if path { kept } else { undo_defanged(raw, false) };
     for (from, to) in [
         ("hxxps", "https"),
         ("hxxp", "http"),
@@ -322,6 +315,21 @@ fn refang_as(raw: &str, file_name: bool) -> String {
                 out = format!("{to}{rest}");
                 break;
             }
+        }
+    }
+    out
+}
+
+/// Undoes the defanged forms in `raw`; `\.` stays where `path` is set.
+fn undo_defanged(raw: &str, path: bool) -> String {
+    if !raw.contains(['[', '(', '{', '\\']) {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        out.push(c);
+        if matches!(c, ']' | ')' | '}' | '.') {
+            undo_defanged_suffix(&mut out, path);
         }
     }
     out
@@ -1815,6 +1823,23 @@ mod tests {
         // Near miss: a `?` elsewhere is still a wildcard.
         let e = parse_typed(r"\??\C:\x?.sys", Kind::Filename, o).unwrap_err();
         assert!(e.0.contains("holds a wildcard"), "{}", e.0);
+    }
+
+    #[test]
+    fn a_path_is_told_once_refanged() {
+        // A defanged drive is a drive: its `\.hidden` is a folder.
+        assert_eq!(shown(r"C[:]\x\.hidden\a.exe"), r"C:\x\.hidden\a.exe");
+        // `%(at)MP%` is no variable once `(at)` is `@`: its `\.` is an
+        // escaped dot, and the value reads back as itself.
+        let o = ParseOptions::default();
+        let got = parse_typed(r"%(at)MP%\../", Kind::String, o).unwrap().value;
+        assert_eq!(got, Value::String("%@MP%../".into()));
+        assert_eq!(
+            parse_typed(&got.to_string(), Kind::String, o).unwrap().value,
+            got
+        );
+        // Near miss: a variable as written keeps its `\.`.
+        assert_eq!(shown(r"%TEMP%\.x\a.exe"), r"%TEMP%\.x\a.exe");
     }
 
     #[test]
