@@ -990,11 +990,8 @@ pub fn device_path(v: &str) -> bool {
         c == '\\' || c == '/' || c.is_whitespace()
     });
     // After a drive (`\\?\C:\`) the components are a drive path's.
-    let b = rest.as_bytes();
-    let drive = b.len() >= 2
-        && b[0].is_ascii_alphabetic()
-        && b[1] == b':'
-        && b.get(2).is_none_or(|c| *c == b'\\');
+    let drive =
+        has_drive(rest) && rest.as_bytes().get(2).is_none_or(|c| *c == b'\\');
     drive
         || !rest.is_empty()
             && rest.split('\\').all(|c| {
@@ -1114,10 +1111,10 @@ fn expand(v: &str) -> Option<Expanded> {
 /// Returns the patterns a file-name indicator is searched for: the value
 /// itself, its form with backslashes where it was written with `/` after
 /// a `%VAR%`, and for a `%VAR%` path the path as hosts expand it
-/// (`%TEMP%\x.log`: also `Temp\x.log`), and for a device or long path
-/// the path it names as logs write it (`\\.\pipe\x` as Sysmon's `\x`,
-/// `\\?\C:\x` as `C:\x`, `\\?\UNC\srv\x` as `\\srv\x`), each found as
-/// whole path components and reported under the indicator.
+/// (`%TEMP%\x.log`: also `Temp\x.log`), and for a long, device or NT path
+/// that names a drive or UNC path, that path as logs write it (`\\?\C:\x`
+/// as `C:\x`, `\\?\UNC\srv\x` as `\\srv\x`), each found as whole path
+/// components and reported under the indicator.
 pub fn file_name_patterns(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
     // A pipe's name alone is not searched for, though Sysmon writes a
@@ -1126,8 +1123,7 @@ pub fn file_name_patterns(name: &str) -> Vec<String> {
     // Telling a pipe's field from a path needs the field's name, which
     // file-name matching does not look at.
     if let Some(rest) = device_rest(name) {
-        let b = rest.as_bytes();
-        let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
+        let drive = rest.len() > 2 && has_drive(rest);
         let unc =
             rest.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("UNC\\"));
         if drive {
@@ -1144,6 +1140,17 @@ pub fn file_name_patterns(name: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether every component of `path` is dots or empty (`..\.`, `""`).
+fn only_dots(path: &str) -> bool {
+    path.split(['\\', '/']).all(|c| c.bytes().all(|b| b == b'.'))
+}
+
+/// Whether `s` starts with a drive letter and colon (`C:`).
+fn has_drive(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
 }
 
 /// The namespaces under `\\.\` and `\\?\` that hold other paths.
@@ -1184,24 +1191,20 @@ fn too_broad(trimmed: &str) -> Option<&'static str> {
     if matches!(trimmed, r"\\." | r"\\?" | r"\??") {
         return Some("the root of a device namespace");
     }
-    // Dot components stay where they are (`C:\.`, `pipe\..\..`).
-    let dots = |tail: &str| {
-        tail.split(['\\', '/']).all(|c| c.bytes().all(|b| b == b'.'))
-    };
+    // Dot components after a root stay there (`C:\.`, `pipe\..\..`).
     let trimmed = match device_rest(trimmed) {
         Some(rest) => {
             let (first, tail) = rest.split_once('\\').unwrap_or((rest, ""));
             let root = ROOTS.iter().any(|r| r.eq_ignore_ascii_case(first));
-            if root && dots(tail) {
+            if root && only_dots(tail) {
                 return Some("the root of a device namespace");
             }
             rest
         }
         None => trimmed,
     };
-    let b = trimmed.as_bytes();
-    let drive = b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
-    if trimmed.is_empty() || (drive && dots(&trimmed[2..])) {
+    let drive = has_drive(trimmed);
+    if trimmed.is_empty() || (drive && only_dots(&trimmed[2..])) {
         return Some("the root of a drive or file system");
     }
     let windows = if drive { &trimmed[2..] } else { trimmed };
@@ -1248,8 +1251,7 @@ fn file_name(v: &str) -> Result<Parsed, Rejected> {
              only literal names; not loaded"
         )));
     }
-    let dots = |c: &str| c.bytes().all(|b| b == b'.');
-    if trimmed.contains('.') && trimmed.split(['\\', '/']).all(dots) {
+    if trimmed.contains('.') && only_dots(trimmed) {
         return Err(Rejected(format!(
             "{v:?} names no file, only a folder's dots, which countless \
              paths and lines hold; not loaded"

@@ -475,8 +475,8 @@ fn url_end(line: &str) -> usize {
 
 /// Whether `field` starts as a Windows path: a drive (`C:\`) or an
 /// environment variable (`%TEMP%\`) and a backslash, or a UNC share
-/// (`\\server\share\`), or a device or long path (`\\.\pipe\x`).
-fn windows_path(field: &str) -> bool {
+/// (`\\server\share\`: `unc`), or a device or long path (`\\.\pipe\x`).
+fn windows_path(field: &str, unc: bool) -> bool {
     let b = field.as_bytes();
     let drive = b.len() > 3
         && b[0].is_ascii_alphabetic()
@@ -491,10 +491,7 @@ fn windows_path(field: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || b"_()".contains(&c))
             && !rest.starts_with('\\')
     });
-    drive
-        || var
-        || indicator::unc_host(&indicator::refang(field)).is_some()
-        || indicator::device_path(field)
+    drive || var || unc || indicator::device_path(field)
 }
 
 /// Returns what makes `field` read as a regular expression rather than a
@@ -523,11 +520,11 @@ fn regex_sign(field: &str) -> Option<&'static str> {
     }
     // In a Windows path (`c:\data\x.exe`, `%tmp%\winmail.dat`) a
     // backslash before `d`, `w` or `s` is a separator, not a class.
-    let path = windows_path(field);
-    let class = |s: &str| matches!(s, "\\d" | "\\w" | "\\s");
     // A UNC path's leading `\\` (its host perhaps defanged) is no
     // escaped backslash, nor is a device or long path's (`\\.\`, `\\?\`).
     let unc = indicator::unc_host(&indicator::refang(field)).is_some();
+    let path = windows_path(field, unc);
+    let class = |s: &str| matches!(s, "\\d" | "\\w" | "\\s");
     let device = field.starts_with("\\\\.\\") || field.starts_with("\\\\?\\");
     let body = if unc || device { &field[2..] } else { field };
     let sign =
