@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Writes seed inputs for the `sweep_plain` fuzz target into OUTDIR (default
+/tmp/sweep-seeds), built from the code itself:
+
+- every field name `logs::fields::canonical` knows, in the layouts logs write
+  it (`key=value`, JSON, CEF, a W3C `#Fields:` and a Zeek `#fields` header),
+  and each with one byte changed or cut short, so that every branch of the
+  byte-by-byte name match is taken;
+- every log line of the log-reading unit tests, alone, with an indicator
+  after it, and with its first address or name swapped for one;
+- the target's fixed indicators in many spellings (case, ports, user info,
+  escapes, percent-encoding, brackets) between many bytes before and after,
+  and URLs split into host and path fields in W3C, Zeek, Squid and access
+  logs.
+
+Most are redundant; merge them, which keeps only those that add coverage:
+
+    python3 fuzz/gen/sweep_seeds.py /tmp/sweep-seeds
+    cargo +nightly fuzz run -O sweep_plain fuzz/corpus/sweep_plain \\
+        /tmp/sweep-seeds -- -merge=1
+"""
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / 'src'
+OUT = Path(sys.argv[1] if len(sys.argv) > 1 else '/tmp/sweep-seeds')
+# Values the target's fixed indicators (fuzz_targets/sweep_common.rs) hit.
+IOCS = ['192.0.2.1', 'evil.example', 'a@evil.example', '198.51.100.7',
+        'http://evil.example/a', 'evil.exe',
+        '23f02508b165ec7313f038c28dc9ce82', '2001:db8::1']
+written = 0
+
+
+def put(text):
+    global written
+    data = text.encode('utf-8', 'surrogateescape')[:4096]
+    if not data:
+        return
+    path = OUT / hashlib.sha1(data).hexdigest()
+    if not path.exists():
+        path.write_bytes(data)
+        written += 1
+
+
+ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', '0': '\0', '\\': '\\', '"': '"',
+           "'": "'"}
+
+
+def literals(text):
+    """The string literals of Rust source: escapes and line continuations
+    undone in "..." and b"...", raw strings as written."""
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith('//', i):
+            j = text.find('\n', i)
+            i = len(text) if j < 0 else j
+            continue
+        raw = re.match(r'b?r(#*)"', text[i:])
+        if raw and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == '_')):
+            end = '"' + raw[1]
+            j = text.find(end, i + len(raw[0]))
+            out.append(text[i + len(raw[0]):j])
+            i = j + len(end)
+            continue
+        if text[i] == "'":
+            char = re.match(r"'(\\.|[^\\'])'", text[i:])
+            i += len(char[0]) if char else 1
+            continue
+        if text[i] != '"':
+            i += 1
+            continue
+        j, s = i + 1, []
+        while text[j] != '"':
+            if text[j] != '\\':
+                s.append(text[j])
+                j += 1
+                continue
+            e = text[j + 1]
+            if e == '\n':
+                j += 2
+                while text[j] in ' \t\n':
+                    j += 1
+            elif e == 'x':
+                s.append(chr(int(text[j + 2:j + 4], 16)))
+                j += 4
+            elif e == 'u':
+                k = text.index('}', j)
+                s.append(chr(int(text[j + 3:k], 16)))
+                j = k + 1
+            else:
+                s.append(ESCAPES[e])
+                j += 2
+        out.append(''.join(s))
+        i = j + 1
+    return out
+
+
+def field_names():
+    fields = (SRC / 'logs/fields.rs').read_text()
+    body = fields[fields.index('let name = match'):
+                  fields.index('_ => return None')]
+    names = sorted(set(re.findall(r'b"([^"]+)"', body)))
+    for k, name in enumerate(names):
+        ioc = IOCS[k % len(IOCS)]
+        for v in (name, name.upper(), name.title()):
+            put(f'Aug 20 00:01:05 host prog: {v}={ioc} x=1\n')
+            put(f'{{"{v}":"{ioc}","ts":1588205199.82}}\n')
+            put(f'date=2016-02-12 time=14:10:42 {v}="{ioc}" action=deny\n')
+            put(f'{v}: {ioc}\n')
+            put(f'CEF:0|V|P|1|100|n|5|{v}={ioc} act=blocked\n')
+        put('#Software: Microsoft Internet Information Services 10.0\n'
+            f'#Fields: date time {name} s-port\n2020-01-01 00:00:00 {ioc} 80\n')
+        put(f'#separator \\x09\n#path\thttp\n#fields\tts\t{name}\tid.resp_p\n'
+            f'1320279566.452687\t{ioc}\t80\n')
+        for i in range(len(name)):
+            for c in ('_', '9'):
+                if name[i] != c:
+                    key = name[:i] + c + name[i + 1:]
+                    put(f'Aug 20 00:01:05 host prog: {key}=192.0.2.1\n')
+            put(f'Aug 20 00:01:05 host prog: {name[:i + 1]}=192.0.2.1\n')
+            put(f'Aug 20 00:01:05 host prog: {name[:i + 1]}z=192.0.2.1\n')
+    return len(names)
+
+
+def test_lines():
+    sources = [SRC / 'logs/tests.rs', SRC / 'logs/time/tests.rs']
+    lits = [lit for p in sources for lit in literals(p.read_text())]
+    content = (SRC / 'sweep/content.rs').read_text()
+    lits += literals(content[content.index('mod tests'):])
+    lits = [lit for lit in lits if len(lit) >= 8]
+    for k, lit in enumerate(lits):
+        put(lit)
+        put(lit + '\n')
+        put(lit.rstrip('\n') + ' ' + IOCS[k % len(IOCS)] + '\n')
+        put(re.sub(r'\b\d{1,3}(\.\d{1,3}){3}\b', '192.0.2.1', lit, count=1))
+        put(re.sub(r'\b[a-z0-9-]+\.(com|org|net|de|ru)\b', 'evil.example',
+                   lit, count=1))
+    return len(lits)
+
+
+SPELLINGS = [
+    # URLs
+    'http://evil.example/a', 'HTTP://EVIL.EXAMPLE/A', 'http://evil.example:80/a',
+    'http://evil.example:8080/a', 'http://evil.example:/a',
+    'http://evil.example:99999/a', 'http://evil.example./a',
+    'http:\\/\\/evil.example\\/a', 'http://u@evil.example/a',
+    'http://u:p@evil.example/a', 'https://evil.example/a', 'ftp://evil.example/a',
+    'xhttp://evil.example/a', 'http://evil.example/%61', 'http://evil.example%2Fa',
+    'http://evil.example/a%2F', 'http://evil.example/%2', 'http://evil.example/%zz',
+    'evil.example/a', 'http://evil.example', 'http://evil.example/',
+    '//evil.example/a', 'http://evil.example:443/a', 'ws://evil.example/a',
+    'http://www.evil.example/a', 'http://evil.example.com/a',
+    # e-mail addresses
+    'a@evil.example', 'A@EVIL.EXAMPLE', 'xa@evil.example', 'a.a@evil.example',
+    'a+b@evil.example', '"a"@evil.example', 'a@evil.example.',
+    'a@sub.evil.example', 'a%40evil.example', 'a@evil.examplex',
+    'mailto:a@evil.example',
+    # addresses
+    '192.0.2.1', '192.0.2.01', '0192.0.2.1', '192.0.2.1.5', '192.0.2.1:80',
+    '192.0.2.1/24', '192.0.2.10', '1.192.0.2.1', '198.51.100.7',
+    '198.51.100.255', '198.51.101.7', '::ffff:192.0.2.1', '::ffff:c000:201',
+    '2001:db8::1', '2001:0db8::1', '2001:db8:0:0:0:0:0:1', '[2001:db8::1]:80',
+    '2001:db8::1%eth0', '2001:db8::10', '2001:db8::1:2', '192.000.002.001',
+    '192.0.2.1\\n', '192\\.0\\.2\\.1', '192[.]0.2.1',
+    # names, files, hashes
+    'evil.example', 'EVIL.EXAMPLE', 'evil.example.', 'www.evil.example',
+    'evil.example.com', 'evil-example', 'xevil.example', 'evil.exe', 'EVIL.EXE',
+    'C:\\x\\evil.exe', '/tmp/evil.exe', 'evil.exe.bak', 'xevil.exe',
+    'evil.exe:Zone.Identifier', '23f02508b165ec7313f038c28dc9ce82',
+    '23F02508B165EC7313F038C28DC9CE82', '23f02508b165ec7313f038c28dc9ce820',
+    'evil%2Eexample', 'evil\\u002eexample', '(4)evil(7)example(0)',
+    '3evil7example0',
+]
+BEFORE = ['', ' ', '"', 'x', '=', '(', '<', "'", '\\', '%22', '\\u0022', '\\x22',
+          '.', '-', '/', ':', '@', '0', '[', '\t', ',']
+AFTER = ['', '.', '. ', '.x', '?', '#', '/', 'b', '"', ' ', ',', ')', '%20', '\\/',
+         '\\u0022', ':', '-', '0', ']', '>', '@x']
+LAYOUTS = ['Aug 20 00:01:05 h p: src={}\n', '{{"url":"{}","ts":1588205199.82}}\n',
+           '2017-06-28 07:26:35 GET {} 200\n', 'CEF:0|V|P|1|1|n|5|request={} act=x\n']
+
+
+def spellings():
+    for v in SPELLINGS:
+        for b in BEFORE:
+            for a in AFTER:
+                put(f'{b}{v}{a}\n')
+        for layout in LAYOUTS:
+            put(layout.format(v))
+    for host in ('evil.example', 'EVIL.EXAMPLE', 'evil.example:80',
+                 'evil.example:8080', 'www.evil.example', 'evil.example.'):
+        for path in ('/a', '/A', '/a?x=1', '/ab', '/a/', '/%61', '/', '-', '/a#f'):
+            put('#Software: Microsoft Internet Information Services 10.0\n'
+                '#Fields: date time cs-method cs-host cs-uri-stem cs-uri-query\n'
+                f'2020-01-01 00:00:00 GET {host} {path} -\n')
+            put(f'#Fields: date time cs-uri-stem cs(Host)\n'
+                f'2020-01-01 00:00:00 {path} {host}\n')
+            put('#separator \\x09\n#path\thttp\n'
+                '#fields\tts\tuid\tid.orig_h\tmethod\thost\turi\n'
+                f'1320279566.4\tC\t10.0.0.1\tGET\t{host}\t{path}\n')
+            put(f'{{"ts":1.5,"uid":"C","id.orig_h":"10.0.0.1","host":"{host}",'
+                f'"uri":"{path}"}}\n')
+            put(f'1286536309.586    921 192.168.0.68 TCP_MISS/200 507 GET '
+                f'http://{host}{path} - DIRECT/1.2.3.4 text/html\n')
+            put(f'10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET {path} '
+                f'HTTP/1.0" 200 2326 "http://{host}{path}" "x"\n')
+            put(f'{host} 10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] '
+                f'"GET {path} HTTP/1.1" 200 2326\n')
+
+
+OUT.mkdir(parents=True, exist_ok=True)
+names = field_names()
+lines = test_lines()
+spellings()
+print(f'{written} seeds in {OUT}: {names} field names, {lines} test lines, '
+      f'{len(SPELLINGS)} spellings of the indicators')
