@@ -8,6 +8,9 @@
   byte-by-byte name match is taken;
 - every log line of the log-reading unit tests, alone, with an indicator
   after it, and with its first address or name swapped for one;
+- every time the time-reading unit tests read, with each byte changed to a
+  letter, a digit or a blank, or cut there, before an indicator (a line's
+  time is read only when it holds a hit);
 - the target's fixed indicators in many spellings (case, ports, user info,
   escapes, percent-encoding, brackets) between many bytes before and after,
   and URLs split into host and path fields in W3C, Zeek, Squid and access
@@ -140,6 +143,19 @@ def test_lines():
     return len(lits)
 
 
+def time_near_misses():
+    lits = literals((SRC / 'logs/time/tests.rs').read_text())
+    times = [lit.split('\n')[0] for lit in lits
+             if re.search(r'\d', lit) and len(lit) < 200]
+    for t in times:
+        for i in range(len(t)):
+            for c in ('x', '9', ' ', '0'):
+                if t[i] != c:
+                    put(t[:i] + c + t[i + 1:] + ' 192.0.2.1\n')
+            put(t[:i] + ' 192.0.2.1\n')
+    return len(times)
+
+
 SPELLINGS = [
     # URLs
     'http://evil.example/a', 'HTTP://EVIL.EXAMPLE/A', 'http://evil.example:80/a',
@@ -212,6 +228,7 @@ def spellings():
 OUT.mkdir(parents=True, exist_ok=True)
 names = field_names()
 lines = test_lines()
+times = time_near_misses()
 spellings()
 print(f'{written} seeds in {OUT}: {names} field names, {lines} test lines, '
-      f'{len(SPELLINGS)} spellings of the indicators')
+      f'{times} times, {len(SPELLINGS)} spellings of the indicators')
