@@ -14,7 +14,11 @@
 - the target's fixed indicators in many spellings (case, ports, user info,
   escapes, percent-encoding, brackets) between many bytes before and after,
   and URLs split into host and path fields in W3C, Zeek, Squid and access
-  logs.
+  logs;
+- the indicators glued to characters outside ASCII, written raw and as
+  JSON `\\u` escapes (surrogate pairs past U+FFFF): each end of every
+  range of code points the word-edge rules (`matcher::edge`) name, and a
+  few letters, digits and marks of other scripts.
 
 Most are redundant; merge them, which keeps only those that add coverage:
 
@@ -225,10 +229,43 @@ def spellings():
                 f'"GET {path} HTTP/1.1" 200 2326\n')
 
 
+def edge_ranges():
+    edge = (SRC / 'matcher/edge.rs').read_text()
+    points = set()
+    for lo, hi in re.findall(r"'\\u\{([0-9A-Fa-f]+)\}'\.\.='\\u\{([0-9A-Fa-f]+)\}'", edge):
+        points |= {int(lo, 16), int(hi, 16)}
+    for lo, hi in re.findall(r'0x([0-9A-Fa-f]+)\.\.=0x([0-9A-Fa-f]+)', edge):
+        points |= {int(lo, 16), int(hi, 16)}
+    ends = set()
+    for p in points:
+        ends |= {p - 1, p, p + 1}
+    # Letters, digits and marks of other scripts; an unpaired surrogate.
+    ends |= {0xE9, 0x416, 0x3B1, 0x663, 0x5D0, 0x1F600, 0xB2, 0x2028}
+    chars = sorted(c for c in ends if 0x80 <= c <= 0x10FFFF
+                   and not 0xD800 <= c <= 0xDFFF)
+
+    def json_escape(c):
+        if c <= 0xFFFF:
+            return f'\\u{c:04x}'
+        c -= 0x10000
+        return f'\\u{0xD800 + (c >> 10):04x}\\u{0xDC00 + (c & 0x3FF):04x}'
+
+    for c in chars:
+        for ioc in ('evil.example', '192.0.2.1', 'a@evil.example'):
+            for mark in (chr(c), json_escape(c)):
+                put(f'x {mark}{ioc} y\n')
+                put(f'x {ioc}{mark} y\n')
+                put(f'{{"q":"{mark}{ioc}{mark}"}}\n')
+    put('x \\udc00evil.example \\ud800 evil.example\\udfff y\n')
+    return len(chars)
+
+
 OUT.mkdir(parents=True, exist_ok=True)
 names = field_names()
 lines = test_lines()
 times = time_near_misses()
 spellings()
+marks = edge_ranges()
 print(f'{written} seeds in {OUT}: {names} field names, {lines} test lines, '
-      f'{times} times, {len(SPELLINGS)} spellings of the indicators')
+      f'{times} times, {len(SPELLINGS)} spellings of the indicators, '
+      f'{marks} characters outside ASCII')
