@@ -18,7 +18,12 @@
 - the indicators glued to characters outside ASCII, written raw and as
   JSON `\\u` escapes (surrogate pairs past U+FFFF): each end of every
   range of code points the word-edge rules (`matcher::edge`) name, and a
-  few letters, digits and marks of other scripts.
+  few letters, digits and marks of other scripts;
+- containers the sweep opens inside a plain input, which random bytes
+  never build: tar archives (a valid header checksum) of log lines, plain
+  and gzip-compressed, whole, cut short, with bytes after their end; and
+  UTF-16 text with either byte-order mark, with broken surrogates and an
+  odd last byte.
 
 Most are redundant; merge them, which keeps only those that add coverage:
 
@@ -260,12 +265,75 @@ def edge_ranges():
     return len(chars)
 
 
+def containers():
+    import gzip
+    import io
+    import tarfile
+    lines = ['Aug 20 00:01:05 h sshd[1]: from 192.0.2.1 port 22\n',
+             '{"query":"evil.example","ts":1588205199.82}\n',
+             'GET http://evil.example/a 200 a@evil.example\n']
+    made = 0
+
+    def tar(members, fmt=tarfile.USTAR_FORMAT):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode='w', format=fmt) as t:
+            for name, data, kind in members:
+                info = tarfile.TarInfo(name)
+                info.size = len(data) if kind == tarfile.REGTYPE else 0
+                info.type = kind
+                if kind == tarfile.SYMTYPE:
+                    info.linkname = 'a.log'
+                t.addfile(info, io.BytesIO(data) if info.size else None)
+        return buf.getvalue()
+
+    def out(data):
+        nonlocal made
+        data = data[:4096]
+        path = OUT / hashlib.sha1(data).hexdigest()
+        if not path.exists():
+            path.write_bytes(data)
+            made += 1
+
+    for k, line in enumerate(lines):
+        data = line.encode()
+        z = gzip.compress(data, mtime=0)
+        for members in ([('a.log', data, tarfile.REGTYPE)],
+                        [('a.log.gz', z, tarfile.REGTYPE)],
+                        [('d/', b'', tarfile.DIRTYPE),
+                         ('d/a.log', data, tarfile.REGTYPE)],
+                        [('l', b'', tarfile.SYMTYPE),
+                         ('a.log', data, tarfile.REGTYPE)],
+                        [('a.log', data, tarfile.REGTYPE),
+                         ('b.log', lines[(k + 1) % 3].encode(),
+                          tarfile.REGTYPE)]):
+            for fmt in (tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT):
+                whole = tar(members, fmt)
+                out(whole)
+                out(whole[:512 + len(data) // 2])   # cut in the data
+                out(whole[:700])                    # cut in the padding
+                body = whole.rstrip(b'\0')
+                out(body + b'\0' * 512)               # one end block of two
+                out(body.ljust(len(body) + 1024 - len(body) % 512, b'\0')
+                    + b'trailing 192.0.2.1\n')       # bytes after the end
+        text = ''.join(lines[k:] + lines[:k])
+        for bom, codec in ((b'\xff\xfe', 'utf-16-le'), (b'\xfe\xff', 'utf-16-be')):
+            enc = text.encode(codec)
+            out(bom + enc)
+            out(bom + enc + b'\x41')                  # an odd last byte
+            out(bom + enc.replace('1'.encode(codec), '\ud800'.encode(codec, 'surrogatepass'), 1))
+            out(bom + '\udc00'.encode(codec, 'surrogatepass') + enc)
+            out(bom + enc.replace('\n'.encode(codec), '\r\n'.encode(codec)))
+            out(bom + '\U0001f600 '.encode(codec) + enc)
+    return made
+
+
 OUT.mkdir(parents=True, exist_ok=True)
 names = field_names()
 lines = test_lines()
 times = time_near_misses()
 spellings()
 marks = edge_ranges()
+boxed = containers()
 print(f'{written} seeds in {OUT}: {names} field names, {lines} test lines, '
       f'{times} times, {len(SPELLINGS)} spellings of the indicators, '
-      f'{marks} characters outside ASCII')
+      f'{marks} characters outside ASCII, {boxed} tar and UTF-16 inputs')
