@@ -334,6 +334,6 @@ times = time_near_misses()
 spellings()
 marks = edge_ranges()
 boxed = containers()
-print(f'{written} seeds in {OUT}: {names} field names, {lines} test lines, '
+print(f'{written + boxed} seeds in {OUT}: {names} field names, {lines} test lines, '
       f'{times} times, {len(SPELLINGS)} spellings of the indicators, '
       f'{marks} characters outside ASCII, {boxed} tar and UTF-16 inputs')
