@@ -38,16 +38,34 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / 'src'
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else '/tmp/sweep-seeds')
-# Values the target's fixed indicators (fuzz_targets/sweep_common.rs) hit.
+# Values the target's fixed indicators hit: each indicator, the range
+# 198.51.100.0/24 as one address in it.
 IOCS = ['192.0.2.1', 'evil.example', 'a@evil.example', '198.51.100.7',
         'http://evil.example/a', 'evil.exe',
         '23f02508b165ec7313f038c28dc9ce82', '2001:db8::1']
 written = 0
 
 
+def check_iocs():
+    """Fails if the sweep targets' indicators are no longer these."""
+    common = (SRC.parent / 'fuzz/fuzz_targets/sweep_common.rs').read_text()
+    table = common[common.index('const IOCS'):]
+    table = table[:table.index('];')]
+    theirs = set(re.findall(r'"([^"]+)"', table))
+    ours = {'198.51.100.0/24' if v == '198.51.100.7' else v for v in IOCS}
+    if theirs != ours:
+        sys.exit(f'fuzz/fuzz_targets/sweep_common.rs: its indicators '
+                 f'{sorted(theirs)} differ from '
+                 f'the seeds\' {sorted(ours)}: update IOCS')
+
+
 def put(text):
+    """Writes one seed (text, or bytes as they are), cut to the 4096 bytes
+    the targets are run with, named by its hash."""
     global written
-    data = text.encode('utf-8', 'surrogateescape')[:4096]
+    data = text if isinstance(text, bytes) else text.encode(
+        'utf-8', 'surrogateescape')
+    data = data[:4096]
     if not data:
         return
     path = OUT / hashlib.sha1(data).hexdigest()
@@ -272,7 +290,7 @@ def containers():
     lines = ['Aug 20 00:01:05 h sshd[1]: from 192.0.2.1 port 22\n',
              '{"query":"evil.example","ts":1588205199.82}\n',
              'GET http://evil.example/a 200 a@evil.example\n']
-    made = 0
+    before = written
 
     def tar(members, fmt=tarfile.USTAR_FORMAT):
         buf = io.BytesIO()
@@ -285,14 +303,6 @@ def containers():
                     info.linkname = 'a.log'
                 t.addfile(info, io.BytesIO(data) if info.size else None)
         return buf.getvalue()
-
-    def out(data):
-        nonlocal made
-        data = data[:4096]
-        path = OUT / hashlib.sha1(data).hexdigest()
-        if not path.exists():
-            path.write_bytes(data)
-            made += 1
 
     for k, line in enumerate(lines):
         data = line.encode()
@@ -308,25 +318,26 @@ def containers():
                           tarfile.REGTYPE)]):
             for fmt in (tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT):
                 whole = tar(members, fmt)
-                out(whole)
-                out(whole[:512 + len(data) // 2])   # cut in the data
-                out(whole[:700])                    # cut in the padding
+                put(whole)
+                put(whole[:512 + len(data) // 2])   # cut in the data
+                put(whole[:700])                    # cut in the padding
                 body = whole.rstrip(b'\0')
-                out(body + b'\0' * 512)               # one end block of two
-                out(body.ljust(len(body) + 1024 - len(body) % 512, b'\0')
+                put(body + b'\0' * 512)               # one end block of two
+                put(body.ljust(len(body) + 1024 - len(body) % 512, b'\0')
                     + b'trailing 192.0.2.1\n')       # bytes after the end
         text = ''.join(lines[k:] + lines[:k])
         for bom, codec in ((b'\xff\xfe', 'utf-16-le'), (b'\xfe\xff', 'utf-16-be')):
             enc = text.encode(codec)
-            out(bom + enc)
-            out(bom + enc + b'\x41')                  # an odd last byte
-            out(bom + enc.replace('1'.encode(codec), '\ud800'.encode(codec, 'surrogatepass'), 1))
-            out(bom + '\udc00'.encode(codec, 'surrogatepass') + enc)
-            out(bom + enc.replace('\n'.encode(codec), '\r\n'.encode(codec)))
-            out(bom + '\U0001f600 '.encode(codec) + enc)
-    return made
+            put(bom + enc)
+            put(bom + enc + b'\x41')                  # an odd last byte
+            put(bom + enc.replace('1'.encode(codec), '\ud800'.encode(codec, 'surrogatepass'), 1))
+            put(bom + '\udc00'.encode(codec, 'surrogatepass') + enc)
+            put(bom + enc.replace('\n'.encode(codec), '\r\n'.encode(codec)))
+            put(bom + '\U0001f600 '.encode(codec) + enc)
+    return written - before
 
 
+check_iocs()
 OUT.mkdir(parents=True, exist_ok=True)
 names = field_names()
 lines = test_lines()
@@ -334,6 +345,6 @@ times = time_near_misses()
 spellings()
 marks = edge_ranges()
 boxed = containers()
-print(f'{written + boxed} seeds in {OUT}: {names} field names, {lines} test lines, '
+print(f'{written} seeds in {OUT}: {names} field names, {lines} test lines, '
       f'{times} times, {len(SPELLINGS)} spellings of the indicators, '
       f'{marks} characters outside ASCII, {boxed} tar and UTF-16 inputs')
