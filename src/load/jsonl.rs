@@ -182,7 +182,7 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
             .and_then(|k| k.parse::<crate::indicator::Kind>().ok());
         match (found, kind) {
             (Some(v), Some(kind)) => {
-                r.exact(v, kind, at);
+                r.exact(v, kind, at, false);
             }
             (Some(v), None) => {
                 r.value(v, at);

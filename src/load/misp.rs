@@ -235,9 +235,9 @@ pub(super) fn read_typed(
     }
     for ((part, kind), t) in parts.into_iter().zip(kinds).zip(types) {
         if t == "uri" && part.trim_start().starts_with('/') {
-            r.contains(part, at.clone());
+            r.contains(part, at.clone(), false);
         } else if kind == Kind::String {
-            r.exact(part, kind, at.clone());
+            r.exact(part, kind, at.clone(), false);
         } else {
             r.typed(part, kind, at.clone(), false);
         }

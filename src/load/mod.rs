@@ -712,8 +712,14 @@ impl Reader<'_> {
     /// Classifies a raw value of unknown kind and adds it. Returns whether
     /// it became an indicator; if not, an error naming `at` was recorded.
     pub fn value(&mut self, raw: &str, at: Locator) -> bool {
+        self.untyped(raw, at, false)
+    }
+
+    /// Like [`Reader::value`], for a value that may be one part of an
+    /// `AND` pattern (`compound`), as [`Reader::typed`] takes it.
+    pub fn untyped(&mut self, raw: &str, at: Locator, compound: bool) -> bool {
         let parsed = indicator::parse_value(raw, self.opts.parse);
-        self.take(parsed, at, false)
+        self.take(parsed, at, compound)
     }
 
     /// Classifies many raw values of unknown kind, on every core, and adds
@@ -759,18 +765,31 @@ impl Reader<'_> {
 
     /// Adds a raw value that must be of `kind`, as written: unlike
     /// [`Reader::typed`], a value that reads as another kind is an error.
-    pub fn exact(&mut self, raw: &str, kind: Kind, at: Locator) -> bool {
+    /// `compound` as for [`Reader::typed`].
+    pub fn exact(
+        &mut self,
+        raw: &str,
+        kind: Kind,
+        at: Locator,
+        compound: bool,
+    ) -> bool {
         let parsed = indicator::parse_typed(raw, kind, self.opts.parse);
-        self.take(parsed, at, false)
+        self.take(parsed, at, compound)
     }
 
     /// Adds `raw` as a string indicator marked as a substring condition
     /// (OpenIOC `contains`, CybOX `Contains`): the sweep finds it inside
     /// longer text, so the source says it was not a whole value.
-    pub fn contains(&mut self, raw: &str, at: Locator) -> bool {
+    /// `compound` as for [`Reader::typed`].
+    pub fn contains(
+        &mut self,
+        raw: &str,
+        at: Locator,
+        compound: bool,
+    ) -> bool {
         let saved = self.meta.clone();
         self.meta.contains = true;
-        let loaded = self.exact(raw, Kind::String, at);
+        let loaded = self.exact(raw, Kind::String, at, compound);
         self.meta = saved;
         loaded
     }

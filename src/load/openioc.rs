@@ -98,10 +98,12 @@ fn read_item(
             continue;
         }
         match condition {
-            "is" if kind == Kind::String => r.exact(&v, kind, at.clone()),
+            "is" if kind == Kind::String => {
+                r.exact(&v, kind, at.clone(), compound)
+            }
             "is" => r.typed(&v, kind, at.clone(), compound),
             "contains" | "starts-with" | "ends-with" => {
-                r.contains(&v, at.clone())
+                r.contains(&v, at.clone(), compound)
             }
             other => {
                 r.warn(
@@ -255,6 +257,31 @@ mod tests {
             ["t.txt: n: warning: negated item (Network/DNS is \
               \"good.example\") cannot be swept for; not loaded"]
         );
+    }
+
+    #[test]
+    fn substring_and_string_items_of_an_and_are_compound() {
+        let got = load(&format!(
+            "<Indicator operator=\"AND\" id=\"x\">{}{}{}</Indicator>\
+             <Indicator operator=\"OR\" id=\"y\">{}{}</Indicator>",
+            item("a", "contains", "Network/URI", "/gate.php"),
+            item("b", "is", "Network/String", "beacon-7"),
+            item("c", "is", "FileItem/FileName", "evil.exe"),
+            // Near miss: the same conditions under an OR.
+            item("d", "contains", "Network/URI", "/other.php"),
+            item("e", "is", "Network/String", "beacon-8"),
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "filename evil.exe @c+",
+                "string /gate.php @a+",
+                "string /other.php @d",
+                "string beacon-7 @b+",
+                "string beacon-8 @e",
+            ]
+        );
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
     }
 
     #[test]

@@ -359,7 +359,7 @@ fn read_token(
             && token.ends_with('%')
             && !token[1..token.len() - 1].contains('%');
         if !is_placeholder(token) && !bare_extension && !bare_variable {
-            r.exact(token, Kind::Filename, at.clone());
+            r.exact(token, Kind::Filename, at.clone(), false);
         }
         return;
     }

@@ -214,10 +214,10 @@ fn load_field(
             r.typed(v, kind, at, compound);
         }
         ("Equals", None) => {
-            r.value(v, at);
+            r.untyped(v, at, compound);
         }
         ("Contains" | "StartsWith" | "EndsWith", _) => {
-            r.contains(v, at);
+            r.contains(v, at, compound);
         }
         (other, _) => r.warn(
             Some(at),
@@ -537,6 +537,46 @@ mod tests {
                  indicator the sweep can match",
                 "t.txt: warning: 1 object of type hash SSDEEP not loaded: \
                  not an indicator the sweep can match",
+            ]
+        );
+    }
+
+    #[test]
+    fn substring_and_untyped_parts_of_an_and_are_compound() {
+        let parts = |uri: &str, addr: &str| {
+            format!(
+                "<cybox:Observable><cybox:Object>\
+                 <cybox:Properties xsi:type=\"URIObj:URIObjectType\">\
+                 <URIObj:Value condition=\"Contains\">{uri}</URIObj:Value>\
+                 </cybox:Properties></cybox:Object></cybox:Observable>\
+                 <cybox:Observable><cybox:Object>\
+                 <cybox:Properties xsi:type=\"AddressObj:AddressObjectType\">\
+                 <AddressObj:Address_Value>{addr}</AddressObj:Address_Value>\
+                 </cybox:Properties></cybox:Object></cybox:Observable>"
+            )
+        };
+        let got = load(&format!(
+            "<stix:Indicators>\
+             <stix:Indicator id=\"x:Indicator-1\"><indicator:Observable>\
+             <cybox:Observable_Composition operator=\"AND\">{}\
+             </cybox:Observable_Composition></indicator:Observable>\
+             </stix:Indicator>\
+             <stix:Indicator id=\"x:Indicator-2\"><indicator:Observable>\
+             <cybox:Observable_Composition operator=\"OR\">{}\
+             </cybox:Observable_Composition></indicator:Observable>\
+             </stix:Indicator></stix:Indicators>",
+            parts("/gate.php?id=", "192.0.2.9"),
+            // Near miss: the same parts under an OR.
+            parts("/other.php", "192.0.2.10"),
+        ));
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 192.0.2.9 @x:Indicator-1+",
+                "ipv4 192.0.2.10 @x:Indicator-2",
+                "string /gate.php?id= @x:Indicator-1+",
+                "string /other.php @x:Indicator-2",
             ]
         );
     }

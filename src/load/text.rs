@@ -69,7 +69,7 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
                     r.values(std::mem::take(&mut pending));
                     match other {
                         Step::Exact(value, kind, at) => {
-                            r.exact(value, kind, at);
+                            r.exact(value, kind, at, false);
                         }
                         Step::Error(at, msg) => r.error(Some(at), msg),
                         Step::Range(nets, at, written) => {

@@ -403,7 +403,7 @@ fn load(
     }
     match l.kind {
         Some(k) => r.typed(&l.value, k, at.clone(), compound),
-        None => r.value(&l.value, at.clone()),
+        None => r.untyped(&l.value, at.clone(), compound),
     };
     r.set_meta(meta);
 }

@@ -151,6 +151,28 @@ fn in_lists_load_and_unsupported_parts_are_reported_by_id() {
 }
 
 #[test]
+fn reference_parts_of_an_and_are_compound() {
+    let got = load(&[
+        "[network-traffic:dst_ref.value = '198.51.100.7' AND \
+          network-traffic:src_ref.value = 'evil.example']",
+        "[network-traffic:dst_ref.value = '198.51.100.8'] AND [file:name = 'x.exe']",
+        // Near miss: the same reference alone.
+        "[network-traffic:dst_ref.value = '198.51.100.9']",
+    ]);
+    assert!(got.problems.is_empty(), "{:?}", got.problems);
+    assert_eq!(
+        shown(&got),
+        [
+            "ipv4 198.51.100.7 @indicator--1+",
+            "ipv4 198.51.100.8 @indicator--2+",
+            "ipv4 198.51.100.9 @indicator--3",
+            "domain evil.example @indicator--1+",
+            "filename x.exe @indicator--2+",
+        ]
+    );
+}
+
+#[test]
 fn observation_and_marks_both_sides_compound() {
     let got =
         load(&["[ipv4-addr:value = '192.0.2.1'] AND [file:name = 'a.exe']"]);
