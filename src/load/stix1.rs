@@ -18,8 +18,12 @@
 //! a list (a URL's query) is part of the value. `Contains`, `StartsWith` and `EndsWith` load a
 //! string marked as a substring condition; other conditions cannot be
 //! honoured and are named with their object. Several properties of one
-//! object (a file's name and hashes), or objects under an `AND`
-//! composition, all have to hold, and are marked compound.
+//! object (a file's name and hashes), or objects under an `AND` of two or
+//! more parts at any depth (an `Observable_Composition` or a
+//! `Composite_Indicator_Expression`, an `OR` inside it included), all have
+//! to hold, and are marked compound. An object under a negated observable
+//! or indicator (`negate="true"`) says what is not there: it is named in a
+//! warning and not loaded.
 //!
 //! An indicator's `Valid_Time_Position` windows (`Start_Time`,
 //! `End_Time`) become its values' `valid_from` and `valid_until`: the
@@ -50,7 +54,13 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         if node.tag_name().name() != "Properties" {
             return;
         }
-        let (at, compound) = locate(&lines, node, around, &refs);
+        let Place { at, compound, negated } =
+            locate(&lines, node, around, &refs);
+        if negated {
+            let why = "a negated observable says what is not there; \
+                       not loaded";
+            return r.warn(Some(at), why.into());
+        }
         r.set_meta(times.of(around.indicator, &at));
         let mut obj = Object { at, compound, fields: Vec::new() };
         match xsi_type(node) {
@@ -356,12 +366,14 @@ fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
     Some(t.rsplit(':').next().unwrap_or(t))
 }
 
-/// Maps each observable id referred to from an indicator (by `idref`) to
-/// that indicator's id, and whether the reference sits in an `AND`
-/// composition. The first indicator referring to it wins.
-fn indicator_refs<'a>(
-    doc: &'a Document<'_>,
-) -> HashMap<&'a str, (&'a str, bool)> {
+/// What an indicator's reference (by `idref`) to an observable says: the
+/// indicator's id, whether the reference is one part of an `AND`, and
+/// whether it is negated.
+type Ref<'a> = (&'a str, bool, bool);
+
+/// Maps each observable id referred to from an indicator to that
+/// reference. The first indicator referring to it wins.
+fn indicator_refs<'a>(doc: &'a Document<'_>) -> HashMap<&'a str, Ref<'a>> {
     let mut refs = HashMap::new();
     each_element(doc, |obs, around| {
         if obs.tag_name().name() != "Observable" {
@@ -370,9 +382,15 @@ fn indicator_refs<'a>(
         let Some(idref) = attr(obs, "idref") else { return };
         let Some(ind) = around.indicator else { return };
         let Some(id) = attr(ind, "id") else { return };
-        refs.entry(idref).or_insert((id, around.in_and()));
+        let negated = around.negated || negates(obs);
+        refs.entry(idref).or_insert((id, around.and, negated));
     });
     refs
+}
+
+/// Whether an element says `negate="true"`.
+fn negates(node: Node<'_, '_>) -> bool {
+    attr(node, "negate") == Some("true")
 }
 
 /// The nearest ancestor elements of a node that say where an object came
@@ -382,7 +400,11 @@ struct Around<'a, 'i> {
     indicator: Option<Node<'a, 'i>>,
     observable: Option<Node<'a, 'i>>,
     object: Option<Node<'a, 'i>>,
-    composition: Option<Node<'a, 'i>>,
+    /// Whether an `AND` of two or more parts holds the node, at any depth:
+    /// an item of an `OR` inside an `AND` is one part of the `AND`.
+    and: bool,
+    /// Whether a negated observable or indicator holds it.
+    negated: bool,
 }
 
 impl<'a, 'i> Around<'a, 'i> {
@@ -392,15 +414,15 @@ impl<'a, 'i> Around<'a, 'i> {
             "Indicator" => self.indicator = Some(node),
             "Observable" => self.observable = Some(node),
             "Object" => self.object = Some(node),
-            "Observable_Composition" => self.composition = Some(node),
+            "Observable_Composition" | "Composite_Indicator_Expression" => {
+                let parts = node.children().filter(Node::is_element).count();
+                self.and |=
+                    attr(node, "operator") == Some("AND") && parts >= 2;
+            }
             _ => {}
         }
+        self.negated |= negates(node);
         self
-    }
-
-    /// Whether the nearest `Observable_Composition` has operator `AND`.
-    fn in_and(&self) -> bool {
-        self.composition.is_some_and(|c| attr(c, "operator") == Some("AND"))
     }
 }
 
@@ -427,27 +449,39 @@ fn each_element<'a, 'i>(
     }
 }
 
-/// Returns where the object whose `Properties` is `node` came from, and
-/// whether it is one part of an `AND` composition.
+/// Where an object came from, and what holds it.
+struct Place {
+    at: Locator,
+    /// One part of an `AND`.
+    compound: bool,
+    /// Under a negation: what is not there.
+    negated: bool,
+}
+
+/// Returns where the object whose `Properties` is `node` came from.
 fn locate(
     lines: &xml::Lines,
     node: Node<'_, '_>,
     around: &Around<'_, '_>,
-    refs: &HashMap<&str, (&str, bool)>,
-) -> (Locator, bool) {
+    refs: &HashMap<&str, Ref<'_>>,
+) -> Place {
+    let here =
+        |at| Place { at, compound: around.and, negated: around.negated };
     let id = |n: Node<'_, '_>| attr(n, "id").map(Locator::id);
     if let Some(at) = around.indicator.and_then(id) {
-        return (at, around.in_and());
+        return here(at);
     }
     let obs = around.observable;
     let obs_id = obs.and_then(|o| attr(o, "id"));
-    if let Some(&(ind, and)) = obs_id.and_then(|o| refs.get(o)) {
-        return (Locator::id(ind), and || around.in_and());
+    if let Some(&(ind, and, negated)) = obs_id.and_then(|o| refs.get(o)) {
+        return Place {
+            at: Locator::id(ind),
+            compound: and || around.and,
+            negated: negated || around.negated,
+        };
     }
     let found = obs.and_then(id).or_else(|| around.object.and_then(id));
-    let at =
-        found.unwrap_or_else(|| Locator::Line(lines.row(node.range().start)));
-    (at, around.in_and())
+    here(found.unwrap_or_else(|| Locator::Line(lines.row(node.range().start))))
 }
 
 #[cfg(test)]
@@ -577,6 +611,121 @@ mod tests {
                 "ipv4 192.0.2.10 @x:Indicator-2",
                 "string /gate.php?id= @x:Indicator-1+",
                 "string /other.php @x:Indicator-2",
+            ]
+        );
+    }
+
+    /// An observable of one domain, with `attrs` on its element.
+    fn domain_obs(attrs: &str, domain: &str) -> String {
+        format!(
+            "<cybox:Observable{attrs}><cybox:Object>\
+             <cybox:Properties xsi:type=\"DomainNameObj:DomainNameObjectType\">\
+             <DomainNameObj:Value>{domain}</DomainNameObj:Value>\
+             </cybox:Properties></cybox:Object></cybox:Observable>"
+        )
+    }
+
+    fn composition(op: &str, parts: &str) -> String {
+        format!(
+            "<cybox:Observable><cybox:Observable_Composition \
+             operator=\"{op}\">{parts}</cybox:Observable_Composition>\
+             </cybox:Observable>"
+        )
+    }
+
+    fn indicator(id: &str, body: &str) -> String {
+        format!(
+            "<stix:Indicator id=\"{id}\"><indicator:Observable>{body}\
+             </indicator:Observable></stix:Indicator>"
+        )
+    }
+
+    #[test]
+    fn every_part_under_an_and_of_two_or_more_is_compound() {
+        let or = composition(
+            "OR",
+            &[domain_obs("", "or-1.example"), domain_obs("", "or-2.example")]
+                .concat(),
+        );
+        let nested = format!("{or}{}", domain_obs("", "and.example"));
+        let got = load(&format!(
+            "<stix:Indicators>{}{}{}\
+             <stix:Indicator id=\"x:Composite\">\
+             <indicator:Composite_Indicator_Expression operator=\"AND\">\
+             {}{}</indicator:Composite_Indicator_Expression>\
+             </stix:Indicator></stix:Indicators>",
+            indicator("x:Nested", &composition("AND", &nested)),
+            // Near misses: an AND of one part, an OR of two.
+            indicator(
+                "x:Single",
+                &composition("AND", &domain_obs("", "single.example"))
+            ),
+            indicator(
+                "x:Or",
+                &composition(
+                    "OR",
+                    &[
+                        domain_obs("", "or-a.example"),
+                        domain_obs("", "or-b.example")
+                    ]
+                    .concat()
+                )
+            ),
+            indicator("x:Part-1", &domain_obs("", "part-1.example")),
+            indicator("x:Part-2", &domain_obs("", "part-2.example")),
+        ));
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(
+            shown(&got),
+            [
+                "domain and.example @x:Nested+",
+                "domain or-1.example @x:Nested+",
+                "domain or-2.example @x:Nested+",
+                "domain or-a.example @x:Or",
+                "domain or-b.example @x:Or",
+                "domain part-1.example @x:Part-1+",
+                "domain part-2.example @x:Part-2+",
+                "domain single.example @x:Single",
+            ]
+        );
+    }
+
+    #[test]
+    fn negated_observables_and_indicators_are_not_loaded() {
+        let and = [
+            domain_obs(" negate=\"true\"", "not-this.example"),
+            domain_obs("", "this.example"),
+        ]
+        .concat();
+        let got = load(&format!(
+            "<stix:Observables>{}</stix:Observables><stix:Indicators>{}\
+             <stix:Indicator id=\"x:Negated\" negate=\"true\">\
+             <indicator:Observable>{}</indicator:Observable></stix:Indicator>\
+             <stix:Indicator id=\"x:By-ref\">\
+             <indicator:Observable idref=\"x:Obs-1\" negate=\"true\"/>\
+             </stix:Indicator>{}</stix:Indicators>",
+            domain_obs(" id=\"x:Obs-1\"", "referred.example"),
+            indicator("x:And", &composition("AND", &and)),
+            domain_obs("", "negated-indicator.example"),
+            // Near miss: negate="false".
+            indicator(
+                "x:Plain",
+                &domain_obs(" negate=\"false\"", "plain.example")
+            ),
+        ));
+        assert_eq!(
+            shown(&got),
+            ["domain plain.example @x:Plain", "domain this.example @x:And+"]
+        );
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt: x:By-ref: warning: a negated observable says what \
+                 is not there; not loaded",
+                "t.txt: x:And: warning: a negated observable says what is \
+                 not there; not loaded",
+                "t.txt: x:Negated: warning: a negated observable says what \
+                 is not there; not loaded",
             ]
         );
     }
