@@ -241,12 +241,13 @@ fn observation(
             });
             // Every part of an AND is only part of what the pattern looks
             // for, whether or not the other parts can be swept for; only
-            // a `dst_port` folded into the address beside it is no part
-            // of its own.
-            let is_traffic = |e: &Expr| matches!(e, Expr::Test(c) if is_traffic_ref(&c.path));
-            let folds = port.is_some() && parts.iter().any(is_traffic);
+            // a `dst_port` folded into the addresses beside it is no part
+            // of its own. It folds into addresses compared whole, alone
+            // or in an OR; beside anything else it is a part that cannot
+            // be swept for.
+            let port = port.filter(|_| parts.iter().any(takes_port));
             let folded = |e: &Expr| {
-                folds && matches!(e, Expr::Test(c) if is_dst_port(c))
+                port.is_some() && matches!(e, Expr::Test(c) if is_dst_port(c))
             };
             let own = parts.iter().filter(|e| !folded(e)).count();
             let compound = compound || own >= 2;
@@ -358,7 +359,7 @@ fn loadable(
         "MATCHES" => wildcard::loadable(wildcard::matches(v)?, target),
         "ISSUBSET" => subset(v, target),
         _ => match port {
-            Some(p) if is_traffic_ref(&c.path) => Ok(plain(with_port(v, p))),
+            Some(p) if whole_address(c) => Ok(plain(with_port(v, p))),
             _ => Ok(plain(v.to_string())),
         },
     }
@@ -421,6 +422,25 @@ fn with_port(addr: &str, port: u16) -> String {
 fn is_traffic_ref(path: &Path) -> bool {
     path.object == "network-traffic"
         && path.steps.iter().map(String::as_str).eq(["dst_ref", "value"])
+}
+
+/// Whether a `dst_port` beside `e` folds into it: `e` compares
+/// `dst_ref.value` with one address, or is an `OR` of such comparisons.
+fn takes_port(e: &Expr) -> bool {
+    match e {
+        Expr::Test(c) => whole_address(c),
+        Expr::Or(parts) => parts.iter().all(takes_port),
+        Expr::And(_) => false,
+    }
+}
+
+/// Whether the comparison is `network-traffic:dst_ref.value = 'ADDRESS'`,
+/// one address (not a range, not a name).
+fn whole_address(c: &Comparison) -> bool {
+    is_traffic_ref(&c.path)
+        && c.op == "="
+        && !c.negated
+        && matches!(&c.literal, Literal::Str(v) if v.parse::<std::net::IpAddr>().is_ok())
 }
 
 /// Whether the comparison is `network-traffic:dst_port = N`.

@@ -173,6 +173,47 @@ fn reference_parts_of_an_and_are_compound() {
 }
 
 #[test]
+fn a_port_folds_only_into_addresses_compared_whole() {
+    let got = load(&[
+        "[network-traffic:dst_ref.value ISSUBSET '198.51.100.64/30' AND \
+          network-traffic:dst_port = 443]",
+        "[network-traffic:dst_ref.value = '198.51.100.80/29' AND \
+          network-traffic:dst_port = 443]",
+        "[network-traffic:dst_ref.value = 'fold.example' AND \
+          network-traffic:dst_port = 443]",
+        "[domain-name:value = 'dpo.example' AND network-traffic:dst_port = 443]",
+        "[network-traffic:dst_ref.value LIKE '198.51.100.71' AND \
+          network-traffic:dst_port = 443]",
+        "[(network-traffic:dst_ref.value = '198.51.100.21' OR \
+          network-traffic:dst_ref.value = '2001:db8::21') AND \
+          network-traffic:dst_port = 443]",
+        // Near miss: an address compared whole, beside its port.
+        "[network-traffic:dst_ref.value = '198.51.100.20' AND \
+          network-traffic:dst_port = 443]",
+    ]);
+    assert_eq!(
+        shown(&got),
+        [
+            "ipv4 198.51.100.20:443 @indicator--7",
+            "ipv4 198.51.100.21:443 @indicator--6",
+            "ipv4 198.51.100.71 @indicator--5+",
+            "ipv6 [2001:db8::21]:443 @indicator--6",
+            "cidr 198.51.100.64/30 @indicator--1+",
+            "cidr 198.51.100.80/29 @indicator--2+",
+            "domain dpo.example @indicator--4+",
+            "domain fold.example @indicator--3+",
+        ]
+    );
+    let skipped = |n| {
+        format!(
+            "t.txt: indicator--{n}: warning: network-traffic:dst_port \
+             cannot be swept for; skipped"
+        )
+    };
+    assert_eq!(problems(&got), (1..=5).map(skipped).collect::<Vec<_>>());
+}
+
+#[test]
 fn observation_and_marks_both_sides_compound() {
     let got =
         load(&["[ipv4-addr:value = '192.0.2.1'] AND [file:name = 'a.exe']"]);
