@@ -8,7 +8,7 @@
 //! `EmailMessageObj`. Other object types (mutexes, code, registry keys…)
 //! are counted and named once per type.
 //!
-//! A value's source is the indicator holding it, or the indicator that
+//! A value's source is the indicator holding it, or each indicator that
 //! refers to its observable by `idref`, else the observable or object id.
 //! `Equals` (or no condition) loads the value as its kind. A field with
 //! `apply_condition` holds a list: it is split at its `delimiter` (CybOX
@@ -54,20 +54,27 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         if node.tag_name().name() != "Properties" {
             return;
         }
-        let Place { at, compound, negated } =
-            locate(&lines, node, around, &refs);
-        if negated {
+        let (negated, places): (Vec<Place>, Vec<Place>) =
+            locate(&lines, node, around, &refs)
+                .into_iter()
+                .partition(|p| p.negated);
+        for p in negated {
             let why = "a negated observable says what is not there; \
                        not loaded";
-            return r.warn(Some(at), why.into());
+            r.warn(Some(p.at), why.into());
         }
-        r.set_meta(times.of(around.indicator, &at));
-        let mut obj = Object { at, compound, fields: Vec::new() };
+        if places.is_empty() {
+            return;
+        }
+        let mut obj = Object { fields: Vec::new() };
         match xsi_type(node) {
             Some(t) => read_object(node, t, &mut obj, &mut skipped),
             None => skipped.add("(none)"),
         }
-        obj.load(r);
+        for p in places {
+            r.set_meta(times.of(around.indicator, &p.at));
+            obj.load(r, &p.at, p.compound);
+        }
     });
     r.set_meta(SourceMeta::default());
     skipped.report(r, ("object", "objects"));
@@ -177,8 +184,6 @@ struct Field {
 
 /// The fields read from one object, loaded together.
 struct Object {
-    at: Locator,
-    compound: bool,
     fields: Vec<Field>,
 }
 
@@ -199,13 +204,15 @@ impl Object {
         });
     }
 
-    fn load(self, r: &mut Reader<'_>) {
-        let compound = self.compound || self.fields.len() > 1;
+    /// Loads the fields as found at `at`, `compound` if one part of an
+    /// `AND`.
+    fn load(&self, r: &mut Reader<'_>, at: &Locator, compound: bool) {
+        let compound = compound || self.fields.len() > 1;
         for f in &self.fields {
             let values = split_list(f);
             let all = f.apply.as_deref() == Some("ALL") && values.len() > 1;
             for v in values {
-                load_field(r, f, &v, self.at.clone(), compound || all);
+                load_field(r, f, &v, at.clone(), compound || all);
             }
         }
     }
@@ -371,10 +378,12 @@ fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
 /// whether it is negated.
 type Ref<'a> = (&'a str, bool, bool);
 
-/// Maps each observable id referred to from an indicator to that
-/// reference. The first indicator referring to it wins.
-fn indicator_refs<'a>(doc: &'a Document<'_>) -> HashMap<&'a str, Ref<'a>> {
-    let mut refs = HashMap::new();
+/// Maps each observable id referred to from indicators to those
+/// references, in document order, each once.
+fn indicator_refs<'a>(
+    doc: &'a Document<'_>,
+) -> HashMap<&'a str, Vec<Ref<'a>>> {
+    let mut refs: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
     each_element(doc, |obs, around| {
         if obs.tag_name().name() != "Observable" {
             return;
@@ -383,7 +392,10 @@ fn indicator_refs<'a>(doc: &'a Document<'_>) -> HashMap<&'a str, Ref<'a>> {
         let Some(ind) = around.indicator else { return };
         let Some(id) = attr(ind, "id") else { return };
         let negated = around.negated || negates(obs);
-        refs.entry(idref).or_insert((id, around.and, negated));
+        let all = refs.entry(idref).or_default();
+        if !all.contains(&(id, around.and, negated)) {
+            all.push((id, around.and, negated));
+        }
     });
     refs
 }
@@ -458,30 +470,35 @@ struct Place {
     negated: bool,
 }
 
-/// Returns where the object whose `Properties` is `node` came from.
+/// Returns where the object whose `Properties` is `node` came from: the
+/// indicator holding it, else every indicator referring to its
+/// observable, else the observable or object id, else its line.
 fn locate(
     lines: &xml::Lines,
     node: Node<'_, '_>,
     around: &Around<'_, '_>,
-    refs: &HashMap<&str, Ref<'_>>,
-) -> Place {
+    refs: &HashMap<&str, Vec<Ref<'_>>>,
+) -> Vec<Place> {
     let here =
         |at| Place { at, compound: around.and, negated: around.negated };
     let id = |n: Node<'_, '_>| attr(n, "id").map(Locator::id);
     if let Some(at) = around.indicator.and_then(id) {
-        return here(at);
+        return vec![here(at)];
     }
     let obs = around.observable;
     let obs_id = obs.and_then(|o| attr(o, "id"));
-    if let Some(&(ind, and, negated)) = obs_id.and_then(|o| refs.get(o)) {
-        return Place {
+    if let Some(all) = obs_id.and_then(|o| refs.get(o)) {
+        let place = |&(ind, and, negated): &Ref<'_>| Place {
             at: Locator::id(ind),
             compound: and || around.and,
             negated: negated || around.negated,
         };
+        return all.iter().map(place).collect();
     }
     let found = obs.and_then(id).or_else(|| around.object.and_then(id));
-    here(found.unwrap_or_else(|| Locator::Line(lines.row(node.range().start))))
+    let at =
+        found.unwrap_or_else(|| Locator::Line(lines.row(node.range().start)));
+    vec![here(at)]
 }
 
 #[cfg(test)]
@@ -687,6 +704,45 @@ mod tests {
                 "domain part-2.example @x:Part-2+",
                 "domain single.example @x:Single",
             ]
+        );
+    }
+
+    #[test]
+    fn an_observable_referred_to_by_several_indicators_has_a_source_each() {
+        let alone = "<stix:Indicator id=\"x:Alone\">\
+             <indicator:Observable idref=\"x:Shared\"/></stix:Indicator>";
+        let and = composition(
+            "AND",
+            "<cybox:Observable idref=\"x:Shared\"/>\
+             <cybox:Observable idref=\"x:Other\"/>",
+        );
+        // Near miss: a second reference from the same indicator.
+        let twice = "<stix:Indicator id=\"x:Twice\">\
+             <indicator:Observable idref=\"x:Other\"/>\
+             <indicator:Observable idref=\"x:Other\"/></stix:Indicator>";
+        let negated = "<stix:Indicator id=\"x:Negated\">\
+             <indicator:Observable idref=\"x:Other\" negate=\"true\"/>\
+             </stix:Indicator>";
+        let got = load(&format!(
+            "<stix:Observables>{}{}</stix:Observables><stix:Indicators>\
+             {}{alone}{twice}{negated}</stix:Indicators>",
+            domain_obs(" id=\"x:Shared\"", "shared.example"),
+            domain_obs(" id=\"x:Other\"", "other.example"),
+            indicator("x:And", &and),
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "domain other.example @x:And+",
+                "domain other.example @x:Twice",
+                "domain shared.example @x:And+",
+                "domain shared.example @x:Alone",
+            ]
+        );
+        assert_eq!(
+            problems(&got),
+            ["t.txt: x:Negated: warning: a negated observable says what is \
+              not there; not loaded"]
         );
     }
 
