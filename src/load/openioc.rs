@@ -38,10 +38,12 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         from_id += read_item(r, item, &lines, &mut skipped);
     }
     if from_id > 0 {
+        let (noun, verb) =
+            if from_id == 1 { ("item", "has") } else { ("items", "have") };
         r.warn(
             None,
             format!(
-                "{from_id} items have an empty Content; their value was \
+                "{from_id} {noun} {verb} an empty Content; their value was \
                  taken from the item's id attribute"
             ),
         );
@@ -351,7 +353,7 @@ mod tests {
             problems(&got),
             [
                 "t.txt: 5bb27709-12a0: Network/DNS item has no Content",
-                "t.txt: warning: 1 items have an empty Content; their value \
+                "t.txt: warning: 1 item has an empty Content; their value \
                  was taken from the item's id attribute",
             ]
         );

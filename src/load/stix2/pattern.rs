@@ -58,7 +58,15 @@ pub struct Path {
 
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.object, self.steps.join("."))
+        write!(f, "{}:", self.object)?;
+        for (i, step) in self.steps.iter().enumerate() {
+            // A list index follows its list without a dot.
+            if i > 0 && !step.starts_with('[') {
+                f.write_str(".")?;
+            }
+            f.write_str(step)?;
+        }
+        Ok(())
     }
 }
 
@@ -597,6 +605,31 @@ mod tests {
                 Literal::Float(1.5),
                 Literal::Bool(true)
             ])
+        );
+    }
+
+    #[test]
+    fn paths_print_as_written() {
+        let got = parse(
+            "[domain-name:resolves_to_refs[*].value = 'x' \
+             OR file:hashes.'SHA-256' = 'y' OR a:b[0] = 'z']",
+        )
+        .unwrap();
+        let Observation::One(Expr::Or(parts), _) = got else { panic!() };
+        let paths: Vec<String> = parts
+            .iter()
+            .map(|p| match p {
+                Expr::Test(c) => c.path.to_string(),
+                e => panic!("{e:?}"),
+            })
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "domain-name:resolves_to_refs[*].value",
+                "file:hashes.SHA-256",
+                "a:b[0]",
+            ]
         );
     }
 
