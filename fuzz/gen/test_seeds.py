@@ -4,8 +4,10 @@
 target runs: every string literal of 20 bytes or more in the test module,
 as written and with `format!`'s doubled braces undone, and each also after
 every `const NAME: &str` literal of that module (the XML and CSV headers
-the tests put in front of their bodies). The `time` target's inputs start
-with two bytes of context; its seeds come with two such prefixes.
+the tests put in front of their bodies). The STIX 2 tests write bare
+patterns: `stix2_pattern` gets them too, and `load_stix2` each also inside
+a bundle. The `time` target's inputs start with two bytes of context; its
+seeds come with two such prefixes.
 
 The tests take the branches their authors thought of; a fuzzer that never
 got there keeps a corpus that looks flat without them (the JSON Lines
@@ -17,6 +19,7 @@ Most seeds add nothing; merge them, which keeps only those that do:
         /tmp/test-seeds/load_jsonl -- -merge=1
 """
 import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -36,7 +39,7 @@ TARGETS = {
     'load_stix1': ['load/stix1.rs'],
     'load_stix2': ['load/stix2/tests.rs', 'load/stix2/wildcard.rs'],
     'load_prose': ['load/prose.rs'],
-    'stix2_pattern': ['load/stix2/pattern.rs'],
+    'stix2_pattern': ['load/stix2/pattern.rs', 'load/stix2/tests.rs'],
     'indicator': ['indicator.rs'],
     'time': ['logs/time/tests.rs', 'time.rs'],
 }
@@ -69,6 +72,14 @@ def seeds_of(text):
     return out
 
 
+def bundle(pattern):
+    """A STIX 2.1 bundle of one indicator with `pattern`."""
+    return json.dumps({'type': 'bundle', 'id': 'bundle--1', 'objects': [{
+        'type': 'indicator', 'spec_version': '2.1', 'id': 'indicator--1',
+        'pattern': pattern, 'pattern_type': 'stix',
+        'valid_from': '2024-01-01T00:00:00Z'}]})
+
+
 def main():
     total = 0
     for target, files in TARGETS.items():
@@ -77,6 +88,8 @@ def main():
             seeds |= seeds_of(tests_of(SRC / f))
         folder = OUT / target
         folder.mkdir(parents=True, exist_ok=True)
+        if target == 'load_stix2':
+            seeds |= {bundle(s) for s in seeds if s.startswith(('[', '('))}
         datas = {s.encode('utf-8', 'surrogatepass')[:4096] for s in seeds}
         if target == 'time':
             datas = {p + d for d in datas for p in TIME_CONTEXT}
