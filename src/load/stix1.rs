@@ -29,7 +29,7 @@
 //! `End_Time`) become its values' `valid_from` and `valid_until`: the
 //! earliest start and the latest end, no end when a window has none.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use roxmltree::{Document, Node, NodeId};
 
@@ -46,11 +46,18 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         Ok(doc) => doc,
         Err(why) => return r.error(None, why),
     };
-    let refs = indicator_refs(&doc);
     let lines = xml::Lines::new(text);
+    let (refs, missing) = references(&doc, &lines);
+    for (at, idref) in missing {
+        let why = format!(
+            "idref {idref:?} names no observable in this file; nothing \
+             loaded from it"
+        );
+        r.warn(Some(at), why);
+    }
     let times = indicator_times(r, &doc, &lines);
     let mut skipped = Unmatchable::default();
-    each_element(&doc, |node, around| {
+    each_element(&doc, Some(&refs), |node, around| {
         if node.tag_name().name() != "Properties" {
             return;
         }
@@ -373,36 +380,59 @@ fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
     Some(t.rsplit(':').next().unwrap_or(t))
 }
 
-/// What an indicator's reference (by `idref`) to an observable says: the
-/// indicator's id, whether the reference is one part of an `AND`, and
-/// whether it is negated.
-type Ref<'a> = (&'a str, bool, bool);
+/// What a reference (by `idref`) to an observable says: where it is (the
+/// indicator holding it, else the observable holding it, else its line),
+/// whether it is one part of an `AND`, and whether it is negated.
+type Ref = (Locator, bool, bool);
 
-/// Maps each observable id referred to from indicators to those
-/// references, in document order, each once.
-fn indicator_refs<'a>(
+/// Observable ids with the references to each, in document order, each
+/// once.
+type Refs<'a> = HashMap<&'a str, Vec<Ref>>;
+
+/// Returns every reference to an observable, and the references to ids
+/// no observable of the document has.
+fn references<'a>(
     doc: &'a Document<'_>,
-) -> HashMap<&'a str, Vec<Ref<'a>>> {
-    let mut refs: HashMap<&str, Vec<Ref<'_>>> = HashMap::new();
-    each_element(doc, |obs, around| {
+    lines: &xml::Lines,
+) -> (Refs<'a>, Vec<(Locator, &'a str)>) {
+    let defined: HashSet<&str> = doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "Observable")
+        .filter_map(|n| attr(n, "id"))
+        .collect();
+    let mut refs: Refs<'_> = HashMap::new();
+    let mut seen = HashSet::new();
+    let mut missing = Vec::new();
+    each_element(doc, None, |obs, around| {
         if obs.tag_name().name() != "Observable" {
             return;
         }
         let Some(idref) = attr(obs, "idref") else { return };
-        let Some(ind) = around.indicator else { return };
-        let Some(id) = attr(ind, "id") else { return };
-        let negated = around.negated || negates(obs);
-        let all = refs.entry(idref).or_default();
-        if !all.contains(&(id, around.and, negated)) {
-            all.push((id, around.and, negated));
+        let at = (around.indicator.and_then(|n| attr(n, "id")))
+            .or_else(|| around.observable.and_then(|n| attr(n, "id")))
+            .map_or_else(
+                || Locator::Line(lines.row(obs.range().start)),
+                Locator::id,
+            );
+        if !defined.contains(idref) {
+            return missing.push((at, idref));
+        }
+        // A report's or a package's list of observables names them, and
+        // is no source of its own: only indicators and compositions are.
+        if around.indicator.is_none() && around.observable.is_none() {
+            return;
+        }
+        let one = (at, around.and, around.negated || negates(obs));
+        if seen.insert((idref, one.clone())) {
+            refs.entry(idref).or_default().push(one);
         }
     });
-    refs
+    (refs, missing)
 }
 
-/// Whether an element says `negate="true"`.
+/// Whether an element says `negate="true"` (or `1`, as XML Schema allows).
 fn negates(node: Node<'_, '_>) -> bool {
-    attr(node, "negate") == Some("true")
+    matches!(attr(node, "negate").map(str::trim), Some("true" | "1"))
 }
 
 /// The nearest ancestor elements of a node that say where an object came
@@ -412,6 +442,8 @@ struct Around<'a, 'i> {
     indicator: Option<Node<'a, 'i>>,
     observable: Option<Node<'a, 'i>>,
     object: Option<Node<'a, 'i>>,
+    /// The nearest observable that indicators refer to by id.
+    referred: Option<&'a str>,
     /// Whether an `AND` of two or more parts holds the node, at any depth:
     /// an item of an `OR` inside an `AND` is one part of the `AND`.
     and: bool,
@@ -421,10 +453,25 @@ struct Around<'a, 'i> {
 
 impl<'a, 'i> Around<'a, 'i> {
     /// What the children of `node`, inside `self`, have around them.
-    fn inside(mut self, node: Node<'a, 'i>) -> Self {
+    fn inside(mut self, node: Node<'a, 'i>, refs: Option<&Refs<'_>>) -> Self {
         match node.tag_name().name() {
             "Indicator" => self.indicator = Some(node),
-            "Observable" => self.observable = Some(node),
+            "Observable" => {
+                self.observable = Some(node);
+                let id = attr(node, "id");
+                if id
+                    .is_some_and(|id| refs.is_some_and(|r| r.contains_key(id)))
+                {
+                    self.referred = id;
+                }
+            }
+            // A related indicator is one of its own: neither negated nor
+            // joined by the indicator naming it.
+            "Related_Indicators" => {
+                self.and = false;
+                self.negated = false;
+                return self;
+            }
             "Object" => self.object = Some(node),
             "Observable_Composition" | "Composite_Indicator_Expression" => {
                 let parts = node.children().filter(Node::is_element).count();
@@ -445,6 +492,7 @@ impl<'a, 'i> Around<'a, 'i> {
 /// deep took a minute when each looked up its own ancestors).
 fn each_element<'a, 'i>(
     doc: &'a Document<'i>,
+    refs: Option<&Refs<'_>>,
     mut f: impl FnMut(Node<'a, 'i>, &Around<'a, 'i>),
 ) {
     let root = doc.root();
@@ -457,7 +505,7 @@ fn each_element<'a, 'i>(
         }
         let around = stack[stack.len() - 1].1;
         f(node, &around);
-        stack.push((node.id(), around.inside(node)));
+        stack.push((node.id(), around.inside(node, refs)));
     }
 }
 
@@ -471,34 +519,35 @@ struct Place {
 }
 
 /// Returns where the object whose `Properties` is `node` came from: the
-/// indicator holding it, else every indicator referring to its
-/// observable, else the observable or object id, else its line.
+/// indicator holding it and every reference to an observable holding it;
+/// else the observable or object id, else its line.
 fn locate(
     lines: &xml::Lines,
     node: Node<'_, '_>,
     around: &Around<'_, '_>,
-    refs: &HashMap<&str, Vec<Ref<'_>>>,
+    refs: &Refs<'_>,
 ) -> Vec<Place> {
     let here =
         |at| Place { at, compound: around.and, negated: around.negated };
     let id = |n: Node<'_, '_>| attr(n, "id").map(Locator::id);
-    if let Some(at) = around.indicator.and_then(id) {
-        return vec![here(at)];
+    let mut places: Vec<Place> =
+        around.indicator.and_then(id).map(here).into_iter().collect();
+    let referring = around.referred.and_then(|o| refs.get(o));
+    places.extend(referring.into_iter().flatten().map(
+        |(at, and, negated)| Place {
+            at: at.clone(),
+            compound: *and || around.and,
+            negated: *negated || around.negated,
+        },
+    ));
+    if places.is_empty() {
+        let obs = around.observable;
+        let found = obs.and_then(id).or_else(|| around.object.and_then(id));
+        let at = found
+            .unwrap_or_else(|| Locator::Line(lines.row(node.range().start)));
+        places.push(here(at));
     }
-    let obs = around.observable;
-    let obs_id = obs.and_then(|o| attr(o, "id"));
-    if let Some(all) = obs_id.and_then(|o| refs.get(o)) {
-        let place = |&(ind, and, negated): &Ref<'_>| Place {
-            at: Locator::id(ind),
-            compound: and || around.and,
-            negated: negated || around.negated,
-        };
-        return all.iter().map(place).collect();
-    }
-    let found = obs.and_then(id).or_else(|| around.object.and_then(id));
-    let at =
-        found.unwrap_or_else(|| Locator::Line(lines.row(node.range().start)));
-    vec![here(at)]
+    places
 }
 
 #[cfg(test)]
@@ -744,6 +793,125 @@ mod tests {
             ["t.txt: x:Negated: warning: a negated observable says what is \
               not there; not loaded"]
         );
+    }
+
+    #[test]
+    fn negation_is_read_as_xml_schema_writes_it_and_stops_at_related_indicators()
+     {
+        let related = "<indicator:Related_Indicators>\
+             <indicator:Related_Indicator>\
+             <stix:Indicator id=\"x:Related\"><indicator:Observable>\
+             <cybox:Object><cybox:Properties \
+             xsi:type=\"DomainNameObj:DomainNameObjectType\">\
+             <DomainNameObj:Value>related.example</DomainNameObj:Value>\
+             </cybox:Properties></cybox:Object></indicator:Observable>\
+             </stix:Indicator></indicator:Related_Indicator>\
+             </indicator:Related_Indicators>";
+        let got = load(&format!(
+            "<stix:Indicators>{}{}\
+             <stix:Indicator id=\"x:Negated\" negate=\"true\">\
+             <indicator:Observable>{}</indicator:Observable>{related}\
+             </stix:Indicator>{}</stix:Indicators>",
+            indicator("x:One", &domain_obs(" negate=\"1\"", "one.example")),
+            indicator(
+                "x:Blank",
+                &domain_obs(" negate=\" true \"", "blank.example")
+            ),
+            domain_obs("", "negated.example"),
+            // Near miss: "0" is false.
+            indicator("x:Zero", &domain_obs(" negate=\"0\"", "zero.example")),
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "domain related.example @x:Related",
+                "domain zero.example @x:Zero"
+            ]
+        );
+        let negated = |id: &str| {
+            format!(
+                "t.txt: {id}: warning: a negated observable says what is \
+                 not there; not loaded"
+            )
+        };
+        assert_eq!(
+            problems(&got),
+            [negated("x:One"), negated("x:Blank"), negated("x:Negated")]
+        );
+    }
+
+    #[test]
+    fn references_reach_composite_observables_and_name_what_is_missing() {
+        let or = composition(
+            "OR",
+            &[domain_obs("", "or-a.example"), domain_obs("", "or-b.example")]
+                .concat(),
+        )
+        .replacen(
+            "<cybox:Observable>",
+            "<cybox:Observable id=\"x:Or\">",
+            1,
+        );
+        let got = load(&format!(
+            "<stix:Observables>{or}{}</stix:Observables><stix:Indicators>\
+             <stix:Indicator id=\"x:Not-or\" negate=\"true\">\
+             <indicator:Observable idref=\"x:Or\"/></stix:Indicator>\
+             <stix:Indicator negate=\"true\">\
+             <indicator:Observable idref=\"x:Plain\"/></stix:Indicator>\
+             <stix:Indicator id=\"x:Missing\">\
+             <indicator:Observable idref=\"x:Nowhere\"/></stix:Indicator>\
+             {}</stix:Indicators>",
+            domain_obs(" id=\"x:Plain\"", "plain.example"),
+            indicator(
+                "x:And",
+                &composition(
+                    "AND",
+                    &format!(
+                        "<cybox:Observable idref=\"x:Or\"/>{}",
+                        domain_obs("", "and.example")
+                    )
+                )
+            ),
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "domain and.example @x:And+",
+                "domain or-a.example @x:And+",
+                "domain or-b.example @x:And+",
+            ]
+        );
+        let negated = |at: &str| {
+            format!(
+                "t.txt{at}: warning: a negated observable says what is not \
+                 there; not loaded"
+            )
+        };
+        assert_eq!(
+            problems(&got),
+            [
+                "t.txt: x:Missing: warning: idref \"x:Nowhere\" names no \
+                 observable in this file; nothing loaded from it"
+                    .to_string(),
+                negated(": x:Not-or"),
+                negated(": x:Not-or"),
+                negated(":3"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_report_listing_observables_adds_no_source() {
+        let got = load(&format!(
+            "<stix:Observables>{}</stix:Observables>\
+             <stix:Reports><stix:Report><report:Observables \
+             xmlns:report=\"http://stix.mitre.org/Report-1\">\
+             <cybox:Observable idref=\"x:Listed\"/>\
+             </report:Observables></stix:Report></stix:Reports>",
+            domain_obs(" id=\"x:Listed\"", "listed.example"),
+        ));
+        assert!(got.problems.is_empty(), "{:?}", got.problems);
+        assert_eq!(shown(&got), ["domain listed.example @x:Listed"]);
     }
 
     #[test]

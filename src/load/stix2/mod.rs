@@ -235,17 +235,23 @@ fn observation(
                 Expr::And(parts) => parts.as_slice(),
                 e => std::slice::from_ref(e),
             };
-            let port = parts.iter().find_map(|e| match e {
-                Expr::Test(c) => dst_port(c),
-                _ => None,
-            });
+            let ports: Vec<u16> = parts
+                .iter()
+                .filter_map(|e| match e {
+                    Expr::Test(c) => dst_port(c),
+                    _ => None,
+                })
+                .collect();
             // Every part of an AND is only part of what the pattern looks
             // for, whether or not the other parts can be swept for; only
             // a `dst_port` folded into the addresses beside it is no part
             // of its own. It folds into addresses compared whole, alone
-            // or in an OR; beside anything else it is a part that cannot
-            // be swept for.
-            let port = port.filter(|_| parts.iter().any(takes_port));
+            // or in an OR; beside anything else, or beside another port,
+            // it is a part that cannot be swept for.
+            let port = match ports[..] {
+                [p] if parts.iter().any(takes_port) => Some(p),
+                _ => None,
+            };
             let folded = |e: &Expr| {
                 port.is_some() && matches!(e, Expr::Test(c) if is_dst_port(c))
             };
@@ -435,12 +441,17 @@ fn takes_port(e: &Expr) -> bool {
 }
 
 /// Whether the comparison is `network-traffic:dst_ref.value = 'ADDRESS'`,
-/// one address (not a range, not a name).
+/// one address (not a range, not a name), or `IN` a list of such.
 fn whole_address(c: &Comparison) -> bool {
-    is_traffic_ref(&c.path)
-        && c.op == "="
-        && !c.negated
-        && matches!(&c.literal, Literal::Str(v) if v.parse::<std::net::IpAddr>().is_ok())
+    let address = |l: &Literal| matches!(l, Literal::Str(v) if v.parse::<std::net::IpAddr>().is_ok());
+    let whole = match (c.op.as_str(), &c.literal) {
+        ("=", l) => address(l),
+        ("IN", Literal::List(items)) => {
+            !items.is_empty() && items.iter().all(address)
+        }
+        _ => false,
+    };
+    is_traffic_ref(&c.path) && !c.negated && whole
 }
 
 /// Whether the comparison is `network-traffic:dst_port = N`.

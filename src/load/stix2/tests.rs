@@ -214,6 +214,36 @@ fn a_port_folds_only_into_addresses_compared_whole() {
 }
 
 #[test]
+fn a_port_folds_into_an_in_list_of_addresses_but_not_beside_another_port() {
+    let got = load(&[
+        "[network-traffic:dst_ref.value IN ('198.51.100.3', '2001:db8::3') \
+          AND network-traffic:dst_port = 8080]",
+        "[network-traffic:dst_ref.value = '198.51.100.9' AND \
+          network-traffic:dst_port = 80 AND network-traffic:dst_port = 443]",
+        // Near miss: an IN list holding a name.
+        "[network-traffic:dst_ref.value IN ('198.51.100.5', 'in.example') \
+          AND network-traffic:dst_port = 8080]",
+    ]);
+    assert_eq!(
+        shown(&got),
+        [
+            "ipv4 198.51.100.3:8080 @indicator--1",
+            "ipv4 198.51.100.5 @indicator--3+",
+            "ipv4 198.51.100.9 @indicator--2+",
+            "ipv6 [2001:db8::3]:8080 @indicator--1",
+            "domain in.example @indicator--3+",
+        ]
+    );
+    let skipped = |n| {
+        format!(
+            "t.txt: indicator--{n}: warning: network-traffic:dst_port \
+             cannot be swept for; skipped"
+        )
+    };
+    assert_eq!(problems(&got), [skipped(2), skipped(2), skipped(3)]);
+}
+
+#[test]
 fn observation_and_marks_both_sides_compound() {
     let got =
         load(&["[ipv4-addr:value = '192.0.2.1'] AND [file:name = 'a.exe']"]);
