@@ -8,8 +8,11 @@
 //! `EmailMessageObj`. Other object types (mutexes, code, registry keys…)
 //! are counted and named once per type.
 //!
-//! A value's source is the indicator holding it, or each indicator that
-//! refers to its observable by `idref`, else the observable or object id.
+//! A value's sources are the indicator holding it and each indicator that
+//! refers by `idref` to an observable or indicator holding it, through
+//! references at any depth, each with the `AND`s and negations on its own
+//! way (a report's list of observables refers to none); without one, the
+//! observable or object id, else the line.
 //! `Equals` (or no condition) loads the value as its kind. A field with
 //! `apply_condition` holds a list: it is split at its `delimiter` (CybOX
 //! 2.1's default is `##comma##`, which splits wherever it appears), or at
@@ -22,14 +25,15 @@
 //! more parts at any depth (an `Observable_Composition` or a
 //! `Composite_Indicator_Expression`, an `OR` inside it included), all have
 //! to hold, and are marked compound. An object under a negated observable
-//! or indicator (`negate="true"`) says what is not there: it is named in a
-//! warning and not loaded.
+//! or indicator (`negate="true"` or `"1"`) says what is not there: it is
+//! named in a warning and not loaded.
 //!
 //! An indicator's `Valid_Time_Position` windows (`Start_Time`,
 //! `End_Time`) become its values' `valid_from` and `valid_until`: the
 //! earliest start and the latest end, no end when a window has none.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use roxmltree::{Document, Node, NodeId};
 
@@ -47,42 +51,49 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         Err(why) => return r.error(None, why),
     };
     let lines = xml::Lines::new(text);
-    let (refs, missing) = references(&doc, &lines);
-    for (at, idref) in missing {
-        let why = format!(
-            "idref {idref:?} names no observable in this file; nothing \
-             loaded from it"
-        );
-        r.warn(Some(at), why);
+    let walked = walk(&doc, &lines);
+    for (at, why) in &walked.problems {
+        r.warn(Some(at.clone()), why.clone());
     }
     let times = indicator_times(r, &doc, &lines);
     let mut skipped = Unmatchable::default();
-    each_element(&doc, Some(&refs), |node, around| {
-        if node.tag_name().name() != "Properties" {
-            return;
-        }
-        let (negated, places): (Vec<Place>, Vec<Place>) =
-            locate(&lines, node, around, &refs)
-                .into_iter()
-                .partition(|p| p.negated);
+    let mut memo: HashMap<Site, Rc<Vec<Place>>> = HashMap::new();
+    for (node, site, fallback) in &walked.objects {
+        let places = memo
+            .entry(*site)
+            .or_insert_with(|| Rc::new(walked.places(*site)))
+            .clone();
+        let fallback = Place {
+            at: fallback.clone(),
+            compound: site.and,
+            negated: site.negated,
+            indicator: None,
+        };
+        let places = if places.is_empty() {
+            std::slice::from_ref(&fallback)
+        } else {
+            places.as_slice()
+        };
+        let (negated, places): (Vec<&Place>, Vec<&Place>) =
+            places.iter().partition(|p| p.negated);
         for p in negated {
             let why = "a negated observable says what is not there; \
                        not loaded";
-            r.warn(Some(p.at), why.into());
+            r.warn(Some(p.at.clone()), why.into());
         }
         if places.is_empty() {
-            return;
+            continue;
         }
         let mut obj = Object { fields: Vec::new() };
-        match xsi_type(node) {
-            Some(t) => read_object(node, t, &mut obj, &mut skipped),
+        match xsi_type(*node) {
+            Some(t) => read_object(*node, t, &mut obj, &mut skipped),
             None => skipped.add("(none)"),
         }
         for p in places {
-            r.set_meta(times.of(around.indicator, &p.at));
+            r.set_meta(times.of(p.indicator, &p.at));
             obj.load(r, &p.at, p.compound);
         }
-    });
+    }
     r.set_meta(SourceMeta::default());
     skipped.report(r, ("object", "objects"));
 }
@@ -95,10 +106,9 @@ struct Times<'a> {
 }
 
 impl Times<'_> {
-    /// Returns the validity of `holder`, the indicator holding an object
-    /// (or, when none holds it, of the indicator `at` names by id).
-    fn of(&self, holder: Option<Node<'_, '_>>, at: &Locator) -> SourceMeta {
-        let holder = holder.map(|i| i.id());
+    /// Returns the validity of `holder`, the indicator an object's source
+    /// is (or, without one, of the indicator `at` names by id).
+    fn of(&self, holder: Option<NodeId>, at: &Locator) -> SourceMeta {
         let named = match at {
             Locator::Id(id) => self.by_id.get(id.as_str()).copied(),
             Locator::Line(_) => None,
@@ -380,133 +390,177 @@ fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
     Some(t.rsplit(':').next().unwrap_or(t))
 }
 
-/// What a reference (by `idref`) to an observable says: where it is (the
-/// indicator holding it, else the observable holding it, else its line),
-/// whether it is one part of an `AND`, and whether it is negated.
-type Ref = (Locator, bool, bool);
+/// The most sources one object gets through references: past them its
+/// values are loaded with the first, and the rest are not listed (a value
+/// lists at most [`crate::set::LISTED_PER_FILE`] sources anyway).
+const MAX_PLACES: usize = 1_000;
 
-/// Observable ids with the references to each, in document order, each
-/// once.
-type Refs<'a> = HashMap<&'a str, Vec<Ref>>;
-
-/// Returns every reference to an observable, and the references to ids
-/// no observable of the document has.
-fn references<'a>(
-    doc: &'a Document<'_>,
-    lines: &xml::Lines,
-) -> (Refs<'a>, Vec<(Locator, &'a str)>) {
-    let defined: HashSet<&str> = doc
-        .descendants()
-        .filter(|n| n.is_element() && n.tag_name().name() == "Observable")
-        .filter_map(|n| attr(n, "id"))
-        .collect();
-    let mut refs: Refs<'_> = HashMap::new();
-    let mut seen = HashSet::new();
-    let mut missing = Vec::new();
-    each_element(doc, None, |obs, around| {
-        if obs.tag_name().name() != "Observable" {
-            return;
-        }
-        let Some(idref) = attr(obs, "idref") else { return };
-        let at = (around.indicator.and_then(|n| attr(n, "id")))
-            .or_else(|| around.observable.and_then(|n| attr(n, "id")))
-            .map_or_else(
-                || Locator::Line(lines.row(obs.range().start)),
-                Locator::id,
-            );
-        if !defined.contains(idref) {
-            return missing.push((at, idref));
-        }
-        // A report's or a package's list of observables names them, and
-        // is no source of its own: only indicators and compositions are.
-        if around.indicator.is_none() && around.observable.is_none() {
-            return;
-        }
-        let one = (at, around.and, around.negated || negates(obs));
-        if seen.insert((idref, one.clone())) {
-            refs.entry(idref).or_default().push(one);
-        }
-    });
-    (refs, missing)
+/// An element whose objects find their sources through it: an indicator
+/// (a source itself), or an observable or indicator that others refer to
+/// by `idref`.
+struct Frame<'a, 'i> {
+    node: Node<'a, 'i>,
+    /// Whether it is an indicator: the source of the objects it holds.
+    indicator: bool,
+    /// Its id and element name, when others refer to it.
+    referred: Option<(&'a str, &'a str)>,
+    /// Where it sits.
+    site: Site,
 }
 
-/// Whether an element says `negate="true"` (or `1`, as XML Schema allows).
-fn negates(node: Node<'_, '_>) -> bool {
-    matches!(attr(node, "negate").map(str::trim), Some("true" | "1"))
-}
-
-/// The nearest ancestor elements of a node that say where an object came
-/// from.
-#[derive(Clone, Copy, Default)]
-struct Around<'a, 'i> {
-    indicator: Option<Node<'a, 'i>>,
-    observable: Option<Node<'a, 'i>>,
-    object: Option<Node<'a, 'i>>,
-    /// The nearest observable that indicators refer to by id.
-    referred: Option<&'a str>,
-    /// Whether an `AND` of two or more parts holds the node, at any depth:
-    /// an item of an `OR` inside an `AND` is one part of the `AND`.
+/// Where an element sits: its nearest frame, and whether an `AND` of two
+/// or more parts or a negation lies between that frame and it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Site {
+    frame: Option<usize>,
     and: bool,
-    /// Whether a negated observable or indicator holds it.
     negated: bool,
 }
 
-impl<'a, 'i> Around<'a, 'i> {
-    /// What the children of `node`, inside `self`, have around them.
-    fn inside(mut self, node: Node<'a, 'i>, refs: Option<&Refs<'_>>) -> Self {
-        match node.tag_name().name() {
-            "Indicator" => self.indicator = Some(node),
-            "Observable" => {
-                self.observable = Some(node);
-                let id = attr(node, "id");
-                if id
-                    .is_some_and(|id| refs.is_some_and(|r| r.contains_key(id)))
-                {
-                    self.referred = id;
-                }
-            }
-            // A related indicator is one of its own: neither negated nor
-            // joined by the indicator naming it.
-            "Related_Indicators" => {
-                self.and = false;
-                self.negated = false;
-                return self;
-            }
-            "Object" => self.object = Some(node),
-            "Observable_Composition" | "Composite_Indicator_Expression" => {
-                let parts = node.children().filter(Node::is_element).count();
-                self.and |=
-                    attr(node, "operator") == Some("AND") && parts >= 2;
-            }
-            _ => {}
-        }
-        self.negated |= negates(node);
-        self
-    }
+/// What one walk of a package finds.
+struct Walked<'a, 'i> {
+    frames: Vec<Frame<'a, 'i>>,
+    /// The sites of the references to each (id, element name), in
+    /// document order, each once.
+    refs: HashMap<(&'a str, &'a str), Vec<(Site, Locator)>>,
+    /// Every `Properties` element, where it sits, and its locator when no
+    /// indicator is its source: its observable's or object's id, else its
+    /// line.
+    objects: Vec<(Node<'a, 'i>, Site, Locator)>,
+    /// References to ids nothing has, and `negate` values that are not
+    /// booleans.
+    problems: Vec<(Locator, String)>,
 }
 
-/// Calls `f` on every element of `doc`, in document order, with its
-/// nearest ancestors of note. One walk keeps the ancestors' [`Around`] on
-/// a stack, so the cost is the document's size, not the number of
+/// Walks the package once, in document order, keeping the ancestors'
+/// state on a stack: the cost is the document's size, not the number of
 /// elements times their depth (five million objects nested a thousand
 /// deep took a minute when each looked up its own ancestors).
-fn each_element<'a, 'i>(
-    doc: &'a Document<'i>,
-    refs: Option<&Refs<'_>>,
-    mut f: impl FnMut(Node<'a, 'i>, &Around<'a, 'i>),
-) {
+fn walk<'a, 'i>(doc: &'a Document<'i>, lines: &xml::Lines) -> Walked<'a, 'i> {
+    let elements = || doc.descendants().filter(Node::is_element);
+    let named = |n: Node<'a, 'i>, a: &str| {
+        let name = n.tag_name().name();
+        matches!(name, "Observable" | "Indicator")
+            .then(|| attr(n, a))
+            .flatten()
+            .map(|v| (v, name))
+    };
+    let referred: HashSet<(&str, &str)> =
+        elements().filter_map(|n| named(n, "idref")).collect();
+    let defined: HashSet<(&str, &str)> = elements()
+        .filter(|n| attr(*n, "idref").is_none())
+        .filter_map(|n| named(n, "id"))
+        .collect();
+    let line = |n: Node<'_, '_>| Locator::Line(lines.row(n.range().start));
+    let mut w = Walked {
+        frames: Vec::new(),
+        refs: HashMap::new(),
+        objects: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut seen_refs = HashSet::new();
+    let mut seen_missing = HashSet::new();
+    /// What the children of an element have around them.
+    #[derive(Clone, Copy)]
+    struct State<'a, 'i> {
+        site: Site,
+        indicator: Option<Node<'a, 'i>>,
+        observable: Option<Node<'a, 'i>>,
+        object: Option<Node<'a, 'i>>,
+    }
     let root = doc.root();
-    let mut stack: Vec<(roxmltree::NodeId, Around<'a, 'i>)> =
-        vec![(root.id(), Around::default())];
-    for node in root.descendants().filter(Node::is_element) {
+    let top = State {
+        site: Site { frame: None, and: false, negated: false },
+        indicator: None,
+        observable: None,
+        object: None,
+    };
+    let mut stack: Vec<(NodeId, State<'_, '_>)> = vec![(root.id(), top)];
+    for node in elements() {
         let parent = node.parent().map(|p| p.id());
         while stack.len() > 1 && Some(stack[stack.len() - 1].0) != parent {
             stack.pop();
         }
-        let around = stack[stack.len() - 1].1;
-        f(node, &around);
-        stack.push((node.id(), around.inside(node, refs)));
+        let mut st = stack[stack.len() - 1].1;
+        let name = node.tag_name().name();
+        let negate = attr(node, "negate").map(str::trim);
+        if let Some(v) =
+            negate.filter(|v| !matches!(*v, "true" | "false" | "1" | "0"))
+        {
+            let why = format!(
+                "negate={v:?} is not a boolean (true, false, 1, 0); read as \
+                 true"
+            );
+            w.problems.push((line(node), why));
+        }
+        let negated = negate.is_some_and(|v| !matches!(v, "false" | "0"));
+        if name == "Properties" {
+            let id = |n: Option<Node<'a, 'i>>| n.and_then(|n| attr(n, "id"));
+            let at = id(st.observable)
+                .or_else(|| id(st.object))
+                .map_or_else(|| line(node), Locator::id);
+            w.objects.push((node, st.site, at));
+        }
+        if let Some(target) = named(node, "idref") {
+            let site = Site { negated: st.site.negated || negated, ..st.site };
+            if !defined.contains(&target) {
+                let at = st
+                    .indicator
+                    .and_then(|i| attr(i, "id"))
+                    .map_or_else(|| line(node), Locator::id);
+                if seen_missing.insert((at.clone(), target)) {
+                    let why = format!(
+                        "idref {:?} names no {} in this file; nothing loaded \
+                         from it",
+                        target.0,
+                        target.1.to_ascii_lowercase()
+                    );
+                    w.problems.push((at, why));
+                }
+            } else if site.frame.is_some() && seen_refs.insert((target, site))
+            {
+                // Only indicators and what they refer to hold references;
+                // a report's or package's list of observables is none.
+                w.refs.entry(target).or_default().push((site, line(node)));
+            }
+        }
+        match name {
+            // A related indicator is one of its own: neither negated nor
+            // joined by the indicator naming it, nor one of its parts.
+            "Related_Indicators" => {
+                st.site = Site { frame: None, and: false, negated: false };
+                stack.push((node.id(), st));
+                continue;
+            }
+            "Observable_Composition" | "Composite_Indicator_Expression" => {
+                let parts = node.children().filter(Node::is_element).count();
+                st.site.and |=
+                    attr(node, "operator") == Some("AND") && parts >= 2;
+            }
+            "Observable" => st.observable = Some(node),
+            "Object" => st.object = Some(node),
+            _ => {}
+        }
+        let indicator = name == "Indicator" && attr(node, "idref").is_none();
+        if indicator {
+            st.indicator = Some(node);
+        }
+        let target = named(node, "id").filter(|t| referred.contains(t));
+        if indicator || target.is_some() {
+            w.frames.push(Frame {
+                node,
+                indicator,
+                referred: target,
+                site: st.site,
+            });
+            st.site =
+                Site { frame: Some(w.frames.len() - 1), and: false, negated };
+        } else {
+            st.site.negated |= negated;
+        }
+        stack.push((node.id(), st));
     }
+    w
 }
 
 /// Where an object came from, and what holds it.
@@ -516,38 +570,70 @@ struct Place {
     compound: bool,
     /// Under a negation: what is not there.
     negated: bool,
+    /// The indicator whose validity applies.
+    indicator: Option<NodeId>,
 }
 
-/// Returns where the object whose `Properties` is `node` came from: the
-/// indicator holding it and every reference to an observable holding it;
-/// else the observable or object id, else its line.
-fn locate(
-    lines: &xml::Lines,
-    node: Node<'_, '_>,
-    around: &Around<'_, '_>,
-    refs: &Refs<'_>,
-) -> Vec<Place> {
-    let here =
-        |at| Place { at, compound: around.and, negated: around.negated };
-    let id = |n: Node<'_, '_>| attr(n, "id").map(Locator::id);
-    let mut places: Vec<Place> =
-        around.indicator.and_then(id).map(here).into_iter().collect();
-    let referring = around.referred.and_then(|o| refs.get(o));
-    places.extend(referring.into_iter().flatten().map(
-        |(at, and, negated)| Place {
-            at: at.clone(),
-            compound: *and || around.and,
-            negated: *negated || around.negated,
-        },
-    ));
-    if places.is_empty() {
-        let obs = around.observable;
-        let found = obs.and_then(id).or_else(|| around.object.and_then(id));
-        let at = found
-            .unwrap_or_else(|| Locator::Line(lines.row(node.range().start)));
-        places.push(here(at));
+impl Walked<'_, '_> {
+    /// Returns the sources of an object at `site`: the indicator holding
+    /// it, and every indicator referring to an observable or indicator
+    /// holding it, through references at any depth; each with the `AND`s
+    /// and negations on its way. Empty when none is.
+    fn places(&self, site: Site) -> Vec<Place> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        let mut work = std::collections::VecDeque::from([(site, None)]);
+        while let Some((Site { frame, and, negated }, via)) = work.pop_front()
+        {
+            let Some(f) = frame else { continue };
+            if out.len() >= MAX_PLACES || !seen.insert((f, and, negated)) {
+                continue;
+            }
+            let fr = &self.frames[f];
+            if fr.indicator {
+                // An indicator without an id is named by the reference
+                // that led here, else by its line. What holds it (an AND
+                // of indicators, a negated one) holds its objects too.
+                let at = attr(fr.node, "id").map(Locator::id).or(via);
+                let (and_above, negated_above) = self.above(fr.site);
+                out.push(Place {
+                    at: at.unwrap_or(Locator::Line(0)),
+                    compound: and || and_above,
+                    negated: negated || negated_above,
+                    indicator: Some(fr.node.id()),
+                });
+            } else {
+                let up = Site {
+                    frame: fr.site.frame,
+                    and: and || fr.site.and,
+                    negated: negated || fr.site.negated,
+                };
+                work.push_back((up, via.clone()));
+            }
+            let refs = fr.referred.and_then(|t| self.refs.get(&t));
+            for (r, at) in refs.into_iter().flatten() {
+                let r = Site {
+                    frame: r.frame,
+                    and: and || r.and,
+                    negated: negated || r.negated,
+                };
+                work.push_back((r, Some(at.clone())));
+            }
+        }
+        out
     }
-    places
+
+    /// Whether an `AND` of two or more parts, or a negation, lies anywhere
+    /// above `site` (up to a `Related_Indicators`, which starts afresh).
+    fn above(&self, mut site: Site) -> (bool, bool) {
+        let (mut and, mut negated) = (site.and, site.negated);
+        while let Some(f) = site.frame {
+            site = self.frames[f].site;
+            and |= site.and;
+            negated |= site.negated;
+        }
+        (and, negated)
+    }
 }
 
 #[cfg(test)]
@@ -912,6 +998,101 @@ mod tests {
         ));
         assert!(got.problems.is_empty(), "{:?}", got.problems);
         assert_eq!(shown(&got), ["domain listed.example @x:Listed"]);
+    }
+
+    #[test]
+    fn references_are_followed_at_every_depth_each_with_its_own_context() {
+        let with_id = |id: &str, body: &str| {
+            body.replacen(
+                "<cybox:Observable>",
+                &format!("<cybox:Observable id=\"{id}\">"),
+                1,
+            )
+        };
+        let refer = |id: &str| format!("<cybox:Observable idref=\"{id}\"/>");
+        let by_ref = |ind: &str, attrs: &str, target: &str| {
+            format!(
+                "<stix:Indicator id=\"{ind}\"{attrs}>\
+                 <indicator:Observable idref=\"{target}\"/></stix:Indicator>"
+            )
+        };
+        let chain = with_id(
+            "x:P",
+            &composition(
+                "OR",
+                &[refer("x:O"), domain_obs("", "p.example")].concat(),
+            ),
+        );
+        let held = with_id(
+            "x:Y",
+            &composition(
+                "OR",
+                &[
+                    domain_obs(" id=\"x:X\"", "x.example"),
+                    domain_obs("", "z.example"),
+                ]
+                .concat(),
+            ),
+        );
+        let got = load(&format!(
+            "<stix:Observables>{}{chain}{held}</stix:Observables>\
+             <stix:Indicators>{}{}{}{}\
+             <stix:Indicator id=\"x:Neg-holder\" negate=\"true\">\
+             <indicator:Observable>{}</indicator:Observable></stix:Indicator>\
+             {}{}{}\
+             <stix:Indicator id=\"x:Composite\">\
+             <indicator:Composite_Indicator_Expression operator=\"AND\">\
+             <stix:Indicator idref=\"x:Neg-user\"/>\
+             <stix:Indicator idref=\"x:And-holder\"/>\
+             </indicator:Composite_Indicator_Expression></stix:Indicator>\
+             </stix:Indicators>",
+            domain_obs(" id=\"x:O\"", "o.example"),
+            by_ref("x:I", "", "x:P"),
+            by_ref("x:Not-I", " negate=\"true\"", "x:P"),
+            by_ref("x:IY", "", "x:Y"),
+            by_ref("x:IX", "", "x:X"),
+            domain_obs(" id=\"x:Held\"", "held.example"),
+            by_ref("x:Neg-user", "", "x:Held"),
+            indicator(
+                "x:And-holder",
+                &composition(
+                    "AND",
+                    &[
+                        domain_obs(" id=\"x:Held-and\"", "held-and.example"),
+                        domain_obs("", "mate.example"),
+                    ]
+                    .concat()
+                )
+            ),
+            by_ref("x:Alone-user", "", "x:Held-and"),
+        ));
+        assert_eq!(
+            shown(&got),
+            [
+                "domain held-and.example @x:And-holder+",
+                "domain held-and.example @x:Alone-user",
+                "domain held-and.example @x:Composite+",
+                "domain held.example @x:Neg-user",
+                "domain held.example @x:Composite+",
+                "domain mate.example @x:And-holder+",
+                "domain mate.example @x:Composite+",
+                "domain o.example @x:I",
+                "domain p.example @x:I",
+                "domain x.example @x:IX",
+                "domain x.example @x:IY",
+                "domain z.example @x:IY",
+            ]
+        );
+        let negated = |id: &str| {
+            format!(
+                "t.txt: {id}: warning: a negated observable says what is \
+                 not there; not loaded"
+            )
+        };
+        assert_eq!(
+            problems(&got),
+            [negated("x:Not-I"), negated("x:Not-I"), negated("x:Neg-holder"),]
+        );
     }
 
     #[test]
