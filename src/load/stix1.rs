@@ -33,6 +33,7 @@
 //! earliest start and the latest end, no end when a window has none.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use roxmltree::{Document, Node, NodeId};
 
@@ -57,24 +58,47 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     let times = indicator_times(r, &doc, &lines);
     let mut skipped = Unmatchable::default();
     let mut cut = 0;
+    // Objects that sit alike (in one observable) share their sources,
+    // found once; the memo is dropped when it grows past MAX_KEPT.
+    let mut memo: HashMap<Site, Rc<Places>> = HashMap::new();
+    let mut kept = 0;
     for (node, site, fallback) in &walked.objects {
-        let Places { mut live, negated, cut: was_cut } =
-            walked.places(*site, fallback);
-        cut += usize::from(was_cut);
-        if live.is_empty() && negated.is_empty() {
-            live.push(Place {
-                at: fallback.clone(),
-                compound: site.and,
-                negated: site.negated,
-                indicator: None,
-            });
-        }
-        let (more, live): (Vec<Place>, Vec<Place>) =
-            live.into_iter().partition(|p| p.negated);
-        for p in negated.into_iter().chain(more) {
+        let found = match memo.get(site) {
+            Some(found) => found.clone(),
+            None => {
+                let found = Rc::new(walked.places(*site));
+                kept += found.live.len() + found.negated.len() + 1;
+                if kept > MAX_KEPT {
+                    memo.clear();
+                    kept = 0;
+                }
+                memo.insert(*site, found.clone());
+                found
+            }
+        };
+        cut += usize::from(found.cut);
+        let own = [Place {
+            at: None,
+            compound: site.and,
+            negated: site.negated,
+            indicator: None,
+        }];
+        let all = if found.live.is_empty() && found.negated.is_empty() {
+            &own[..]
+        } else {
+            &[]
+        };
+        let at = |p: &Place| p.at.clone().unwrap_or_else(|| fallback.clone());
+        let (negated, live): (Vec<&Place>, Vec<&Place>) = found
+            .live
+            .iter()
+            .chain(&found.negated)
+            .chain(all)
+            .partition(|p| p.negated);
+        for p in negated {
             let why = "a negated observable says what is not there; \
                        not loaded";
-            r.warn(Some(p.at.clone()), why.into());
+            r.warn(Some(at(p)), why.into());
         }
         if live.is_empty() {
             continue;
@@ -85,14 +109,15 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
             None => skipped.add("(none)"),
         }
         for p in live {
-            r.set_meta(times.of(p.indicator, &p.at));
-            obj.load(r, &p.at, p.compound);
+            let at = at(p);
+            r.set_meta(times.of(p.indicator, &at));
+            obj.load(r, &at, p.compound);
         }
     }
     if cut > 0 {
         let why = format!(
             "{cut} {} reached through references by more than \
-             {MAX_PLACES} indicators (or {MAX_PATHS} paths); each lists the \
+             {MAX_PLACES} indicators (or {MAX_STEPS} steps); each lists the \
              first {MAX_PLACES} found as its sources",
             if cut == 1 { "object is" } else { "objects are" }
         );
@@ -404,8 +429,13 @@ fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
 /// up to 23.
 const MAX_PLACES: usize = crate::set::LISTED_PER_FILE;
 
-/// The most paths waiting to be followed for one object.
-const MAX_PATHS: usize = 1_600;
+/// The most steps (frames and references) the search for one object's
+/// sources takes.
+const MAX_STEPS: usize = 4_000;
+
+/// The most sources kept for objects that sit alike (in one observable),
+/// found once for all of them.
+const MAX_KEPT: usize = 1_000_000;
 
 /// An element whose objects find their sources through it: an indicator
 /// (a source itself), or an observable or indicator that others refer to
@@ -464,8 +494,23 @@ fn walk<'a, 'i>(doc: &'a Document<'i>, lines: &xml::Lines) -> Walked<'a, 'i> {
             .flatten()
             .map(|v| (v, name))
     };
-    let referred: HashSet<(&str, &str)> =
-        elements().filter_map(|n| named(n, "idref")).collect();
+    // What indicators and observables refer to; a report's or package's
+    // list of observables refers to nothing.
+    let mut referred: HashSet<(&str, &str)> = HashSet::new();
+    let mut held: Vec<(NodeId, bool)> = vec![(doc.root().id(), false)];
+    for n in elements() {
+        let parent = n.parent().map(|p| p.id());
+        while held.len() > 1 && Some(held[held.len() - 1].0) != parent {
+            held.pop();
+        }
+        let inside = held[held.len() - 1].1;
+        if let Some(target) = named(n, "idref").filter(|_| inside) {
+            referred.insert(target);
+        }
+        let name = n.tag_name().name();
+        let holds = matches!(name, "Indicator" | "Observable");
+        held.push((n.id(), (inside || holds) && name != "Related_Indicators"));
+    }
     let defined: HashSet<(&str, &str)> = elements()
         .filter(|n| attr(*n, "idref").is_none())
         .filter_map(|n| named(n, "id"))
@@ -592,7 +637,9 @@ fn walk<'a, 'i>(doc: &'a Document<'i>, lines: &xml::Lines) -> Walked<'a, 'i> {
 
 /// Where an object came from, and what holds it.
 struct Place {
-    at: Locator,
+    /// `None`: the object's own locator (an indicator without an id
+    /// holding it).
+    at: Option<Locator>,
     /// One part of an `AND`.
     compound: bool,
     /// Under a negation: what is not there.
@@ -610,20 +657,23 @@ struct Places {
 }
 
 impl Walked<'_, '_> {
-    /// Returns the sources of an object at `site` (`fallback` naming it):
-    /// the indicator holding it, and every indicator referring to an
-    /// observable or indicator holding it, through references at any
-    /// depth; each with the `AND`s and negations on its way. An indicator
-    /// without an id is named by the reference that led to it, else by
-    /// `fallback`. Empty when no indicator is a source.
-    fn places(&self, site: Site, fallback: &Locator) -> Places {
+    /// Returns the sources of an object at `site`: the indicator holding
+    /// it, and every indicator referring to an observable or indicator
+    /// holding it, through references at any depth; each with the `AND`s
+    /// and negations on its way. An indicator without an id is named by
+    /// the reference that led to it, else (`None`) by the object's own
+    /// locator. Empty when no indicator is a source.
+    fn places(&self, site: Site) -> Places {
         let mut out = Places::default();
         let mut seen = HashSet::new();
-        let mut work =
-            std::collections::VecDeque::from([(site, fallback.clone())]);
+        let mut work = std::collections::VecDeque::from([(site, None)]);
+        let mut steps = 0;
         while let Some((Site { frame, and, negated }, via)) = work.pop_front()
         {
-            if out.live.len() >= MAX_PLACES && out.negated.len() >= MAX_PLACES
+            steps += 1;
+            if steps > MAX_STEPS
+                || out.live.len() >= MAX_PLACES
+                    && out.negated.len() >= MAX_PLACES
             {
                 out.cut = true;
                 break;
@@ -635,7 +685,7 @@ impl Walked<'_, '_> {
             let fr = &self.frames[f];
             if fr.source {
                 let place = Place {
-                    at: attr(fr.node, "id").map_or(via.clone(), Locator::id),
+                    at: attr(fr.node, "id").map(Locator::id).or(via.clone()),
                     compound: and || fr.outer.0,
                     negated: negated || fr.outer.1,
                     indicator: fr.indicator.then(|| fr.node.id()),
@@ -660,16 +710,12 @@ impl Walked<'_, '_> {
             }
             let refs = fr.referred.and_then(|t| self.refs.get(&t));
             for (r, at) in refs.into_iter().flatten() {
-                if work.len() >= MAX_PATHS {
-                    out.cut = true;
-                    break;
-                }
                 let r = Site {
                     frame: r.frame,
                     and: and || r.and,
                     negated: negated || r.negated,
                 };
-                work.push_back((r, at.clone()));
+                work.push_back((r, Some(at.clone())));
             }
         }
         out
@@ -1157,10 +1203,16 @@ mod tests {
                 "<cybox:Observable id=\"x:N\" negate=\"1\">",
                 1,
             );
+        // A report listing them changes nothing.
+        let report = "<stix:Reports><stix:Report><report:Observables \
+             xmlns:report=\"http://stix.mitre.org/Report-1\">\
+             <cybox:Observable idref=\"x:A\"/><cybox:Observable idref=\"x:N\"/>\
+             <cybox:Observable idref=\"x:B\"/><cybox:Observable idref=\"x:D\"/>\
+             </report:Observables></stix:Report></stix:Reports>";
         let got = load(&format!(
             "<stix:Observables>{}{}{}{}</stix:Observables><stix:Indicators>\
              <stix:Indicator><indicator:Observable>{}</indicator:Observable>\
-             </stix:Indicator></stix:Indicators>",
+             </stix:Indicator></stix:Indicators>{report}",
             with_id("x:A", &and),
             domain_obs(" id=\"x:B\"", "ref-b.example"),
             negated,
@@ -1207,7 +1259,7 @@ mod tests {
         assert_eq!(
             problems[100],
             "t.txt: warning: 1 object is reached through references by more \
-             than 100 indicators (or 1600 paths); each lists the first 100 \
+             than 100 indicators (or 4000 steps); each lists the first 100 \
              found as its sources"
         );
     }
