@@ -863,6 +863,14 @@ mod tests {
         )
     }
 
+    /// The warning for an object under a negation, located at `id`.
+    fn negated(id: &str) -> String {
+        format!(
+            "t.txt: {id}: warning: a negated observable says what is not \
+             there; not loaded"
+        )
+    }
+
     fn composition(op: &str, parts: &str) -> String {
         format!(
             "<cybox:Observable><cybox:Observable_Composition \
@@ -1000,12 +1008,6 @@ mod tests {
                 "domain zero.example @x:Zero"
             ]
         );
-        let negated = |id: &str| {
-            format!(
-                "t.txt: {id}: warning: a negated observable says what is \
-                 not there; not loaded"
-            )
-        };
         assert_eq!(
             problems(&got),
             [negated("x:One"), negated("x:Blank"), negated("x:Negated")]
@@ -1169,12 +1171,6 @@ mod tests {
                 "domain z.example @x:IY",
             ]
         );
-        let negated = |id: &str| {
-            format!(
-                "t.txt: {id}: warning: a negated observable says what is \
-                 not there; not loaded"
-            )
-        };
         assert_eq!(
             problems(&got),
             [negated("x:Not-I"), negated("x:Not-I"), negated("x:Neg-holder"),]

@@ -172,6 +172,14 @@ fn reference_parts_of_an_and_are_compound() {
     );
 }
 
+/// The warning for a `dst_port` left beside what it cannot fold into.
+fn port_skipped(n: usize) -> String {
+    format!(
+        "t.txt: indicator--{n}: warning: network-traffic:dst_port cannot \
+         be swept for; skipped"
+    )
+}
+
 #[test]
 fn a_port_folds_only_into_addresses_compared_whole() {
     let got = load(&[
@@ -204,13 +212,7 @@ fn a_port_folds_only_into_addresses_compared_whole() {
             "domain fold.example @indicator--3+",
         ]
     );
-    let skipped = |n| {
-        format!(
-            "t.txt: indicator--{n}: warning: network-traffic:dst_port \
-             cannot be swept for; skipped"
-        )
-    };
-    assert_eq!(problems(&got), (1..=5).map(skipped).collect::<Vec<_>>());
+    assert_eq!(problems(&got), (1..=5).map(port_skipped).collect::<Vec<_>>());
 }
 
 #[test]
@@ -234,13 +236,10 @@ fn a_port_folds_into_an_in_list_of_addresses_but_not_beside_another_port() {
             "domain in.example @indicator--3+",
         ]
     );
-    let skipped = |n| {
-        format!(
-            "t.txt: indicator--{n}: warning: network-traffic:dst_port \
-             cannot be swept for; skipped"
-        )
-    };
-    assert_eq!(problems(&got), [skipped(2), skipped(2), skipped(3)]);
+    assert_eq!(
+        problems(&got),
+        [port_skipped(2), port_skipped(2), port_skipped(3)]
+    );
 }
 
 #[test]
