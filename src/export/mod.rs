@@ -18,9 +18,12 @@
 //! - zeek: plain strings (Zeek intel has no type for them); a port on
 //!   an address, and a URL's scheme, are dropped, as Zeek intel writes
 //!   addresses and URLs without them; substring marks;
+//! - text, csv and zeek: that a value is one part of an `AND` (written
+//!   as a whole value, and named);
 //! - stix2: nothing: ports go in `network-traffic:dst_port`, strings in
 //!   an `x-iocsweep-string:value` object, substring marks as `LIKE
-//!   '%…%'`.
+//!   '%…%'`, and one part of an `AND` as an `AND` with
+//!   [`OTHER_PARTS`], since the other parts are not in the set.
 //!
 //! Each value loaded back is matched to the entry written on the line it
 //! came from (or with the object id), the lines counted in the text
@@ -79,7 +82,7 @@ pub struct Export {
     /// Indicators left out, with why.
     pub left_out: Vec<(String, String)>,
     /// How many indicators were written in a changed form (a port or a
-    /// URL scheme dropped; a substring mark lost).
+    /// URL scheme dropped; a substring or AND mark lost).
     pub changed: Vec<(String, String)>,
 }
 
@@ -88,6 +91,8 @@ struct Entry<'a> {
     ind: &'a Indicator,
     /// What the entry must load back as.
     expected: Value,
+    /// Whether it must load back as one part of an AND.
+    part: bool,
     /// How it differs from the indicator, if it does.
     change: Option<String>,
 }
@@ -157,7 +162,7 @@ fn check<'a>(
     let mut kept = Vec::with_capacity(entries.len());
     let mut lost = Vec::new();
     for (e, place) in entries.into_iter().zip(places) {
-        if reads_back(&back, &place, &e.expected) {
+        if reads_back(&back, &place, &(e.expected.clone(), e.part)) {
             kept.push(e);
         } else {
             lost.push(e);
@@ -166,12 +171,12 @@ fn check<'a>(
     (kept, lost)
 }
 
-/// Whether exactly `expected`, and nothing else, was loaded back from
-/// `place`.
+/// Whether exactly `expected` (a value, and whether it is one part of an
+/// AND), and nothing else, was loaded back from `place`.
 fn reads_back(
-    back: &HashMap<Locator, Vec<Value>>,
+    back: &HashMap<Locator, Vec<(Value, bool)>>,
     place: &Place,
-    expected: &Value,
+    expected: &(Value, bool),
 ) -> bool {
     let places: Vec<Locator> = match place {
         Place::Lines(first, last) => {
@@ -193,8 +198,16 @@ fn shown(ind: &Indicator) -> String {
 fn entry(ind: &Indicator, to: Target) -> Result<Entry<'_>, String> {
     let contains = ind.sources.iter().any(|s| s.meta.contains);
     let like_safe = !ind.value.to_string().contains(['%', '_']);
-    let mut change = (contains && (to != Target::Stix2 || !like_safe))
-        .then(|| "substring mark lost".to_string());
+    let mut changes = Vec::new();
+    if contains && (to != Target::Stix2 || !like_safe) {
+        changes.push("substring mark lost");
+    }
+    // A value is a part when every source says so: one whole source makes
+    // it an indicator of its own, as a sweep reports it.
+    let part = is_part(ind);
+    if part && to != Target::Stix2 {
+        changes.push("AND mark lost");
+    }
     let mut expected = ind.value.clone();
     if to != Target::Stix2 && ind.value.to_string().contains(LINE_BREAKS) {
         return Err(format!(
@@ -234,21 +247,28 @@ fn entry(ind: &Indicator, to: Target) -> Result<Entry<'_>, String> {
         }
         (Target::Zeek, Value::Ipv4(a, Some(_))) => {
             expected = Value::Ipv4(*a, None);
-            change = Some("port dropped".into());
+            changes.insert(0, "port dropped");
         }
         (Target::Zeek, Value::Ipv6(a, Some(_))) => {
             expected = Value::Ipv6(*a, None);
-            change = Some("port dropped".into());
+            changes.insert(0, "port dropped");
         }
         (Target::Zeek, Value::Url(u)) if u.scheme.is_some() => {
             let mut u = u.clone();
             u.scheme = None;
             expected = Value::Url(u);
-            change = Some("scheme dropped".into());
+            changes.insert(0, "scheme dropped");
         }
         _ => {}
     }
-    Ok(Entry { ind, expected, change })
+    let change = (!changes.is_empty()).then(|| changes.join("; "));
+    let part = part && to == Target::Stix2;
+    Ok(Entry { ind, expected, part, change })
+}
+
+/// Whether every source of `ind` is one part of an AND.
+fn is_part(ind: &Indicator) -> bool {
+    !ind.sources.is_empty() && ind.sources.iter().all(|s| s.compound)
 }
 
 /// The characters that end a line: line feed, vertical tab, form feed,
@@ -441,8 +461,21 @@ fn escape_json(text: &str) -> String {
     out
 }
 
-/// Returns the STIX pattern that names one indicator.
+/// The observation an exported part of an AND is joined to in place of
+/// the other parts, which the set does not hold. No observed data has
+/// this object, so a tool that reads the pattern never reports the part
+/// alone; our reader takes it as a part that is known not to be there.
+pub const OTHER_PARTS: &str = "[x-iocsweep-and:other_parts = 'not exported']";
+
+/// Returns the STIX pattern that names one indicator: its value, joined
+/// to [`OTHER_PARTS`] when it is one part of an AND.
 fn pattern(ind: &Indicator) -> String {
+    let value = value_pattern(ind);
+    if is_part(ind) { format!("{value} AND {OTHER_PARTS}") } else { value }
+}
+
+/// Returns the STIX pattern that names one indicator's value.
+fn value_pattern(ind: &Indicator) -> String {
     let q = |s: &str| {
         format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
     };
@@ -492,19 +525,21 @@ fn traffic(addr: &str, port: u16) -> String {
 }
 
 /// Loads an export back; returns the distinct values loaded from each
-/// place. Broad ranges read back: they are in the set only when the user
-/// loaded them on purpose, and what is checked here is the format.
-fn load_back(text: &str) -> HashMap<Locator, Vec<Value>> {
+/// place, each with whether it was read as one part of an AND. Broad
+/// ranges read back: they are in the set only when the user loaded them
+/// on purpose, and what is checked here is the format.
+fn load_back(text: &str) -> HashMap<Locator, Vec<(Value, bool)>> {
     let parse = ParseOptions { allow_broad_ranges: true };
     let mut l = Loader::new(LoadOptions { parse, ..LoadOptions::default() });
     l.add_bytes("export".into(), text.as_bytes());
     let loaded = l.finish();
-    let mut back: HashMap<Locator, Vec<Value>> = HashMap::new();
+    let mut back: HashMap<Locator, Vec<(Value, bool)>> = HashMap::new();
     for (_, i) in loaded.set.iter() {
         for s in &i.sources {
             let values = back.entry(s.at.clone()).or_default();
-            if !values.contains(&i.value) {
-                values.push(i.value.clone());
+            let v = (i.value.clone(), s.compound);
+            if !values.contains(&v) {
+                values.push(v);
             }
         }
     }

@@ -338,6 +338,7 @@ fn the_check_finds_each_value_on_the_lines_written_for_it() {
             .map(|(_, ind)| Entry {
                 ind,
                 expected: ind.value.clone(),
+                part: false,
                 change: None,
             })
             .collect();
@@ -457,4 +458,132 @@ fn broad_ranges_loaded_on_purpose_are_exported() {
     let mut l = Loader::new(LoadOptions::default());
     l.add_bytes("broad.txt".into(), b"0.0.0.0/4\n");
     assert!(l.finish().set.is_empty());
+}
+
+/// Values that are parts of ANDs: `evil.example`, `x.exe` (in two),
+/// `203.0.113.80:8080` and the mutex `m`; `198.51.100.7` is a part in
+/// one indicator and whole in another, so whole.
+fn ands() -> IndicatorSet {
+    let patterns = [
+        "[domain-name:value = 'evil.example'] AND [file:name = 'x.exe']",
+        "[network-traffic:dst_ref.value = '203.0.113.80' AND network-traffic:dst_port = 8080] AND [file:name = 'x.exe']",
+        "[ipv4-addr:value = '198.51.100.7'] AND [mutex:name = 'm']",
+        "[ipv4-addr:value = '198.51.100.7']",
+    ];
+    let objs: Vec<serde_json::Value> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({"type": "indicator", "id": format!("indicator--{i}"),
+                   "pattern": p, "pattern_type": "stix"})
+        })
+        .collect();
+    load("ands.json", &json!({"type": "bundle", "objects": objs}).to_string())
+}
+
+/// Each value loaded back, with whether its every source is a part of an
+/// AND.
+fn parts(set: &IndicatorSet) -> BTreeSet<(String, bool)> {
+    set.iter()
+        .map(|(_, i)| {
+            let part = i.sources.iter().all(|s| s.compound);
+            (i.value.to_string(), part)
+        })
+        .collect()
+}
+
+#[test]
+fn stix2_keeps_parts_of_an_and_as_parts() {
+    let set = ands();
+    let want: BTreeSet<(String, bool)> = [
+        ("198.51.100.7", false),
+        ("203.0.113.80:8080", true),
+        ("evil.example", true),
+        ("m", true),
+        ("x.exe", true),
+    ]
+    .into_iter()
+    .map(|(v, p)| (v.to_string(), p))
+    .collect();
+    assert_eq!(parts(&set), want);
+    let e = round_trip(&set, Target::Stix2);
+    assert!(e.changed.is_empty(), "{:?}", e.changed);
+    assert!(e.left_out.is_empty(), "{:?}", e.left_out);
+    assert_eq!(e.written, 5);
+    // Loaded back with no warning about the mark.
+    assert_eq!(parts(&load("back.json", &e.text)), want);
+    for p in [
+        "[domain-name:value = 'evil.example'] AND [x-iocsweep-and:other_parts = 'not exported']",
+        "[network-traffic:dst_ref.value = '203.0.113.80' AND network-traffic:dst_port = 8080] AND [x-iocsweep-and:other_parts = 'not exported']",
+        "[x-iocsweep-string:value = 'm'] AND [x-iocsweep-and:other_parts = 'not exported']",
+        // Near miss: whole in one indicator, so written whole.
+        "\"pattern\": \"[ipv4-addr:value = '198.51.100.7']\"",
+    ] {
+        assert!(e.text.contains(p), "{p} not in {}", e.text);
+    }
+}
+
+#[test]
+fn line_exports_write_parts_of_an_and_whole_and_say_so() {
+    let lost = |v: &str| (v.to_string(), "AND mark lost".to_string());
+    let e = round_trip(&ands(), Target::Csv);
+    assert_eq!(
+        e.changed,
+        [
+            lost("domain evil.example"),
+            lost("filename x.exe"),
+            lost("ipv4 203.0.113.80:8080"),
+            lost("string m"),
+        ]
+    );
+    assert_eq!(
+        parts(&load("back.csv", &e.text)).iter().filter(|p| p.1).count(),
+        0
+    );
+    let e = round_trip(&ands(), Target::Text);
+    assert_eq!(
+        e.changed,
+        [
+            lost("domain evil.example"),
+            lost("filename x.exe"),
+            lost("ipv4 203.0.113.80:8080"),
+        ]
+    );
+    let e = round_trip(&ands(), Target::Zeek);
+    assert_eq!(
+        e.changed,
+        [
+            lost("domain evil.example"),
+            lost("filename x.exe"),
+            (
+                "ipv4 203.0.113.80:8080".to_string(),
+                "port dropped; AND mark lost".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_check_wants_a_part_back_as_a_part() {
+    let set = ands();
+    let asked = |part| -> Vec<Entry<'_>> {
+        set.iter()
+            .map(|(_, ind)| Entry {
+                ind,
+                expected: ind.value.clone(),
+                part,
+                change: None,
+            })
+            .collect()
+    };
+    // A line export cannot write a part: asked to, all five are caught.
+    assert_eq!(check(asked(true), Target::Csv, NOW).1.len(), 5);
+    // Near miss: asked for whole values, it reads them back whole.
+    assert_eq!(check(asked(false), Target::Csv, NOW).1.len(), 0);
+    // STIX writes each value as it is: only the whole one is not a part,
+    // and only the four parts are not whole.
+    let gone = check(asked(true), Target::Stix2, NOW).1;
+    let gone: Vec<String> = gone.iter().map(|e| shown(e.ind)).collect();
+    assert_eq!(gone, ["ipv4 198.51.100.7"]);
+    assert_eq!(check(asked(false), Target::Stix2, NOW).1.len(), 4);
 }

@@ -307,6 +307,12 @@ fn comparison(
         if port.is_some() && is_dst_port(c) {
             return;
         }
+        // What our own STIX export joins one part of an AND to, in place
+        // of the other parts it did not hold: the part is marked as such
+        // by the AND, and nothing was lost here.
+        if c.path.object == "x-iocsweep-and" {
+            return;
+        }
         return warn(r, format!("{} cannot be swept for; skipped", c.path));
     };
     // A negation or `!=` says what the indicator is not: nothing to sweep

@@ -650,3 +650,28 @@ fn a_pattern_past_the_size_limit_is_refused_unparsed() {
     let got = load(&[&list(12_000)]);
     assert_eq!(got.set.len(), 12_000);
 }
+
+#[test]
+fn our_own_mark_of_an_and_is_a_silent_part() {
+    // What `iocs export --to stix2` writes for one part of an AND whose
+    // other parts were not kept: read back as a part, with no warning.
+    let got = load(&[
+        "[domain-name:value = 'evil.example'] AND [x-iocsweep-and:other_parts = 'not exported']",
+        // Near miss: any other object that cannot be swept for is named.
+        "[domain-name:value = 'other.example'] AND [x-other-and:other_parts = 'not exported']",
+        // Near miss: the mark alone loads nothing and says nothing.
+        "[x-iocsweep-and:other_parts = 'not exported']",
+    ]);
+    assert_eq!(
+        shown(&got),
+        [
+            "domain evil.example @indicator--1+",
+            "domain other.example @indicator--2+",
+        ]
+    );
+    assert_eq!(
+        problems(&got),
+        ["t.txt: indicator--2: warning: x-other-and:other_parts cannot \
+             be swept for; skipped"]
+    );
+}
