@@ -122,7 +122,9 @@ fn load_for_use(
         return Err(2);
     }
     let dropped = allow.as_ref().map(|a| a.filter(&mut loaded));
-    let retired = loaded.retain_current(unix_now(), include_expired);
+    let now = unix_now();
+    let retired = loaded.retain_current(now, include_expired);
+    loaded.drop_stale_sources(now, include_expired);
     for note in load::retired_note(&retired, include_expired) {
         say(false, &note);
     }

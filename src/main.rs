@@ -143,6 +143,7 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     let allowed = allow.filter(&mut loaded);
     let now = iocs_cmd::unix_now();
     let retired = loaded.retain_current(now, args.include_expired);
+    loaded.drop_stale_sources(now, args.include_expired);
     for note in load::retired_note(&retired, args.include_expired) {
         say(q, &note);
     }

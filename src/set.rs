@@ -279,6 +279,14 @@ impl IndicatorSet {
         gone
     }
 
+    /// Drops, from every indicator, the sources `keep` says no to; ids
+    /// stay as they are.
+    pub fn retain_sources(&mut self, mut keep: impl FnMut(&Source) -> bool) {
+        for ind in &mut self.indicators {
+            ind.sources.retain(&mut keep);
+        }
+    }
+
     /// Returns the number of indicators of each kind, for every kind that
     /// has at least one.
     pub fn counts(&self) -> BTreeMap<Kind, usize> {

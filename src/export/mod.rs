@@ -402,7 +402,10 @@ fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Place>) {
     let mut ids = Vec::with_capacity(entries.len());
     let mut objects = Vec::with_capacity(entries.len());
     for e in entries {
-        let name = format!("iocsweep:{}:{}", e.ind.kind(), e.ind.value);
+        // A part is another object than the whole value: its own id, so
+        // that two exports never give one id and time two patterns.
+        let scheme = if e.part { "iocsweep-part" } else { "iocsweep" };
+        let name = format!("{scheme}:{}:{}", e.ind.kind(), e.ind.value);
         let id = format!("indicator--{}", uuid_v5(&name));
         let from =
             e.ind.sources.iter().filter_map(|s| s.meta.valid_from).min();

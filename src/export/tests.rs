@@ -511,7 +511,11 @@ fn stix2_keeps_parts_of_an_and_as_parts() {
     assert!(e.left_out.is_empty(), "{:?}", e.left_out);
     assert_eq!(e.written, 5);
     // Loaded back with no warning about the mark.
-    assert_eq!(parts(&load("back.json", &e.text)), want);
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_bytes("back.json".into(), e.text.as_bytes());
+    let back = l.finish();
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+    assert_eq!(parts(&back.set), want);
     for p in [
         "[domain-name:value = 'evil.example'] AND [x-iocsweep-and:other_parts = 'not exported']",
         "[network-traffic:dst_ref.value = '203.0.113.80' AND network-traffic:dst_port = 8080] AND [x-iocsweep-and:other_parts = 'not exported']",
@@ -521,6 +525,11 @@ fn stix2_keeps_parts_of_an_and_as_parts() {
     ] {
         assert!(e.text.contains(p), "{p} not in {}", e.text);
     }
+    // A part has an id of its own, not the whole value's.
+    let id = |name: &str| format!("\"id\": \"indicator--{}\"", uuid_v5(name));
+    assert!(e.text.contains(&id("iocsweep-part:domain:evil.example")));
+    assert!(!e.text.contains(&id("iocsweep:domain:evil.example")));
+    assert!(e.text.contains(&id("iocsweep:ipv4:198.51.100.7")));
 }
 
 #[test]
@@ -586,4 +595,46 @@ fn the_check_wants_a_part_back_as_a_part() {
     let gone: Vec<String> = gone.iter().map(|e| shown(e.ind)).collect();
     assert_eq!(gone, ["ipv4 198.51.100.7"]);
     assert_eq!(check(asked(false), Target::Stix2, NOW).1.len(), 4);
+}
+
+#[test]
+fn a_whole_source_that_no_longer_vouches_leaves_a_part() {
+    let bundle = json!({"type": "bundle", "objects": [
+        {"type": "indicator", "id": "indicator--1", "pattern_type": "stix",
+         "pattern": "[domain-name:value = 'r.example']", "revoked": true},
+        {"type": "indicator", "id": "indicator--2", "pattern_type": "stix",
+         "pattern": "[domain-name:value = 'e.example']",
+         "valid_until": "2020-01-01T00:00:00Z"},
+        {"type": "indicator", "id": "indicator--3", "pattern_type": "stix",
+         "pattern": "[domain-name:value = 'r.example'] AND [domain-name:value = 'e.example']"},
+        // Near miss: whole and current.
+        {"type": "indicator", "id": "indicator--4", "pattern_type": "stix",
+         "pattern": "[domain-name:value = 'w.example']"},
+        {"type": "indicator", "id": "indicator--5", "pattern_type": "stix",
+         "pattern": "[domain-name:value = 'w.example'] AND [file:name = 'w.exe']"},
+    ]});
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_bytes("rev.json".into(), bundle.to_string().as_bytes());
+    let mut loaded = l.finish();
+    loaded.retain_current(NOW.secs, false);
+    loaded.drop_stale_sources(NOW.secs, false);
+    let e = export(&loaded.set, Target::Stix2, NOW);
+    for (value, part) in [
+        ("e.example", true),
+        ("r.example", true),
+        ("w.example", false),
+        ("w.exe", true),
+    ] {
+        let kind =
+            if part { format!(" AND {OTHER_PARTS}") } else { "".into() };
+        let object = if value.ends_with(".exe") {
+            "file:name"
+        } else {
+            "domain-name:value"
+        };
+        let p = format!("\"[{object} = '{value}']{kind}\"");
+        assert!(e.text.contains(&p), "{p} not in {}", e.text);
+    }
+    // What no longer vouches says nothing of validity either.
+    assert!(!e.text.contains("valid_until"), "{}", e.text);
 }

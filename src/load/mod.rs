@@ -224,28 +224,15 @@ impl Loaded {
         include_expired: bool,
     ) -> Vec<Retired> {
         let today = now - now.rem_euclid(86_400);
-        let state = |s: &Source| {
-            if s.meta.revoked {
-                Retirement::Revoked
-            } else if s.meta.valid_until.is_some_and(|u| u < today) {
-                Retirement::Expired
-            } else {
-                Retirement::Current
-            }
-        };
-        let keep = |i: &Indicator| {
-            i.sources.iter().map(state).any(|s| {
-                s == Retirement::Current
-                    || (include_expired && s == Retirement::Expired)
-            })
-        };
-        let gone = self.set.retain(keep);
+        let gone = self.set.retain(|i| {
+            i.sources.iter().any(|s| vouches(s, today, include_expired))
+        });
         gone.into_iter()
             .map(|indicator| {
                 let revoked = indicator
                     .sources
                     .iter()
-                    .all(|s| state(s) == Retirement::Revoked);
+                    .all(|s| retirement(s, today) == Retirement::Revoked);
                 let why = if revoked {
                     Retirement::Revoked
                 } else {
@@ -254,6 +241,38 @@ impl Loaded {
                 Retired { indicator, why }
             })
             .collect()
+    }
+
+    /// Drops from the indicators [`Loaded::retain_current`] kept the
+    /// sources that do not vouch for them (revoked, or expired without
+    /// `include_expired`): a hit names only the entries that stand behind
+    /// it, and an export writes what those say (a value whole only in a
+    /// revoked entry, and a part in a current one, is a part). `iocs
+    /// check`, which accounts for every entry of a file, keeps them.
+    pub fn drop_stale_sources(&mut self, now: i64, include_expired: bool) {
+        let today = now - now.rem_euclid(86_400);
+        self.set.retain_sources(|s| vouches(s, today, include_expired));
+    }
+}
+
+/// Where a source stands on the day starting at `today` (Unix seconds).
+fn retirement(s: &Source, today: i64) -> Retirement {
+    if s.meta.revoked {
+        Retirement::Revoked
+    } else if s.meta.valid_until.is_some_and(|u| u < today) {
+        Retirement::Expired
+    } else {
+        Retirement::Current
+    }
+}
+
+/// Whether a source still vouches for its value on the day starting at
+/// `today`.
+fn vouches(s: &Source, today: i64, include_expired: bool) -> bool {
+    match retirement(s, today) {
+        Retirement::Current => true,
+        Retirement::Expired => include_expired,
+        Retirement::Revoked => false,
     }
 }
 
@@ -1422,6 +1441,32 @@ mod retain_tests {
                 ("all-gone.example".into(), Retirement::Expired),
             ]
         );
+    }
+
+    #[test]
+    fn only_the_sources_that_vouch_stay_listed() {
+        let listed = |l: &Loaded, name: &str| -> Vec<String> {
+            let (_, i) = l
+                .set
+                .iter()
+                .find(|(_, i)| i.value.to_string() == name)
+                .unwrap();
+            i.sources.iter().map(ToString::to_string).collect()
+        };
+        let mut l = loaded(&entries());
+        l.retain_current(NOW, false);
+        // Near miss: all listed until asked.
+        assert_eq!(listed(&l, "one-current.example").len(), 3);
+        l.drop_stale_sources(NOW, false);
+        // e expired, f revoked, g current.
+        assert_eq!(listed(&l, "one-current.example"), ["f#g"]);
+        // Near miss: a source valid to the start of today still vouches.
+        assert_eq!(listed(&l, "today.example"), ["f#b"]);
+        let mut l = loaded(&entries());
+        l.retain_current(NOW, true);
+        l.drop_stale_sources(NOW, true);
+        assert_eq!(listed(&l, "one-current.example"), ["f#e", "f#g"]);
+        assert_eq!(listed(&l, "all-gone.example"), ["f#h"]);
     }
 
     #[test]

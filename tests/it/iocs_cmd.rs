@@ -212,6 +212,66 @@ fn sweeps_leave_out_expired_and_revoked_unless_asked() {
 }
 
 #[test]
+fn a_hit_lists_only_the_sources_that_still_vouch() {
+    let s = Setup::new();
+    s.file("dated.json", dated_bundle().as_bytes());
+    // The same three addresses, each one part of an AND that stands.
+    let parts = serde_json::json!({"type": "bundle", "objects": [
+        {"type": "indicator", "id": "indicator--and",
+         "pattern": "[ipv4-addr:value = '11.0.0.1'] AND \
+                     [ipv4-addr:value = '11.0.0.2'] AND \
+                     [ipv4-addr:value = '11.0.0.3']"}
+    ]});
+    s.file("and.json", parts.to_string().as_bytes());
+    s.file("log", b"a 11.0.0.1\nb 11.0.0.2\nc 11.0.0.3\n");
+    let sources = |args: &[&str]| -> Vec<String> {
+        let out = s.run(args);
+        records(&out)
+            .iter()
+            .map(|r| {
+                let s: Vec<String> = r["sources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| {
+                        let part =
+                            if s["compound"] == true { "+" } else { "" };
+                        format!("{}{part}", s["id"].as_str().unwrap())
+                    })
+                    .collect();
+                format!("{} {}", r["indicator"].as_str().unwrap(), s.join(" "))
+            })
+            .collect()
+    };
+    let both = ["--iocs", "dated.json", "--iocs", "and.json", "log"];
+    assert_eq!(
+        sources(&both),
+        [
+            "11.0.0.1 indicator--and+",
+            "11.0.0.2 indicator--and+",
+            "11.0.0.3 indicator--new indicator--and+",
+        ]
+    );
+    let mut with_expired = vec!["--include-expired"];
+    with_expired.extend(both);
+    assert_eq!(
+        sources(&with_expired),
+        [
+            "11.0.0.1 indicator--old indicator--and+",
+            "11.0.0.2 indicator--and+",
+            "11.0.0.3 indicator--new indicator--and+",
+        ]
+    );
+    // So an export writes the revoked whole value as the part it is now.
+    let out = iocs(&s, &["export", "--to", "text", "dated.json", "and.json"]);
+    assert!(
+        stderr(&out).contains("ipv4 11.0.0.2: AND mark lost\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn allowlists_drop_indicators_and_hits_and_count_them() {
     let s = Setup::new();
     s.file("iocs.txt", b"203.0.113.0/24\nevil.example\n10.1.2.3\n");

@@ -263,11 +263,32 @@ fn observation(
         }
         Observation::Join(op, parts, _) => {
             let compound = compound || op != "OR";
+            // What our own STIX export joins one part of an AND to, in
+            // place of the other parts it did not hold: the AND marks the
+            // rest as a part, and the mark itself is nothing to sweep for
+            // or to warn about. Anywhere else it is an unknown object.
+            let marked =
+                op == "AND" && parts.iter().any(|p| !is_other_parts(p));
             for part in parts {
-                observation(r, part, at, compound);
+                if !(marked && is_other_parts(part)) {
+                    observation(r, part, at, compound);
+                }
             }
         }
     }
+}
+
+/// Whether `o` is exactly the observation `iocs export --to stix2` writes
+/// for the other parts of an AND,
+/// `[x-iocsweep-and:other_parts = 'not exported']`, with no qualifier.
+fn is_other_parts(o: &Observation) -> bool {
+    let Observation::One(Expr::Test(c), quals) = o else { return false };
+    quals.is_empty()
+        && c.path.object == "x-iocsweep-and"
+        && c.path.steps == ["other_parts"]
+        && c.op == "="
+        && !c.negated
+        && c.literal == Literal::Str("not exported".into())
 }
 
 /// Reports every comparison in `e`.
@@ -305,12 +326,6 @@ fn comparison(
             return unsupported_hash(r, key, at);
         }
         if port.is_some() && is_dst_port(c) {
-            return;
-        }
-        // What our own STIX export joins one part of an AND to, in place
-        // of the other parts it did not hold: the part is marked as such
-        // by the AND, and nothing was lost here.
-        if c.path.object == "x-iocsweep-and" {
             return;
         }
         return warn(r, format!("{} cannot be swept for; skipped", c.path));

@@ -655,23 +655,57 @@ fn a_pattern_past_the_size_limit_is_refused_unparsed() {
 fn our_own_mark_of_an_and_is_a_silent_part() {
     // What `iocs export --to stix2` writes for one part of an AND whose
     // other parts were not kept: read back as a part, with no warning.
+    let mark = "[x-iocsweep-and:other_parts = 'not exported']";
     let got = load(&[
-        "[domain-name:value = 'evil.example'] AND [x-iocsweep-and:other_parts = 'not exported']",
-        // Near miss: any other object that cannot be swept for is named.
-        "[domain-name:value = 'other.example'] AND [x-other-and:other_parts = 'not exported']",
-        // Near miss: the mark alone loads nothing and says nothing.
-        "[x-iocsweep-and:other_parts = 'not exported']",
+        &format!("[domain-name:value = 'evil.example'] AND {mark}"),
+        &format!("{mark} AND [ipv4-addr:value = '192.0.2.1']"),
+        // Near misses: anything else on that object is an unknown
+        // object, named as one.
+        "[domain-name:value = 'a.example'] AND [x-iocsweep-and:other_parts = 'not exported!']",
+        "[domain-name:value = 'b.example'] AND [x-iocsweep-and:others = 'not exported']",
+        "[domain-name:value = 'c.example'] AND [x-iocsweep-and:other_parts != 'not exported']",
+        "[domain-name:value = 'd.example'] AND [x-iocsweep-and:other_parts = 'not exported' AND domain-name:value = 'e.example']",
+        &format!(
+            "[domain-name:value = 'f.example'] AND {mark} REPEATS 2 TIMES"
+        ),
+        &format!("[domain-name:value = 'g.example'] OR {mark}"),
+        mark,
+        &format!("{mark} AND {mark}"),
     ]);
     assert_eq!(
         shown(&got),
         [
+            "ipv4 192.0.2.1 @indicator--2+",
+            "domain a.example @indicator--3+",
+            "domain b.example @indicator--4+",
+            "domain c.example @indicator--5+",
+            "domain d.example @indicator--6+",
+            "domain e.example @indicator--6+",
             "domain evil.example @indicator--1+",
-            "domain other.example @indicator--2+",
+            "domain f.example @indicator--7+",
+            "domain g.example @indicator--8",
         ]
     );
+    let unknown = |n: u32, what: &str| {
+        format!(
+            "t.txt: indicator--{n}: warning: {what} cannot be swept for; skipped"
+        )
+    };
     assert_eq!(
         problems(&got),
-        ["t.txt: indicator--2: warning: x-other-and:other_parts cannot \
-             be swept for; skipped"]
+        [
+            unknown(3, "x-iocsweep-and:other_parts"),
+            unknown(4, "x-iocsweep-and:others"),
+            unknown(5, "x-iocsweep-and:other_parts"),
+            unknown(6, "x-iocsweep-and:other_parts"),
+            "t.txt: indicator--7: warning: qualifier REPEATS is ignored: \
+             every sighting is reported, not only repeated ones"
+                .to_string(),
+            unknown(7, "x-iocsweep-and:other_parts"),
+            unknown(8, "x-iocsweep-and:other_parts"),
+            unknown(9, "x-iocsweep-and:other_parts"),
+            unknown(10, "x-iocsweep-and:other_parts"),
+            unknown(10, "x-iocsweep-and:other_parts"),
+        ]
     );
 }
