@@ -106,13 +106,15 @@ fn check(args: &CheckArgs) -> io::Result<u8> {
 }
 
 /// Loads as a sweep would: allowlist applied, expired and revoked left
-/// out (and said so on standard error). Returns the set, what was left
-/// out, and the exit status so far.
+/// out (and said so on standard error), as of `now`. The indicators kept
+/// keep all their sources. Returns the set, what was left out, and the
+/// exit status so far.
 fn load_for_use(
     paths: &[PathBuf],
     allow: &[PathBuf],
     include_expired: bool,
     opts: LoadOptions,
+    now: i64,
 ) -> Result<(Loaded, Vec<Retired>), u8> {
     let allow = allowlist(false, allow)?;
     let mut loaded = load_paths(paths, opts);
@@ -122,9 +124,7 @@ fn load_for_use(
         return Err(2);
     }
     let dropped = allow.as_ref().map(|a| a.filter(&mut loaded));
-    let now = unix_now();
     let retired = loaded.retain_current(now, include_expired);
-    loaded.drop_stale_sources(now, include_expired);
     for note in load::retired_note(&retired, include_expired) {
         say(false, &note);
     }
@@ -135,17 +135,20 @@ fn load_for_use(
 }
 
 fn list(args: &ListArgs, stats: bool) -> io::Result<u8> {
-    let (loaded, retired) = match load_for_use(
+    let now = unix_now();
+    let (mut loaded, retired) = match load_for_use(
         &args.paths,
         &args.allow,
         args.include_expired,
         options(args.allow_broad_ranges, args.to_ids_only),
+        now,
     ) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
     let mut out = BufWriter::new(io::stdout().lock());
     if stats {
+        // Counts what each file holds, as `iocs check` does.
         let report = check::check(&loaded, &retired, None);
         let s = inspect::stats(&loaded, &report);
         match args.format {
@@ -153,6 +156,8 @@ fn list(args: &ListArgs, stats: bool) -> io::Result<u8> {
             ListFormat::Jsonl => inspect::stats_json(&s, &mut out)?,
         }
     } else {
+        // Lists what a sweep would name on its hits.
+        loaded.drop_stale_sources(now, args.include_expired);
         match args.format {
             ListFormat::Text => inspect::list_text(&loaded, &mut out)?,
             ListFormat::Jsonl => inspect::list_jsonl(&loaded, &mut out)?,
@@ -177,23 +182,25 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
             return Ok(2);
         }
     }
-    let (loaded, _) = match load_for_use(
+    let now = unix_now();
+    let (mut loaded, _) = match load_for_use(
         &args.paths,
         &args.allow,
         args.include_expired,
         options(args.allow_broad_ranges, args.to_ids_only),
+        now,
     ) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
+    loaded.drop_stale_sources(now, args.include_expired);
     let to = match args.to {
         ExportFormat::Text => Target::Text,
         ExportFormat::Csv => Target::Csv,
         ExportFormat::Zeek => Target::Zeek,
         ExportFormat::Stix2 => Target::Stix2,
     };
-    let e =
-        export::export(&loaded.set, to, Stamp { secs: unix_now(), nanos: 0 });
+    let e = export::export(&loaded.set, to, Stamp { secs: now, nanos: 0 });
     for (value, why) in &e.left_out {
         say(
             false,

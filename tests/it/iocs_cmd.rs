@@ -269,6 +269,12 @@ fn a_hit_lists_only_the_sources_that_still_vouch() {
         "{}",
         stderr(&out)
     );
+    // Statistics still count what each file holds, as `iocs check` does.
+    s.file("b.txt", b"11.0.0.1\n11.0.0.2\n");
+    let out = iocs(&s, &["stats", "dated.json", "b.txt"]);
+    let text = stdout(&out);
+    assert!(text.contains("format stix2: 1 file, 3 indicators\n"), "{text}");
+    assert!(text.contains("repeated: 2 indicators with more than one source"));
 }
 
 #[test]
