@@ -4,14 +4,16 @@
     owncov.py [-x REGEX] LOG [OLD_LOG]
 
 LOG is what a target printed with `-runs=0 -print_coverage=1` over its
-corpus (a replay). Only functions in files under a `src/` of ours count
-(not the standard library, crates or the fuzz targets); `-x` leaves out
+corpus (a replay). Only functions in files under our crate's `src/` count
+(not the standard library, crates or the fuzz targets): the folder that
+holds the files of the functions named `iocsweep::…`. `-x` leaves out
 the files whose path from `src/` matches REGEX (a reader that embeds
 another is judged on its own code). Prints the total; with OLD_LOG, the
 gain and the functions that gained or lost, most first.
 """
 import re
 import sys
+from collections import Counter
 
 LINE = re.compile(
     r"^(?:COVERED|UNCOVERED)_FUNC: hits: \d+ edges: (\d+)/\d+ (.*) (\S+):\d+$"
@@ -20,18 +22,22 @@ LINE = re.compile(
 
 def edges(path, leave_out):
     """Returns {(file, function): covered edges} of our own code."""
-    out = {}
     with open(path, errors="replace") as f:
-        for line in f:
-            m = LINE.match(line.strip())
-            if not m:
-                continue
-            covered, func, file = int(m[1]), m[2], m[3]
-            if "/.cargo/" in file or "/rustc/" in file or "/fuzz/" in file:
-                continue
-            if "/src/" not in file:
-                continue
-            rel = file[file.rindex("/src/") + 1:]
+        rows = [m for m in map(LINE.match, map(str.strip, f)) if m]
+    # Our crate's folder: where the functions of the `iocsweep` crate are.
+    roots = Counter(
+        m[3][: m[3].rindex("/src/")]
+        for m in rows
+        if m[2].startswith("iocsweep::") and "/src/" in m[3]
+    )
+    if not roots:
+        sys.exit(f"{path}: no function of the iocsweep crate")
+    own = roots.most_common(1)[0][0] + "/src/"
+    out = {}
+    for m in rows:
+        covered, func, file = int(m[1]), m[2], m[3]
+        if file.startswith(own):
+            rel = file[len(own) - 4:]
             if leave_out and leave_out.search(rel):
                 continue
             key = (rel, func)
