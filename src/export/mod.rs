@@ -162,7 +162,7 @@ fn check<'a>(
     let mut kept = Vec::with_capacity(entries.len());
     let mut lost = Vec::new();
     for (e, place) in entries.into_iter().zip(places) {
-        if reads_back(&back, &place, &(e.expected.clone(), e.part)) {
+        if reads_back(&back, &place, &e.expected, e.part) {
             kept.push(e);
         } else {
             lost.push(e);
@@ -171,12 +171,13 @@ fn check<'a>(
     (kept, lost)
 }
 
-/// Whether exactly `expected` (a value, and whether it is one part of an
-/// AND), and nothing else, was loaded back from `place`.
+/// Whether exactly `expected`, as one part of an AND if `part` and as a
+/// whole value if not, and nothing else, was loaded back from `place`.
 fn reads_back(
     back: &HashMap<Locator, Vec<(Value, bool)>>,
     place: &Place,
-    expected: &(Value, bool),
+    expected: &Value,
+    part: bool,
 ) -> bool {
     let places: Vec<Locator> = match place {
         Place::Lines(first, last) => {
@@ -185,7 +186,8 @@ fn reads_back(
         Place::Id(id) => vec![Locator::Id(id.clone())],
     };
     let mut found = places.iter().filter_map(|at| back.get(at)).flatten();
-    found.next() == Some(expected) && found.next().is_none()
+    matches!(found.next(), Some((v, p)) if v == expected && *p == part)
+        && found.next().is_none()
 }
 
 /// Returns `kind value` for messages.
@@ -471,7 +473,9 @@ fn escape_json(text: &str) -> String {
 pub const OTHER_PARTS: &str = "[x-iocsweep-and:other_parts = 'not exported']";
 
 /// Returns the STIX pattern that names one indicator: its value, joined
-/// to [`OTHER_PARTS`] when it is one part of an AND.
+/// to [`OTHER_PARTS`] when it is one part of an AND. Written from the
+/// indicator, not from the entry's `part`, so the check that loads the
+/// export back tests the writer against that decision.
 fn pattern(ind: &Indicator) -> String {
     let value = value_pattern(ind);
     if is_part(ind) { format!("{value} AND {OTHER_PARTS}") } else { value }
