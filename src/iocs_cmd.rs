@@ -12,7 +12,7 @@ use iocsweep::check;
 use iocsweep::export::{self, Target};
 use iocsweep::indicator::ParseOptions;
 use iocsweep::inspect;
-use iocsweep::load::{self, LoadOptions, Loaded, Loader, Retired};
+use iocsweep::load::{self, LoadOptions, Loaded, Loader, Retired, Retirement};
 use iocsweep::time::Stamp;
 
 use crate::cli::{
@@ -72,11 +72,29 @@ pub fn allowlist_loaded(
     if paths.is_empty() {
         return Ok(None);
     }
-    let loaded = allow::load(paths);
+    let mut loaded = allow::load(paths);
     print_problems(q, &loaded);
     if let Some(bad) = loaded.files.iter().find(|f| f.format.is_none()) {
         say(false, &format!("{}: cannot use this allowlist", bad.file));
         return Err(2);
+    }
+    // An exception its own file has revoked, or whose validity has ended,
+    // would hide true hits; `--include-expired` is about indicators, and
+    // does not bring it back.
+    let retired = loaded.retain_current(unix_now(), false);
+    if !retired.is_empty() {
+        let revoked =
+            retired.iter().filter(|r| r.why == Retirement::Revoked).count();
+        let expired = retired.len() - revoked;
+        let n = retired.len();
+        let entries = if n == 1 { "entry" } else { "entries" };
+        say(
+            q,
+            &format!(
+                "allowlist: {n} {entries} not applied ({expired} expired, \
+                 {revoked} revoked)"
+            ),
+        );
     }
     Ok(Some((Allowlist::new(&loaded.set), loaded)))
 }
@@ -201,15 +219,9 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
         ExportFormat::Stix2 => Target::Stix2,
     };
     let e = export::export(&loaded.set, to, Stamp { secs: now, nanos: 0 });
-    for (value, why) in &e.left_out {
-        say(
-            false,
-            &format!("left out of the {} export: {value}: {why}", to.name()),
-        );
-    }
-    for (value, what) in &e.changed {
-        say(false, &format!("{} export: {value}: {what}", to.name()));
-    }
+    let left_out = format!("left out of the {} export", to.name());
+    say_by_reason(&left_out, &e.left_out);
+    say_by_reason(&format!("{} export", to.name()), &e.changed);
     let written = match &args.output {
         Some(path) => File::create(path)
             .and_then(|mut f| f.write_all(e.text.as_bytes()))
@@ -225,10 +237,14 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
         None => io::stdout().lock().write_all(e.text.as_bytes()),
     };
     written?;
+    let changed = match e.changed.len() {
+        0 => String::new(),
+        n => format!(", {n} changed"),
+    };
     say(
         false,
         &format!(
-            "exported {} indicators as {} ({} left out)",
+            "exported {} indicators as {} ({} left out{changed})",
             e.written,
             to.name(),
             e.left_out.len()
@@ -236,6 +252,48 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
     );
     Ok(if loaded.has_errors() { 2 } else { 0 })
 }
+
+/// How many values a reason an export gives names on standard error;
+/// the others are counted. A Zeek export of a feed changes every URL in
+/// it (scheme dropped): the corpus's printed 15,064 lines, one a URL.
+const LISTED_PER_REASON: usize = 20;
+
+/// Says `prefix: value: reason` for the first [`LISTED_PER_REASON`]
+/// values of each reason, in the export's order, and then how many more
+/// each reason has. A value merged into another's changed form is
+/// counted under its change, whatever value it was written as.
+fn say_by_reason(prefix: &str, items: &[(String, String)]) {
+    let mut reasons: Vec<(String, usize)> = Vec::new();
+    for (value, why) in items {
+        let key = match why.find(MERGED) {
+            Some(i) => format!("{}{MERGED} another value", &why[..i]),
+            None => why.clone(),
+        };
+        let seen = match reasons.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => n,
+            None => {
+                reasons.push((key, 0));
+                &mut reasons.last_mut().expect("just pushed").1
+            }
+        };
+        *seen += 1;
+        if *seen <= LISTED_PER_REASON {
+            say(false, &format!("{prefix}: {value}: {why}"));
+        }
+    }
+    for (key, n) in reasons {
+        if n > LISTED_PER_REASON {
+            let more = n - LISTED_PER_REASON;
+            say(
+                false,
+                &format!("{prefix}: {key}: {more} more values, not listed"),
+            );
+        }
+    }
+}
+
+/// How the export says a value was written as another's changed form.
+const MERGED: &str = "; written once as";
 
 /// Whether two paths name the same existing file.
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -316,6 +316,61 @@ fn allowlists_drop_indicators_and_hits_and_count_them() {
     assert!(stderr(&out).contains("nope.txt: cannot use this allowlist"));
 }
 
+#[test]
+fn allowlist_entries_revoked_or_expired_are_not_applied() {
+    // An allowlist entry that no longer holds would hide a true hit.
+    let s = Setup::new();
+    s.file("iocs.txt", b"evil.example\nbad.example\ngone.example\n");
+    let entry = |value: &str, extra: &str| {
+        format!(
+            r#"{{"type":"indicator","id":"indicator--{value}",
+            "pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z",
+            "pattern":"[domain-name:value = '{value}']"{extra}}}"#
+        )
+    };
+    let objs = [
+        entry("evil.example", r#","valid_until":"2021-01-01T00:00:00Z""#),
+        entry("gone.example", r#","revoked":true"#),
+        // Near miss: an entry valid until 2999 is applied.
+        entry("bad.example", r#","valid_until":"2999-01-01T00:00:00Z""#),
+    ];
+    let bundle =
+        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    s.file("allow.json", bundle.as_bytes());
+    s.file("log", b"a evil.example\nb bad.example\nc gone.example\n");
+    let out = s.run(&["--iocs", "iocs.txt", "--allow", "allow.json", "log"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines: Vec<u64> =
+        records(&out).iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [1, 3]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "iocsweep: allowlist: 2 entries not applied (1 expired, 1 revoked)\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("allowlist: 1 indicator and 0 hits dropped"),
+        "{err}"
+    );
+    // --include-expired keeps expired indicators, not expired exceptions.
+    let out = s.run(&[
+        "--iocs",
+        "iocs.txt",
+        "--allow",
+        "allow.json",
+        "--include-expired",
+        "log",
+    ]);
+    assert_eq!(records(&out).len(), 2, "{}", stderr(&out));
+    let out = iocs(&s, &["list", "--allow", "allow.json", "iocs.txt"]);
+    assert_eq!(
+        stdout(&out),
+        "domain\tevil.example\tiocs.txt:1\ndomain\tgone.example\tiocs.txt:3\n"
+    );
+}
+
 /// Returns each value of a set, shown.
 fn values(set: &IndicatorSet) -> BTreeSet<String> {
     set.iter().map(|(_, i)| format!("{} {}", i.kind(), i.value)).collect()
@@ -364,6 +419,46 @@ fn export_writes_files_that_list_back_the_same() {
         iocs(&s, &["export", "--to", "csv", "-o", "iocs.csv", "iocs.csv"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(listed("iocs.csv"), want, "the input was left alone");
+}
+
+#[test]
+fn export_lists_a_few_values_a_reason_and_counts_the_rest() {
+    // A Zeek export of a feed's URLs changes every one of them: the
+    // corpus's 15,064 each had their own line.
+    let s = Setup::new();
+    let mut text = String::from("203.0.113.80:8080\n");
+    for n in 1..=25 {
+        text.push_str(&format!("http://a{n:02}.example/x\n"));
+    }
+    s.file("urls.txt", text.as_bytes());
+    let out = iocs(&s, &["export", "--to", "zeek", "urls.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut want = String::from(
+        "iocsweep: zeek export: ipv4 203.0.113.80:8080: port dropped\n",
+    );
+    for n in 1..=20 {
+        want.push_str(&format!(
+            "iocsweep: zeek export: url http://a{n:02}.example/x: \
+             scheme dropped\n"
+        ));
+    }
+    want.push_str(
+        "iocsweep: zeek export: scheme dropped: 5 more values, not listed\n\
+         iocsweep: exported 26 indicators as zeek (0 left out, 26 changed)\n",
+    );
+    let err = stderr(&out);
+    assert!(err.ends_with(&want), "{err}");
+    // Near miss: 20 values of one reason are all listed, with no count.
+    let mut text = String::new();
+    for n in 1..=20 {
+        text.push_str(&format!("http://b{n:02}.example/x\n"));
+    }
+    s.file("twenty.txt", text.as_bytes());
+    let out = iocs(&s, &["export", "--to", "zeek", "twenty.txt"]);
+    let err = stderr(&out);
+    assert_eq!(err.matches(": scheme dropped\n").count(), 20, "{err}");
+    assert!(!err.contains("not listed"), "{err}");
+    assert!(err.ends_with("(0 left out, 20 changed)\n"), "{err}");
 }
 
 #[test]
@@ -426,9 +521,14 @@ fn export_leaves_out_a_value_with_a_line_break_and_keeps_the_rest() {
             )),
             "{err}"
         );
-        assert!(err.contains(&format!(
-            "iocsweep: exported 6 indicators as {to} (1 left out)\n"
-        )));
+        // Zeek writes the URL without its scheme.
+        let changed = if to == "zeek" { ", 1 changed" } else { "" };
+        assert!(
+            err.contains(&format!(
+                "iocsweep: exported 6 indicators as {to} (1 left out{changed})\n"
+            )),
+            "{err}"
+        );
         assert!(!err.contains("does not read back"), "{err}");
     }
     let out = iocs(&s, &["export", "--to", "stix2", "nl.json"]);
