@@ -34,7 +34,7 @@
 
 mod uuid;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde_json::json;
@@ -112,12 +112,7 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
         match entry(ind, to) {
             Ok(e) => {
                 if e.change.is_some() && seen.contains_key(&e.expected) {
-                    let why = format!(
-                        "{}; written once as {}",
-                        e.change.as_deref().unwrap_or_default(),
-                        e.expected
-                    );
-                    merged.push((shown(ind), why));
+                    merged.push(e);
                     continue;
                 }
                 seen.insert(e.expected.clone(), entries.len());
@@ -127,6 +122,7 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
         }
     }
     let (kept, lost) = check(entries, to, now);
+    let mut unreadable = HashSet::new();
     for e in lost {
         let why = format!(
             "does not read back as the same {} from {}",
@@ -134,13 +130,31 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
             to.name()
         );
         left_out.push((shown(e.ind), why));
+        unreadable.insert(e.expected);
     }
-    left_out.sort();
     let mut changed: Vec<(String, String)> = kept
         .iter()
         .filter_map(|e| Some((shown(e.ind), e.change.clone()?)))
         .collect();
-    changed.extend(merged);
+    // A value merged into one that did not read back is not written
+    // either.
+    for e in merged {
+        let change = e.change.unwrap_or_default();
+        if unreadable.contains(&e.expected) {
+            let why = format!(
+                "{change}; would be written as {}, which does not read back \
+                 as the same {} from {}",
+                e.expected,
+                e.ind.kind(),
+                to.name()
+            );
+            left_out.push((shown(e.ind), why));
+        } else {
+            let why = format!("{change}; written once as {}", e.expected);
+            changed.push((shown(e.ind), why));
+        }
+    }
+    left_out.sort();
     changed.sort();
     Export {
         text: render(&kept, to, now).0,

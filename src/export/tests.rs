@@ -442,6 +442,36 @@ fn an_address_with_many_ports_is_written_once_to_zeek() {
 }
 
 #[test]
+fn values_merged_into_one_that_does_not_read_back_are_left_out_too() {
+    // Zeek writes both URLs as `88.218.61.14`, which reads back as no
+    // URL: the second was said to be written as the first, which was
+    // left out.
+    let set = load("u.txt", "http://88.218.61.14\nhttps://88.218.61.14\n");
+    let e = export(&set, Target::Zeek, Stamp { secs: 0, nanos: 0 });
+    assert_eq!(e.written, 0);
+    assert!(e.changed.is_empty(), "{:?}", e.changed);
+    assert_eq!(
+        e.left_out,
+        [
+            (
+                "url http://88.218.61.14".to_string(),
+                "does not read back as the same url from zeek".to_string()
+            ),
+            (
+                "url https://88.218.61.14".to_string(),
+                "scheme dropped; would be written as 88.218.61.14, which \
+                 does not read back as the same url from zeek"
+                    .to_string()
+            ),
+        ]
+    );
+    // Near miss: with a path, both read back, and one is written.
+    let set = load("u.txt", "http://88.218.61.14/a\nhttps://88.218.61.14/a\n");
+    let e = export(&set, Target::Zeek, Stamp { secs: 0, nanos: 0 });
+    assert_eq!((e.written, e.left_out.len(), e.changed.len()), (1, 0, 2));
+}
+
+#[test]
 fn broad_ranges_loaded_on_purpose_are_exported() {
     let parse = ParseOptions { allow_broad_ranges: true };
     let mut l = Loader::new(LoadOptions { parse, ..LoadOptions::default() });
