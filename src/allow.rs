@@ -259,10 +259,123 @@ pub fn note(indicators: usize, hits: u64) -> String {
     format!("allowlist: {indicators} {i} and {hits} {h} dropped")
 }
 
+/// Allowlist entries that are not applied, by why.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NotApplied {
+    /// Entries whose `valid_until` has passed.
+    pub expired: usize,
+    /// Entries their file marks revoked.
+    pub revoked: usize,
+    /// Entries whose `valid_from` has not come yet.
+    pub not_yet_valid: usize,
+}
+
+impl NotApplied {
+    /// How many entries are not applied.
+    pub fn total(&self) -> usize {
+        self.expired + self.revoked + self.not_yet_valid
+    }
+
+    /// The summary's line, if any entry is not applied:
+    /// `allowlist: 2 entries not applied (1 expired, 1 revoked)`.
+    pub fn note(&self) -> Option<String> {
+        let n = self.total();
+        if n == 0 {
+            return None;
+        }
+        let why: Vec<String> = [
+            (self.expired, "expired"),
+            (self.revoked, "revoked"),
+            (self.not_yet_valid, "not yet valid"),
+        ]
+        .iter()
+        .filter(|(k, _)| *k > 0)
+        .map(|(k, what)| format!("{k} {what}"))
+        .collect();
+        let entries = if n == 1 { "entry" } else { "entries" };
+        Some(format!(
+            "allowlist: {n} {entries} not applied ({})",
+            why.join(", ")
+        ))
+    }
+}
+
+/// Drops from a loaded allowlist every entry that does not hold at
+/// `now` (Unix seconds), and the values no entry is left for: an
+/// exception its own file revoked, or whose validity has ended or not
+/// begun, would hide true hits. Validity is taken to the second, not
+/// the day as for indicators: an exception that ended an hour ago
+/// hides nothing. `--include-expired` is about indicators and does not
+/// bring an entry back.
+pub fn retire(loaded: &mut Loaded, now: i64) -> NotApplied {
+    let mut out = NotApplied::default();
+    loaded.set.retain_sources(|s| {
+        let m = &s.meta;
+        let count = if m.revoked {
+            &mut out.revoked
+        } else if m.valid_until.is_some_and(|u| u <= now) {
+            &mut out.expired
+        } else if m.valid_from.is_some_and(|f| f > now) {
+            &mut out.not_yet_valid
+        } else {
+            return true;
+        };
+        *count += 1;
+        false
+    });
+    loaded.set.retain(|i| !i.sources.is_empty());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::load::{LoadOptions, Loader};
+
+    #[test]
+    fn entries_not_holding_to_the_second_are_not_applied() {
+        // 2023-11-14T22:13:20Z.
+        let now = 1_700_000_000;
+        let entry = |value: &str, extra: &str| {
+            format!(
+                r#"{{"type":"indicator","id":"indicator--{value}{}",
+                "pattern_type":"stix",
+                "pattern":"[domain-name:value = '{value}']"{extra}}}"#,
+                extra.len()
+            )
+        };
+        let hour_ago = r#","valid_until":"2023-11-14T21:13:20Z""#;
+        let objs = [
+            entry("ended.example", hour_ago),
+            entry("revoked.example", r#","revoked":true"#),
+            entry("later.example", r#","valid_from":"2023-11-14T23:13:20Z""#),
+            // Near misses: valid for another hour; and a value one entry
+            // has ended and another still allows.
+            entry("valid.example", r#","valid_until":"2023-11-14T23:13:20Z""#),
+            entry("both.example", hour_ago),
+            entry("both.example", ""),
+        ];
+        let text =
+            format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("allow.json".into(), text.as_bytes());
+        let mut loaded = l.finish();
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let got = retire(&mut loaded, now);
+        assert_eq!(
+            got,
+            NotApplied { expired: 2, revoked: 1, not_yet_valid: 1 }
+        );
+        assert_eq!(
+            got.note().unwrap(),
+            "allowlist: 4 entries not applied (2 expired, 1 revoked, 1 not \
+             yet valid)"
+        );
+        let left: Vec<String> =
+            loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();
+        assert_eq!(left, ["valid.example", "both.example"]);
+        assert_eq!(NotApplied::default().note(), None);
+    }
 
     fn set(text: &str) -> IndicatorSet {
         let mut l = Loader::new(LoadOptions::default());

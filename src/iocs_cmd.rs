@@ -6,13 +6,13 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use iocsweep::allow::{self, Allowlist};
+use iocsweep::allow::{self, Allowlist, NotApplied};
 use iocsweep::bundled;
 use iocsweep::check;
 use iocsweep::export::{self, Target};
 use iocsweep::indicator::ParseOptions;
 use iocsweep::inspect;
-use iocsweep::load::{self, LoadOptions, Loaded, Loader, Retired, Retirement};
+use iocsweep::load::{self, LoadOptions, Loaded, Loader, Retired};
 use iocsweep::time::Stamp;
 
 use crate::cli::{
@@ -60,7 +60,7 @@ pub fn unix_now() -> i64 {
 /// status if one cannot be read at all (going on without it would
 /// report what the user asked not to see).
 pub fn allowlist(q: bool, paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
-    Ok(allowlist_loaded(q, paths)?.map(|(a, _)| a))
+    Ok(allowlist_loaded(q, paths)?.map(|(a, ..)| a))
 }
 
 /// Like [`allowlist`], also returning what was loaded (its files, for
@@ -68,7 +68,7 @@ pub fn allowlist(q: bool, paths: &[PathBuf]) -> Result<Option<Allowlist>, u8> {
 pub fn allowlist_loaded(
     q: bool,
     paths: &[PathBuf],
-) -> Result<Option<(Allowlist, Loaded)>, u8> {
+) -> Result<Option<(Allowlist, Loaded, NotApplied)>, u8> {
     if paths.is_empty() {
         return Ok(None);
     }
@@ -78,25 +78,11 @@ pub fn allowlist_loaded(
         say(false, &format!("{}: cannot use this allowlist", bad.file));
         return Err(2);
     }
-    // An exception its own file has revoked, or whose validity has ended,
-    // would hide true hits; `--include-expired` is about indicators, and
-    // does not bring it back.
-    let retired = loaded.retain_current(unix_now(), false);
-    if !retired.is_empty() {
-        let revoked =
-            retired.iter().filter(|r| r.why == Retirement::Revoked).count();
-        let expired = retired.len() - revoked;
-        let n = retired.len();
-        let entries = if n == 1 { "entry" } else { "entries" };
-        say(
-            q,
-            &format!(
-                "allowlist: {n} {entries} not applied ({expired} expired, \
-                 {revoked} revoked)"
-            ),
-        );
+    let not_applied = allow::retire(&mut loaded, unix_now());
+    if let Some(note) = not_applied.note() {
+        say(q, &note);
     }
-    Ok(Some((Allowlist::new(&loaded.set), loaded)))
+    Ok(Some((Allowlist::new(&loaded.set), loaded, not_applied)))
 }
 
 fn check(args: &CheckArgs) -> io::Result<u8> {
@@ -219,8 +205,16 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
         ExportFormat::Stix2 => Target::Stix2,
     };
     let e = export::export(&loaded.set, to, Stamp { secs: now, nanos: 0 });
-    let left_out = format!("left out of the {} export", to.name());
-    say_by_reason(&left_out, &e.left_out);
+    // Every value left out is named: it is in no file the export
+    // writes. Changed values are written, and a format that changes
+    // every value of a kind changes thousands: a few of each change are
+    // named.
+    for (value, why) in &e.left_out {
+        say(
+            false,
+            &format!("left out of the {} export: {value}: {why}", to.name()),
+        );
+    }
     say_by_reason(&format!("{} export", to.name()), &e.changed);
     let written = match &args.output {
         Some(path) => File::create(path)
@@ -241,10 +235,11 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
         0 => String::new(),
         n => format!(", {n} changed"),
     };
+    let indicators = if e.written == 1 { "indicator" } else { "indicators" };
     say(
         false,
         &format!(
-            "exported {} indicators as {} ({} left out{changed})",
+            "exported {} {indicators} as {} ({} left out{changed})",
             e.written,
             to.name(),
             e.left_out.len()
@@ -253,15 +248,18 @@ fn export(args: &ExportArgs) -> io::Result<u8> {
     Ok(if loaded.has_errors() { 2 } else { 0 })
 }
 
-/// How many values a reason an export gives names on standard error;
-/// the others are counted. A Zeek export of a feed changes every URL in
-/// it (scheme dropped): the corpus's printed 15,064 lines, one a URL.
+/// How many changed values of each change an export names on standard
+/// error; the others are counted. A Zeek export of a feed changes every
+/// URL in it (scheme dropped): the corpus's printed 15,064 lines, one a
+/// URL.
 const LISTED_PER_REASON: usize = 20;
 
 /// Says `prefix: value: reason` for the first [`LISTED_PER_REASON`]
-/// values of each reason, in the export's order, and then how many more
-/// each reason has. A value merged into another's changed form is
-/// counted under its change, whatever value it was written as.
+/// values of each reason, in the order given (the export sorts them by
+/// kind, then as text), and then how many more each reason has. A value
+/// merged into another's changed form is counted under its change,
+/// whatever value it was written as; one with two changes (`port
+/// dropped; AND mark lost`) is counted under the two together.
 fn say_by_reason(prefix: &str, items: &[(String, String)]) {
     let mut reasons: Vec<(String, usize)> = Vec::new();
     for (value, why) in items {
@@ -284,9 +282,10 @@ fn say_by_reason(prefix: &str, items: &[(String, String)]) {
     for (key, n) in reasons {
         if n > LISTED_PER_REASON {
             let more = n - LISTED_PER_REASON;
+            let values = if more == 1 { "value" } else { "values" };
             say(
                 false,
-                &format!("{prefix}: {key}: {more} more values, not listed"),
+                &format!("{prefix}: {key}: {more} more {values}, not listed"),
             );
         }
     }

@@ -134,10 +134,12 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
     }
     // With nothing loaded, why is the one thing worth saying, quiet or not.
     print_problems(q && !loaded.set.is_empty(), &loaded);
-    let (allow, allow_loaded) =
+    let (allow, allow_loaded, not_applied) =
         match iocs_cmd::allowlist_loaded(q, &args.allow) {
-            Ok(Some((a, l))) => (a, Some(l)),
-            Ok(None) => (allow::Allowlist::default(), None),
+            Ok(Some((a, l, n))) => (a, Some(l), n),
+            Ok(None) => {
+                (allow::Allowlist::default(), None, Default::default())
+            }
             Err(code) => return Ok(code),
         };
     let allowed = allow.filter(&mut loaded);
@@ -230,6 +232,7 @@ fn sweep(args: &SweepArgs) -> io::Result<u8> {
         filtered: manifest::Filtered {
             indicators_allowed: allowed.len(),
             hits_allowed,
+            allow_entries_not_applied: not_applied.total(),
             since,
             until,
         },

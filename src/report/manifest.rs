@@ -140,6 +140,9 @@ pub struct Filtered {
     pub indicators_allowed: usize,
     /// Hits the allowlist dropped.
     pub hits_allowed: u64,
+    /// Allowlist entries not applied: revoked, or not valid at the time
+    /// of the sweep.
+    pub allow_entries_not_applied: usize,
     /// `--since`, resolved.
     pub since: Option<Stamp>,
     /// `--until`, resolved.
@@ -385,6 +388,7 @@ fn totals(m: &ManifestInput<'_>) -> Value {
         "errors_summary": m.failures.to_string(),
         "indicators_allowed": m.filtered.indicators_allowed,
         "hits_allowed": m.filtered.hits_allowed,
+        "allowlist_entries_not_applied": m.filtered.allow_entries_not_applied,
         "hits_outside_window": s.outside_window,
         "untimed_hits_kept": s.untimed_kept,
     })

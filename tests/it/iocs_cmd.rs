@@ -354,6 +354,21 @@ fn allowlist_entries_revoked_or_expired_are_not_applied() {
         err.contains("allowlist: 1 indicator and 0 hits dropped"),
         "{err}"
     );
+    // The manifest counts them too.
+    let out = s.run(&[
+        "--iocs",
+        "iocs.txt",
+        "--allow",
+        "allow.json",
+        "--manifest",
+        "m.json",
+        "log",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let m = std::fs::read(s.dir.path().join("m.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_slice(&m).unwrap();
+    assert_eq!(m["totals"]["allowlist_entries_not_applied"], 2);
+    assert_eq!(m["totals"]["indicators_allowed"], 1);
     // --include-expired keeps expired indicators, not expired exceptions.
     let out = s.run(&[
         "--iocs",
@@ -448,6 +463,20 @@ fn export_lists_a_few_values_a_reason_and_counts_the_rest() {
     );
     let err = stderr(&out);
     assert!(err.ends_with(&want), "{err}");
+    // One more than listed: one value, and one indicator written.
+    let mut text = String::new();
+    for n in 1..=21 {
+        text.push_str(&format!("http://c{n:02}.example/x\n"));
+    }
+    s.file("c.txt", text.as_bytes());
+    let out = iocs(&s, &["export", "--to", "zeek", "c.txt"]);
+    let err = stderr(&out);
+    assert!(err.contains(": scheme dropped: 1 more value, not listed\n"));
+    s.file("one.txt", b"evil.example\n");
+    let out = iocs(&s, &["export", "--to", "zeek", "one.txt"]);
+    assert!(
+        stderr(&out).ends_with("exported 1 indicator as zeek (0 left out)\n")
+    );
     // Near miss: 20 values of one reason are all listed, with no count.
     let mut text = String::new();
     for n in 1..=20 {
