@@ -18,6 +18,8 @@
 pub(crate) mod pattern;
 mod wildcard;
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{
@@ -34,10 +36,43 @@ use crate::time::Civil;
 
 /// Reads a bundle, one object at a time.
 ///
+/// Of the versions of one object (one `id`, several `modified`), the
+/// latest is read: a feed that revoked or ended an indicator in a later
+/// version does not have it swept on the word of an earlier one. A
+/// version revoked once stays revoked (STIX: revocation cannot be
+/// undone). Versions are found by a first, lighter pass over the bundle.
+///
 /// A document that breaks off, or turns out not to be JSON, keeps what
 /// was read before the fault, and the error says where it is.
 pub fn read(r: &mut Reader<'_>, text: &str) {
-    match stream::parse(text, Bundle { r: &mut *r }) {
+    let versions = Versions::of(text);
+    let mut skipped: Vec<String> = Vec::new();
+    let walked = walk(text, &mut |n, raw| match stream::build(raw) {
+        Ok(Json::Object(obj)) => {
+            if let Some(id) = versions.superseded(&obj) {
+                skipped.push(id.to_string());
+            } else {
+                read_object(r, &obj, &versions);
+            }
+        }
+        Ok(_) => {}
+        // Not built, so named by its place: an entry not loaded.
+        Err(why) => r.error(Some(Locator::Id(format!("object {n}"))), why),
+    });
+    if !skipped.is_empty() {
+        let n = skipped.len();
+        skipped.sort_unstable();
+        skipped.dedup();
+        let why = format!(
+            "{n} earlier {} of {} {} not read: of each id, the version with \
+             the latest \"modified\" is read",
+            if n == 1 { "version" } else { "versions" },
+            skipped.len(),
+            if skipped.len() == 1 { "object" } else { "objects" },
+        );
+        r.warn(None, why);
+    }
+    match walked {
         Ok(true) => {}
         Ok(false) => r.error(None, "expected an \"objects\" array".into()),
         Err(e) if e.is_data() => r.error(None, e.to_string()),
@@ -45,13 +80,26 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
     }
 }
 
-/// The top-level object of a bundle: reads the `objects` array, skips
-/// the rest, and says whether there was such an array.
-struct Bundle<'a, 'r> {
-    r: &'a mut Reader<'r>,
+/// What is done with each element of the `objects` array: its place
+/// (from 1) and its text, skimmed but not built.
+type Each<'a, 'de> = &'a mut dyn FnMut(usize, &'de RawValue);
+
+/// Walks a bundle's `objects` array, handing each element to `each`;
+/// says whether there was such an array.
+fn walk<'de>(
+    text: &'de str,
+    each: Each<'_, 'de>,
+) -> Result<bool, serde_json::Error> {
+    stream::parse(text, Bundle { each })
 }
 
-impl<'de> DeserializeSeed<'de> for Bundle<'_, '_> {
+/// The top-level object of a bundle: reads the `objects` array, skips
+/// the rest, and says whether there was such an array.
+struct Bundle<'a, 'de> {
+    each: Each<'a, 'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for Bundle<'_, 'de> {
     type Value = bool;
     fn deserialize<D: Deserializer<'de>>(
         self,
@@ -61,7 +109,7 @@ impl<'de> DeserializeSeed<'de> for Bundle<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for Bundle<'_, '_> {
+impl<'de> Visitor<'de> for Bundle<'_, 'de> {
     type Value = bool;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
@@ -73,7 +121,7 @@ impl<'de> Visitor<'de> for Bundle<'_, '_> {
         let mut found = false;
         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
             if key.as_str() == "objects" {
-                map.next_value_seed(Objects { r: &mut *self.r })?;
+                map.next_value_seed(Objects { each: &mut *self.each })?;
                 found = true;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -83,19 +131,19 @@ impl<'de> Visitor<'de> for Bundle<'_, '_> {
     }
 }
 
-/// The `objects` array: each object is built, read and dropped in turn.
-struct Objects<'a, 'r> {
-    r: &'a mut Reader<'r>,
+/// The `objects` array: each element is skimmed and handed on in turn.
+struct Objects<'a, 'de> {
+    each: Each<'a, 'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for Objects<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Objects<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Objects<'_, '_> {
+impl<'de> Visitor<'de> for Objects<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an \"objects\" array")
@@ -104,17 +152,193 @@ impl<'de> Visitor<'de> for Objects<'_, '_> {
         let mut n = 0;
         while let Some(raw) = seq.next_element::<&'de RawValue>()? {
             n += 1;
-            match stream::build(raw) {
-                Ok(Json::Object(obj)) => read_object(self.r, &obj),
-                Ok(_) => {}
-                // Not built, so named by its place: an entry not loaded.
-                Err(why) => {
-                    self.r
-                        .error(Some(Locator::Id(format!("object {n}"))), why);
+            (self.each)(n, raw);
+        }
+        Ok(())
+    }
+}
+
+/// An instant to the nanosecond, as `modified` orders versions.
+type Instant = (i64, u32);
+
+/// What the versions of one id say together.
+#[derive(Debug, Default)]
+struct Version {
+    /// How many objects have the id and a `modified`.
+    count: u32,
+    /// The latest readable `modified` among them.
+    latest: Option<Instant>,
+    /// Whether any of them is revoked.
+    revoked: bool,
+}
+
+/// The ids of a bundle that have more than one version.
+#[derive(Debug, Default)]
+struct Versions<'t> {
+    ids: HashMap<Cow<'t, str>, Version>,
+}
+
+impl<'t> Versions<'t> {
+    /// Finds the versioned objects of `text` (those with an `id` and a
+    /// `modified`) and keeps the ids that have several. An element too
+    /// large to build, or a fault in the document, ends nothing here:
+    /// the reading pass names it. Ids are borrowed from the text where
+    /// they hold no escape: a million indicators take some 60 MB here.
+    fn of(text: &'t str) -> Versions<'t> {
+        let mut ids: HashMap<Cow<'t, str>, Version> = HashMap::new();
+        let _ = walk(text, &mut |_, raw| {
+            if raw.get().len() > stream::MAX_ELEMENT {
+                return;
+            }
+            let Ok(h) = serde_json::from_str::<Header<'t>>(raw.get()) else {
+                return;
+            };
+            let (Some(id), Some(modified)) = (h.id, h.modified) else {
+                return;
+            };
+            let v = ids.entry(id).or_default();
+            v.count += 1;
+            v.latest = v.latest.max(modified);
+            v.revoked |= h.revoked;
+        });
+        ids.retain(|_, v| v.count > 1);
+        ids.shrink_to_fit();
+        Versions { ids }
+    }
+
+    /// Returns the object's id if a later version of it stands: its
+    /// `modified` reads and is earlier than the id's latest. A version
+    /// whose `modified` does not read is not shown to be earlier, and
+    /// is read.
+    fn superseded<'o>(&self, obj: &'o Map<String, Json>) -> Option<&'o str> {
+        let id = obj.get("id").and_then(Json::as_str)?;
+        let v = self.ids.get(id)?;
+        let modified =
+            rfc3339_nanos(obj.get("modified").and_then(Json::as_str)?)?;
+        (Some(modified) < v.latest).then_some(id)
+    }
+
+    /// Whether some version of `id` is revoked.
+    fn revoked(&self, id: &str) -> bool {
+        self.ids.get(id).is_some_and(|v| v.revoked)
+    }
+}
+
+/// The members of an object that tell its versions apart. `modified`
+/// is `Some(None)` when present but not a readable time.
+#[derive(Default)]
+struct Header<'t> {
+    id: Option<Cow<'t, str>>,
+    modified: Option<Option<Instant>>,
+    revoked: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for Header<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(HeaderVisitor)
+    }
+}
+
+struct HeaderVisitor;
+
+impl<'de> Visitor<'de> for HeaderVisitor {
+    type Value = Header<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a STIX object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<Header<'de>, A::Error> {
+        let mut h = Header::default();
+        // As a built object keeps the last of a repeated member, so do
+        // these.
+        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+            match key.as_str() {
+                "id" => h.id = map.next_value::<Text<'de>>()?.0,
+                "modified" => {
+                    let text = map.next_value::<Text<'de>>()?.0;
+                    h.modified = text.map(|t| rfc3339_nanos(&t));
+                }
+                "revoked" => {
+                    h.revoked = map.next_value::<Json>()? == Json::Bool(true);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(())
+        Ok(h)
+    }
+}
+
+/// A member's value if it is a string, borrowed where it holds no escape;
+/// `None` for any other value.
+struct Text<'de>(Option<Cow<'de, str>>);
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                s: &'de str,
+            ) -> Result<Text<'de>, E> {
+                Ok(Text(Some(Cow::Borrowed(s))))
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                s: &str,
+            ) -> Result<Text<'de>, E> {
+                Ok(Text(Some(Cow::Owned(s.to_string()))))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Text<'de>, A::Error> {
+                stream::drain_map(map)?;
+                Ok(Text(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Text<'de>, A::Error> {
+                stream::drain_seq(seq)?;
+                Ok(Text(None))
+            }
+            fn visit_bool<E: serde::de::Error>(
+                self,
+                _: bool,
+            ) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_i64<E: serde::de::Error>(
+                self,
+                _: i64,
+            ) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_u64<E: serde::de::Error>(
+                self,
+                _: u64,
+            ) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_f64<E: serde::de::Error>(
+                self,
+                _: f64,
+            ) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Text<'de>, E> {
+                Ok(Text(None))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -123,12 +347,12 @@ impl<'de> Visitor<'de> for Objects<'_, '_> {
 const MAX_PATTERN: usize = 256 << 10;
 
 /// Reads one top-level object.
-fn read_object(r: &mut Reader<'_>, obj: &Map<String, Json>) {
+fn read_object(r: &mut Reader<'_>, obj: &Map<String, Json>, v: &Versions) {
     let id = obj.get("id").and_then(Json::as_str).unwrap_or("(no id)");
     let at = Locator::id(id);
     r.set_meta(SourceMeta::default());
     match obj.get("type").and_then(Json::as_str) {
-        Some("indicator") => read_indicator(r, obj, at),
+        Some("indicator") => read_indicator(r, obj, at, v.revoked(id)),
         Some("observed-data") => {
             // STIX 2.0 embeds observables; 2.1's object_refs name
             // top-level objects, which are read on their own.
@@ -177,8 +401,15 @@ fn read_observable(r: &mut Reader<'_>, o: &Map<String, Json>, at: &Locator) {
 }
 
 /// Reads an indicator object's pattern.
-fn read_indicator(r: &mut Reader<'_>, obj: &Map<String, Json>, at: Locator) {
-    let meta = validity(r, obj, &at);
+/// `revoked` is set when another version of the indicator is revoked.
+fn read_indicator(
+    r: &mut Reader<'_>,
+    obj: &Map<String, Json>,
+    at: Locator,
+    revoked: bool,
+) {
+    let mut meta = validity(r, obj, &at);
+    meta.revoked |= revoked;
     r.set_meta(meta);
     let kind = obj.get("pattern_type").and_then(Json::as_str);
     if kind.is_some_and(|k| k != "stix") {
@@ -570,28 +801,45 @@ fn validity(
     at: &Locator,
 ) -> SourceMeta {
     let mut stamp = |key: &str| {
-        let text = obj.get(key).and_then(Json::as_str)?;
-        let secs = rfc3339(text);
+        let secs = match obj.get(key)? {
+            Json::String(text) => rfc3339(text),
+            _ => None,
+        };
         if secs.is_none() {
             let why = format!(
-                "{key} {text:?} is not an RFC 3339 timestamp; ignored"
+                "{key} {} is not an RFC 3339 timestamp; ignored",
+                obj[key]
             );
             r.warn(Some(at.clone()), why);
         }
         secs
     };
-    SourceMeta {
-        valid_from: stamp("valid_from"),
-        valid_until: stamp("valid_until"),
-        revoked: obj.get("revoked").and_then(Json::as_bool) == Some(true),
-        ..SourceMeta::default()
-    }
+    let valid_from = stamp("valid_from");
+    let valid_until = stamp("valid_until");
+    let revoked = match obj.get("revoked") {
+        None | Some(Json::Bool(false)) => false,
+        Some(Json::Bool(true)) => true,
+        Some(other) => {
+            let why = format!(
+                "revoked {other} is not true or false; read as not revoked"
+            );
+            r.warn(Some(at.clone()), why);
+            false
+        }
+    };
+    SourceMeta { valid_from, valid_until, revoked, ..SourceMeta::default() }
 }
 
 /// Returns the Unix seconds of an RFC 3339 timestamp
 /// (`2024-01-31T00:00:00.000Z`, `2024-01-31T02:00:00+02:00`); the
 /// fraction is dropped.
 pub fn rfc3339(s: &str) -> Option<i64> {
+    rfc3339_nanos(s).map(|(secs, _)| secs)
+}
+
+/// Returns the Unix seconds and nanoseconds of an RFC 3339 timestamp;
+/// digits past the ninth of the fraction are dropped.
+fn rfc3339_nanos(s: &str) -> Option<Instant> {
     let b = s.as_bytes();
     let num = |from: usize, len: usize| -> Option<u32> {
         let d = b.get(from..from + len)?;
@@ -616,11 +864,16 @@ pub fn rfc3339(s: &str) -> Option<i64> {
         nanos: 0,
     };
     let mut at = 19;
+    let mut nanos = 0;
     if b.get(at) == Some(&b'.') {
         at += 1;
         let digits = b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
         if digits == 0 {
             return None;
+        }
+        for place in 0..9 {
+            let d = b.get(at + place).filter(|_| place < digits);
+            nanos = nanos * 10 + d.map_or(0, |d| u32::from(d - b'0'));
         }
         at += digits;
     }
@@ -634,7 +887,7 @@ pub fn rfc3339(s: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    Some(civil.stamp()?.secs - offset)
+    Some((civil.stamp()?.secs - offset, nanos))
 }
 
 fn unsupported_hash(r: &mut Reader<'_>, key: &str, at: &Locator) {

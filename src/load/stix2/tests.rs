@@ -550,6 +550,136 @@ fn validity_and_revocation_are_kept_per_source() {
     );
 }
 
+/// An indicator object of id `indicator--{id}` naming `ip`, with the
+/// extra members given.
+fn version(id: &str, ip: &str, extra: Json) -> Json {
+    let mut obj = serde_json::json!({
+        "type": "indicator", "id": format!("indicator--{id}"),
+        "pattern_type": "stix",
+        "pattern": format!("[ipv4-addr:value = '{ip}']"),
+    });
+    let map = obj.as_object_mut().unwrap();
+    for (k, v) in extra.as_object().unwrap() {
+        map.insert(k.clone(), v.clone());
+    }
+    obj
+}
+
+#[test]
+fn of_an_ids_versions_the_latest_modified_is_read() {
+    use serde_json::json;
+    let m = |t: &str| json!({ "modified": t });
+    let objects = [
+        // The later version ends its validity.
+        version("a", "192.0.2.1", m("2024-01-01T00:00:00Z")),
+        version(
+            "a",
+            "192.0.2.1",
+            json!({"modified": "2024-06-01T00:00:00Z",
+                   "valid_until": "2024-07-01T00:00:00Z"}),
+        ),
+        // Later by a quarter of a second, though earlier in the file.
+        version("b", "192.0.2.2", m("2024-01-01T00:00:00.5Z")),
+        version("b", "192.0.2.20", m("2024-01-01T00:00:00.25Z")),
+        // Revoked once, revoked for good: a later version cannot undo it.
+        version(
+            "c",
+            "192.0.2.3",
+            json!({"modified": "2024-01-01T00:00:00Z", "revoked": true}),
+        ),
+        version("c", "192.0.2.3", m("2024-02-01T00:00:00Z")),
+        // Near misses: two versions modified at the same time, a version
+        // with no `modified`, and two ids naming one value, are all read.
+        version("d", "192.0.2.4", m("2024-01-01T00:00:00Z")),
+        version("d", "192.0.2.5", m("2024-01-01T00:00:00.000Z")),
+        version("e", "192.0.2.6", json!({})),
+        version("e", "192.0.2.7", m("2024-01-01T00:00:00Z")),
+        version("f", "192.0.2.8", m("2024-01-01T00:00:00Z")),
+        version(
+            "g",
+            "192.0.2.8",
+            json!({"modified": "2025-01-01T00:00:00Z", "revoked": true}),
+        ),
+    ];
+    let text = json!({"type": "bundle", "objects": objects}).to_string();
+    let got = load_as(Format::Stix2, &text);
+    assert_eq!(
+        shown(&got),
+        [
+            "ipv4 192.0.2.1 @indicator--a",
+            "ipv4 192.0.2.2 @indicator--b",
+            "ipv4 192.0.2.3 @indicator--c",
+            "ipv4 192.0.2.4 @indicator--d",
+            "ipv4 192.0.2.5 @indicator--d",
+            "ipv4 192.0.2.6 @indicator--e",
+            "ipv4 192.0.2.7 @indicator--e",
+            "ipv4 192.0.2.8 @indicator--f",
+            "ipv4 192.0.2.8 @indicator--g",
+        ]
+    );
+    let metas: Vec<(Option<i64>, bool)> = got
+        .set
+        .iter()
+        .flat_map(|(_, i)| i.sources.iter())
+        .map(|s| (s.meta.valid_until, s.meta.revoked))
+        .collect();
+    assert_eq!(
+        metas,
+        [
+            (Some(1_719_792_000), false),
+            (None, false),
+            (None, true),
+            (None, false),
+            (None, false),
+            (None, false),
+            (None, false),
+            (None, false),
+            (None, true),
+        ]
+    );
+    assert_eq!(
+        problems(&got),
+        ["t.txt: warning: 3 earlier versions of 3 objects not read: of \
+          each id, the version with the latest \"modified\" is read"]
+    );
+}
+
+#[test]
+fn revoked_and_validity_of_the_wrong_type_are_named() {
+    use serde_json::json;
+    let objects = [
+        version("a", "192.0.2.1", json!({"revoked": "true"})),
+        version("b", "192.0.2.2", json!({"valid_until": 1_700_000_000})),
+        // Near miss: `false` is a boolean, and says nothing.
+        version("c", "192.0.2.3", json!({"revoked": false})),
+    ];
+    let text = json!({"type": "bundle", "objects": objects}).to_string();
+    let got = load_as(Format::Stix2, &text);
+    assert_eq!(got.set.len(), 3);
+    assert!(got.set.iter().all(|(_, i)| !i.sources[0].meta.revoked
+        && i.sources[0].meta.valid_until.is_none()));
+    assert_eq!(
+        problems(&got),
+        [
+            "t.txt: indicator--a: warning: revoked \"true\" is not true or \
+             false; read as not revoked",
+            "t.txt: indicator--b: warning: valid_until 1700000000 is not an \
+             RFC 3339 timestamp; ignored",
+        ]
+    );
+}
+
+#[test]
+fn rfc3339_fractions_order_versions_to_the_nanosecond() {
+    let at = |s| rfc3339_nanos(s).map(|(_, n)| n);
+    assert_eq!(at("2024-01-31T00:00:00Z"), Some(0));
+    assert_eq!(at("2024-01-31T00:00:00.5Z"), Some(500_000_000));
+    assert_eq!(at("2024-01-31T00:00:00.000000001Z"), Some(1));
+    // Near miss: a tenth digit is dropped, not rounded.
+    assert_eq!(at("2024-01-31T00:00:00.1234567899Z"), Some(123_456_789));
+    assert_eq!(at("2024-01-31T00:00:00.Z"), None);
+}
+
 #[test]
 fn rfc3339_timestamps_read_to_the_second() {
     assert_eq!(rfc3339("1970-01-01T00:00:00Z"), Some(0));
