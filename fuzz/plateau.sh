@@ -4,7 +4,8 @@
 #   fuzz/plateau.sh TARGET [MINUTES [SEGMENTS [FLAT]]]
 #
 # From the repository root, after `cargo +nightly fuzz build -O TARGET`.
-# Merges fuzz/seeds/TARGET into fuzz/corpus/TARGET, then fuzzes in
+# Merges fuzz/seeds/TARGET and the kept corpus fuzz/kept/TARGET (see
+# fuzz/keep.sh) into fuzz/corpus/TARGET, then fuzzes in
 # segments of MINUTES (10), at most SEGMENTS (12), replaying the corpus
 # after each one to count the edges covered in our own code
 # (fuzz/owncov.py), and stops after a segment past the first that adds
@@ -26,7 +27,10 @@ segments=${3:-12}
 flat=${4:-2}
 bin=fuzz/target/x86_64-unknown-linux-gnu/release/$t
 corpus=fuzz/corpus/$t
-seeds=fuzz/seeds/$t
+seeds=
+for d in "fuzz/seeds/$t" "fuzz/kept/$t"; do
+  [ -d "$d" ] && seeds="$seeds $d"
+done
 log=fuzz/plateau/$t
 [ -x "$bin" ] || { echo "no $bin: cargo +nightly fuzz build -O $t" >&2; exit 2; }
 mkdir -p "$corpus" "$log" "fuzz/artifacts/$t"
@@ -48,8 +52,9 @@ replay() {
   count "$log/replay$1.log"
 }
 say() { echo "$(date -u +%FT%H:%MZ) $*" | tee -a "$log/summary"; }
-if [ -d "$seeds" ]; then
-  "$bin" -merge=1 $opts "$corpus" "$seeds" > "$log/merge.log" 2>&1
+if [ -n "$seeds" ]; then
+  # shellcheck disable=SC2086 # one word a folder
+  "$bin" -merge=1 $opts "$corpus" $seeds > "$log/merge.log" 2>&1
 fi
 last=$(replay 0)
 say "start: $last edges, $(ls "$corpus" | wc -l) files"
