@@ -309,6 +309,8 @@ impl NotApplied {
 /// bring an entry back.
 pub fn retire(loaded: &mut Loaded, now: i64) -> NotApplied {
     let mut out = NotApplied::default();
+    // An entry naming several values (`IN`, `OR`) is one entry.
+    let mut seen = HashSet::new();
     loaded.set.retain_sources(|s| {
         let m = &s.meta;
         let count = if m.revoked {
@@ -320,7 +322,9 @@ pub fn retire(loaded: &mut Loaded, now: i64) -> NotApplied {
         } else {
             return true;
         };
-        *count += 1;
+        if seen.insert((s.file.clone(), s.at.clone())) {
+            *count += 1;
+        }
         false
     });
     loaded.set.retain(|i| !i.sources.is_empty());
@@ -354,6 +358,11 @@ mod tests {
             entry("valid.example", r#","valid_until":"2023-11-14T23:13:20Z""#),
             entry("both.example", hour_ago),
             entry("both.example", ""),
+            // One entry naming two values is one entry.
+            r#"{"type":"indicator","id":"indicator--in",
+                "pattern_type":"stix","revoked":true,
+                "pattern":"[domain-name:value IN ('m1.example', 'm2.example')]"}"#
+                .to_string(),
         ];
         let text =
             format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
@@ -364,11 +373,11 @@ mod tests {
         let got = retire(&mut loaded, now);
         assert_eq!(
             got,
-            NotApplied { expired: 2, revoked: 1, not_yet_valid: 1 }
+            NotApplied { expired: 2, revoked: 2, not_yet_valid: 1 }
         );
         assert_eq!(
             got.note().unwrap(),
-            "allowlist: 4 entries not applied (2 expired, 1 revoked, 1 not \
+            "allowlist: 5 entries not applied (2 expired, 2 revoked, 1 not \
              yet valid)"
         );
         let left: Vec<String> =

@@ -108,7 +108,11 @@ pub fn stats_text(
     let total: usize = s.kinds.values().sum();
     let kinds: Vec<String> =
         s.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    writeln!(out, "indicators: {total} ({})", kinds.join(", "))?;
+    if kinds.is_empty() {
+        writeln!(out, "indicators: {total}")?;
+    } else {
+        writeln!(out, "indicators: {total} ({})", kinds.join(", "))?;
+    }
     writeln!(out, "entries read: {} (repeats included)", s.entries)?;
     for (name, (files, n)) in &s.formats {
         let f = if *files == 1 { "file" } else { "files" };
@@ -212,5 +216,17 @@ mod tests {
              indicators with more than one source, 1 of them in more than \
              one file\nleft out of sweeps: 0 expired, 0 revoked\n\n"
         ));
+    }
+
+    #[test]
+    fn an_empty_set_lists_no_kinds() {
+        let mut l = Loader::new(LoadOptions::default());
+        l.add_bytes("a.txt".into(), b"# nothing\n");
+        let l = l.finish();
+        let r = check(&l, &[], None);
+        let mut out = Vec::new();
+        stats_text(&stats(&l, &r), &r, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.starts_with("indicators: 0\n"), "{out}");
     }
 }

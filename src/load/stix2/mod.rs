@@ -19,7 +19,7 @@ pub(crate) mod pattern;
 mod wildcard;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{
@@ -46,11 +46,18 @@ use crate::time::Civil;
 /// was read before the fault, and the error says where it is.
 pub fn read(r: &mut Reader<'_>, text: &str) {
     let versions = Versions::of(text);
-    let mut skipped: Vec<String> = Vec::new();
+    // The ids of which earlier versions were skipped, in the order first
+    // met, and how many of each.
+    let mut skipped: Vec<(String, usize)> = Vec::new();
+    let mut place: HashMap<String, usize> = HashMap::new();
     let walked = walk(text, &mut |n, raw| match stream::build(raw) {
         Ok(Json::Object(obj)) => {
             if let Some(id) = versions.superseded(&obj) {
-                skipped.push(id.to_string());
+                let i = *place.entry(id.to_string()).or_insert_with(|| {
+                    skipped.push((id.to_string(), 0));
+                    skipped.len() - 1
+                });
+                skipped[i].1 += 1;
             } else {
                 read_object(r, &obj, &versions);
             }
@@ -59,18 +66,13 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         // Not built, so named by its place: an entry not loaded.
         Err(why) => r.error(Some(Locator::Id(format!("object {n}"))), why),
     });
-    if !skipped.is_empty() {
-        let n = skipped.len();
-        skipped.sort_unstable();
-        skipped.dedup();
+    for (id, n) in skipped {
         let why = format!(
-            "{n} earlier {} of {} {} not read: of each id, the version with \
-             the latest \"modified\" is read",
+            "{n} earlier {} not read: of an id's versions, the one with the \
+             latest \"modified\" is read",
             if n == 1 { "version" } else { "versions" },
-            skipped.len(),
-            if skipped.len() == 1 { "object" } else { "objects" },
         );
-        r.warn(None, why);
+        r.warn(Some(Locator::id(&id)), why);
     }
     match walked {
         Ok(true) => {}
@@ -168,14 +170,14 @@ struct Version {
     count: u32,
     /// The latest readable `modified` among them.
     latest: Option<Instant>,
-    /// Whether any of them is revoked.
-    revoked: bool,
 }
 
-/// The ids of a bundle that have more than one version.
+/// The ids of a bundle that have more than one version, and those of
+/// which some object is revoked (with or without `modified`).
 #[derive(Debug, Default)]
 struct Versions<'t> {
     ids: HashMap<Cow<'t, str>, Version>,
+    revoked: HashSet<Cow<'t, str>>,
 }
 
 impl<'t> Versions<'t> {
@@ -186,24 +188,26 @@ impl<'t> Versions<'t> {
     /// they hold no escape: a million indicators take some 60 MB here.
     fn of(text: &'t str) -> Versions<'t> {
         let mut ids: HashMap<Cow<'t, str>, Version> = HashMap::new();
+        let mut revoked = HashSet::new();
+        // Elements too large to build are read here too: the latest
+        // version decides whether or not it can be read, so that an
+        // earlier one never stands in for it.
         let _ = walk(text, &mut |_, raw| {
-            if raw.get().len() > stream::MAX_ELEMENT {
-                return;
-            }
             let Ok(h) = serde_json::from_str::<Header<'t>>(raw.get()) else {
                 return;
             };
-            let (Some(id), Some(modified)) = (h.id, h.modified) else {
-                return;
-            };
+            let Some(id) = h.id else { return };
+            if h.revoked {
+                revoked.insert(id.clone());
+            }
+            let Some(modified) = h.modified else { return };
             let v = ids.entry(id).or_default();
             v.count += 1;
             v.latest = v.latest.max(modified);
-            v.revoked |= h.revoked;
         });
         ids.retain(|_, v| v.count > 1);
         ids.shrink_to_fit();
-        Versions { ids }
+        Versions { ids, revoked }
     }
 
     /// Returns the object's id if a later version of it stands: its
@@ -218,14 +222,15 @@ impl<'t> Versions<'t> {
         (Some(modified) < v.latest).then_some(id)
     }
 
-    /// Whether some version of `id` is revoked.
+    /// Whether some object of id `id` is revoked.
     fn revoked(&self, id: &str) -> bool {
-        self.ids.get(id).is_some_and(|v| v.revoked)
+        self.revoked.contains(id)
     }
 }
 
 /// The members of an object that tell its versions apart. `modified`
-/// is `Some(None)` when present but not a readable time.
+/// is `Some(None)` when present but not a readable time (or not a
+/// string).
 #[derive(Default)]
 struct Header<'t> {
     id: Option<Cow<'t, str>>,
@@ -258,7 +263,7 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                 "id" => h.id = map.next_value::<Text<'de>>()?.0,
                 "modified" => {
                     let text = map.next_value::<Text<'de>>()?.0;
-                    h.modified = text.map(|t| rfc3339_nanos(&t));
+                    h.modified = Some(text.and_then(|t| rfc3339_nanos(&t)));
                 }
                 "revoked" => {
                     h.revoked = map.next_value::<Json>()? == Json::Bool(true);
@@ -350,9 +355,15 @@ const MAX_PATTERN: usize = 256 << 10;
 fn read_object(r: &mut Reader<'_>, obj: &Map<String, Json>, v: &Versions) {
     let id = obj.get("id").and_then(Json::as_str).unwrap_or("(no id)");
     let at = Locator::id(id);
-    r.set_meta(SourceMeta::default());
+    let revoked = v.revoked(id);
+    if obj.get("type").and_then(Json::as_str) != Some("indicator") {
+        // Observed data is revoked as an indicator is (and an observable
+        // marked so is taken at its word).
+        let revoked = revoked | revoked_member(r, obj, &at);
+        r.set_meta(SourceMeta { revoked, ..SourceMeta::default() });
+    }
     match obj.get("type").and_then(Json::as_str) {
-        Some("indicator") => read_indicator(r, obj, at, v.revoked(id)),
+        Some("indicator") => read_indicator(r, obj, at, revoked),
         Some("observed-data") => {
             // STIX 2.0 embeds observables; 2.1's object_refs name
             // top-level objects, which are read on their own.
@@ -816,7 +827,18 @@ fn validity(
     };
     let valid_from = stamp("valid_from");
     let valid_until = stamp("valid_until");
-    let revoked = match obj.get("revoked") {
+    let revoked = revoked_member(r, obj, at);
+    SourceMeta { valid_from, valid_until, revoked, ..SourceMeta::default() }
+}
+
+/// Returns an object's `revoked`; one that is not a boolean is warned
+/// about and read as `false`.
+fn revoked_member(
+    r: &mut Reader<'_>,
+    obj: &Map<String, Json>,
+    at: &Locator,
+) -> bool {
+    match obj.get("revoked") {
         None | Some(Json::Bool(false)) => false,
         Some(Json::Bool(true)) => true,
         Some(other) => {
@@ -826,8 +848,7 @@ fn validity(
             r.warn(Some(at.clone()), why);
             false
         }
-    };
-    SourceMeta { valid_from, valid_until, revoked, ..SourceMeta::default() }
+    }
 }
 
 /// Returns the Unix seconds of an RFC 3339 timestamp
@@ -882,10 +903,21 @@ fn rfc3339_nanos(s: &str) -> Option<Instant> {
         [sign @ (b'+' | b'-'), ..]
             if b.len() == at + 6 && b[at + 3] == b':' =>
         {
-            let mins = i64::from(num(at + 1, 2)? * 60 + num(at + 4, 2)?);
+            let (hours, minutes) = (num(at + 1, 2)?, num(at + 4, 2)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let mins = i64::from(hours * 60 + minutes);
             if *sign == b'+' { mins * 60 } else { -mins * 60 }
         }
         _ => return None,
+    };
+    // A leap second (`23:59:60.5`) comes before the next minute
+    // (`00:00:00.2`): it is read as the last instant of its minute.
+    let (civil, nanos) = if civil.second == 60 {
+        (Civil { second: 59, ..civil }, 999_999_999)
+    } else {
+        (civil, nanos)
     };
     Some((civil.stamp()?.secs - offset, nanos))
 }

@@ -637,10 +637,82 @@ fn of_an_ids_versions_the_latest_modified_is_read() {
             (None, true),
         ]
     );
+    let skipped = |id: &str| {
+        format!(
+            "t.txt: indicator--{id}: warning: 1 earlier version not read: of \
+             an id's versions, the one with the latest \"modified\" is read"
+        )
+    };
+    assert_eq!(problems(&got), [skipped("a"), skipped("b"), skipped("c")]);
+}
+
+#[test]
+fn revocation_carries_from_any_object_of_the_id() {
+    use serde_json::json;
+    let objects = [
+        // A version with no `modified`, or one that is not a string,
+        // still revokes the version read.
+        version("a", "192.0.2.1", json!({"revoked": true})),
+        version("a", "192.0.2.1", json!({"modified": "2024-01-01T00:00:00Z"})),
+        version("b", "192.0.2.2", json!({"modified": "2024-01-01T00:00:00Z"})),
+        version("b", "192.0.2.2", json!({"modified": [1], "revoked": true})),
+        // Observed data, and an observable marked revoked, are left out as
+        // an indicator is.
+        json!({"type": "observed-data", "id": "observed-data--c",
+               "revoked": true,
+               "objects": {"0": {"type": "ipv4-addr", "value": "192.0.2.3"}}}),
+        json!({"type": "domain-name", "id": "domain-name--d",
+               "value": "d.example", "revoked": true}),
+        // Near miss: observed data not revoked.
+        json!({"type": "observed-data", "id": "observed-data--e",
+               "objects": {"0": {"type": "ipv4-addr", "value": "192.0.2.5"}}}),
+    ];
+    let text = json!({"type": "bundle", "objects": objects}).to_string();
+    let got = load_as(Format::Stix2, &text);
+    let revoked: Vec<(String, bool)> = got
+        .set
+        .iter()
+        .flat_map(|(_, i)| {
+            i.sources.iter().map(|s| (i.value.to_string(), s.meta.revoked))
+        })
+        .collect();
+    assert_eq!(
+        revoked,
+        [
+            ("192.0.2.1".into(), true),
+            ("192.0.2.2".into(), true),
+            ("192.0.2.3".into(), true),
+            ("d.example".into(), true),
+            ("192.0.2.5".into(), false),
+        ]
+    );
+}
+
+#[test]
+fn a_latest_version_that_cannot_be_read_is_an_error_and_stands() {
+    use serde_json::json;
+    // The latest version holds a number no JSON value can: it is named as
+    // not loaded, and the earlier version is not read in its place, as
+    // for one too large to build.
+    let old =
+        version("a", "192.0.2.1", json!({"modified": "2024-01-01T00:00:00Z"}));
+    let text = format!(
+        r#"{{"type":"bundle","objects":[{old},
+        {{"type":"indicator","id":"indicator--a","x":1e400,
+          "modified":"2024-02-01T00:00:00Z","pattern_type":"stix",
+          "pattern":"[ipv4-addr:value = '192.0.2.2']"}}]}}"#
+    );
+    let got = load_as(Format::Stix2, &text);
+    assert!(got.set.is_empty(), "{:?}", shown(&got));
     assert_eq!(
         problems(&got),
-        ["t.txt: warning: 3 earlier versions of 3 objects not read: of \
-          each id, the version with the latest \"modified\" is read"]
+        [
+            "t.txt: object 2: not valid JSON: number out of range at line 1 \
+             column 49",
+            "t.txt: indicator--a: warning: 1 earlier version not read: of an \
+             id's versions, the one with the latest \"modified\" is read",
+            "t.txt: no usable indicator in this file (read as stix2)",
+        ]
     );
 }
 
@@ -678,6 +750,16 @@ fn rfc3339_fractions_order_versions_to_the_nanosecond() {
     // Near miss: a tenth digit is dropped, not rounded.
     assert_eq!(at("2024-01-31T00:00:00.1234567899Z"), Some(123_456_789));
     assert_eq!(at("2024-01-31T00:00:00.Z"), None);
+    // A leap second comes before the next minute, fraction and all.
+    assert!(
+        rfc3339_nanos("2016-12-31T23:59:60.5Z")
+            < rfc3339_nanos("2017-01-01T00:00:00.2Z")
+    );
+    // An offset is at most 23:59.
+    assert_eq!(rfc3339("2024-01-31T00:00:00+23:59"), Some(1_706_572_860));
+    assert_eq!(rfc3339("2024-01-31T00:00:00+24:00"), None);
+    assert_eq!(rfc3339("2024-01-31T00:00:00+99:99"), None);
+    assert_eq!(rfc3339("2024-01-31T00:00:00-00:60"), None);
 }
 
 #[test]
