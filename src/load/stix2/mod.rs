@@ -19,8 +19,9 @@ pub(crate) mod pattern;
 mod wildcard;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 
 use serde::de::{
     DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -66,6 +67,12 @@ pub fn read(r: &mut Reader<'_>, text: &str) {
         // Not built, so named by its place: an entry not loaded.
         Err(why) => r.error(Some(Locator::Id(format!("object {n}"))), why),
     });
+    for id in versions.mixed() {
+        let why = "objects of this id differ in created_by_ref or created, \
+                   so are not versions of one another: each is read"
+            .to_string();
+        r.warn(Some(Locator::id(id)), why);
+    }
     for (id, n) in skipped {
         let why = format!(
             "{n} earlier {} not read: of an id's versions, the one with the \
@@ -163,51 +170,84 @@ impl<'de> Visitor<'de> for Objects<'_, 'de> {
 /// An instant to the nanosecond, as `modified` orders versions.
 type Instant = (i64, u32);
 
-/// What the versions of one id say together.
-#[derive(Debug, Default)]
+/// What the objects of one id say together.
+#[derive(Debug)]
 struct Version {
+    /// Who made the first object met, and when (`created_by_ref` and
+    /// `created`, hashed): versions of one object share both.
+    origin: u64,
+    /// Whether objects of the id differ in origin: then they are not
+    /// versions of one another, and each is read on its own.
+    mixed: bool,
     /// How many objects have the id and a `modified`.
     count: u32,
     /// The latest readable `modified` among them.
     latest: Option<Instant>,
+    /// Whether any of them is revoked.
+    revoked: bool,
 }
 
-/// The ids of a bundle that have more than one version, and those of
-/// which some object is revoked (with or without `modified`).
+/// The ids of a bundle that have more than one version, or an object
+/// marked revoked, or objects of different origins. Only an object whose
+/// id names its own type (`indicator--…` for an indicator) counts: any
+/// other is read as itself, and neither stands for nor revokes the
+/// object its id names.
 #[derive(Debug, Default)]
 struct Versions<'t> {
     ids: HashMap<Cow<'t, str>, Version>,
-    revoked: HashSet<Cow<'t, str>>,
 }
 
 impl<'t> Versions<'t> {
-    /// Finds the versioned objects of `text` (those with an `id` and a
-    /// `modified`) and keeps the ids that have several. An element too
-    /// large to build, or a fault in the document, ends nothing here:
-    /// the reading pass names it. Ids are borrowed from the text where
-    /// they hold no escape: a million indicators take some 60 MB here.
+    /// Finds the objects of `text` that have an `id` naming their type
+    /// and a `modified` or a `revoked`, and keeps the ids that matter. An
+    /// element too large to build, or a fault in the document, ends
+    /// nothing here: the reading pass names it; the latest version
+    /// decides whether or not it can be read, so that an earlier one
+    /// never stands in for it. Ids are borrowed from the text where they
+    /// hold no escape: a million indicators take some 60 MB here.
     fn of(text: &'t str) -> Versions<'t> {
         let mut ids: HashMap<Cow<'t, str>, Version> = HashMap::new();
-        let mut revoked = HashSet::new();
-        // Elements too large to build are read here too: the latest
-        // version decides whether or not it can be read, so that an
-        // earlier one never stands in for it.
+        // Keyed at random, so that a feed cannot make two origins hash
+        // alike.
+        let keys = std::hash::RandomState::new();
         let _ = walk(text, &mut |_, raw| {
             let Ok(h) = serde_json::from_str::<Header<'t>>(raw.get()) else {
                 return;
             };
-            let Some(id) = h.id else { return };
-            if h.revoked {
-                revoked.insert(id.clone());
+            let Some(id) = h.id.filter(|id| names_type(id, h.kind.as_deref()))
+            else {
+                return;
+            };
+            if h.modified.is_none() && !h.revoked {
+                return;
             }
-            let Some(modified) = h.modified else { return };
-            let v = ids.entry(id).or_default();
-            v.count += 1;
-            v.latest = v.latest.max(modified);
+            let origin = keys.hash_one((&h.created_by_ref, &h.created));
+            let v = ids.entry(id).or_insert(Version {
+                origin,
+                mixed: false,
+                count: 0,
+                latest: None,
+                revoked: false,
+            });
+            v.mixed |= v.origin != origin;
+            v.revoked |= h.revoked;
+            if let Some(modified) = h.modified {
+                v.count += 1;
+                v.latest = v.latest.max(modified);
+            }
         });
-        ids.retain(|_, v| v.count > 1);
+        ids.retain(|_, v| v.count > 1 || v.revoked || v.mixed);
         ids.shrink_to_fit();
-        Versions { ids, revoked }
+        Versions { ids }
+    }
+
+    /// Returns the versioning facts of `obj`'s id, if it has any and
+    /// they apply to it.
+    fn of_object(&self, obj: &Map<String, Json>) -> Option<&Version> {
+        let id = obj.get("id").and_then(Json::as_str)?;
+        let kind = obj.get("type").and_then(Json::as_str);
+        let v = self.ids.get(id)?;
+        (names_type(id, kind) && !v.mixed).then_some(v)
     }
 
     /// Returns the object's id if a later version of it stands: its
@@ -215,17 +255,36 @@ impl<'t> Versions<'t> {
     /// whose `modified` does not read is not shown to be earlier, and
     /// is read.
     fn superseded<'o>(&self, obj: &'o Map<String, Json>) -> Option<&'o str> {
-        let id = obj.get("id").and_then(Json::as_str)?;
-        let v = self.ids.get(id)?;
+        let v = self.of_object(obj)?;
         let modified =
             rfc3339_nanos(obj.get("modified").and_then(Json::as_str)?)?;
+        let id = obj.get("id").and_then(Json::as_str)?;
         (Some(modified) < v.latest).then_some(id)
     }
 
-    /// Whether some object of id `id` is revoked.
-    fn revoked(&self, id: &str) -> bool {
-        self.revoked.contains(id)
+    /// Whether some version of `obj` is revoked.
+    fn revoked(&self, obj: &Map<String, Json>) -> bool {
+        self.of_object(obj).is_some_and(|v| v.revoked)
     }
+
+    /// The ids whose objects differ in origin, sorted.
+    fn mixed(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .ids
+            .iter()
+            .filter(|(_, v)| v.mixed)
+            .map(|(id, _)| id.as_ref())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// Whether `id` names objects of type `kind` (`indicator--…`).
+fn names_type(id: &str, kind: Option<&str>) -> bool {
+    kind.is_some_and(|k| {
+        id.strip_prefix(k).is_some_and(|rest| rest.starts_with("--"))
+    })
 }
 
 /// The members of an object that tell its versions apart. `modified`
@@ -233,7 +292,10 @@ impl<'t> Versions<'t> {
 /// string).
 #[derive(Default)]
 struct Header<'t> {
+    kind: Option<Cow<'t, str>>,
     id: Option<Cow<'t, str>>,
+    created_by_ref: Option<Cow<'t, str>>,
+    created: Option<Cow<'t, str>>,
     modified: Option<Option<Instant>>,
     revoked: bool,
 }
@@ -260,7 +322,12 @@ impl<'de> Visitor<'de> for HeaderVisitor {
         // these.
         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
             match key.as_str() {
+                "type" => h.kind = map.next_value::<Text<'de>>()?.0,
                 "id" => h.id = map.next_value::<Text<'de>>()?.0,
+                "created_by_ref" => {
+                    h.created_by_ref = map.next_value::<Text<'de>>()?.0;
+                }
+                "created" => h.created = map.next_value::<Text<'de>>()?.0,
                 "modified" => {
                     let text = map.next_value::<Text<'de>>()?.0;
                     h.modified = Some(text.and_then(|t| rfc3339_nanos(&t)));
@@ -355,7 +422,7 @@ const MAX_PATTERN: usize = 256 << 10;
 fn read_object(r: &mut Reader<'_>, obj: &Map<String, Json>, v: &Versions) {
     let id = obj.get("id").and_then(Json::as_str).unwrap_or("(no id)");
     let at = Locator::id(id);
-    let revoked = v.revoked(id);
+    let revoked = v.revoked(obj);
     if obj.get("type").and_then(Json::as_str) != Some("indicator") {
         // Observed data is revoked as an indicator is (and an observable
         // marked so is taken at its word).
@@ -364,6 +431,10 @@ fn read_object(r: &mut Reader<'_>, obj: &Map<String, Json>, v: &Versions) {
     }
     match obj.get("type").and_then(Json::as_str) {
         Some("indicator") => read_indicator(r, obj, at, revoked),
+        Some("bundle") => {
+            let why = "a bundle inside a bundle's objects is not read".into();
+            r.warn(Some(at), why);
+        }
         Some("observed-data") => {
             // STIX 2.0 embeds observables; 2.1's object_refs name
             // top-level objects, which are read on their own.

@@ -689,6 +689,87 @@ fn revocation_carries_from_any_object_of_the_id() {
 }
 
 #[test]
+fn only_an_object_of_the_same_type_and_origin_is_a_version() {
+    use serde_json::json;
+    let dated = |extra: Json| {
+        let mut m = json!({"modified": "2025-01-01T00:00:00Z"});
+        for (k, v) in extra.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        m
+    };
+    let objects = [
+        // Another type reusing the id, later and revoked: not a version.
+        version("a", "192.0.2.1", json!({"modified": "2024-01-01T00:00:00Z"})),
+        json!({"type": "note", "id": "indicator--a", "revoked": true,
+               "modified": "2025-01-01T00:00:00Z"}),
+        json!({"type": "observed-data", "id": "indicator--a",
+               "modified": "2025-01-01T00:00:00Z",
+               "objects": {"0": {"type": "ipv4-addr", "value": "192.0.2.9"}}}),
+        // Another creator, later and revoked: both read, and said so.
+        version(
+            "b",
+            "192.0.2.2",
+            json!({"modified": "2024-01-01T00:00:00Z",
+                   "created_by_ref": "identity--x",
+                   "created": "2024-01-01T00:00:00Z"}),
+        ),
+        version(
+            "b",
+            "192.0.2.3",
+            dated(json!({"created_by_ref": "identity--y", "revoked": true,
+                         "created": "2024-01-01T00:00:00Z"})),
+        ),
+        // Near miss: the same creator and creation make a version.
+        version(
+            "c",
+            "192.0.2.4",
+            json!({"modified": "2024-01-01T00:00:00Z",
+                   "created_by_ref": "identity--x",
+                   "created": "2024-01-01T00:00:00Z"}),
+        ),
+        version(
+            "c",
+            "192.0.2.5",
+            dated(json!({"created_by_ref": "identity--x",
+                         "created": "2024-01-01T00:00:00Z"})),
+        ),
+        json!({"type": "bundle", "id": "bundle--inner", "objects": []}),
+    ];
+    let text = json!({"type": "bundle", "objects": objects}).to_string();
+    let got = load_as(Format::Stix2, &text);
+    let read: Vec<(String, bool)> = got
+        .set
+        .iter()
+        .flat_map(|(_, i)| {
+            i.sources.iter().map(|s| (i.value.to_string(), s.meta.revoked))
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("192.0.2.1".into(), false),
+            ("192.0.2.9".into(), false),
+            ("192.0.2.2".into(), false),
+            ("192.0.2.3".into(), true),
+            ("192.0.2.5".into(), false),
+        ]
+    );
+    assert_eq!(
+        problems(&got),
+        [
+            "t.txt: bundle--inner: warning: a bundle inside a bundle's \
+             objects is not read",
+            "t.txt: indicator--b: warning: objects of this id differ in \
+             created_by_ref or created, so are not versions of one another: \
+             each is read",
+            "t.txt: indicator--c: warning: 1 earlier version not read: of an \
+             id's versions, the one with the latest \"modified\" is read",
+        ]
+    );
+}
+
+#[test]
 fn a_latest_version_that_cannot_be_read_is_an_error_and_stands() {
     use serde_json::json;
     // The latest version holds a number no JSON value can: it is named as
