@@ -54,6 +54,20 @@ fill("validity-64mib.json", bundle, lambda i:
      '"pattern":"[ipv4-addr:value = \'192.0.2.1\']",'
      '"valid_from":"2020-01-01T00:00:00Z","valid_until":"%s"}'
      % (i, (until + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")), "]}")
+# Every object a version of one indicator, the first revoked: the first
+# pass keeps one entry for the id, the second skips all but the last.
+fill("versions-64mib.json", bundle, lambda i:
+     '{"type":"indicator","id":"indicator--1","pattern_type":"stix",'
+     '"modified":"%s","pattern":"[ipv4-addr:value = \'10.%d.%d.%d\']"%s}'
+     % ((until + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        i >> 16 & 255, i >> 8 & 255, i & 255,
+        ',"revoked":true' if i == 0 else ''), "]}")
+# One object whose `revoked` is a 64 MiB array: the versions pass must
+# not build it.
+with open("revoked-array.json", "w") as f:
+    f.write('{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1",'
+            '"pattern_type":"stix","pattern":"[domain-name:value = \'a.example\']",'
+            '"revoked":[' + ",".join(["0"] * (32 << 20)) + ']}]}')
 with open("big-object.json", "w") as f:
     f.write('{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1",'
             '"pattern_type":"stix","pattern":"[domain-name:value = \'a.example\']",'
@@ -177,6 +191,7 @@ echo '| --- | --- | --- | --- | --- |'
 for f in deep-arrays.json deep-objects.json huge-sparse.json \
     one-line-64mib.json one-value-64mib.json misp-64mib.json \
     validity-64mib.json list-589k.txt list-5m.txt bad-lines-5m.txt \
+    versions-64mib.json revoked-array.json \
     big-object.json namespaces.ioc attributes.ioc \
     nodes.ioc nodes-under.ioc breaks.ioc pis.ioc attribute-work.ioc \
     deep-objects.xml nested-values.xml wide-row.csv \

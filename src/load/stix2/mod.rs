@@ -332,9 +332,7 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                     let text = map.next_value::<Text<'de>>()?.0;
                     h.modified = Some(text.and_then(|t| rfc3339_nanos(&t)));
                 }
-                "revoked" => {
-                    h.revoked = map.next_value::<Json>()? == Json::Bool(true);
-                }
+                "revoked" => h.revoked = map.next_value::<Text<'de>>()?.1,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -344,9 +342,11 @@ impl<'de> Visitor<'de> for HeaderVisitor {
     }
 }
 
-/// A member's value if it is a string, borrowed where it holds no escape;
-/// `None` for any other value.
-struct Text<'de>(Option<Cow<'de, str>>);
+/// A member's value if it is a string, borrowed where it holds no escape
+/// (`None` for any other value), and whether it is `true`. Nothing else
+/// is built: this pass reads elements of any size, and a member holding
+/// a huge array must cost no more than its text.
+struct Text<'de>(Option<Cow<'de, str>>, bool);
 
 impl<'de> serde::Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -360,54 +360,54 @@ impl<'de> serde::Deserialize<'de> for Text<'de> {
                 self,
                 s: &'de str,
             ) -> Result<Text<'de>, E> {
-                Ok(Text(Some(Cow::Borrowed(s))))
+                Ok(Text(Some(Cow::Borrowed(s)), false))
             }
             fn visit_str<E: serde::de::Error>(
                 self,
                 s: &str,
             ) -> Result<Text<'de>, E> {
-                Ok(Text(Some(Cow::Owned(s.to_string()))))
+                Ok(Text(Some(Cow::Owned(s.to_string())), false))
             }
             fn visit_map<A: MapAccess<'de>>(
                 self,
                 map: A,
             ) -> Result<Text<'de>, A::Error> {
                 stream::drain_map(map)?;
-                Ok(Text(None))
+                Ok(Text(None, false))
             }
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
                 seq: A,
             ) -> Result<Text<'de>, A::Error> {
                 stream::drain_seq(seq)?;
-                Ok(Text(None))
+                Ok(Text(None, false))
             }
             fn visit_bool<E: serde::de::Error>(
                 self,
-                _: bool,
+                b: bool,
             ) -> Result<Text<'de>, E> {
-                Ok(Text(None))
+                Ok(Text(None, b))
             }
             fn visit_i64<E: serde::de::Error>(
                 self,
                 _: i64,
             ) -> Result<Text<'de>, E> {
-                Ok(Text(None))
+                Ok(Text(None, false))
             }
             fn visit_u64<E: serde::de::Error>(
                 self,
                 _: u64,
             ) -> Result<Text<'de>, E> {
-                Ok(Text(None))
+                Ok(Text(None, false))
             }
             fn visit_f64<E: serde::de::Error>(
                 self,
                 _: f64,
             ) -> Result<Text<'de>, E> {
-                Ok(Text(None))
+                Ok(Text(None, false))
             }
             fn visit_unit<E: serde::de::Error>(self) -> Result<Text<'de>, E> {
-                Ok(Text(None))
+                Ok(Text(None, false))
             }
         }
         d.deserialize_any(V)
