@@ -27,4 +27,5 @@ mkdir -p "$new" "$kept"
 }
 rm -rf "$kept"
 mv "$new" "$kept"
-echo "$kept: $(ls "$kept" | wc -l) files, $(du -sk "$kept" | cut -f1) KiB"
+echo "$kept: $(ls "$kept" | wc -l) files," \
+  "$(find "$kept" -type f -printf '%s\n' | awk '{s += $1} END {print s}') bytes"
