@@ -646,6 +646,16 @@ fn of_an_ids_versions_the_latest_modified_is_read() {
     assert_eq!(problems(&got), [skipped("a"), skipped("b"), skipped("c")]);
 }
 
+/// Each source loaded, as its value and whether it is revoked.
+fn revoked_by_value(got: &crate::load::Loaded) -> Vec<(String, bool)> {
+    got.set
+        .iter()
+        .flat_map(|(_, i)| {
+            i.sources.iter().map(|s| (i.value.to_string(), s.meta.revoked))
+        })
+        .collect()
+}
+
 #[test]
 fn revocation_carries_from_any_object_of_the_id() {
     use serde_json::json;
@@ -669,13 +679,7 @@ fn revocation_carries_from_any_object_of_the_id() {
     ];
     let text = json!({"type": "bundle", "objects": objects}).to_string();
     let got = load_as(Format::Stix2, &text);
-    let revoked: Vec<(String, bool)> = got
-        .set
-        .iter()
-        .flat_map(|(_, i)| {
-            i.sources.iter().map(|s| (i.value.to_string(), s.meta.revoked))
-        })
-        .collect();
+    let revoked = revoked_by_value(&got);
     assert_eq!(
         revoked,
         [
@@ -738,13 +742,7 @@ fn only_an_object_of_the_same_type_and_origin_is_a_version() {
     ];
     let text = json!({"type": "bundle", "objects": objects}).to_string();
     let got = load_as(Format::Stix2, &text);
-    let read: Vec<(String, bool)> = got
-        .set
-        .iter()
-        .flat_map(|(_, i)| {
-            i.sources.iter().map(|s| (i.value.to_string(), s.meta.revoked))
-        })
-        .collect();
+    let read = revoked_by_value(&got);
     assert_eq!(
         read,
         [
