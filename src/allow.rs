@@ -268,12 +268,15 @@ pub struct NotApplied {
     pub revoked: usize,
     /// Entries whose `valid_from` has not come yet.
     pub not_yet_valid: usize,
+    /// Entries with a validity time that does not read, which might
+    /// have ended.
+    pub validity_unread: usize,
 }
 
 impl NotApplied {
     /// How many entries are not applied.
     pub fn total(&self) -> usize {
-        self.expired + self.revoked + self.not_yet_valid
+        self.expired + self.revoked + self.not_yet_valid + self.validity_unread
     }
 
     /// The summary's line, if any entry is not applied:
@@ -287,6 +290,7 @@ impl NotApplied {
             (self.expired, "expired"),
             (self.revoked, "revoked"),
             (self.not_yet_valid, "not yet valid"),
+            (self.validity_unread, "with a validity time that does not read"),
         ]
         .iter()
         .filter(|(k, _)| *k > 0)
@@ -303,7 +307,8 @@ impl NotApplied {
 /// Drops from a loaded allowlist every entry that does not hold at
 /// `now` (Unix seconds), and the values no entry is left for: an
 /// exception its own file revoked, or whose validity has ended or not
-/// begun, would hide true hits. Validity is taken to the second, not
+/// begun (or is given in a form that does not read, so might have
+/// ended), would hide true hits. Validity is taken to the second, not
 /// the day as for indicators: an exception that ended an hour ago
 /// hides nothing. `--include-expired` is about indicators and does not
 /// bring an entry back.
@@ -319,6 +324,8 @@ pub fn retire(loaded: &mut Loaded, now: i64) -> NotApplied {
             &mut out.expired
         } else if m.valid_from.is_some_and(|f| f > now) {
             &mut out.not_yet_valid
+        } else if m.validity_unread {
+            &mut out.validity_unread
         } else {
             return true;
         };
@@ -353,6 +360,10 @@ mod tests {
             entry("ended.example", hour_ago),
             entry("revoked.example", r#","revoked":true"#),
             entry("later.example", r#","valid_from":"2023-11-14T23:13:20Z""#),
+            // An end the reader cannot read might have passed: an
+            // exception is not applied on a guess.
+            entry("unread.example", r#","valid_until":"2023-11-14 soon""#),
+            entry("unread2.example", r#","valid_from":17000"#),
             // Near misses: valid for another hour; and a value one entry
             // has ended and another still allows.
             entry("valid.example", r#","valid_until":"2023-11-14T23:13:20Z""#),
@@ -369,16 +380,25 @@ mod tests {
         let mut l = Loader::new(LoadOptions::default());
         l.add_bytes("allow.json".into(), text.as_bytes());
         let mut loaded = l.finish();
-        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let warned: Vec<String> =
+            loaded.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(warned.len(), 2, "{warned:?}");
+        assert!(warned[0].contains("valid_until \"2023-11-14 soon\""));
+        assert!(warned[1].contains("valid_from 17000"));
         let got = retire(&mut loaded, now);
         assert_eq!(
             got,
-            NotApplied { expired: 2, revoked: 2, not_yet_valid: 1 }
+            NotApplied {
+                expired: 2,
+                revoked: 2,
+                not_yet_valid: 1,
+                validity_unread: 2
+            }
         );
         assert_eq!(
             got.note().unwrap(),
-            "allowlist: 5 entries not applied (2 expired, 2 revoked, 1 not \
-             yet valid)"
+            "allowlist: 7 entries not applied (2 expired, 2 revoked, 1 not \
+             yet valid, 2 with a validity time that does not read)"
         );
         let left: Vec<String> =
             loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();

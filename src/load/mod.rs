@@ -34,6 +34,11 @@ use crate::set::{
 pub use sniff::detect;
 pub use text::header_field;
 
+/// What becomes of an entry whose validity time does not read, the end
+/// of a warning about it (see [`SourceMeta::validity_unread`]).
+pub(crate) const UNREAD: &str =
+    "an indicator is read without it, an allowlist entry is not applied";
+
 /// The indicator file formats the loader reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

@@ -38,7 +38,7 @@ use std::rc::Rc;
 use roxmltree::{Document, Node, NodeId};
 
 use super::xml::{self, attr, child, children};
-use super::{Reader, Unmatchable};
+use super::{Reader, UNREAD, Unmatchable};
 use crate::indicator::Kind;
 use crate::set::{Locator, SourceMeta};
 
@@ -171,6 +171,7 @@ fn indicator_times<'a>(
             || Locator::Line(lines.row(ind.range().start)),
             Locator::id,
         );
+        let mut validity_unread = false;
         let mut stamp = |w: Node<'_, '_>, name: &str| {
             let text = xml::text(child(w, name)?);
             if text.is_empty() {
@@ -178,9 +179,10 @@ fn indicator_times<'a>(
             }
             let secs = date_time(&text);
             if secs.is_none() {
+                validity_unread = true;
                 let why = format!(
                     "{name} {text:?} is not a date and time \
-                     (2024-01-31T00:00:00Z); ignored"
+                     (2024-01-31T00:00:00Z); {UNREAD}"
                 );
                 r.warn(Some(at.clone()), why);
             }
@@ -196,6 +198,7 @@ fn indicator_times<'a>(
         let meta = SourceMeta {
             valid_from: valid_from.and_then(|v| v.into_iter().min()),
             valid_until: valid_until.and_then(|v| v.into_iter().max()),
+            validity_unread,
             ..SourceMeta::default()
         };
         times.by_node.insert(ind.id(), meta);
@@ -1483,7 +1486,8 @@ mod tests {
         assert_eq!(
             problems(&got),
             ["t.txt: x:Indicator-5: warning: End_Time \"soon\" is not a \
-              date and time (2024-01-31T00:00:00Z); ignored"]
+              date and time (2024-01-31T00:00:00Z); an indicator is read \
+              without it, an allowlist entry is not applied"]
         );
         let now = day(2026, 12, 4).unwrap() + 3600;
         let left: Vec<String> = got

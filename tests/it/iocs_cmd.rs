@@ -320,7 +320,10 @@ fn allowlists_drop_indicators_and_hits_and_count_them() {
 fn allowlist_entries_revoked_or_expired_are_not_applied() {
     // An allowlist entry that no longer holds would hide a true hit.
     let s = Setup::new();
-    s.file("iocs.txt", b"evil.example\nbad.example\ngone.example\n");
+    s.file(
+        "iocs.txt",
+        b"evil.example\nbad.example\ngone.example\nodd.example\n",
+    );
     let entry = |value: &str, extra: &str| {
         format!(
             r#"{{"type":"indicator","id":"indicator--{value}",
@@ -331,22 +334,36 @@ fn allowlist_entries_revoked_or_expired_are_not_applied() {
     let objs = [
         entry("evil.example", r#","valid_until":"2021-01-01T00:00:00Z""#),
         entry("gone.example", r#","revoked":true"#),
+        // An end that does not read (month 13) might have passed.
+        entry("odd.example", r#","valid_until":"2999-13-01T00:00:00Z""#),
         // Near miss: an entry valid until 2999 is applied.
         entry("bad.example", r#","valid_until":"2999-01-01T00:00:00Z""#),
     ];
     let bundle =
         format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
     s.file("allow.json", bundle.as_bytes());
-    s.file("log", b"a evil.example\nb bad.example\nc gone.example\n");
+    s.file(
+        "log",
+        b"a evil.example\nb bad.example\nc gone.example\nd odd.example\n",
+    );
     let out = s.run(&["--iocs", "iocs.txt", "--allow", "allow.json", "log"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let lines: Vec<u64> =
         records(&out).iter().map(|r| r["line"].as_u64().unwrap()).collect();
-    assert_eq!(lines, [1, 3]);
+    assert_eq!(lines, [1, 3, 4]);
     let err = stderr(&out);
     assert!(
         err.contains(
-            "iocsweep: allowlist: 2 entries not applied (1 expired, 1 revoked)\n"
+            "iocsweep: allowlist: 3 entries not applied (1 expired, 1 \
+             revoked, 1 with a validity time that does not read)\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "allow.json: indicator--odd.example: warning: valid_until \
+             \"2999-13-01T00:00:00Z\" is not an RFC 3339 timestamp; an \
+             indicator is read without it, an allowlist entry is not applied"
         ),
         "{err}"
     );
@@ -367,7 +384,7 @@ fn allowlist_entries_revoked_or_expired_are_not_applied() {
     assert_eq!(out.status.code(), Some(1));
     let m = std::fs::read(s.dir.path().join("m.json")).unwrap();
     let m: serde_json::Value = serde_json::from_slice(&m).unwrap();
-    assert_eq!(m["totals"]["allowlist_entries_not_applied"], 2);
+    assert_eq!(m["totals"]["allowlist_entries_not_applied"], 3);
     assert_eq!(m["totals"]["indicators_allowed"], 1);
     // --include-expired keeps expired indicators, not expired exceptions.
     let out = s.run(&[
@@ -378,11 +395,12 @@ fn allowlist_entries_revoked_or_expired_are_not_applied() {
         "--include-expired",
         "log",
     ]);
-    assert_eq!(records(&out).len(), 2, "{}", stderr(&out));
+    assert_eq!(records(&out).len(), 3, "{}", stderr(&out));
     let out = iocs(&s, &["list", "--allow", "allow.json", "iocs.txt"]);
     assert_eq!(
         stdout(&out),
-        "domain\tevil.example\tiocs.txt:1\ndomain\tgone.example\tiocs.txt:3\n"
+        "domain\tevil.example\tiocs.txt:1\ndomain\tgone.example\tiocs.txt:3\n\
+         domain\todd.example\tiocs.txt:4\n"
     );
 }
 

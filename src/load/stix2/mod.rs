@@ -30,7 +30,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value as Json};
 
 use self::pattern::{Comparison, Expr, Literal, Observation, Path};
-use super::{Reader, stream};
+use super::{Reader, UNREAD, stream};
 use crate::indicator::Kind;
 use crate::set::{Locator, SourceMeta};
 use crate::time::Civil;
@@ -876,20 +876,23 @@ fn hash_kind(key: &str) -> Option<Kind> {
 
 /// Returns what an indicator object states about its validity:
 /// `valid_from`, `valid_until` and `revoked`. A timestamp that is not
-/// RFC 3339 is warned about and ignored.
+/// RFC 3339 is warned about and marked (see
+/// [`SourceMeta::validity_unread`]).
 fn validity(
     r: &mut Reader<'_>,
     obj: &Map<String, Json>,
     at: &Locator,
 ) -> SourceMeta {
+    let mut validity_unread = false;
     let mut stamp = |key: &str| {
         let secs = match obj.get(key)? {
             Json::String(text) => rfc3339(text),
             _ => None,
         };
         if secs.is_none() {
+            validity_unread = true;
             let why = format!(
-                "{key} {} is not an RFC 3339 timestamp; ignored",
+                "{key} {} is not an RFC 3339 timestamp; {UNREAD}",
                 obj[key]
             );
             r.warn(Some(at.clone()), why);
@@ -899,7 +902,13 @@ fn validity(
     let valid_from = stamp("valid_from");
     let valid_until = stamp("valid_until");
     let revoked = revoked_member(r, obj, at);
-    SourceMeta { valid_from, valid_until, revoked, ..SourceMeta::default() }
+    SourceMeta {
+        valid_from,
+        valid_until,
+        revoked,
+        validity_unread,
+        ..SourceMeta::default()
+    }
 }
 
 /// Returns an object's `revoked`; one that is not a boolean is warned

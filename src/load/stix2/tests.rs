@@ -532,21 +532,22 @@ fn validity_and_revocation_are_kept_per_source() {
         .iter()
         .map(|(_, i)| {
             let m = &i.sources[0].meta;
-            (m.valid_from, m.valid_until, m.revoked)
+            (m.valid_from, m.valid_until, m.revoked, m.validity_unread)
         })
         .collect();
     assert_eq!(
         metas,
         [
-            (Some(1_706_659_200), Some(1_709_251_200), false),
-            (None, None, true),
-            (None, None, false),
+            (Some(1_706_659_200), Some(1_709_251_200), false, false),
+            (None, None, true, true),
+            (None, None, false, false),
         ]
     );
     assert_eq!(
         problems(&got),
         ["t.txt: indicator--b: warning: valid_until \"next week\" is not \
-          an RFC 3339 timestamp; ignored"]
+          an RFC 3339 timestamp; an indicator is read without it, an \
+          allowlist entry is not applied"]
     );
 }
 
@@ -815,7 +816,8 @@ fn revoked_and_validity_of_the_wrong_type_are_named() {
             "t.txt: indicator--a: warning: revoked \"true\" is not true or \
              false; read as not revoked",
             "t.txt: indicator--b: warning: valid_until 1700000000 is not an \
-             RFC 3339 timestamp; ignored",
+             RFC 3339 timestamp; an indicator is read without it, an \
+             allowlist entry is not applied",
         ]
     );
 }
