@@ -151,6 +151,26 @@ impl FileReport {
     }
 }
 
+/// Returns `3 more entries not loaded and 2 more warnings`, naming
+/// only the counts that are not 0 (one at least is).
+fn unlisted_counts(errors: usize, warnings: usize) -> String {
+    let e = match errors {
+        0 => None,
+        1 => Some("1 more entry not loaded".to_string()),
+        n => Some(format!("{n} more entries not loaded")),
+    };
+    let w = match warnings {
+        0 => None,
+        1 => Some("1 more warning".to_string()),
+        n => Some(format!("{n} more warnings")),
+    };
+    match (e, w) {
+        (Some(e), Some(w)) => format!("{e} and {w}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => "nothing more".to_string(),
+    }
+}
+
 /// The longest problem message, in characters: a message quoting a huge
 /// value or pattern keeps its start and end, and says how much was cut.
 pub const MAX_MESSAGE_CHARS: usize = 1000;
@@ -596,9 +616,9 @@ impl Loader {
                     Severity::Warning
                 },
                 message: format!(
-                    "{errors} more entries not loaded and \
-                     {unlisted_warnings} more warnings, not listed: a file \
-                     lists at most {MAX_PROBLEMS_PER_FILE} problems"
+                    "{}, not listed: a file lists at most \
+                     {MAX_PROBLEMS_PER_FILE} problems",
+                    unlisted_counts(errors, unlisted_warnings)
                 ),
             });
         }
@@ -1279,8 +1299,8 @@ mod bound_tests {
         let last = got.problems.last().unwrap();
         assert_eq!(
             last.to_string(),
-            "bad.txt: 3 more entries not loaded and 0 more warnings, not \
-             listed: a file lists at most 10000 problems"
+            "bad.txt: 3 more entries not loaded, not listed: a file lists \
+             at most 10000 problems"
         );
         assert_eq!(last.severity, Severity::Error);
         assert_eq!(got.files[0].unlisted_errors, 3);
@@ -1292,6 +1312,17 @@ mod bound_tests {
         assert_eq!(got.problems.len(), MAX_PROBLEMS_PER_FILE);
         assert!(got.problems.iter().all(|p| p.at.is_some()));
         assert_eq!(got.files[0].unlisted_errors, 0);
+    }
+
+    #[test]
+    fn unlisted_counts_name_only_what_is_not_zero() {
+        assert_eq!(
+            unlisted_counts(3, 2),
+            "3 more entries not loaded and 2 more warnings"
+        );
+        assert_eq!(unlisted_counts(1, 0), "1 more entry not loaded");
+        assert_eq!(unlisted_counts(0, 90_000), "90000 more warnings");
+        assert_eq!(unlisted_counts(0, 1), "1 more warning");
     }
 
     #[test]
