@@ -19,7 +19,8 @@
 //!   an address, and a URL's scheme, are dropped, as Zeek intel writes
 //!   addresses and URLs without them; substring marks;
 //! - text, csv and zeek: that a value is one part of an `AND` (written
-//!   as a whole value, and named);
+//!   as a whole value, and named); a `valid_until`, and a `valid_from`
+//!   yet to come (the value is written, and the change named);
 //! - stix2: nothing: ports go in `network-traffic:dst_port`, strings in
 //!   an `x-iocsweep-string:value` object, substring marks as `LIKE
 //!   '%…%'`, and one part of an `AND` as an `AND` with
@@ -82,7 +83,8 @@ pub struct Export {
     /// Indicators left out, with why.
     pub left_out: Vec<(String, String)>,
     /// How many indicators were written in a changed form (a port or a
-    /// URL scheme dropped; a substring or AND mark lost).
+    /// URL scheme dropped; a substring or AND mark lost; validity
+    /// dropped).
     pub changed: Vec<(String, String)>,
 }
 
@@ -109,7 +111,7 @@ pub fn export(set: &IndicatorSet, to: Target, now: Stamp) -> Export {
     let mut seen: HashMap<Value, usize> = HashMap::new();
     let mut merged = Vec::new();
     for ind in inds {
-        match entry(ind, to) {
+        match entry(ind, to, now) {
             Ok(e) => {
                 if e.change.is_some() && seen.contains_key(&e.expected) {
                     merged.push(e);
@@ -210,8 +212,12 @@ fn shown(ind: &Indicator) -> String {
 }
 
 /// Returns the entry for one indicator, or why the format cannot hold
-/// it.
-fn entry(ind: &Indicator, to: Target) -> Result<Entry<'_>, String> {
+/// it. `now` tells a `valid_from` that still binds from one past.
+fn entry(
+    ind: &Indicator,
+    to: Target,
+    now: Stamp,
+) -> Result<Entry<'_>, String> {
     let contains = ind.sources.iter().any(|s| s.meta.contains);
     let like_safe = !ind.value.to_string().contains(['%', '_']);
     let mut changes = Vec::new();
@@ -276,6 +282,21 @@ fn entry(ind: &Indicator, to: Target) -> Result<Entry<'_>, String> {
             changes.insert(0, "scheme dropped");
         }
         _ => {}
+    }
+    // Text, CSV and Zeek have no place for validity: say so when it
+    // binds, that is when every source has an end (a source without
+    // one holds the value for good), or every source a start yet to
+    // come. An allowlist exported this way would apply for ever.
+    let all = |f: &dyn Fn(&crate::set::SourceMeta) -> bool| {
+        !ind.sources.is_empty() && ind.sources.iter().all(|s| f(&s.meta))
+    };
+    if to != Target::Stix2 {
+        if all(&|m| m.valid_until.is_some()) {
+            changes.push("valid_until dropped");
+        }
+        if all(&|m| m.valid_from.is_some_and(|f| f > now.secs)) {
+            changes.push("valid_from dropped");
+        }
     }
     let change = (!changes.is_empty()).then(|| changes.join("; "));
     let part = part && to == Target::Stix2;

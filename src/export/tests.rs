@@ -65,7 +65,7 @@ fn round_trip(set: &IndicatorSet, to: Target) -> Export {
         .iter()
         .filter(|(_, i)| !left.contains(&shown(i)))
         .map(|(_, i)| {
-            let v = entry(i, to).unwrap().expected;
+            let v = entry(i, to, NOW).unwrap().expected;
             (v.kind(), v.to_string())
         })
         .collect();
@@ -156,6 +156,47 @@ fn zeek_drops_ports_and_schemes_and_says_so() {
         "evil.example/gate.php?a=1,2\tIntel::URL\tsample.json#indicator--5\n"
     ));
     assert!(e.text.contains("203.0.113.80\tIntel::ADDR\t"));
+}
+
+#[test]
+fn line_exports_say_when_they_drop_a_validity_that_binds() {
+    let ind = |id: &str, value: &str, validity: &str| {
+        format!(
+            r#"{{"type":"indicator","id":"indicator--{id}","pattern_type":
+            "stix","pattern":"[domain-name:value = '{value}']"{validity}}}"#
+        )
+    };
+    let objs = [
+        ind("a", "ends.example", r#","valid_until":"2030-01-01T00:00:00Z""#),
+        ind("b", "later.example", r#","valid_from":"2024-03-10T12:00:01Z""#),
+        // Near misses: another source holds the value with no end; a
+        // start already past (NOW is 2024-03-10T12:00:00Z) binds nothing.
+        ind("c", "open.example", r#","valid_until":"2030-01-01T00:00:00Z""#),
+        ind("d", "open.example", ""),
+        ind("e", "begun.example", r#","valid_from":"2024-03-10T12:00:00Z""#),
+    ];
+    let text =
+        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    let set = load("v.json", &text);
+    assert_eq!(set.len(), 4);
+    for to in [Target::Text, Target::Csv, Target::Zeek] {
+        let e = round_trip(&set, to);
+        assert_eq!(
+            e.changed,
+            [
+                (
+                    "domain ends.example".to_string(),
+                    "valid_until dropped".to_string()
+                ),
+                ("domain later.example".into(), "valid_from dropped".into()),
+            ],
+            "{}",
+            to.name()
+        );
+    }
+    let e = round_trip(&set, Target::Stix2);
+    assert!(e.changed.is_empty(), "{:?}", e.changed);
+    assert!(e.text.contains(r#""valid_until": "2030-01-01T00:00:00Z""#));
 }
 
 #[test]
