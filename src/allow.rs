@@ -271,12 +271,19 @@ pub struct NotApplied {
     /// Entries with a validity time that does not read, which might
     /// have ended.
     pub validity_unread: usize,
+    /// `AND` patterns: an exception for values seen together is no
+    /// exception for each one alone.
+    pub and_patterns: usize,
 }
 
 impl NotApplied {
     /// How many entries are not applied.
     pub fn total(&self) -> usize {
-        self.expired + self.revoked + self.not_yet_valid + self.validity_unread
+        self.expired
+            + self.revoked
+            + self.not_yet_valid
+            + self.validity_unread
+            + self.and_patterns
     }
 
     /// The summary's line, if any entry is not applied:
@@ -291,6 +298,7 @@ impl NotApplied {
             (self.revoked, "revoked"),
             (self.not_yet_valid, "not yet valid"),
             (self.validity_unread, "with a validity time that does not read"),
+            (self.and_patterns, "AND patterns"),
         ]
         .iter()
         .filter(|(k, _)| *k > 0)
@@ -308,7 +316,8 @@ impl NotApplied {
 /// `now` (Unix seconds), and the values no entry is left for: an
 /// exception its own file revoked, or whose validity has ended or not
 /// begun (or is given in a form that does not read, so might have
-/// ended), would hide true hits. Validity is taken to the second, not
+/// ended), would hide true hits; so would one part of an `AND` pattern
+/// applied alone, when the file excepts only the values seen together. Validity is taken to the second, not
 /// the day as for indicators: an exception that ended an hour ago
 /// hides nothing. `--include-expired` is about indicators and does not
 /// bring an entry back.
@@ -326,6 +335,8 @@ pub fn retire(loaded: &mut Loaded, now: i64) -> NotApplied {
             &mut out.not_yet_valid
         } else if m.validity_unread {
             &mut out.validity_unread
+        } else if s.compound {
+            &mut out.and_patterns
         } else {
             return true;
         };
@@ -369,6 +380,17 @@ mod tests {
             entry("valid.example", r#","valid_until":"2023-11-14T23:13:20Z""#),
             entry("both.example", hour_ago),
             entry("both.example", ""),
+            // An exception for two values seen together is none for
+            // either alone.
+            r#"{"type":"indicator","id":"indicator--and",
+                "pattern_type":"stix",
+                "pattern":"[domain-name:value = 'a1.example'] AND [ipv4-addr:value = '192.0.2.9']"}"#
+                .to_string(),
+            // Near miss: a part of an AND that another entry allows alone.
+            r#"{"type":"indicator","id":"indicator--and2",
+                "pattern_type":"stix",
+                "pattern":"[domain-name:value = 'valid.example'] AND [ipv4-addr:value = '192.0.2.9']"}"#
+                .to_string(),
             // One entry naming two values is one entry.
             r#"{"type":"indicator","id":"indicator--in",
                 "pattern_type":"stix","revoked":true,
@@ -392,13 +414,15 @@ mod tests {
                 expired: 2,
                 revoked: 2,
                 not_yet_valid: 1,
-                validity_unread: 2
+                validity_unread: 2,
+                and_patterns: 2,
             }
         );
         assert_eq!(
             got.note().unwrap(),
-            "allowlist: 7 entries not applied (2 expired, 2 revoked, 1 not \
-             yet valid, 2 with a validity time that does not read)"
+            "allowlist: 9 entries not applied (2 expired, 2 revoked, 1 not \
+             yet valid, 2 with a validity time that does not read, 2 AND \
+             patterns)"
         );
         let left: Vec<String> =
             loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();
