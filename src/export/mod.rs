@@ -21,6 +21,7 @@
 //! - text, csv and zeek: that a value is one part of an `AND` (written
 //!   as a whole value, and named); a `valid_until`, and a `valid_from`
 //!   yet to come (the value is written, and the change named);
+//! - any: a validity time that did not read (named);
 //! - stix2: nothing: ports go in `network-traffic:dst_port`, strings in
 //!   an `x-iocsweep-string:value` object, substring marks as `LIKE
 //!   '%…%'`, and one part of an `AND` as an `AND` with
@@ -298,6 +299,18 @@ fn entry(
             changes.push("valid_from dropped");
         }
     }
+    // No format can write a time that did not read (an allowlist entry
+    // with one is not applied; exported without it, it would be).
+    let open = |m: &crate::set::SourceMeta| {
+        m.valid_until.is_none()
+            && !m.valid_from.is_some_and(|f| f > now.secs)
+            && !m.validity_unread
+    };
+    if ind.sources.iter().any(|s| s.meta.validity_unread)
+        && !ind.sources.iter().any(|s| open(&s.meta))
+    {
+        changes.push("validity time that does not read dropped");
+    }
     let change = (!changes.is_empty()).then(|| changes.join("; "));
     let part = part && to == Target::Stix2;
     Ok(Entry { ind, expected, part, change })
@@ -444,14 +457,23 @@ fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Place>) {
         let scheme = if e.part { "iocsweep-part" } else { "iocsweep" };
         let name = format!("{scheme}:{}:{}", e.ind.kind(), e.ind.value);
         let id = format!("indicator--{}", uuid_v5(&name));
-        let from =
-            e.ind.sources.iter().filter_map(|s| s.meta.valid_from).min();
         let until = e
             .ind
             .sources
             .iter()
             .map(|s| s.meta.valid_until)
-            .collect::<Option<Vec<i64>>>();
+            .collect::<Option<Vec<i64>>>()
+            .and_then(|u| u.into_iter().max());
+        // A source without a start holds the value from any time: the
+        // bundle's time, or a second before the end if that is earlier
+        // (STIX wants the end after the start).
+        let open = until.map_or(now.secs, |u| now.secs.min(u - 1));
+        let from = e
+            .ind
+            .sources
+            .iter()
+            .map(|s| s.meta.valid_from.unwrap_or(open))
+            .min();
         let stamp = |secs| Stamp { secs, nanos: 0 }.to_string();
         let mut obj = json!({
             "type": "indicator",
@@ -465,7 +487,7 @@ fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Place>) {
             "pattern_type": "stix",
             "valid_from": from.map_or(now_text.clone(), stamp),
         });
-        if let Some(u) = until.and_then(|u| u.into_iter().max()) {
+        if let Some(u) = until {
             obj["valid_until"] = json!(stamp(u));
         }
         ids.push(id);
