@@ -389,7 +389,8 @@ fn print_problems(q: bool, loaded: &Loaded) {
         }
         if entries.len() > PROBLEMS_SHOWN {
             let more = entries.len() - PROBLEMS_SHOWN;
-            say(q, &format!("… and {more} more problems in {}", f.file));
+            let problems = if more == 1 { "problem" } else { "problems" };
+            say(q, &format!("… and {more} more {problems} in {}", f.file));
         }
         for p in whole {
             say(q, &p.to_string());

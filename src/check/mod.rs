@@ -489,7 +489,9 @@ fn accounts(loaded: &Loaded, retired: &[Retired]) -> Vec<FileAccount> {
             values: f.values,
             kinds: BTreeMap::new(),
             not_loaded: f.unlisted_errors,
-            warnings: f.unlisted_warnings,
+            // The warning that says how many were not listed is counted
+            // with the problems below, and is not one more.
+            warnings: f.unlisted_warnings.saturating_sub(f.closing.1),
         })
         .collect();
     let index: BTreeMap<String, usize> =

@@ -327,6 +327,27 @@ fn entries_past_the_listed_problems_are_still_counted() {
 }
 
 #[test]
+fn warnings_past_the_listed_problems_are_counted_once() {
+    use crate::load::MAX_PROBLEMS_PER_FILE;
+    // Host bits set: loaded as the network, with a warning each.
+    let list: String = (0..MAX_PROBLEMS_PER_FILE + 1)
+        .map(|i| format!("10.{}.{}.1/24\n", i / 256, i % 256))
+        .collect();
+    let r = check(&load(&[("w.txt", &list)]), &[], None);
+    assert_eq!(r.files[0].warnings, MAX_PROBLEMS_PER_FILE + 1);
+    assert_eq!(r.files[0].not_loaded, 0);
+    let mut out = Vec::new();
+    text(&r, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("w.txt: warning: 1 more warning, not listed"),
+        "{}",
+        &out[..300]
+    );
+    assert!(out.contains(" 10001 load warnings,"), "{}", &out[..300]);
+}
+
+#[test]
 fn text_output_lists_files_then_findings_by_class() {
     let loaded =
         load(&[("a.txt", "10.0.0.1\n1.2.3.4\nx!\n"), ("b.txt", "1.2.3.4\n")]);

@@ -303,7 +303,7 @@ fn entry(
     // with one is not applied; exported without it, it would be).
     let open = |m: &crate::set::SourceMeta| {
         m.valid_until.is_none()
-            && !m.valid_from.is_some_and(|f| f > now.secs)
+            && m.valid_from.is_none_or(|f| f <= now.secs)
             && !m.validity_unread
     };
     if ind.sources.iter().any(|s| s.meta.validity_unread)

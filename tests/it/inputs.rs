@@ -413,4 +413,14 @@ fn the_summary_counts_every_failure() {
         bad_lines[6],
         "iocsweep: bad.txt: 1 entry loaded, 12 not loaded"
     );
+    // One past those shown is one problem.
+    let six: String =
+        (0..6).map(|i| format!("not an indicator {i}\n")).collect();
+    s.file("six.txt", format!("192.0.2.9\n{six}").as_bytes());
+    let run = s.sweep(&["--iocs", "six.txt", "x.log"]);
+    assert!(
+        stderr(&run).contains("iocsweep: … and 1 more problem in six.txt\n"),
+        "{}",
+        stderr(&run)
+    );
 }
