@@ -374,13 +374,15 @@ impl Parser {
         }
     }
 
-    /// Parses observations joined by `OR` (lowest), `AND`, `FOLLOWEDBY`.
+    /// Parses observations joined by `FOLLOWEDBY` (lowest), `OR`, `AND`,
+    /// as the STIX 2.1 grammar nests them: `[a] FOLLOWEDBY [b] OR [c]`
+    /// is `[a]` followed by one of `[b]`, `[c]`.
     fn observations(&mut self) -> Result<Observation, SyntaxError> {
         self.obs_level(0)
     }
 
     fn obs_level(&mut self, level: usize) -> Result<Observation, SyntaxError> {
-        const JOINS: [&str; 3] = ["OR", "AND", "FOLLOWEDBY"];
+        const JOINS: [&str; 3] = ["FOLLOWEDBY", "OR", "AND"];
         if level == JOINS.len() {
             return self.qualified();
         }
@@ -651,6 +653,58 @@ mod tests {
             &parts[1],
             Observation::One(_, q) if q == &["REPEATS", "START"]
         ));
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or_and_or_than_followedby() {
+        // The STIX 2.1 grammar: observationExpressions FOLLOWEDBY …,
+        // then observationExpressionOr, then observationExpressionAnd.
+        let shape = |o: &Observation| -> String {
+            fn go(o: &Observation, out: &mut String) {
+                match o {
+                    Observation::One(..) => out.push('x'),
+                    Observation::Join(op, parts, _) => {
+                        out.push_str(&format!("{op}("));
+                        for (i, p) in parts.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            go(p, out);
+                        }
+                        out.push(')');
+                    }
+                }
+            }
+            let mut out = String::new();
+            go(o, &mut out);
+            out
+        };
+        let got = |p: &str| shape(&parse(p).unwrap());
+        assert_eq!(
+            got("[a:b = '1'] FOLLOWEDBY [a:b = '2'] OR [a:b = '3']"),
+            "FOLLOWEDBY(x,OR(x,x))"
+        );
+        assert_eq!(
+            got("[a:b = '1'] OR [a:b = '2'] FOLLOWEDBY [a:b = '3']"),
+            "FOLLOWEDBY(OR(x,x),x)"
+        );
+        assert_eq!(
+            got("[a:b = '1'] AND [a:b = '2'] OR [a:b = '3']"),
+            "OR(AND(x,x),x)"
+        );
+        assert_eq!(
+            got("[a:b = '1'] OR [a:b = '2'] AND [a:b = '3']"),
+            "OR(x,AND(x,x))"
+        );
+        assert_eq!(
+            got("[a:b = '1'] AND [a:b = '2'] FOLLOWEDBY [a:b = '3']"),
+            "FOLLOWEDBY(AND(x,x),x)"
+        );
+        // Near miss: parentheses still group.
+        assert_eq!(
+            got("([a:b = '1'] FOLLOWEDBY [a:b = '2']) OR [a:b = '3']"),
+            "OR(FOLLOWEDBY(x,x),x)"
+        );
     }
 
     #[test]

@@ -114,6 +114,30 @@ fn a_part_of_an_and_stays_compound_when_the_others_cannot_be_swept() {
 }
 
 #[test]
+fn an_or_under_followedby_is_a_part_of_the_sequence() {
+    // FOLLOWEDBY binds loosest: the OR is the sequence's second step.
+    let got = load(&[
+        "[domain-name:value = 'one.example'] FOLLOWEDBY \
+         [domain-name:value = 'two.example'] OR [ipv4-addr:value = '192.0.2.9']",
+        // Near miss: the sequence in parentheses is one side of the OR,
+        // whose other side stands alone.
+        "([domain-name:value = 'three.example'] FOLLOWEDBY \
+         [domain-name:value = 'four.example']) OR [ipv4-addr:value = '192.0.2.10']",
+    ]);
+    assert_eq!(
+        shown(&got),
+        [
+            "ipv4 192.0.2.9 @indicator--1+",
+            "ipv4 192.0.2.10 @indicator--2",
+            "domain four.example @indicator--2+",
+            "domain one.example @indicator--1+",
+            "domain three.example @indicator--2+",
+            "domain two.example @indicator--1+",
+        ]
+    );
+}
+
+#[test]
 fn in_lists_load_and_unsupported_parts_are_reported_by_id() {
     let got = load(&[
         "[file:name LIKE '%.exe' OR file:name = 'a.exe']",
