@@ -268,8 +268,8 @@ pub struct NotApplied {
     pub revoked: usize,
     /// Entries whose `valid_from` has not come yet.
     pub not_yet_valid: usize,
-    /// Entries with a validity time that does not read, which might
-    /// have ended.
+    /// Entries with a validity time or a `revoked` that does not read,
+    /// which might have ended.
     pub validity_unread: usize,
     /// `AND` patterns: an exception for values seen together is no
     /// exception for each one alone.
@@ -297,12 +297,15 @@ impl NotApplied {
             (self.expired, "expired"),
             (self.revoked, "revoked"),
             (self.not_yet_valid, "not yet valid"),
-            (self.validity_unread, "with a validity time that does not read"),
-            (self.and_patterns, "AND patterns"),
+            (self.validity_unread, "whose validity does not read"),
+            (self.and_patterns, "AND pattern"),
         ]
         .iter()
         .filter(|(k, _)| *k > 0)
-        .map(|(k, what)| format!("{k} {what}"))
+        .map(|&(k, what)| match what {
+            "AND pattern" if k > 1 => format!("{k} AND patterns"),
+            _ => format!("{k} {what}"),
+        })
         .collect();
         let entries = if n == 1 { "entry" } else { "entries" };
         Some(format!(
@@ -421,13 +424,18 @@ mod tests {
         assert_eq!(
             got.note().unwrap(),
             "allowlist: 9 entries not applied (2 expired, 2 revoked, 1 not \
-             yet valid, 2 with a validity time that does not read, 2 AND \
+             yet valid, 2 whose validity does not read, 2 AND \
              patterns)"
         );
         let left: Vec<String> =
             loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();
         assert_eq!(left, ["valid.example", "both.example"]);
         assert_eq!(NotApplied::default().note(), None);
+        let one = NotApplied { and_patterns: 1, ..NotApplied::default() };
+        assert_eq!(
+            one.note().unwrap(),
+            "allowlist: 1 entry not applied (1 AND pattern)"
+        );
     }
 
     fn set(text: &str) -> IndicatorSet {

@@ -75,7 +75,7 @@ pub struct SourceMeta {
     /// Whether the publisher revoked the entry (STIX `revoked: true`).
     pub revoked: bool,
     /// Whether the entry gave a validity time (`valid_from`,
-    /// `valid_until`) that does not read. The entry is read as if that
+    /// `valid_until`) or a `revoked` that does not read. The entry is read as if that
     /// bound were not there: an indicator is swept (missing a hit is the
     /// worse error), an allowlist entry is not applied (it might have
     /// ended, and hiding a true hit is the worse error there).

@@ -355,7 +355,7 @@ fn allowlist_entries_revoked_or_expired_are_not_applied() {
     assert!(
         err.contains(
             "iocsweep: allowlist: 3 entries not applied (1 expired, 1 \
-             revoked, 1 with a validity time that does not read)\n"
+             revoked, 1 whose validity does not read)\n"
         ),
         "{err}"
     );

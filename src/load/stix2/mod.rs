@@ -426,8 +426,12 @@ fn read_object(r: &mut Reader<'_>, obj: &Map<String, Json>, v: &Versions) {
     if obj.get("type").and_then(Json::as_str) != Some("indicator") {
         // Observed data is revoked as an indicator is (and an observable
         // marked so is taken at its word).
-        let revoked = revoked | revoked_member(r, obj, &at);
-        r.set_meta(SourceMeta { revoked, ..SourceMeta::default() });
+        let member = revoked_member(r, obj, &at);
+        r.set_meta(SourceMeta {
+            revoked: revoked || member == Some(true),
+            validity_unread: member.is_none(),
+            ..SourceMeta::default()
+        });
     }
     match obj.get("type").and_then(Json::as_str) {
         Some("indicator") => read_indicator(r, obj, at, revoked),
@@ -905,28 +909,30 @@ fn validity(
     SourceMeta {
         valid_from,
         valid_until,
-        revoked,
-        validity_unread,
+        revoked: revoked == Some(true),
+        validity_unread: validity_unread || revoked.is_none(),
         ..SourceMeta::default()
     }
 }
 
 /// Returns an object's `revoked`; one that is not a boolean is warned
-/// about and read as `false`.
+/// about and `None` (read as not revoked, and marked
+/// [`SourceMeta::validity_unread`]).
 fn revoked_member(
     r: &mut Reader<'_>,
     obj: &Map<String, Json>,
     at: &Locator,
-) -> bool {
+) -> Option<bool> {
     match obj.get("revoked") {
-        None | Some(Json::Bool(false)) => false,
-        Some(Json::Bool(true)) => true,
+        None | Some(Json::Bool(false)) => Some(false),
+        Some(Json::Bool(true)) => Some(true),
         Some(other) => {
             let why = format!(
-                "revoked {other} is not true or false; read as not revoked"
+                "revoked {other} is not true or false; an indicator is read \
+                 as not revoked, an allowlist entry is not applied"
             );
             r.warn(Some(at.clone()), why);
-            false
+            None
         }
     }
 }

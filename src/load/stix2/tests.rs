@@ -834,11 +834,19 @@ fn revoked_and_validity_of_the_wrong_type_are_named() {
     assert_eq!(got.set.len(), 3);
     assert!(got.set.iter().all(|(_, i)| !i.sources[0].meta.revoked
         && i.sources[0].meta.valid_until.is_none()));
+    // What did not read marks the entry: an allowlist does not apply it.
+    let unread: Vec<bool> = got
+        .set
+        .iter()
+        .map(|(_, i)| i.sources[0].meta.validity_unread)
+        .collect();
+    assert_eq!(unread, [true, true, false]);
     assert_eq!(
         problems(&got),
         [
             "t.txt: indicator--a: warning: revoked \"true\" is not true or \
-             false; read as not revoked",
+             false; an indicator is read as not revoked, an allowlist entry \
+             is not applied",
             "t.txt: indicator--b: warning: valid_until 1700000000 is not an \
              RFC 3339 timestamp; an indicator is read without it, an \
              allowlist entry is not applied",
