@@ -4,7 +4,8 @@
 //! An [`Allowlist`] drops indicators at or under an allowlisted value
 //! before the matcher is built (an address or range inside an allowed
 //! range, a domain or URL host at or under an allowed domain, any other
-//! value when equal, ports and URL paths aside), and an [`AllowSink`]
+//! value when equal, ports and URL paths aside; an address allowed with a
+//! port excepts only that address with that port), and an [`AllowSink`]
 //! drops hits whose matched text is at or under an allowlisted value
 //! (indicator `evil.example`, allowed `cdn.evil.example`: a hit on
 //! `cdn.evil.example` is dropped, one on `www.evil.example` is not).
@@ -45,8 +46,12 @@ impl Allowlist {
         let mut a = Allowlist { len: set.len(), ..Allowlist::default() };
         for (_, ind) in set.iter() {
             match &ind.value {
-                Value::Ipv4(ip, _) => a.nets.insert(host_net((*ip).into())),
-                Value::Ipv6(ip, _) => a.nets.insert(host_net((*ip).into())),
+                // An address with a port excepts that port alone.
+                Value::Ipv4(_, Some(_)) | Value::Ipv6(_, Some(_)) => {
+                    a.exact.insert(ind.value.clone())
+                }
+                Value::Ipv4(ip, None) => a.nets.insert(host_net((*ip).into())),
+                Value::Ipv6(ip, None) => a.nets.insert(host_net((*ip).into())),
                 Value::Cidr(n) => a.nets.insert(*n),
                 Value::Domain(d) => a.domains.insert(d.clone()),
                 v => a.exact.insert(v.clone()),
@@ -67,12 +72,18 @@ impl Allowlist {
 
     /// Whether `value` is at or under an allowlisted value: an address or
     /// range inside an allowed range or equal to an allowed address
-    /// (ports aside), a domain or a URL's host at or under an allowed
+    /// (any port), an address with a port equal to one allowed with it, a domain or a URL's host at or under an allowed
     /// domain, or anything equal to an allowed value.
     pub fn covers(&self, value: &Value) -> bool {
         match value {
-            Value::Ipv4(ip, _) => self.covers_net(host_net((*ip).into())),
-            Value::Ipv6(ip, _) => self.covers_net(host_net((*ip).into())),
+            Value::Ipv4(ip, port) => {
+                self.covers_net(host_net((*ip).into()))
+                    || (port.is_some() && self.exact.contains(value))
+            }
+            Value::Ipv6(ip, port) => {
+                self.covers_net(host_net((*ip).into()))
+                    || (port.is_some() && self.exact.contains(value))
+            }
             Value::Cidr(n) => self.covers_net(*n),
             Value::Domain(d) => self.covers_domain(d),
             Value::Url(u) => {
@@ -83,11 +94,18 @@ impl Allowlist {
     }
 
     /// Whether `value` is exactly an allowlisted value (an address with
-    /// any port; a URL with no path whose host is listed).
+    /// any port when the address is listed without one, with its port
+    /// when listed with it; a URL with no path whose host is listed).
     pub fn lists(&self, value: &Value) -> bool {
         match value {
-            Value::Ipv4(ip, _) => self.nets.contains(&host_net((*ip).into())),
-            Value::Ipv6(ip, _) => self.nets.contains(&host_net((*ip).into())),
+            Value::Ipv4(ip, _) => {
+                self.nets.contains(&host_net((*ip).into()))
+                    || self.exact.contains(value)
+            }
+            Value::Ipv6(ip, _) => {
+                self.nets.contains(&host_net((*ip).into()))
+                    || self.exact.contains(value)
+            }
             Value::Cidr(n) => self.nets.contains(n),
             Value::Domain(d) => self.domains.contains(d),
             Value::Url(u) => {
@@ -112,6 +130,54 @@ impl Allowlist {
             Ok(p) => self.covers(&p.value),
             Err(_) => false,
         }
+    }
+
+    /// Whether a hit is allowed: its matched text is covered, or it is
+    /// an address the list allows with the port the line writes right
+    /// after it (`198.51.100.7:443`, `[2001:db8::9]:853`, BIND's `#53`,
+    /// tcpdump's `198.51.100.7.443`). `matched` lies inside `line`.
+    pub fn covers_hit(&self, line: &[u8], matched: &[u8]) -> bool {
+        if self.covers_text(matched) {
+            return true;
+        }
+        let with_port = |v: &Value| {
+            matches!(v, Value::Ipv4(_, Some(_)) | Value::Ipv6(_, Some(_)))
+        };
+        if !self.exact.iter().any(with_port) {
+            return false;
+        }
+        let start = (matched.as_ptr() as usize)
+            .checked_sub(line.as_ptr() as usize)
+            .filter(|s| s + matched.len() <= line.len());
+        let Some(start) = start else { return false };
+        let after = &line[start + matched.len()..];
+        let Ok(text) = std::str::from_utf8(matched) else { return false };
+        let text = text.trim_start_matches('[').trim_end_matches(']');
+        let Ok(ip) = text.parse::<IpAddr>() else { return false };
+        let after = match ip {
+            IpAddr::V6(_) => after.strip_prefix(b"]").unwrap_or(after),
+            IpAddr::V4(_) => after,
+        };
+        let seps: &[u8] = if ip.is_ipv4() { b":#/." } else { b":#/" };
+        let Some((&sep, rest)) = after.split_first() else { return false };
+        if !seps.contains(&sep) {
+            return false;
+        }
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || digits > 5 {
+            return false;
+        }
+        let Some(port) = std::str::from_utf8(&rest[..digits])
+            .ok()
+            .and_then(|d| d.parse::<u16>().ok())
+        else {
+            return false;
+        };
+        let value = match ip {
+            IpAddr::V4(a) => Value::Ipv4(a, Some(port)),
+            IpAddr::V6(a) => Value::Ipv6(a, Some(port)),
+        };
+        self.exact.contains(&value)
     }
 
     /// Whether a range lies inside an allowed range.
@@ -219,7 +285,7 @@ impl<'a, S: Sink> AllowSink<'a, S> {
 
 impl<S: Sink> Sink for AllowSink<'_, S> {
     fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
-        if self.allow.covers_text(hit.matched) {
+        if self.allow.covers_hit(hit.text, hit.matched) {
             self.dropped += 1;
             return Ok(());
         }
@@ -497,6 +563,66 @@ mod tests {
         ] {
             assert!(!a.covers(&value(no)), "{no}");
         }
+    }
+
+    #[test]
+    fn an_address_with_a_port_allows_that_port_alone() {
+        let a = Allowlist::new(&set("198.51.100.7:443\n[2001:db8::9]:853\n"));
+        for yes in ["198.51.100.7:443", "[2001:db8::9]:853"] {
+            assert!(a.covers(&value(yes)), "{yes}");
+            assert!(a.lists(&value(yes)), "{yes}");
+            assert!(a.covers_text(yes.as_bytes()), "{yes}");
+        }
+        // Near misses: the address on another port, or on any port (an
+        // indicator without one hits them all), or a range holding it.
+        for no in [
+            "198.51.100.7",
+            "198.51.100.7:22",
+            "198.51.100.0/24",
+            "2001:db8::9",
+            "[2001:db8::9]:53",
+        ] {
+            assert!(!a.covers(&value(no)), "{no}");
+            assert!(!a.lists(&value(no)), "{no}");
+            assert!(!a.covers_text(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn a_hit_is_allowed_with_the_port_its_line_writes() {
+        let a = Allowlist::new(&set("198.51.100.7:443\n[2001:db8::9]:853\n"));
+        // Returns whether the first `what` in `line` is allowed.
+        let hit = |line: &str, what: &str| {
+            let at = line.find(what).unwrap();
+            let line = line.as_bytes();
+            a.covers_hit(line, &line[at..at + what.len()])
+        };
+        for (line, what) in [
+            ("conn 198.51.100.7:443 ok", "198.51.100.7"),
+            ("IP 10.0.0.1.5 > 198.51.100.7.443: S", "198.51.100.7"),
+            ("client 198.51.100.7#443 query", "198.51.100.7"),
+            ("to [2001:db8::9]:853 tls", "2001:db8::9"),
+            ("to [2001:db8::9]:853 tls", "[2001:db8::9]:853"),
+        ] {
+            assert!(hit(line, what), "{line}");
+        }
+        // Near misses: another port, a longer number, no port at all, a
+        // port only further on.
+        for (line, what) in [
+            ("conn 198.51.100.7:22 ok", "198.51.100.7"),
+            ("conn 198.51.100.7:4430 ok", "198.51.100.7"),
+            ("conn 198.51.100.7 ok", "198.51.100.7"),
+            ("conn 198.51.100.7 port 443", "198.51.100.7"),
+            ("to [2001:db8::9]:53 dns", "2001:db8::9"),
+            ("to 2001:db8::9.853", "2001:db8::9"),
+        ] {
+            assert!(!hit(line, what), "{line}");
+        }
+        // A list without ports looks at no port.
+        let plain = Allowlist::new(&set("192.0.2.1\n"));
+        let line = b"192.0.2.1:80";
+        assert!(plain.covers_hit(line, &line[..9]));
+        assert!(!plain.covers_hit(b"192.0.2.2:80", b"192.0.2.2"));
     }
 
     #[test]

@@ -317,6 +317,24 @@ fn allowlists_drop_indicators_and_hits_and_count_them() {
 }
 
 #[test]
+fn an_allowed_address_with_a_port_drops_hits_on_that_port_alone() {
+    let s = Setup::new();
+    s.file("iocs.txt", b"198.51.100.7\n");
+    s.file("allow.txt", b"198.51.100.7:443\n");
+    s.file("log", b"a 198.51.100.7:443\nb 198.51.100.7:22\nc 198.51.100.7\n");
+    let out = s.run(&["--iocs", "iocs.txt", "--allow", "allow.txt", "log"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines: Vec<u64> =
+        records(&out).iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [2, 3]);
+    assert!(
+        stderr(&out).contains("allowlist: 0 indicators and 1 hit dropped"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn allowlist_entries_revoked_or_expired_are_not_applied() {
     // An allowlist entry that no longer holds would hide a true hit.
     let s = Setup::new();
