@@ -284,36 +284,76 @@ fn entry(
         }
         _ => {}
     }
-    // Text, CSV and Zeek have no place for validity: say so when it
-    // binds, that is when every source has an end (a source without
-    // one holds the value for good), or every source a start yet to
-    // come. An allowlist exported this way would apply for ever.
-    let all = |f: &dyn Fn(&crate::set::SourceMeta) -> bool| {
-        !ind.sources.is_empty() && ind.sources.iter().all(|s| f(&s.meta))
-    };
-    if to != Target::Stix2 {
-        if all(&|m| m.valid_until.is_some()) {
-            changes.push("valid_until dropped");
-        }
-        if all(&|m| m.valid_from.is_some_and(|f| f > now.secs)) {
-            changes.push("valid_from dropped");
-        }
-    }
-    // No format can write a time that did not read (an allowlist entry
-    // with one is not applied; exported without it, it would be).
-    let open = |m: &crate::set::SourceMeta| {
-        m.valid_until.is_none()
-            && m.valid_from.is_none_or(|f| f <= now.secs)
-            && !m.validity_unread
-    };
-    if ind.sources.iter().any(|s| s.meta.validity_unread)
-        && !ind.sources.iter().any(|s| open(&s.meta))
-    {
-        changes.push("validity time that does not read dropped");
-    }
+    changes.extend(validity_changes(ind, to, now.secs));
     let change = (!changes.is_empty()).then(|| changes.join("; "));
     let part = part && to == Target::Stix2;
     Ok(Entry { ind, expected, part, change })
+}
+
+/// Returns how exporting `ind` as `to` changes its validity, if it
+/// does. Nothing changes when a source holds the value for good (from
+/// now on, no end, all of it read): the other sources cannot narrow it.
+/// Otherwise:
+/// - no format can write a time that did not read (an allowlist entry
+///   with one is not applied; exported without it, it would be);
+/// - text, CSV and Zeek have no place for validity: a `valid_until`
+///   every source has, or a `valid_from` yet to come every source has,
+///   is named as dropped, and any other bound as validity dropped;
+/// - STIX 2 writes one window, from the earliest start to the latest
+///   end: windows with a gap between them, or a window that ends before
+///   it starts, are widened into it, and named.
+fn validity_changes(
+    ind: &Indicator,
+    to: Target,
+    now: i64,
+) -> Vec<&'static str> {
+    let metas: Vec<&crate::set::SourceMeta> =
+        ind.sources.iter().map(|s| &s.meta).collect();
+    let for_good = |m: &&crate::set::SourceMeta| {
+        m.valid_until.is_none()
+            && m.valid_from.is_none_or(|f| f <= now)
+            && !m.validity_unread
+    };
+    if metas.is_empty() || metas.iter().any(for_good) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if metas.iter().any(|m| m.validity_unread) {
+        out.push("validity time that does not read dropped");
+    }
+    if to != Target::Stix2 {
+        if metas.iter().all(|m| m.valid_until.is_some()) {
+            out.push("valid_until dropped");
+        }
+        if metas.iter().all(|m| m.valid_from.is_some_and(|f| f > now)) {
+            out.push("valid_from dropped");
+        }
+        if out.is_empty() {
+            out.push("validity dropped");
+        }
+        return out;
+    }
+    // The windows of the sources, open ends as far as they go.
+    let mut windows: Vec<(i64, i64)> = metas
+        .iter()
+        .filter(|m| !m.validity_unread)
+        .map(|m| {
+            (
+                m.valid_from.unwrap_or(i64::MIN),
+                m.valid_until.unwrap_or(i64::MAX),
+            )
+        })
+        .collect();
+    let empty = windows.iter().any(|(from, until)| until < from);
+    windows.sort_unstable();
+    let gap = windows.windows(2).scan(i64::MIN, |end, w| {
+        *end = (*end).max(w[0].1);
+        Some(w[1].0 > *end)
+    });
+    if empty || gap.into_iter().any(|g| g) {
+        out.push("validity windows merged into one");
+    }
+    out
 }
 
 /// Whether every source of `ind` is one part of an AND.
@@ -488,7 +528,11 @@ fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Place>) {
             "valid_from": from.map_or(now_text.clone(), stamp),
         });
         if let Some(u) = until {
-            obj["valid_until"] = json!(stamp(u));
+            // STIX wants the end after the start: a window cut to equal
+            // seconds (fractions are not kept) or written backwards is
+            // given one second (and named, by `validity_changes`).
+            let start = from.unwrap_or(now.secs);
+            obj["valid_until"] = json!(stamp(u.max(start.saturating_add(1))));
         }
         ids.push(id);
         objects.push(obj);

@@ -273,6 +273,97 @@ fn stix2_starts_a_value_no_later_than_any_source_does() {
 }
 
 #[test]
+fn stix2_names_windows_it_widens_and_keeps_the_end_after_the_start() {
+    let ind = |id: &str, value: &str, validity: &str| {
+        format!(
+            r#"{{"type":"indicator","id":"indicator--{id}","pattern_type":
+            "stix","pattern":"[domain-name:value = '{value}']"{validity}}}"#
+        )
+    };
+    let window = |from: &str, until: &str| {
+        format!(r#","valid_from":"{from}","valid_until":"{until}""#)
+    };
+    let objs = [
+        // Two windows with a year between them.
+        ind(
+            "a",
+            "gap.example",
+            &window("2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z"),
+        ),
+        ind(
+            "b",
+            "gap.example",
+            &window("2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
+        ),
+        // A window that ends before it starts.
+        ind(
+            "c",
+            "back.example",
+            &window("2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z"),
+        ),
+        // Fractions of one second: equal once cut to seconds.
+        ind(
+            "d",
+            "short.example",
+            &window("2027-01-01T00:00:00.7Z", "2027-01-01T00:00:00.9Z"),
+        ),
+        // Near misses: windows that overlap, or meet.
+        ind(
+            "e",
+            "joined.example",
+            &window("2020-01-01T00:00:00Z", "2023-01-01T00:00:00Z"),
+        ),
+        ind(
+            "f",
+            "joined.example",
+            &window("2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
+        ),
+        ind(
+            "g",
+            "met.example",
+            &window("2020-01-01T00:00:00Z", "2022-01-01T00:00:00Z"),
+        ),
+        ind(
+            "h",
+            "met.example",
+            &window("2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
+        ),
+    ];
+    let text =
+        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    let e = round_trip(&load("v.json", &text), Target::Stix2);
+    let merged = "validity windows merged into one".to_string();
+    assert_eq!(
+        e.changed,
+        [
+            ("domain back.example".to_string(), merged.clone()),
+            ("domain gap.example".into(), merged),
+        ]
+    );
+    let bundle: serde_json::Value = serde_json::from_str(&e.text).unwrap();
+    for o in bundle["objects"].as_array().unwrap() {
+        let from = o["valid_from"].as_str().unwrap();
+        let until = o["valid_until"].as_str().unwrap();
+        assert!(until > from, "{o}");
+    }
+    let short = e.text.find("short.example").unwrap();
+    assert!(
+        e.text[short..].contains(r#""valid_until": "2027-01-01T00:00:01Z""#)
+    );
+    // Text has no windows at all: every value's is named.
+    let t = round_trip(&load("v.json", &text), Target::Text);
+    assert_eq!(t.changed.len(), 5, "{:?}", t.changed);
+    assert!(
+        t.changed
+            .iter()
+            .all(|(_, why)| why == "valid_until dropped; valid_from dropped"
+                || why == "valid_until dropped"),
+        "{:?}",
+        t.changed
+    );
+}
+
+#[test]
 fn csv_quotes_cells_and_refuses_formulas() {
     let set = load("f.txt", "=cmd.exe\nevil.example\n");
     let e = round_trip(&set, Target::Csv);
