@@ -340,6 +340,9 @@ pub struct NotApplied {
     /// `AND` patterns: an exception for values seen together is no
     /// exception for each one alone.
     pub and_patterns: usize,
+    /// Patterns under a qualifier (`START … STOP`, `WITHIN`, `REPEATS`):
+    /// an exception for a window or a repetition is none at any time.
+    pub qualified: usize,
 }
 
 impl NotApplied {
@@ -350,6 +353,7 @@ impl NotApplied {
             + self.not_yet_valid
             + self.validity_unread
             + self.and_patterns
+            + self.qualified
     }
 
     /// The summary's line, if any entry is not applied:
@@ -365,6 +369,7 @@ impl NotApplied {
             (self.not_yet_valid, "not yet valid"),
             (self.validity_unread, "whose validity does not read"),
             (self.and_patterns, "AND pattern"),
+            (self.qualified, "qualified by START, WITHIN or REPEATS"),
         ]
         .iter()
         .filter(|(k, _)| *k > 0)
@@ -386,7 +391,8 @@ impl NotApplied {
 /// exception its own file revoked, or whose validity has ended or not
 /// begun (or is given in a form that does not read, so might have
 /// ended), would hide true hits; so would one part of an `AND` pattern
-/// applied alone, when the file excepts only the values seen together. Validity is taken to the second, not
+/// applied alone, when the file excepts only the values seen together,
+/// or one under a pattern's qualifier, applied at any time. Validity is taken to the second, not
 /// the day as for indicators: an exception that ended an hour ago
 /// hides nothing. `--include-expired` is about indicators and does not
 /// bring an entry back.
@@ -406,6 +412,8 @@ pub fn retire(loaded: &mut Loaded, now: i64) -> NotApplied {
             &mut out.validity_unread
         } else if s.compound {
             &mut out.and_patterns
+        } else if m.qualified {
+            &mut out.qualified
         } else {
             return true;
         };
@@ -455,6 +463,12 @@ mod tests {
                 "pattern_type":"stix",
                 "pattern":"[domain-name:value = 'a1.example'] AND [ipv4-addr:value = '192.0.2.9']"}"#
                 .to_string(),
+            // An exception for what is seen in a window, or repeated, is
+            // none at any other time.
+            r#"{"type":"indicator","id":"indicator--q",
+                "pattern_type":"stix",
+                "pattern":"[domain-name:value = 'q.example'] START t'2020-01-01T00:00:00Z' STOP t'2020-02-01T00:00:00Z'"}"#
+                .to_string(),
             // Near miss: a part of an AND that another entry allows alone.
             r#"{"type":"indicator","id":"indicator--and2",
                 "pattern_type":"stix",
@@ -473,7 +487,8 @@ mod tests {
         let mut loaded = l.finish();
         let warned: Vec<String> =
             loaded.problems.iter().map(|p| p.to_string()).collect();
-        assert_eq!(warned.len(), 2, "{warned:?}");
+        assert_eq!(warned.len(), 3, "{warned:?}");
+        assert!(warned[2].contains("qualifier START is ignored"));
         assert!(warned[0].contains("valid_until \"2023-11-14 soon\""));
         assert!(warned[1].contains("valid_from 17000"));
         let got = retire(&mut loaded, now);
@@ -485,13 +500,14 @@ mod tests {
                 not_yet_valid: 1,
                 validity_unread: 2,
                 and_patterns: 2,
+                qualified: 1,
             }
         );
         assert_eq!(
             got.note().unwrap(),
-            "allowlist: 9 entries not applied (2 expired, 2 revoked, 1 not \
-             yet valid, 2 whose validity does not read, 2 AND \
-             patterns)"
+            "allowlist: 10 entries not applied (2 expired, 2 revoked, 1 not \
+             yet valid, 2 whose validity does not read, 2 AND patterns, 1 \
+             qualified by START, WITHIN or REPEATS)"
         );
         let left: Vec<String> =
             loaded.set.iter().map(|(_, i)| i.value.to_string()).collect();

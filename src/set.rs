@@ -80,6 +80,10 @@ pub struct SourceMeta {
     /// worse error), an allowlist entry is not applied (it might have
     /// ended, and hiding a true hit is the worse error there).
     pub validity_unread: bool,
+    /// Whether the entry holds only under a condition the sweep does not
+    /// test (a STIX pattern's `START … STOP`, `WITHIN`, `REPEATS`): an
+    /// indicator is swept at any time, an allowlist entry is not applied.
+    pub qualified: bool,
 }
 
 impl fmt::Display for Source {

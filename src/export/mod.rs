@@ -21,7 +21,8 @@
 //! - text, csv and zeek: that a value is one part of an `AND` (written
 //!   as a whole value, and named); a `valid_until`, and a `valid_from`
 //!   yet to come (the value is written, and the change named);
-//! - any: a validity time that did not read (named);
+//! - any: a validity time that did not read, and a STIX pattern's
+//!   qualifier (`START … STOP`, `WITHIN`, `REPEATS`) (named);
 //! - stix2: nothing: ports go in `network-traffic:dst_port`, strings in
 //!   an `x-iocsweep-string:value` object, substring marks as `LIKE
 //!   '%…%'`, and one part of an `AND` as an `AND` with
@@ -285,6 +286,12 @@ fn entry(
         _ => {}
     }
     changes.extend(validity_changes(ind, to, now.secs));
+    // No export writes a pattern's qualifier: said when no source holds
+    // the value without one.
+    if ind.sources.iter().all(|s| s.meta.qualified) && !ind.sources.is_empty()
+    {
+        changes.push("qualifier dropped");
+    }
     let change = (!changes.is_empty()).then(|| changes.join("; "));
     let part = part && to == Target::Stix2;
     Ok(Entry { ind, expected, part, change })

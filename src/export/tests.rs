@@ -364,6 +364,32 @@ fn stix2_names_windows_it_widens_and_keeps_the_end_after_the_start() {
 }
 
 #[test]
+fn every_export_names_a_qualifier_it_drops() {
+    let text = r#"{"type":"bundle","objects":[
+        {"type":"indicator","id":"indicator--a","pattern_type":"stix",
+         "pattern":"[domain-name:value = 'q.example'] REPEATS 5 TIMES"},
+        {"type":"indicator","id":"indicator--b","pattern_type":"stix",
+         "pattern":"([domain-name:value = 'w.example'] OR [domain-name:value = 'x.example']) WITHIN 60 SECONDS"},
+        {"type":"indicator","id":"indicator--c","pattern_type":"stix",
+         "pattern":"[domain-name:value = 'x.example']"}]}"#;
+    let mut l = Loader::new(LoadOptions::default());
+    l.add_bytes("q.json".into(), text.as_bytes());
+    let set = l.finish().set;
+    for to in [Target::Text, Target::Csv, Target::Zeek, Target::Stix2] {
+        let e = round_trip(&set, to);
+        // Near miss: x.example has a source with no qualifier.
+        let dropped =
+            |v: &str| (v.to_string(), "qualifier dropped".to_string());
+        assert_eq!(
+            e.changed,
+            [dropped("domain q.example"), dropped("domain w.example")],
+            "{}",
+            to.name()
+        );
+    }
+}
+
+#[test]
 fn csv_quotes_cells_and_refuses_formulas() {
     let set = load("f.txt", "=cmd.exe\nevil.example\n");
     let e = round_trip(&set, Target::Csv);

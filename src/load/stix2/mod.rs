@@ -546,6 +546,12 @@ fn observation(
         };
         r.warn(Some(at.clone()), format!("qualifier {q} is ignored: {why}"));
     }
+    // The values under a qualifier hold only under it.
+    let outer = (!quals.is_empty() && !r.meta().qualified).then(|| {
+        let outer = r.meta().clone();
+        r.set_meta(SourceMeta { qualified: true, ..outer.clone() });
+        outer
+    });
     match obs {
         Observation::One(expr, _) => {
             let parts = match expr {
@@ -592,6 +598,9 @@ fn observation(
                 }
             }
         }
+    }
+    if let Some(outer) = outer {
+        r.set_meta(outer);
     }
 }
 
