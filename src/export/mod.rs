@@ -297,67 +297,89 @@ fn entry(
     Ok(Entry { ind, expected, part, change })
 }
 
-/// Returns how exporting `ind` as `to` changes its validity, if it
-/// does. Nothing changes when a source holds the value for good (from
-/// now on, no end, all of it read): the other sources cannot narrow it.
-/// Otherwise:
-/// - no format can write a time that did not read (an allowlist entry
-///   with one is not applied; exported without it, it would be);
+/// Returns how exporting `ind` as `to` changes when it holds, if it
+/// does, beside what [`entry`] names (every source a part, every source
+/// qualified). A source is whole when it is no part of an `AND`, under
+/// no qualifier and all of its validity read: what an allowlist applies.
+/// Nothing changes when a whole source holds the value for good (from
+/// now on, no end): the value is written whole and unbounded, as that
+/// source says. Otherwise:
+/// - a source that is a part, qualified or not read, beside others, is
+///   written whole, unqualified, with no such time: named;
 /// - text, CSV and Zeek have no place for validity: a `valid_until`
-///   every source has, or a `valid_from` yet to come every source has,
-///   is named as dropped, and any other bound as validity dropped;
+///   every whole source has, or a `valid_from` yet to come, is named as
+///   dropped, and any other bound as validity dropped;
 /// - STIX 2 writes one window, from the earliest start to the latest
-///   end: windows with a gap between them, or a window that ends before
-///   it starts, are widened into it, and named.
+///   end: whole sources' windows with a gap between them, or one that
+///   ends before it starts, are widened into it, and named.
 fn validity_changes(
     ind: &Indicator,
     to: Target,
     now: i64,
 ) -> Vec<&'static str> {
-    let metas: Vec<&crate::set::SourceMeta> =
-        ind.sources.iter().map(|s| &s.meta).collect();
-    let for_good = |m: &&crate::set::SourceMeta| {
-        m.valid_until.is_none()
-            && m.valid_from.is_none_or(|f| f <= now)
-            && !m.validity_unread
+    use crate::set::Source;
+    let sources = &ind.sources;
+    let whole = |s: &&Source| {
+        !s.compound && !s.meta.qualified && !s.meta.validity_unread
     };
-    if metas.is_empty() || metas.iter().any(for_good) {
+    let for_good = |s: &&Source| {
+        whole(s)
+            && s.meta.valid_until.is_none()
+            && s.meta.valid_from.is_none_or(|f| f <= now)
+    };
+    if sources.is_empty() || sources.iter().any(|s| for_good(&s)) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    if metas.iter().any(|m| m.validity_unread) {
-        out.push("validity time that does not read dropped");
+    let some = |f: &dyn Fn(&Source) -> bool| {
+        let n = sources.iter().filter(|s| f(s)).count();
+        (n > 0, n == sources.len())
+    };
+    // Every source a part (or qualified) is named by `entry`.
+    if let (true, false) = some(&|s| s.compound) {
+        out.push("AND mark lost");
     }
+    if let (true, false) = some(&|s| s.meta.qualified) {
+        out.push("qualifier dropped");
+    }
+    if some(&|s| s.meta.validity_unread).0 {
+        out.push("validity that does not read dropped");
+    }
+    let wholes: Vec<&Source> = sources.iter().filter(whole).collect();
     if to != Target::Stix2 {
-        if metas.iter().all(|m| m.valid_until.is_some()) {
+        if wholes.is_empty() {
+            return out;
+        }
+        let before = out.len();
+        if wholes.iter().all(|s| s.meta.valid_until.is_some()) {
             out.push("valid_until dropped");
         }
-        if metas.iter().all(|m| m.valid_from.is_some_and(|f| f > now)) {
+        if wholes.iter().all(|s| s.meta.valid_from.is_some_and(|f| f > now)) {
             out.push("valid_from dropped");
         }
-        if out.is_empty() {
+        if out.len() == before {
             out.push("validity dropped");
         }
         return out;
     }
-    // The windows of the sources, open ends as far as they go.
-    let mut windows: Vec<(i64, i64)> = metas
+    // The whole sources' windows, open ends as far as they go.
+    let mut windows: Vec<(i64, i64)> = wholes
         .iter()
-        .filter(|m| !m.validity_unread)
-        .map(|m| {
+        .map(|s| {
+            let m = &s.meta;
             (
                 m.valid_from.unwrap_or(i64::MIN),
                 m.valid_until.unwrap_or(i64::MAX),
             )
         })
         .collect();
-    let empty = windows.iter().any(|(from, until)| until < from);
+    let backwards = windows.iter().any(|(from, until)| until < from);
     windows.sort_unstable();
     let gap = windows.windows(2).scan(i64::MIN, |end, w| {
         *end = (*end).max(w[0].1);
         Some(w[1].0 > *end)
     });
-    if empty || gap.into_iter().any(|g| g) {
+    if backwards || gap.into_iter().any(|g| g) {
         out.push("validity windows merged into one");
     }
     out

@@ -220,7 +220,7 @@ fn every_export_names_a_validity_time_that_did_not_read() {
             e.changed,
             [(
                 "domain odd.example".to_string(),
-                "validity time that does not read dropped".to_string()
+                "validity that does not read dropped".to_string()
             )],
             "{}",
             to.name()
@@ -387,6 +387,64 @@ fn every_export_names_a_qualifier_it_drops() {
             to.name()
         );
     }
+}
+
+#[test]
+fn a_bound_of_the_one_whole_source_is_named_beside_parts_and_qualifiers() {
+    // Each value has one whole, bounded source, and one that holds it for
+    // good but is not whole: a part of an AND, or under a qualifier.
+    // Written whole and unbounded, the value would be excepted by an
+    // allowlist read back from the export at times the original did not.
+    let ind = |id: &str, pattern: &str, validity: &str| {
+        format!(
+            r#"{{"type":"indicator","id":"indicator--{id}","pattern_type":
+            "stix","pattern":"{pattern}"{validity}}}"#
+        )
+    };
+    let until = r#","valid_until":"2024-03-10T08:00:00Z""#;
+    let objs = [
+        ind(
+            "a",
+            "[domain-name:value = 'p.example'] AND [domain-name:value = 'o.example']",
+            "",
+        ),
+        ind("b", "[domain-name:value = 'p.example']", until),
+        ind("c", "[domain-name:value = 'q.example'] WITHIN 10 SECONDS", ""),
+        ind("d", "[domain-name:value = 'q.example']", until),
+        // Near miss: a whole source for good beside a part.
+        ind(
+            "e",
+            "[domain-name:value = 'w.example'] AND [domain-name:value = 'o.example']",
+            "",
+        ),
+        ind("f", "[domain-name:value = 'w.example']", ""),
+    ];
+    let text =
+        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    let set = load("v.json", &text);
+    let text_export = round_trip(&set, Target::Text);
+    assert_eq!(
+        text_export.changed,
+        [
+            ("domain o.example".to_string(), "AND mark lost".to_string()),
+            (
+                "domain p.example".into(),
+                "AND mark lost; valid_until dropped".into()
+            ),
+            (
+                "domain q.example".into(),
+                "qualifier dropped; valid_until dropped".into()
+            ),
+        ]
+    );
+    let stix = round_trip(&set, Target::Stix2);
+    assert_eq!(
+        stix.changed,
+        [
+            ("domain p.example".to_string(), "AND mark lost".to_string()),
+            ("domain q.example".into(), "qualifier dropped".into()),
+        ]
+    );
 }
 
 #[test]
