@@ -21,6 +21,7 @@ use ipnet::IpNet;
 
 use crate::indicator::{self, ParseOptions, Value};
 use crate::load::{LoadOptions, Loaded, load_paths};
+use crate::matcher::Matcher;
 use crate::set::{Indicator, IndicatorSet};
 use crate::sweep::input::Input;
 use crate::sweep::tap::RawDigest;
@@ -154,9 +155,12 @@ impl Allowlist {
         let Ok(text) = std::str::from_utf8(matched) else { return false };
         let text = text.trim_start_matches('[').trim_end_matches(']');
         let Ok(ip) = text.parse::<IpAddr>() else { return false };
-        let after = match ip {
-            IpAddr::V6(_) => after.strip_prefix(b"]").unwrap_or(after),
-            IpAddr::V4(_) => after,
+        // `[198.51.100.7]:443`, `[2001:db8::9]:853`; an IPv4-mapped
+        // address is the IPv4 one, as the matcher takes it.
+        let after = after.strip_prefix(b"]").unwrap_or(after);
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
         };
         let seps: &[u8] = if ip.is_ipv4() { b":#/." } else { b":#/" };
         let Some((&sep, rest)) = after.split_first() else { return false };
@@ -263,13 +267,54 @@ fn dns_wire_name(text: &str) -> Option<String> {
 pub struct AllowSink<'a, S: Sink> {
     inner: S,
     allow: &'a Allowlist,
+    /// The sweep's matcher, to find another match of an indicator on a
+    /// line whose first match is allowed.
+    matcher: Option<&'a Matcher>,
     dropped: u64,
 }
 
 impl<'a, S: Sink> AllowSink<'a, S> {
     /// Wraps `inner`.
     pub fn new(inner: S, allow: &'a Allowlist) -> AllowSink<'a, S> {
-        AllowSink { inner, allow, dropped: 0 }
+        AllowSink { inner, allow, matcher: None, dropped: 0 }
+    }
+
+    /// Looks, with the sweep's matcher, for another match on the line
+    /// when a hit's match is allowed: a sweep reports a line once an
+    /// indicator, at its first match, and `cdn.evil.example` allowed must
+    /// not hide `www.evil.example` later on the line.
+    pub fn rescanning(mut self, matcher: &'a Matcher) -> AllowSink<'a, S> {
+        self.matcher = Some(matcher);
+        self
+    }
+
+    /// Returns the hit at the first match of the same indicator on the
+    /// line after `hit`'s that the list does not cover, if any. Its
+    /// `fields` and `peer`, found for the first match, are left empty.
+    fn other_match<'h>(&self, hit: &Hit<'h>) -> Option<Hit<'h>> {
+        let m = self.matcher?;
+        let text = hit.text;
+        let first = (hit.matched.as_ptr() as usize)
+            .checked_sub(text.as_ptr() as usize)
+            .filter(|s| s + hit.matched.len() <= text.len())?;
+        let mut raw = Vec::new();
+        m.scan(text, &mut raw);
+        raw.retain(|r| r.id == hit.id && r.start > first);
+        raw.sort_unstable();
+        let r = raw
+            .into_iter()
+            .find(|r| !self.allow.covers_hit(text, &text[r.start..r.end]))?;
+        Some(Hit {
+            line: hit.line,
+            offset: hit.offset + (r.start - first) as u64,
+            id: hit.id,
+            matched: &text[r.start..r.end],
+            text,
+            time: hit.time,
+            log: hit.log,
+            fields: Vec::new(),
+            peer: None,
+        })
     }
 
     /// Returns how many hits were dropped.
@@ -285,11 +330,14 @@ impl<'a, S: Sink> AllowSink<'a, S> {
 
 impl<S: Sink> Sink for AllowSink<'_, S> {
     fn hit(&mut self, input: &Input, hit: &Hit<'_>) -> io::Result<()> {
-        if self.allow.covers_hit(hit.text, hit.matched) {
-            self.dropped += 1;
-            return Ok(());
+        if !self.allow.covers_hit(hit.text, hit.matched) {
+            return self.inner.hit(input, hit);
         }
-        self.inner.hit(input, hit)
+        if let Some(other) = self.other_match(hit) {
+            return self.inner.hit(input, &other);
+        }
+        self.dropped += 1;
+        Ok(())
     }
 
     fn input_done(
@@ -619,6 +667,9 @@ mod tests {
             ("client 198.51.100.7#443 query", "198.51.100.7"),
             ("to [2001:db8::9]:853 tls", "2001:db8::9"),
             ("to [2001:db8::9]:853 tls", "[2001:db8::9]:853"),
+            ("to [198.51.100.7]:443 tls", "198.51.100.7"),
+            ("to [::ffff:198.51.100.7]:443 tls", "::ffff:198.51.100.7"),
+            ("to [::ffff:c633:6407]:443 tls", "::ffff:c633:6407"),
         ] {
             assert!(hit(line, what), "{line}");
         }
@@ -631,6 +682,7 @@ mod tests {
             ("conn 198.51.100.7 port 443", "198.51.100.7"),
             ("to [2001:db8::9]:53 dns", "2001:db8::9"),
             ("to 2001:db8::9.853", "2001:db8::9"),
+            ("to [::ffff:198.51.100.7]:22 ssh", "::ffff:198.51.100.7"),
         ] {
             assert!(!hit(line, what), "{line}");
         }

@@ -97,7 +97,7 @@ impl Run<'_> {
             Progress::start(total, self.inputs.len(), read, counters)
         });
         let sweeper = Sweeper::new(matcher, opts).stop_on(stop);
-        let mut sink = AllowSink::new(reporter, allow);
+        let mut sink = AllowSink::new(reporter, allow).rescanning(matcher);
         let result = pool.install(|| sweeper.run(self.inputs, &mut sink));
         let hits_allowed = sink.dropped();
         let reporter = sink.into_inner();

@@ -335,6 +335,42 @@ fn an_allowed_address_with_a_port_drops_hits_on_that_port_alone() {
 }
 
 #[test]
+fn an_allowed_match_leaves_the_line_reported_for_another_match() {
+    // One record a line and indicator: when its first match is allowed,
+    // another match of the same indicator on the line is reported.
+    let s = Setup::new();
+    s.file("iocs.txt", b"198.51.100.7\nevil.example\n");
+    s.file("allow.txt", b"198.51.100.7:443\ncdn.evil.example\n");
+    let log = "conn 198.51.100.7:443 -> 198.51.100.7:22\n\
+               x cdn.evil.example y www.evil.example\n\
+               conn 198.51.100.7:443 ok\n\
+               only cdn.evil.example, CDN.evil.example\n";
+    s.file("log", log.as_bytes());
+    let out = s.run(&["--iocs", "iocs.txt", "--allow", "allow.txt", "log"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got: Vec<(u64, u64, String)> = records(&out)
+        .iter()
+        .map(|r| {
+            let m = r["matched"].as_str().unwrap().to_string();
+            (r["line"].as_u64().unwrap(), r["offset"].as_u64().unwrap(), m)
+        })
+        .collect();
+    let at = |what: &str| log.find(what).unwrap() as u64;
+    assert_eq!(
+        got,
+        [
+            (1, at("198.51.100.7:22"), "198.51.100.7".to_string()),
+            (2, at("www.evil.example"), "www.evil.example".into()),
+        ]
+    );
+    assert!(
+        stderr(&out).contains("allowlist: 0 indicators and 2 hits dropped"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn allowlist_entries_revoked_or_expired_are_not_applied() {
     // An allowlist entry that no longer holds would hide a true hit.
     let s = Setup::new();
