@@ -21,11 +21,11 @@ use ipnet::IpNet;
 
 use crate::indicator::{self, ParseOptions, Value};
 use crate::load::{LoadOptions, Loaded, load_paths};
-use crate::matcher::Matcher;
+use crate::matcher::{Matcher, RawHit};
 use crate::set::{Indicator, IndicatorSet};
 use crate::sweep::input::Input;
 use crate::sweep::tap::RawDigest;
-use crate::sweep::{Hit, InputStats, Sink};
+use crate::sweep::{CONTEXT, Hit, InputStats, Sink};
 
 /// Values not to report, indexed for the three ways they allow.
 #[derive(Clone, Debug, Default)]
@@ -270,13 +270,37 @@ pub struct AllowSink<'a, S: Sink> {
     /// The sweep's matcher, to find another match of an indicator on a
     /// line whose first match is allowed.
     matcher: Option<&'a Matcher>,
+    /// The last text rescanned and the matches found in it: the hits of
+    /// one short line share their text.
+    rescanned: Option<(usize, usize, Vec<RawHit>)>,
+    /// Hits dropped in all, and in the input being swept (taken off its
+    /// count, which the sweep made before this sink saw them).
     dropped: u64,
+    dropped_here: u64,
+}
+
+/// What a rescan of a line whose first match is allowed found.
+enum Rescan<'h> {
+    /// A later match of the indicator the list does not cover.
+    Other(Hit<'h>),
+    /// The line was cut short of its end (past [`CONTEXT`] bytes after
+    /// the match): what is beyond was not seen, so the hit is kept.
+    Cut,
+    /// Every match of the indicator on the line is allowed.
+    AllAllowed,
 }
 
 impl<'a, S: Sink> AllowSink<'a, S> {
-    /// Wraps `inner`.
+    /// Wraps `inner`, dropping hits `allow` covers.
     pub fn new(inner: S, allow: &'a Allowlist) -> AllowSink<'a, S> {
-        AllowSink { inner, allow, matcher: None, dropped: 0 }
+        AllowSink {
+            inner,
+            allow,
+            matcher: None,
+            rescanned: None,
+            dropped: 0,
+            dropped_here: 0,
+        }
     }
 
     /// Looks, with the sweep's matcher, for another match on the line
@@ -288,23 +312,49 @@ impl<'a, S: Sink> AllowSink<'a, S> {
         self
     }
 
-    /// Returns the hit at the first match of the same indicator on the
-    /// line after `hit`'s that the list does not cover, if any. Its
-    /// `fields` and `peer`, found for the first match, are left empty.
-    fn other_match<'h>(&self, hit: &Hit<'h>) -> Option<Hit<'h>> {
-        let m = self.matcher?;
+    /// Returns how many hits were dropped.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Returns the wrapped sink.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+
+    /// Looks for the first match of `hit`'s indicator on the line after
+    /// `hit`'s that the list does not cover. The hit returned has its
+    /// `fields` and `peer`, found for the first match, left empty.
+    fn rescan<'h>(&mut self, hit: &Hit<'h>) -> Rescan<'h> {
         let text = hit.text;
         let first = (hit.matched.as_ptr() as usize)
             .checked_sub(text.as_ptr() as usize)
-            .filter(|s| s + hit.matched.len() <= text.len())?;
-        let mut raw = Vec::new();
-        m.scan(text, &mut raw);
-        raw.retain(|r| r.id == hit.id && r.start > first);
-        raw.sort_unstable();
-        let r = raw
-            .into_iter()
-            .find(|r| !self.allow.covers_hit(text, &text[r.start..r.end]))?;
-        Some(Hit {
+            .filter(|s| s + hit.matched.len() <= text.len());
+        let (Some(m), Some(first)) = (self.matcher, first) else {
+            return Rescan::AllAllowed;
+        };
+        // A token or port split where the text was cut would read as
+        // something else: a line cut short is not rescanned.
+        if text.len() - (first + hit.matched.len()) >= CONTEXT {
+            return Rescan::Cut;
+        }
+        let key = (text.as_ptr() as usize, text.len());
+        let raw = match &self.rescanned {
+            Some((p, n, raw)) if (*p, *n) == key => raw,
+            _ => {
+                let mut raw = Vec::new();
+                m.scan(text, &mut raw);
+                raw.sort_unstable();
+                &self.rescanned.insert((key.0, key.1, raw)).2
+            }
+        };
+        let other = raw.iter().find(|r| {
+            r.id == hit.id
+                && r.start > first
+                && !self.allow.covers_hit(text, &text[r.start..r.end])
+        });
+        let Some(r) = other else { return Rescan::AllAllowed };
+        Rescan::Other(Hit {
             line: hit.line,
             offset: hit.offset + (r.start - first) as u64,
             id: hit.id,
@@ -317,14 +367,13 @@ impl<'a, S: Sink> AllowSink<'a, S> {
         })
     }
 
-    /// Returns how many hits were dropped.
-    pub fn dropped(&self) -> u64 {
-        self.dropped
-    }
-
-    /// Returns the wrapped sink.
-    pub fn into_inner(self) -> S {
-        self.inner
+    /// Returns `stats` less the hits this sink dropped from the input.
+    fn net(&mut self, stats: &InputStats) -> InputStats {
+        let mut stats = stats.clone();
+        stats.hits = stats.hits.saturating_sub(self.dropped_here);
+        self.dropped_here = 0;
+        self.rescanned = None;
+        stats
     }
 }
 
@@ -333,11 +382,15 @@ impl<S: Sink> Sink for AllowSink<'_, S> {
         if !self.allow.covers_hit(hit.text, hit.matched) {
             return self.inner.hit(input, hit);
         }
-        if let Some(other) = self.other_match(hit) {
-            return self.inner.hit(input, &other);
+        match self.rescan(hit) {
+            Rescan::Other(other) => self.inner.hit(input, &other),
+            Rescan::Cut => self.inner.hit(input, hit),
+            Rescan::AllAllowed => {
+                self.dropped += 1;
+                self.dropped_here += 1;
+                Ok(())
+            }
         }
-        self.dropped += 1;
-        Ok(())
     }
 
     fn input_done(
@@ -346,7 +399,8 @@ impl<S: Sink> Sink for AllowSink<'_, S> {
         stats: &InputStats,
         error: Option<&io::Error>,
     ) -> io::Result<()> {
-        self.inner.input_done(input, stats, error)
+        let stats = self.net(stats);
+        self.inner.input_done(input, &stats, error)
     }
 
     fn input_hashed(
@@ -362,7 +416,8 @@ impl<S: Sink> Sink for AllowSink<'_, S> {
         input: &Input,
         stats: &InputStats,
     ) -> io::Result<()> {
-        self.inner.input_stopped(input, stats)
+        let stats = self.net(stats);
+        self.inner.input_stopped(input, &stats)
     }
 }
 

@@ -11,6 +11,11 @@
 - every time the time-reading unit tests read, with each byte changed to a
   letter, a digit or a blank, or cut there, before an indicator (a line's
   time is read only when it holds a hit);
+- the first line of every log the log-reading unit tests read, holding an
+  indicator, with each byte changed to a letter, a digit or a comma,
+  deleted, or the line cut there: the near misses of each log format's
+  recogniser (`logs::kind`) and field rules, which random mutation reaches
+  slowly (a Palo Alto or pfSense CSV line needs its columns in place);
 - the target's fixed indicators in many spellings (case, ports, user info,
   escapes, percent-encoding, brackets) between many bytes before and after,
   and URLs split into host and path fields in W3C, Zeek, Squid and access
@@ -25,7 +30,9 @@
   UTF-16 text with either byte-order mark, with broken surrogates and an
   odd last byte.
 
-Most are redundant; merge them, which keeps only those that add coverage:
+Most are redundant; merge them, which keeps only those that add coverage.
+A second argument, a comma-separated list of the parts above (fields,
+lines, times, kinds, spellings, marks, containers), writes those alone:
 
     python3 fuzz/gen/sweep_seeds.py /tmp/sweep-seeds
     cargo +nightly fuzz run -O sweep_plain fuzz/corpus/sweep_plain \\
@@ -130,6 +137,26 @@ def time_near_misses():
                     put(t[:i] + c + t[i + 1:] + ' 192.0.2.1\n')
             put(t[:i] + ' 192.0.2.1\n')
     return len(times)
+
+
+def kind_near_misses():
+    lits = literals((SRC / 'logs/tests.rs').read_text())
+    firsts = sorted({lit.split('\n')[0] for lit in lits
+                     if 8 <= len(lit.split('\n')[0]) < 300})
+    for line in firsts:
+        # Holding an indicator where the line had an address, or at its
+        # end, so that the hit's fields and time are read too.
+        held = re.sub(r'\b\d{1,3}(\.\d{1,3}){3}\b', '192.0.2.1', line,
+                      count=1)
+        if held == line:
+            held = line + ' 192.0.2.1'
+        for i in range(len(held)):
+            for c in ('x', '9', ','):
+                if held[i] != c:
+                    put(held[:i] + c + held[i + 1:] + '\n')
+            put(held[:i] + held[i + 1:] + '\n')
+            put(held[:i] + '\n192.0.2.1\n')
+    return len(firsts)
 
 
 SPELLINGS = [
@@ -286,14 +313,23 @@ def containers():
     return written - before
 
 
+PARTS = ['fields', 'lines', 'times', 'kinds', 'spellings', 'marks',
+         'containers']
+ONLY = sys.argv[2].split(',') if len(sys.argv) > 2 else PARTS
+if set(ONLY) - set(PARTS):
+    sys.exit(f'parts are {",".join(PARTS)}, not {",".join(set(ONLY) - set(PARTS))}')
 check_iocs()
 OUT.mkdir(parents=True, exist_ok=True)
-names = field_names()
-lines = test_lines()
-times = time_near_misses()
-spellings()
-marks = edge_ranges()
-boxed = containers()
+names = field_names() if 'fields' in ONLY else 0
+lines = test_lines() if 'lines' in ONLY else 0
+times = time_near_misses() if 'times' in ONLY else 0
+kinds = kind_near_misses() if 'kinds' in ONLY else 0
+if 'spellings' in ONLY:
+    spellings()
+marks = edge_ranges() if 'marks' in ONLY else 0
+boxed = containers() if 'containers' in ONLY else 0
 print(f'{written} seeds in {OUT}: {names} field names, {lines} test lines, '
-      f'{times} times, {len(SPELLINGS)} spellings of the indicators, '
-      f'{marks} characters outside ASCII, {boxed} tar and UTF-16 inputs')
+      f'{times} times, {kinds} first lines of logs, '
+      f'{len(SPELLINGS) if "spellings" in ONLY else 0} spellings of the '
+      f'indicators, {marks} characters outside ASCII, {boxed} tar and '
+      f'UTF-16 inputs')

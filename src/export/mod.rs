@@ -373,7 +373,9 @@ fn validity_changes(
             )
         })
         .collect();
-    let backwards = windows.iter().any(|(from, until)| until < from);
+    // An end at or before the start (to the second, as kept) holds at
+    // no time; written, it gets a second.
+    let backwards = windows.iter().any(|(from, until)| until <= from);
     windows.sort_unstable();
     let gap = windows.windows(2).scan(i64::MIN, |end, w| {
         *end = (*end).max(w[0].1);

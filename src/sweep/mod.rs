@@ -235,7 +235,7 @@ struct Captured {
 
 /// Bytes of line kept either side of a match: more than the record's
 /// text needs.
-const CONTEXT: usize = 4096;
+pub const CONTEXT: usize = 4096;
 
 /// Units of a batch matched at a time, per worker: enough that workers
 /// rarely wait on the slowest unit of a round.

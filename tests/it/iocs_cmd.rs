@@ -346,8 +346,22 @@ fn an_allowed_match_leaves_the_line_reported_for_another_match() {
                conn 198.51.100.7:443 ok\n\
                only cdn.evil.example, CDN.evil.example\n";
     s.file("log", log.as_bytes());
-    let out = s.run(&["--iocs", "iocs.txt", "--allow", "allow.txt", "log"]);
+    let out = s.run(&[
+        "--iocs",
+        "iocs.txt",
+        "--allow",
+        "allow.txt",
+        "--manifest",
+        "m.json",
+        "log",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The input's count is of the hits reported, as the totals are.
+    let m = std::fs::read(s.dir.path().join("m.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_slice(&m).unwrap();
+    assert_eq!(m["inputs"][0]["hits"], 2, "{m}");
+    assert_eq!(m["totals"]["hits"], 2);
+    assert_eq!(m["totals"]["hits_allowed"], 2);
     let got: Vec<(u64, u64, String)> = records(&out)
         .iter()
         .map(|r| {
@@ -368,6 +382,33 @@ fn an_allowed_match_leaves_the_line_reported_for_another_match() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_line_cut_past_an_allowed_match_keeps_its_hit() {
+    // The line is kept 4 KiB past a match: what lies beyond was not
+    // seen, so an allowed first match cannot drop it.
+    let s = Setup::new();
+    s.file("iocs.txt", b"evil.example\n");
+    s.file("allow.txt", b"cdn.evil.example\n");
+    let pad = "w".repeat(5000);
+    let log = format!(
+        "q cdn.evil.example {pad} www.evil.example\n\
+         q cdn.evil.example {pad} cdn.evil.example\n\
+         q cdn.evil.example {pad} evil.example.org\n"
+    );
+    s.file("log", log.as_bytes());
+    let out = s.run(&["--iocs", "iocs.txt", "--allow", "allow.txt", "log"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let got: Vec<(u64, String)> = records(&out)
+        .iter()
+        .map(|r| {
+            let m = r["matched"].as_str().unwrap().to_string();
+            (r["line"].as_u64().unwrap(), m)
+        })
+        .collect();
+    let first = "cdn.evil.example".to_string();
+    assert_eq!(got, [(1, first.clone()), (2, first.clone()), (3, first)]);
 }
 
 #[test]
