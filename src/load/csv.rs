@@ -438,8 +438,10 @@ fn kind_of_type(t: &str) -> Option<Kind> {
 
 /// Reads every column whose name says it holds indicators. A port column
 /// (`dst_port`) gives the row's address its port, so the indicator is the
-/// address with that port (as abuse.ch lists C2 servers); a port cell
-/// that is not a port number is an error, and the address loads alone.
+/// address with that port (as abuse.ch lists C2 servers), whether in an
+/// address column or one of any values, but not a source address
+/// (`src_ip`); a port cell that is not a port number is an error, and the
+/// address loads alone.
 fn read_columns(
     r: &mut Reader<'_>,
     header: &Row,
@@ -447,24 +449,49 @@ fn read_columns(
     cols: &[Option<Column>],
 ) {
     let port_col = cols.iter().position(|c| *c == Some(Column::Port));
+    // The port is the destination's (`dst_port`): a source address
+    // column (`src_ip`) beside it keeps none.
+    let source: Vec<bool> = header
+        .cells
+        .iter()
+        .map(|h| {
+            let h = h.trim().trim_matches(['"', '\'']).trim();
+            h.eq_ignore_ascii_case("src_ip")
+        })
+        .collect();
     for row in data {
         if !fits(r, header, &row) {
             continue;
         }
         let port = port_col.map(|i| row.cells[i].trim());
-        for (cell, col) in row.cells.iter().zip(cols) {
+        for (i, (cell, col)) in row.cells.iter().zip(cols).enumerate() {
             let at = Locator::Line(row.line);
+            let to_dst =
+                port.is_some() && !source.get(i).copied().unwrap_or(false);
             match col {
                 _ if cell.trim().is_empty() => false,
-                Some(Column::Typed(Kind::Ipv4)) if port.is_some() => {
+                Some(Column::Typed(Kind::Ipv4)) if to_dst => {
                     read_with_port(r, cell, port.unwrap_or(""), at)
                 }
                 Some(Column::Typed(k)) => r.typed(cell, *k, at, false),
+                // An address in a column of any values takes the port as
+                // one in an address column does.
+                Some(Column::Generic) if to_dst && is_address(cell) => {
+                    read_with_port(r, cell, port.unwrap_or(""), at)
+                }
                 Some(Column::Generic) => r.value(cell, at),
                 _ => false,
             };
         }
     }
+}
+
+/// Whether a cell holds one address (defanged or not), no range or name.
+fn is_address(cell: &str) -> bool {
+    let bare = indicator::refang(cell);
+    let bare = bare.trim();
+    indicator::parse_ipv4_loose(bare).is_some()
+        || bare.parse::<std::net::Ipv6Addr>().is_ok()
 }
 
 /// Reads an address cell with the row's port cell (empty: no port).
@@ -476,10 +503,8 @@ fn read_with_port(
 ) -> bool {
     let bare = indicator::refang(addr);
     let bare = bare.trim();
-    let is_addr = indicator::parse_ipv4_loose(bare).is_some()
-        || bare.parse::<std::net::Ipv6Addr>().is_ok();
     // A name filed under the address column loads as what it is, alone.
-    if port.is_empty() || !is_addr {
+    if port.is_empty() || !is_address(addr) {
         return r.typed(addr, Kind::Ipv4, at, false);
     }
     if port.parse::<u16>().is_err() {
@@ -646,6 +671,41 @@ mod tests {
         assert_eq!(
             problems(&got),
             ["t.txt:7: \"99999\" is not a port number (0 to 65535)"]
+        );
+    }
+
+    #[test]
+    fn the_port_goes_to_the_destination_and_to_addresses_of_any_column() {
+        let got = load(
+            "src_ip,src_port,dst_ip,dst_port\n\
+             198.51.100.56,443,198.51.100.57,22\n\
+             198.51.100.58,5000,,8080\n",
+        );
+        // The source keeps no port (its own is not the destination's);
+        // a row with no destination gives the port to no one.
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 198.51.100.56 @2",
+                "ipv4 198.51.100.57:22 @2",
+                "ipv4 198.51.100.58 @3",
+            ]
+        );
+        let got = load(
+            "indicator,dst_port,comment\n\
+             198.51.100.52,443,x\n\
+             2001:db8::53,853,x\n\
+             evil.example,443,x\n",
+        );
+        // Near miss: a name in the column loads alone, as in an address
+        // column.
+        assert_eq!(
+            shown(&got),
+            [
+                "ipv4 198.51.100.52:443 @2",
+                "ipv6 [2001:db8::53]:853 @3",
+                "domain evil.example @4",
+            ]
         );
     }
 
