@@ -51,6 +51,20 @@ fn sample() -> IndicatorSet {
     load("sample.json", &text)
 }
 
+/// Returns a STIX 2 indicator object: its id `indicator--ID`, its
+/// pattern, and `extra` members (`,"valid_until":"…"`) written after.
+fn indicator(id: &str, pattern: &str, extra: &str) -> String {
+    format!(
+        r#"{{"type":"indicator","id":"indicator--{id}","pattern_type":
+        "stix","pattern":"{pattern}"{extra}}}"#
+    )
+}
+
+/// Returns a STIX 2 bundle of the objects given as text.
+fn bundle(objs: &[String]) -> String {
+    format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","))
+}
+
 fn pairs(set: &IndicatorSet) -> BTreeSet<(Kind, String)> {
     set.iter().map(|(_, i)| (i.kind(), i.value.to_string())).collect()
 }
@@ -161,10 +175,7 @@ fn zeek_drops_ports_and_schemes_and_says_so() {
 #[test]
 fn line_exports_say_when_they_drop_a_validity_that_binds() {
     let ind = |id: &str, value: &str, validity: &str| {
-        format!(
-            r#"{{"type":"indicator","id":"indicator--{id}","pattern_type":
-            "stix","pattern":"[domain-name:value = '{value}']"{validity}}}"#
-        )
+        indicator(id, &format!("[domain-name:value = '{value}']"), validity)
     };
     let objs = [
         ind("a", "ends.example", r#","valid_until":"2030-01-01T00:00:00Z""#),
@@ -175,8 +186,7 @@ fn line_exports_say_when_they_drop_a_validity_that_binds() {
         ind("d", "open.example", ""),
         ind("e", "begun.example", r#","valid_from":"2024-03-10T12:00:00Z""#),
     ];
-    let text =
-        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    let text = bundle(&objs);
     let set = load("v.json", &text);
     assert_eq!(set.len(), 4);
     for to in [Target::Text, Target::Csv, Target::Zeek] {
@@ -231,10 +241,7 @@ fn every_export_names_a_validity_time_that_did_not_read() {
 #[test]
 fn stix2_starts_a_value_no_later_than_any_source_does() {
     let ind = |id: &str, value: &str, validity: &str| {
-        format!(
-            r#"{{"type":"indicator","id":"indicator--{id}","pattern_type":
-            "stix","pattern":"[domain-name:value = '{value}']"{validity}}}"#
-        )
+        indicator(id, &format!("[domain-name:value = '{value}']"), validity)
     };
     let objs = [
         ind("a", "later.example", r#","valid_from":"2029-01-01T00:00:00Z""#),
@@ -245,8 +252,7 @@ fn stix2_starts_a_value_no_later_than_any_source_does() {
         // a second before it, not now.
         ind("d", "ended.example", r#","valid_until":"2020-01-01T00:00:00Z""#),
     ];
-    let text =
-        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    let text = bundle(&objs);
     let e = round_trip(&load("v.json", &text), Target::Stix2);
     let bundle: serde_json::Value = serde_json::from_str(&e.text).unwrap();
     let got: Vec<(String, String, Option<String>)> = bundle["objects"]
@@ -275,63 +281,34 @@ fn stix2_starts_a_value_no_later_than_any_source_does() {
 #[test]
 fn stix2_names_windows_it_widens_and_keeps_the_end_after_the_start() {
     let ind = |id: &str, value: &str, validity: &str| {
-        format!(
-            r#"{{"type":"indicator","id":"indicator--{id}","pattern_type":
-            "stix","pattern":"[domain-name:value = '{value}']"{validity}}}"#
-        )
+        indicator(id, &format!("[domain-name:value = '{value}']"), validity)
     };
-    let window = |from: &str, until: &str| {
-        format!(r#","valid_from":"{from}","valid_until":"{until}""#)
-    };
-    let objs = [
+    // Each source's value and window (`valid_from`, `valid_until`).
+    let windows = [
         // Two windows with a year between them.
-        ind(
-            "a",
-            "gap.example",
-            &window("2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z"),
-        ),
-        ind(
-            "b",
-            "gap.example",
-            &window("2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
-        ),
+        ("gap.example", "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z"),
+        ("gap.example", "2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
         // A window that ends before it starts.
-        ind(
-            "c",
-            "back.example",
-            &window("2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z"),
-        ),
+        ("back.example", "2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z"),
         // Fractions of one second: equal once cut to seconds, a window
         // an allowlist never applies, and written a second long.
-        ind(
-            "d",
-            "short.example",
-            &window("2027-01-01T00:00:00.7Z", "2027-01-01T00:00:00.9Z"),
-        ),
+        ("short.example", "2027-01-01T00:00:00.7Z", "2027-01-01T00:00:00.9Z"),
         // Near misses: windows that overlap, or meet.
-        ind(
-            "e",
-            "joined.example",
-            &window("2020-01-01T00:00:00Z", "2023-01-01T00:00:00Z"),
-        ),
-        ind(
-            "f",
-            "joined.example",
-            &window("2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
-        ),
-        ind(
-            "g",
-            "met.example",
-            &window("2020-01-01T00:00:00Z", "2022-01-01T00:00:00Z"),
-        ),
-        ind(
-            "h",
-            "met.example",
-            &window("2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
-        ),
+        ("joined.example", "2020-01-01T00:00:00Z", "2023-01-01T00:00:00Z"),
+        ("joined.example", "2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
+        ("met.example", "2020-01-01T00:00:00Z", "2022-01-01T00:00:00Z"),
+        ("met.example", "2022-01-01T00:00:00Z", "2030-01-01T00:00:00Z"),
     ];
-    let text =
-        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    let objs: Vec<String> = windows
+        .iter()
+        .enumerate()
+        .map(|(i, (value, from, until))| {
+            let window =
+                format!(r#","valid_from":"{from}","valid_until":"{until}""#);
+            ind(&i.to_string(), value, &window)
+        })
+        .collect();
+    let text = bundle(&objs);
     let e = round_trip(&load("v.json", &text), Target::Stix2);
     let merged = "validity windows merged into one".to_string();
     assert_eq!(
@@ -397,12 +374,7 @@ fn a_bound_of_the_one_whole_source_is_named_beside_parts_and_qualifiers() {
     // good but is not whole: a part of an AND, or under a qualifier.
     // Written whole and unbounded, the value would be excepted by an
     // allowlist read back from the export at times the original did not.
-    let ind = |id: &str, pattern: &str, validity: &str| {
-        format!(
-            r#"{{"type":"indicator","id":"indicator--{id}","pattern_type":
-            "stix","pattern":"{pattern}"{validity}}}"#
-        )
-    };
+    let ind = indicator;
     let until = r#","valid_until":"2024-03-10T08:00:00Z""#;
     let objs = [
         ind(
@@ -421,8 +393,7 @@ fn a_bound_of_the_one_whole_source_is_named_beside_parts_and_qualifiers() {
         ),
         ind("f", "[domain-name:value = 'w.example']", ""),
     ];
-    let text =
-        format!(r#"{{"type":"bundle","objects":[{}]}}"#, objs.join(","));
+    let text = bundle(&objs);
     let set = load("v.json", &text);
     let text_export = round_trip(&set, Target::Text);
     assert_eq!(
