@@ -39,6 +39,9 @@ pub struct Allowlist {
     exact: HashSet<Value>,
     /// How many distinct values the list holds.
     len: usize,
+    /// Whether it holds an address with a port, which only the line
+    /// around a hit can tell apart (see [`Allowlist::covers_hit`]).
+    ports: bool,
 }
 
 impl Allowlist {
@@ -49,6 +52,7 @@ impl Allowlist {
             match &ind.value {
                 // An address with a port excepts that port alone.
                 Value::Ipv4(_, Some(_)) | Value::Ipv6(_, Some(_)) => {
+                    a.ports = true;
                     a.exact.insert(ind.value.clone())
                 }
                 Value::Ipv4(ip, None) => a.nets.insert(host_net((*ip).into())),
@@ -141,16 +145,10 @@ impl Allowlist {
         if self.covers_text(matched) {
             return true;
         }
-        let with_port = |v: &Value| {
-            matches!(v, Value::Ipv4(_, Some(_)) | Value::Ipv6(_, Some(_)))
-        };
-        if !self.exact.iter().any(with_port) {
+        if !self.ports {
             return false;
         }
-        let start = (matched.as_ptr() as usize)
-            .checked_sub(line.as_ptr() as usize)
-            .filter(|s| s + matched.len() <= line.len());
-        let Some(start) = start else { return false };
+        let Some(start) = offset_in(line, matched) else { return false };
         let after = &line[start + matched.len()..];
         let Ok(text) = std::str::from_utf8(matched) else { return false };
         let text = text.trim_start_matches('[').trim_end_matches(']');
@@ -234,6 +232,14 @@ impl Allowlist {
 pub fn load(paths: &[PathBuf]) -> Loaded {
     let parse = ParseOptions { allow_broad_ranges: true };
     load_paths(paths, LoadOptions { parse, ..LoadOptions::default() })
+}
+
+/// Returns where `inner`, a slice of `outer`, starts in it; `None` if
+/// it is not one.
+fn offset_in(outer: &[u8], inner: &[u8]) -> Option<usize> {
+    (inner.as_ptr() as usize)
+        .checked_sub(outer.as_ptr() as usize)
+        .filter(|s| s + inner.len() <= outer.len())
 }
 
 /// Returns the single-address network of `ip`.
@@ -327,9 +333,7 @@ impl<'a, S: Sink> AllowSink<'a, S> {
     /// `fields` and `peer`, found for the first match, left empty.
     fn rescan<'h>(&mut self, hit: &Hit<'h>) -> Rescan<'h> {
         let text = hit.text;
-        let first = (hit.matched.as_ptr() as usize)
-            .checked_sub(text.as_ptr() as usize)
-            .filter(|s| s + hit.matched.len() <= text.len());
+        let first = offset_in(text, hit.matched);
         let (Some(m), Some(first)) = (self.matcher, first) else {
             return Rescan::AllAllowed;
         };
