@@ -286,26 +286,19 @@ fn entry(
         _ => {}
     }
     changes.extend(validity_changes(ind, to, now.secs));
-    // No export writes a pattern's qualifier: said when no source holds
-    // the value without one.
-    if ind.sources.iter().all(|s| s.meta.qualified) && !ind.sources.is_empty()
-    {
-        changes.push("qualifier dropped");
-    }
     let change = (!changes.is_empty()).then(|| changes.join("; "));
     let part = part && to == Target::Stix2;
     Ok(Entry { ind, expected, part, change })
 }
 
 /// Returns how exporting `ind` as `to` changes when it holds, if it
-/// does, beside what [`entry`] names (every source a part, every source
-/// qualified). A source is whole when it is no part of an `AND`, under
+/// does, beside what [`entry`] names (every source a part). A source is whole when it is no part of an `AND`, under
 /// no qualifier and all of its validity read: what an allowlist applies.
 /// Nothing changes when a whole source holds the value for good (from
 /// now on, no end): the value is written whole and unbounded, as that
 /// source says. Otherwise:
-/// - a source that is a part, qualified or not read, beside others, is
-///   written whole, unqualified, with no such time: named;
+/// - no export writes a qualifier or a time that did not read, and a
+///   part beside other sources is written whole: named;
 /// - text, CSV and Zeek have no place for validity: a `valid_until`
 ///   every whole source has, or a `valid_from` yet to come, is named as
 ///   dropped, and any other bound as validity dropped;
@@ -331,18 +324,15 @@ fn validity_changes(
         return Vec::new();
     }
     let mut out = Vec::new();
-    let some = |f: &dyn Fn(&Source) -> bool| {
-        let n = sources.iter().filter(|s| f(s)).count();
-        (n > 0, n == sources.len())
-    };
-    // Every source a part (or qualified) is named by `entry`.
-    if let (true, false) = some(&|s| s.compound) {
+    // Every source a part is named by `entry` (STIX keeps it a part).
+    let parts = sources.iter().filter(|s| s.compound).count();
+    if parts > 0 && parts < sources.len() {
         out.push("AND mark lost");
     }
-    if let (true, false) = some(&|s| s.meta.qualified) {
+    if sources.iter().any(|s| s.meta.qualified) {
         out.push("qualifier dropped");
     }
-    if some(&|s| s.meta.validity_unread).0 {
+    if sources.iter().any(|s| s.meta.validity_unread) {
         out.push("validity that does not read dropped");
     }
     let wholes: Vec<&Source> = sources.iter().filter(whole).collect();
@@ -538,7 +528,8 @@ fn stix2(entries: &[Entry<'_>], now: Stamp) -> (String, Vec<Place>) {
         // A source without a start holds the value from any time: the
         // bundle's time, or a second before the end if that is earlier
         // (STIX wants the end after the start).
-        let open = until.map_or(now.secs, |u| now.secs.min(u - 1));
+        let open =
+            until.map_or(now.secs, |u| now.secs.min(u.saturating_sub(1)));
         let from = e
             .ind
             .sources
